@@ -1,0 +1,168 @@
+package io.enrollflow.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.enrollflow.deadletter.DeadLetter;
+import io.enrollflow.task.FailureReason;
+import io.enrollflow.task.Stage;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/** {@code dlq list|show}: the dead letters (CONTRACT §6). */
+@Command(name = "dlq", mixinStandardHelpOptions = true, description = "Inspect dead letters: failed tasks and why.",
+        subcommands = {DlqCommand.ListCommand.class, DlqCommand.ShowCommand.class})
+public class DlqCommand implements Runnable {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @ParentCommand
+    EnrollflowCommand parent;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a dlq sub-command: list or show");
+    }
+
+    /** {@code dlq list [--stage S] [--reason R] [--limit N] [--json]}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List dead letters, newest first.")
+    static class ListCommand implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        DlqCommand dlq;
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--stage", description = "Only this stage: intake, enroll, download, deliver")
+        String stage;
+        @Option(names = "--reason", description = "Only this reason, e.g. enrollment_unavailable")
+        String reason;
+        @Option(names = "--limit", defaultValue = "100", description = "At most this many (default ${DEFAULT-VALUE})")
+        int limit;
+        @Option(names = "--json", description = "A JSON array of the records")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            checkFilters(spec, stage, reason);
+            if (limit < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            try (Stores stores = new Stores(dlq.parent.settings())) {
+                List<DeadLetter> letters = stores.deadLetters.list(stage, reason, limit);
+                if (json) {
+                    ArrayNode array = JSON.createArrayNode();
+                    letters.forEach(letter -> array.add(letter.json()));
+                    out.println(array.toString());
+                } else if (letters.isEmpty()) {
+                    out.println("no dead letters" + (stage != null || reason != null ? " matching the filter" : ""));
+                } else {
+                    out.printf("%-24s %-22s %-9s %8s %6s  %s%n", "TASK", "REASON", "STAGE", "ATTEMPTS", "AGE", "MESSAGE");
+                    Instant now = Instant.now();
+                    for (DeadLetter letter : letters) {
+                        out.printf("%-24s %-22s %-9s %8d %6s  %s%n", letter.taskId(), letter.reason(), letter.stage(),
+                                letter.attempts(), age(letter.lastFailedAt(), now), oneLine(letter.message(), 80));
+                    }
+                    out.println(letters.size() + " shown; dlq show <taskId> for one record");
+                }
+                out.flush();
+                return EnrollflowCommand.OK;
+            }
+        }
+    }
+
+    /** {@code dlq show <taskId> [--json]}. */
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one dead letter.")
+    static class ShowCommand implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        DlqCommand dlq;
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "TASK_ID")
+        String taskId;
+        @Option(names = "--json", description = "The record as one JSON object")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            try (Stores stores = new Stores(dlq.parent.settings())) {
+                DeadLetter letter = stores.deadLetters.get(taskId);
+                if (letter == null) {
+                    spec.commandLine().getErr().println("enrollflow: no dead letter for " + taskId);
+                    return EnrollflowCommand.NOT_FOUND_OR_FAILED;
+                }
+                if (json) {
+                    out.println(letter.json().toString());
+                } else {
+                    Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> fields = letter.json().fields();
+                    while (fields.hasNext()) {
+                        var field = fields.next();
+                        if (field.getKey().equals("log") || field.getKey().equals("task")) {
+                            continue;
+                        }
+                        out.printf("%-14s %s%n", field.getKey() + ":", field.getValue().asText());
+                    }
+                    out.println("task:");
+                    out.println("  " + JSON.writerWithDefaultPrettyPrinter().writeValueAsString(letter.task())
+                            .replace("\n", "\n  "));
+                    if (letter.json().has("log")) {
+                        out.println("log (last 4 KiB of the download output):");
+                        out.println(letter.json().path("log").asText().stripTrailing());
+                    }
+                }
+                out.flush();
+                return EnrollflowCommand.OK;
+            }
+        }
+    }
+
+    static void checkFilters(CommandSpec spec, String stage, String reason) {
+        if (stage != null && Arrays.stream(Stage.values()).noneMatch(s -> s.word().equals(stage))) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "unknown --stage " + stage + " (intake, enroll, download, deliver)");
+        }
+        if (reason != null && FailureReason.ofWord(reason) == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown --reason " + reason + " ("
+                    + String.join(", ", Arrays.stream(FailureReason.values()).map(FailureReason::word).toList()) + ")");
+        }
+    }
+
+    static String age(String at, Instant now) {
+        try {
+            Duration d = Duration.between(Instant.parse(at), now);
+            if (d.toDays() > 0) {
+                return d.toDays() + "d";
+            }
+            if (d.toHours() > 0) {
+                return d.toHours() + "h";
+            }
+            if (d.toMinutes() > 0) {
+                return d.toMinutes() + "m";
+            }
+            return Math.max(0, d.toSeconds()) + "s";
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    static String oneLine(String text, int max) {
+        String flat = text.replaceAll("\\s+", " ").trim();
+        return flat.length() > max ? flat.substring(0, max - 1) + "…" : flat;
+    }
+}

@@ -1,0 +1,76 @@
+package io.enrollflow.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code status <taskId> [--json]}: the task's status hash and its history (CONTRACT §3). */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a task's status and its history.")
+public class StatusCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The fields printed first, in this order; others follow. The raw payload is only in --json. */
+    private static final List<String> MAIN_FIELDS = List.of("status", "stage", "reason", "message", "attempts",
+            "orderId", "courseUrl", "deliveryUrl", "nextAttemptAt", "replays", "updatedAt");
+
+    @ParentCommand
+    EnrollflowCommand parent;
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "TASK_ID", description = "The task's id")
+    String taskId;
+
+    @Option(names = "--json", description = "One JSON object: the hash's fields plus history")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try (Stores stores = new Stores(parent.settings())) {
+            Map<String, String> hash = stores.status.read(taskId);
+            if (hash.isEmpty()) {
+                spec.commandLine().getErr().println("enrollflow: no task " + taskId);
+                return EnrollflowCommand.NOT_FOUND_OR_FAILED;
+            }
+            List<String> history = stores.status.history(taskId);
+            if (json) {
+                ObjectNode object = JSON.createObjectNode();
+                object.put("taskId", taskId);
+                hash.forEach(object::put);
+                ArrayNode array = object.putArray("history");
+                for (String entry : history) {
+                    array.add(JSON.readTree(entry));
+                }
+                out.println(object.toString());
+            } else {
+                out.println("task " + taskId + ": " + hash.getOrDefault("status", "?"));
+                for (String field : MAIN_FIELDS) {
+                    String value = hash.get(field);
+                    if (value != null && !value.isEmpty() && !field.equals("status")) {
+                        out.printf("  %-14s %s%n", field + ":", value);
+                    }
+                }
+                out.println("history:");
+                for (String entry : history) {
+                    var node = JSON.readTree(entry);
+                    String message = node.path("message").asText();
+                    out.printf("  %-24s %-12s %s%n", node.path("at").asText(), node.path("status").asText(), message);
+                }
+            }
+            out.flush();
+            return EnrollflowCommand.OK;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.enrollflow.delivery;
+
+import io.enrollflow.delivery.folder.FolderDelivery;
+import io.enrollflow.download.DownloadRunner;
+import io.enrollflow.status.StatusStore;
+import io.enrollflow.status.TaskStatus;
+import io.enrollflow.task.Masking;
+import io.enrollflow.task.Stage;
+import io.enrollflow.task.TaskRun;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The Java half of routes/deliver.camel.yaml: status uploading, the configured {@link Delivery} (Drive or folder),
+ * then the task's end: completed with its deliveryUrl and released from the queue in one step, and its work folder
+ * removed unless {@code enrollflow.download.keep}.
+ */
+public class DeliveryStep {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryStep.class);
+
+    private final Delivery delivery;
+    private final DownloadRunner downloads;
+    private final StatusStore status;
+    private final boolean keep;
+
+    public DeliveryStep(Delivery delivery, DownloadRunner downloads, StatusStore status, boolean keep) {
+        this.delivery = delivery;
+        this.downloads = downloads;
+        this.status = status;
+        this.keep = keep;
+    }
+
+    public void deliver(Exchange exchange) throws Exception {
+        TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
+        run.stage(Stage.DELIVER);
+        status.transition(run, TaskStatus.UPLOADING, Stage.DELIVER, "delivering");
+        long started = System.nanoTime();
+        Path taskDir = downloads.taskDir(run.task());
+        String url = delivery.deliver(run.task(), taskDir, new HashState(run.taskId()));
+        status.complete(run, url);
+        LOG.info("task={} stage=deliver outcome=completed email={} seconds={} delivery_url={}", run.taskId(),
+                Masking.email(run.task().email()), String.format("%.1f", (System.nanoTime() - started) / 1e9), url);
+        if (!keep) {
+            try {
+                FolderDelivery.deleteTree(taskDir);
+            } catch (IOException e) {
+                // the task is delivered; a leftover folder is only disk space
+                LOG.warn("task={} stage=deliver outcome=cleanup-failed path={} error=\"{}\"", run.taskId(), taskDir, e.getMessage());
+            }
+        }
+    }
+
+    /** Delivery notes kept as fields of the task's status hash. */
+    private final class HashState implements DeliveryState {
+        private final String taskId;
+
+        HashState(String taskId) {
+            this.taskId = taskId;
+        }
+
+        @Override
+        public Optional<String> get(String field) {
+            return Optional.ofNullable(status.field(taskId, field));
+        }
+
+        @Override
+        public void put(String field, String value) {
+            status.putField(taskId, field, value);
+        }
+    }
+}

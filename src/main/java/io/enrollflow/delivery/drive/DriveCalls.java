@@ -1,0 +1,132 @@
+package io.enrollflow.delivery.drive;
+
+import com.google.api.client.http.FileContent;
+import com.google.api.services.drive.model.File;
+import com.google.api.services.drive.model.FileList;
+import com.google.api.services.drive.model.Permission;
+import com.google.api.services.drive.model.PermissionList;
+import org.apache.camel.ProducerTemplate;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Drive REST calls enrollflow makes, each through a camel-google-drive endpoint. Method arguments and request
+ * parameters travel as {@code CamelGoogleDrive.*} headers: the producer picks the API method by argument names and then
+ * sets every remaining header as a property of the request object, which is how {@code q}, {@code pageToken} and
+ * {@code fields} reach Drive although the endpoint lists no option for {@code fields}.
+ * {@code supportsAllDrives=true} is an endpoint option here and is also set on every request by
+ * {@link DriveClientFactory}.
+ * <p>
+ * Every method throws what the Camel call threw (wrapped Google exceptions); {@link DriveFailures} classifies it.
+ */
+final class DriveCalls {
+
+    static final String FOLDER_MIME_TYPE = "application/vnd.google-apps.folder";
+    static final String HEADER = "CamelGoogleDrive.";
+
+    /** Drive's largest page; fewer round trips for big folders. */
+    static final int PAGE_SIZE = 1000;
+
+    static final String FILE_FIELDS = "id,name,mimeType,size,trashed,webViewLink";
+
+    private static final String FILES_GET = "google-drive://drive-files/get?supportsAllDrives=true";
+    private static final String FILES_LIST = "google-drive://drive-files/list?supportsAllDrives=true"
+            + "&includeItemsFromAllDrives=true&pageSize=" + PAGE_SIZE;
+    private static final String FILES_CREATE = "google-drive://drive-files/create?supportsAllDrives=true";
+    private static final String FILES_UPDATE = "google-drive://drive-files/update?supportsAllDrives=true";
+    private static final String PERMISSIONS_LIST = "google-drive://drive-permissions/list?supportsAllDrives=true"
+            + "&pageSize=100";
+    private static final String PERMISSIONS_CREATE = "google-drive://drive-permissions/create?supportsAllDrives=true";
+
+    private final ProducerTemplate template;
+
+    DriveCalls(ProducerTemplate template) {
+        this.template = template;
+    }
+
+    File get(String fileId) {
+        return call(FILES_GET, File.class, "fileId", fileId, "fields", FILE_FIELDS);
+    }
+
+    /** Every page of a query ({@code nextPageToken} followed to the end). */
+    List<File> list(String query) {
+        List<File> all = new ArrayList<>();
+        String pageToken = null;
+        do {
+            FileList page = call(FILES_LIST, FileList.class, "q", query, "pageToken", pageToken,
+                    "fields", "nextPageToken,files(" + FILE_FIELDS + ")");
+            if (page.getFiles() != null) {
+                all.addAll(page.getFiles());
+            }
+            pageToken = page.getNextPageToken();
+        } while (pageToken != null && !pageToken.isEmpty());
+        return all;
+    }
+
+    /** What a folder holds, not trashed, every page. */
+    List<File> children(String folderId) {
+        return list(inParents(folderId) + " and trashed = false");
+    }
+
+    File createFolder(String parentId, String name) {
+        File folder = new File().setName(name).setMimeType(FOLDER_MIME_TYPE).setParents(List.of(parentId));
+        return call(FILES_CREATE, File.class, "content", folder, "fields", FILE_FIELDS);
+    }
+
+    /**
+     * A resumable upload streamed from disk: {@link FileContent} is re-readable, so {@code MediaHttpUploader} can seek
+     * back after a failed chunk; the chunk size is set by {@link DriveClientFactory}.
+     */
+    File upload(String parentId, String name, java.nio.file.Path file, String mimeType) {
+        File metadata = new File().setName(name).setParents(List.of(parentId)).setMimeType(mimeType);
+        FileContent content = new FileContent(mimeType, file.toFile());
+        return call(FILES_CREATE, File.class, "content", metadata, "mediaContent", content, "fields", FILE_FIELDS);
+    }
+
+    /** To the trash, not deleted: recoverable, and a Shared Drive's Content manager may trash but not delete. */
+    File trash(String fileId) {
+        return call(FILES_UPDATE, File.class, "fileId", fileId, "file", new File().setTrashed(true), "fields", "id,trashed");
+    }
+
+    List<Permission> permissions(String fileId) {
+        List<Permission> all = new ArrayList<>();
+        String pageToken = null;
+        do {
+            PermissionList page = call(PERMISSIONS_LIST, PermissionList.class, "fileId", fileId, "pageToken", pageToken,
+                    "fields", "nextPageToken,permissions(id,type,role,emailAddress)");
+            if (page.getPermissions() != null) {
+                all.addAll(page.getPermissions());
+            }
+            pageToken = page.getNextPageToken();
+        } while (pageToken != null && !pageToken.isEmpty());
+        return all;
+    }
+
+    Permission share(String fileId, Permission permission, boolean sendNotificationEmail) {
+        return call(PERMISSIONS_CREATE, Permission.class, "fileId", fileId, "content", permission,
+                "sendNotificationEmail", sendNotificationEmail, "fields", "id,type,role,emailAddress");
+    }
+
+    /** {@code '<id>' in parents}. */
+    static String inParents(String folderId) {
+        return quote(folderId) + " in parents";
+    }
+
+    /** A string literal of Drive's query language: {@code '} and {@code \} escaped with a backslash. */
+    static String quote(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    private <T> T call(String uri, Class<T> type, Object... nameValues) {
+        Map<String, Object> headers = new HashMap<>();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            if (nameValues[i + 1] != null) {
+                headers.put(HEADER + nameValues[i], nameValues[i + 1]);
+            }
+        }
+        return template.requestBodyAndHeaders(uri, null, headers, type);
+    }
+}

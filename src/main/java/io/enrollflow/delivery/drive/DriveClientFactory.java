@@ -1,0 +1,82 @@
+package io.enrollflow.delivery.drive;
+
+import com.google.api.client.googleapis.services.AbstractGoogleClientRequest;
+import com.google.api.client.googleapis.services.GoogleClientRequestInitializer;
+import com.google.api.client.http.javanet.NetHttpTransport;
+import com.google.api.client.json.gson.GsonFactory;
+import com.google.api.client.util.Sleeper;
+import com.google.api.services.drive.Drive;
+import com.google.auth.http.HttpCredentialsAdapter;
+import com.google.auth.oauth2.GoogleCredentials;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.google.drive.GoogleDriveClientFactory;
+
+import java.util.Collection;
+
+/**
+ * Builds the one {@link Drive} client that camel-google-drive caches on its component (DESIGN.md: the endpoint's
+ * {@code clientFactory} option is ignored, so this factory is set on the component).
+ * <p>
+ * What it adds over the component's default factory:
+ * <ul>
+ *   <li>the root URL from {@code enrollflow.drive.root-url} (the default factory cannot change it);</li>
+ *   <li>credentials from the service-account key parsed at start-up, so its {@code token_uri} is honoured;</li>
+ *   <li>{@link RetryingRequestInitializer}: timeouts and the Google client's back-off handlers, so a failed upload
+ *       chunk is resumed in place instead of restarting the file from byte 0;</li>
+ *   <li>a {@link GoogleClientRequestInitializer} that sets the upload chunk size and {@code supportsAllDrives=true}
+ *       on every request that has the parameter. This is how calls made through the component's endpoints get a
+ *       chunk size: the component has no option for {@code MediaHttpUploader}, but every request it builds passes
+ *       through this initializer right after the uploader exists.</li>
+ * </ul>
+ */
+final class DriveClientFactory implements GoogleDriveClientFactory {
+
+    static final String APPLICATION_NAME = "enrollflow";
+
+    private final DriveSettings settings;
+    private final GoogleCredentials credentials;
+    private final NetHttpTransport transport;
+    private final Sleeper sleeper;
+
+    DriveClientFactory(DriveSettings settings, GoogleCredentials credentials, NetHttpTransport transport, Sleeper sleeper) {
+        this.settings = settings;
+        this.credentials = credentials;
+        this.transport = transport;
+        this.sleeper = sleeper;
+    }
+
+    /** OAuth client id/secret login is not how enrollflow authenticates: the key file is (CONTRACT §5). */
+    @Override
+    public Drive makeClient(String clientId, String clientSecret, Collection<String> scopes, String applicationName,
+                            String refreshToken, String accessToken) {
+        throw new UnsupportedOperationException("enrollflow authenticates with a service-account key, not an OAuth client");
+    }
+
+    /** The key path the component passes is the one already parsed into {@link #credentials} at start-up. */
+    @Override
+    public Drive makeClient(CamelContext camelContext, String serviceAccountKey, Collection<String> scopes,
+                            String applicationName, String delegate) {
+        return build();
+    }
+
+    Drive build() {
+        RetryingRequestInitializer http = new RetryingRequestInitializer(new HttpCredentialsAdapter(credentials), settings, sleeper);
+        Drive.Builder builder = new Drive.Builder(transport, GsonFactory.getDefaultInstance(), http)
+                .setApplicationName(APPLICATION_NAME)
+                .setGoogleClientRequestInitializer(this::prepare);
+        if (!settings.rootUrl().isEmpty()) {
+            builder.setRootUrl(settings.rootUrl());
+        }
+        return builder.build();
+    }
+
+    private void prepare(AbstractGoogleClientRequest<?> request) {
+        if (request.getMediaHttpUploader() != null) {
+            request.getMediaHttpUploader().setChunkSize(settings.chunkSizeBytes());
+        }
+        // Shared Drives answer 404 to requests without it; files.generateIds and a few others do not take it.
+        if (request.getClassInfo().getField("supportsAllDrives") != null && request.get("supportsAllDrives") == null) {
+            request.set("supportsAllDrives", Boolean.TRUE);
+        }
+    }
+}

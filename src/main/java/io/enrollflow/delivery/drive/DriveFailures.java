@@ -1,0 +1,141 @@
+package io.enrollflow.delivery.drive;
+
+import com.google.api.client.googleapis.json.GoogleJsonError;
+import com.google.api.client.googleapis.json.GoogleJsonResponseException;
+import com.google.api.client.http.HttpResponseException;
+import com.google.auth.Retryable;
+import io.enrollflow.task.FailureReason;
+import io.enrollflow.task.TaskFailedException;
+import io.enrollflow.task.TransientTaskException;
+
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * Turns what a Drive call threw (after the client's in-place back-off gave up) into the task's fate (CONTRACT §5):
+ * <ul>
+ *   <li>transient ({@link TransientTaskException}, retried later by the retry schedule): 429, 5xx, the rate-limit 403s,
+ *       network errors, a token endpoint that is down;</li>
+ *   <li>final ({@link TaskFailedException}, reason {@code delivery_failed}): a missing parent folder, 401, a 403 for
+ *       permissions or quota, a refused token exchange, any other 4xx; each message says what to fix.</li>
+ * </ul>
+ */
+final class DriveFailures {
+
+    /** 403 reasons that mean "slow down", not "you may not". */
+    static final Set<String> RATE_LIMIT_REASONS = Set.of("rateLimitExceeded", "userRateLimitExceeded",
+            "sharingRateLimitExceeded");
+
+    private final String parentFolderId;
+    private final String serviceAccountEmail;
+    private final String delegate;
+    private final String tokenUri;
+
+    DriveFailures(String parentFolderId, String serviceAccountEmail, String delegate, String tokenUri) {
+        this.parentFolderId = parentFolderId;
+        this.serviceAccountEmail = serviceAccountEmail;
+        this.delegate = delegate;
+        this.tokenUri = tokenUri;
+    }
+
+    /** Who Drive acts as: the delegate user when set, else the service account itself. */
+    String actor() {
+        return delegate.isEmpty() ? "service account " + serviceAccountEmail
+                : delegate + " (service account " + serviceAccountEmail + " by domain-wide delegation)";
+    }
+
+    /**
+     * @param doing            what was attempted, for the message ("create folder \"x\"")
+     * @param onParent         true when a 404 means the parent folder is missing
+     * @return the exception to throw; non-Drive failures (bugs) are returned unchanged
+     */
+    RuntimeException classify(Throwable error, String doing, boolean onParent) {
+        GoogleJsonResponseException json = find(error, GoogleJsonResponseException.class);
+        if (json != null) {
+            GoogleJsonError details = json.getDetails();
+            String reason = details != null && details.getErrors() != null && !details.getErrors().isEmpty()
+                    ? details.getErrors().get(0).getReason() : "";
+            String message = details != null && details.getMessage() != null ? details.getMessage() : json.getStatusMessage();
+            return byStatus(json.getStatusCode(), reason == null ? "" : reason, message, doing, onParent, json);
+        }
+        HttpResponseException http = find(error, HttpResponseException.class);
+        if (http != null) {
+            return byStatus(http.getStatusCode(), "", http.getStatusMessage(), doing, onParent, http);
+        }
+        Retryable auth = find(error, Retryable.class);
+        if (auth != null) {
+            Throwable cause = (Throwable) auth;
+            if (auth.isRetryable()) {
+                return transientFailure("Drive token endpoint " + tokenUri + " failed while trying to " + doing + ": "
+                        + cause.getMessage(), cause);
+            }
+            return new TaskFailedException(FailureReason.DELIVERY_FAILED, "the token endpoint " + tokenUri
+                    + " refused " + actor() + " while trying to " + doing + " (" + firstLine(cause.getMessage())
+                    + "): check that enrollflow.drive.service-account-key holds a current key of that account"
+                    + (delegate.isEmpty() ? "" : ", and that domain-wide delegation for its client id is granted the "
+                    + "scope https://www.googleapis.com/auth/drive in the Workspace admin console"), cause);
+        }
+        IOException io = find(error, IOException.class);
+        if (io != null) {
+            return transientFailure("network error while trying to " + doing + ": " + io, io);
+        }
+        return error instanceof RuntimeException runtime ? runtime : new IllegalStateException(error);
+    }
+
+    private RuntimeException byStatus(int status, String reason, String message, String doing, boolean onParent,
+                                      Exception cause) {
+        String answer = "Drive answered " + status + (reason.isEmpty() ? "" : " " + reason) + " (" + firstLine(message)
+                + ") to " + doing;
+        if (status == 429 || status / 100 == 5 || (status == 403 && RATE_LIMIT_REASONS.contains(reason))) {
+            return transientFailure(answer, cause);
+        }
+        if (status == 404 && onParent) {
+            return missingParent();
+        }
+        if (status == 401) {
+            return failed(answer + ": Drive does not accept the credentials of " + actor()
+                    + "; check enrollflow.drive.service-account-key (a revoked or deleted key?)", cause);
+        }
+        if (status == 403 && "storageQuotaExceeded".equals(reason)) {
+            return failed(answer + ": " + actor() + " has no storage left; service accounts have none of their own, so "
+                    + "put enrollflow.drive.parent-folder-id (" + parentFolderId + ") in a Shared Drive, or set "
+                    + "enrollflow.drive.delegate to a Workspace user whose quota is used", cause);
+        }
+        if (status == 403) {
+            return failed(answer + ": give " + actor() + " edit access to folder " + parentFolderId
+                    + " (enrollflow.drive.parent-folder-id; Content manager on a Shared Drive)", cause);
+        }
+        return failed(answer, cause);
+    }
+
+    TaskFailedException missingParent() {
+        return new TaskFailedException(FailureReason.DELIVERY_FAILED, "Drive folder " + parentFolderId
+                + " (enrollflow.drive.parent-folder-id) was not found or is not a folder: check the id, and share the "
+                + "folder with " + actor() + " as editor");
+    }
+
+    private static TaskFailedException failed(String message, Exception cause) {
+        return new TaskFailedException(FailureReason.DELIVERY_FAILED, message, cause);
+    }
+
+    private static TransientTaskException transientFailure(String message, Throwable cause) {
+        return new TransientTaskException(FailureReason.DELIVERY_FAILED, message, cause);
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
+    }
+
+    private static <T> T find(Throwable error, Class<T> type) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+}

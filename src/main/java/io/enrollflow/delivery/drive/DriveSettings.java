@@ -1,0 +1,87 @@
+package io.enrollflow.delivery.drive;
+
+import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.Settings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code enrollflow.drive.*} settings, each checked once at start-up so that a wrong value stops enrollflow with
+ * one line naming the key (CONTRACT §1). Defaults live in application.properties only.
+ */
+record DriveSettings(Path serviceAccountKey, String delegate, String parentFolderId, String folderName,
+                     String shareRole, boolean notifyBuyer, String rootUrl, int parallelUploads, Duration connectTimeout,
+                     Duration readTimeout, int chunkSizeBytes, Duration retryInitialInterval,
+                     Duration retryMaxElapsed) {
+
+    static final String SERVICE_ACCOUNT_KEY = "enrollflow.drive.service-account-key";
+    static final String DELEGATE = "enrollflow.drive.delegate";
+    static final String PARENT_FOLDER_ID = "enrollflow.drive.parent-folder-id";
+    static final String FOLDER_NAME = "enrollflow.drive.folder-name";
+    static final String SHARE_ROLE = "enrollflow.drive.share-role";
+    static final String NOTIFY = "enrollflow.drive.notify";
+    static final String ROOT_URL = "enrollflow.drive.root-url";
+    static final String PARALLEL_UPLOADS = "enrollflow.drive.parallel-uploads";
+    static final String CONNECT_TIMEOUT = "enrollflow.drive.connect-timeout";
+    static final String READ_TIMEOUT = "enrollflow.drive.read-timeout";
+    static final String CHUNK_SIZE_KIB = "enrollflow.drive.chunk-size-kib";
+    static final String RETRY_INITIAL_INTERVAL = "enrollflow.drive.retry-initial-interval";
+    static final String RETRY_MAX_ELAPSED = "enrollflow.drive.retry-max-elapsed";
+
+    /** The placeholders a folder name may use: the same as the download command's (CONTRACT §5). */
+    static final Set<String> PLACEHOLDERS = Set.of("courseUrl", "taskDir", "taskId", "orderId", "quality");
+    static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
+
+    /** Drive's resumable protocol wants every chunk but the last to be a multiple of 256 KiB. */
+    static final int CHUNK_GRANULE_KIB = 256;
+
+    static DriveSettings from(Settings settings) {
+        String template = settings.required(FOLDER_NAME);
+        Matcher m = PLACEHOLDER.matcher(template);
+        while (m.find()) {
+            if (!PLACEHOLDERS.contains(m.group(1))) {
+                throw new ConfigException(FOLDER_NAME, "unknown placeholder ${" + m.group(1) + "} (use "
+                        + "${courseUrl} ${taskDir} ${taskId} ${orderId} ${quality})");
+            }
+        }
+        int chunkKib = settings.integer(CHUNK_SIZE_KIB, CHUNK_GRANULE_KIB, 512 * 1024);
+        if (chunkKib % CHUNK_GRANULE_KIB != 0) {
+            throw new ConfigException(CHUNK_SIZE_KIB, chunkKib + " is not a multiple of " + CHUNK_GRANULE_KIB);
+        }
+        String rootUrl = "";
+        if (!settings.text(ROOT_URL).isEmpty()) {
+            rootUrl = settings.httpUrl(ROOT_URL).toString();
+            rootUrl = rootUrl.endsWith("/") ? rootUrl : rootUrl + "/";
+        }
+        String delegate = settings.text(DELEGATE);
+        if (!delegate.isEmpty() && !delegate.matches("[^@\\s]+@[^@\\s]+")) {
+            throw new ConfigException(DELEGATE, "\"" + Emails.mask(delegate) + "\" is not an email address");
+        }
+        return new DriveSettings(
+                Path.of(settings.required(SERVICE_ACCOUNT_KEY)),
+                delegate,
+                settings.required(PARENT_FOLDER_ID),
+                template,
+                settings.choice(SHARE_ROLE, "reader", "commenter", "writer"),
+                settings.flag(NOTIFY),
+                rootUrl,
+                settings.integer(PARALLEL_UPLOADS, 1, 32),
+                positive(settings, CONNECT_TIMEOUT),
+                positive(settings, READ_TIMEOUT),
+                chunkKib * 1024,
+                positive(settings, RETRY_INITIAL_INTERVAL),
+                positive(settings, RETRY_MAX_ELAPSED));
+    }
+
+    private static Duration positive(Settings settings, String key) {
+        Duration d = settings.duration(key);
+        if (d.isZero() || d.toMillis() > Integer.MAX_VALUE) {
+            throw new ConfigException(key, "must be more than 0 and less than 24 days");
+        }
+        return d;
+    }
+}

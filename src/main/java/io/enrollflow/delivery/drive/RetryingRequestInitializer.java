@@ -1,0 +1,138 @@
+package io.enrollflow.delivery.drive;
+
+import com.google.api.client.http.EmptyContent;
+import com.google.api.client.http.HttpBackOffIOExceptionHandler;
+import com.google.api.client.http.HttpBackOffUnsuccessfulResponseHandler;
+import com.google.api.client.http.HttpIOExceptionHandler;
+import com.google.api.client.http.HttpRequest;
+import com.google.api.client.http.HttpRequestInitializer;
+import com.google.api.client.http.HttpResponse;
+import com.google.api.client.http.HttpUnsuccessfulResponseHandler;
+import com.google.api.client.util.ExponentialBackOff;
+import com.google.api.client.util.Sleeper;
+import com.google.auth.http.HttpCredentialsAdapter;
+
+import java.io.IOException;
+
+/**
+ * Prepares every HTTP request the Drive client makes (metadata calls, the resumable upload's initiation and each of
+ * its chunks): credentials, explicit timeouts, and in-place retries with exponential back-off.
+ * <p>
+ * Retried in place: 5xx and 429 answers, and I/O errors (timeouts, resets). For an upload chunk the retry is a status
+ * query ({@code Content-Range: bytes *}{@code /total}) after which {@code MediaHttpUploader} continues from the byte
+ * the server has, so a failed chunk costs one chunk, not the whole file. Not retried in place: 4xx answers (a
+ * rate-limit 403 included, its reason is in the body this handler cannot read without consuming it); those surface to
+ * {@link DriveDelivery}, which makes them transient or final for the task.
+ * <p>
+ * A metadata {@code files.create} is not retried after an I/O error: the folder may exist although the answer was
+ * lost, and a blind retry would make a second one. The task's next attempt looks it up by name instead.
+ */
+final class RetryingRequestInitializer implements HttpRequestInitializer {
+
+    /** Upper bound on retries of one request; the back-off's max elapsed time usually stops it earlier. */
+    static final int MAX_RETRIES_PER_REQUEST = 10;
+    /** Longest single wait between two retries of one request. */
+    static final int MAX_INTERVAL_MILLIS = 32_000;
+
+    private final HttpCredentialsAdapter credentials;
+    private final DriveSettings settings;
+    private final Sleeper sleeper;
+
+    RetryingRequestInitializer(HttpCredentialsAdapter credentials, DriveSettings settings, Sleeper sleeper) {
+        this.credentials = credentials;
+        this.settings = settings;
+        this.sleeper = sleeper;
+    }
+
+    @Override
+    public void initialize(HttpRequest request) throws IOException {
+        credentials.initialize(request);
+        request.setConnectTimeout((int) settings.connectTimeout().toMillis());
+        request.setReadTimeout((int) settings.readTimeout().toMillis());
+        request.setNumberOfRetries(MAX_RETRIES_PER_REQUEST);
+        request.setUnsuccessfulResponseHandler(new OnUnsuccessfulResponse());
+        if (!isMetadataCreate(request)) {
+            HttpBackOffIOExceptionHandler backOff = new HttpBackOffIOExceptionHandler(newBackOff()).setSleeper(sleeper);
+            request.setIOExceptionHandler(new OnIOException(backOff));
+        }
+    }
+
+    private ExponentialBackOff newBackOff() {
+        return new ExponentialBackOff.Builder()
+                .setInitialIntervalMillis((int) settings.retryInitialInterval().toMillis())
+                .setMultiplier(2)
+                .setRandomizationFactor(0.5)
+                .setMaxIntervalMillis(Math.max(MAX_INTERVAL_MILLIS, (int) settings.retryInitialInterval().toMillis()))
+                .setMaxElapsedTimeMillis((int) settings.retryMaxElapsed().toMillis())
+                .build();
+    }
+
+    /** {@code POST .../files} without {@code uploadType}: creates a folder (or an empty file); not idempotent. */
+    private static boolean isMetadataCreate(HttpRequest request) {
+        String path = request.getUrl().getRawPath();
+        return "POST".equals(request.getRequestMethod()) && path != null && path.endsWith("/files")
+                && request.getUrl().getFirst("uploadType") == null;
+    }
+
+    /**
+     * A chunk PUT being retried must not resend its body: the chunk's stream is consumed. Turn it into a status query,
+     * as {@code MediaHttpUploader} does itself for 5xx (it does not for 429 or after a token refresh).
+     */
+    private static void resendChunkAsStatusQuery(HttpRequest request) {
+        String range = request.getHeaders().getContentRange();
+        if ("PUT".equals(request.getRequestMethod()) && range != null && range.startsWith("bytes ")
+                && !(request.getContent() instanceof EmptyContent)) {
+            request.setContent(new EmptyContent());
+            request.getHeaders().setContentRange("bytes */" + range.substring(range.lastIndexOf('/') + 1));
+        }
+    }
+
+    private final class OnUnsuccessfulResponse implements HttpUnsuccessfulResponseHandler {
+
+        private final HttpBackOffUnsuccessfulResponseHandler backOff =
+                new HttpBackOffUnsuccessfulResponseHandler(newBackOff())
+                        .setBackOffRequired(response -> response.getStatusCode() / 100 == 5 || response.getStatusCode() == 429)
+                        .setSleeper(sleeper);
+        private boolean refreshedToken;
+
+        @Override
+        public boolean handleResponse(HttpRequest request, HttpResponse response, boolean supportsRetry) throws IOException {
+            if (response.getStatusCode() == 401) {
+                // One token refresh per request: an expired token mends, a revoked key does not (then the 401 surfaces).
+                if (refreshedToken) {
+                    return false;
+                }
+                refreshedToken = true;
+                boolean retry = credentials.handleResponse(request, response, supportsRetry);
+                request.setUnsuccessfulResponseHandler(this); // the adapter re-initialised the request and put itself there
+                if (retry) {
+                    resendChunkAsStatusQuery(request);
+                }
+                return retry;
+            }
+            boolean retry = backOff.handleResponse(request, response, supportsRetry);
+            if (retry) {
+                resendChunkAsStatusQuery(request);
+            }
+            return retry;
+        }
+    }
+
+    private static final class OnIOException implements HttpIOExceptionHandler {
+
+        private final HttpBackOffIOExceptionHandler backOff;
+
+        OnIOException(HttpBackOffIOExceptionHandler backOff) {
+            this.backOff = backOff;
+        }
+
+        @Override
+        public boolean handleIOException(HttpRequest request, boolean supportsRetry) throws IOException {
+            boolean retry = backOff.handleIOException(request, supportsRetry);
+            if (retry) {
+                resendChunkAsStatusQuery(request);
+            }
+            return retry;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.enrollflow.delivery.folder;
+
+import io.enrollflow.delivery.Delivery;
+import io.enrollflow.delivery.DeliveryState;
+import io.enrollflow.task.FailureReason;
+import io.enrollflow.task.Task;
+import io.enrollflow.task.TransientTaskException;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.UUID;
+
+/**
+ * {@code enrollflow.delivery.target=folder} (CONTRACT §5): the tree is copied to a hidden sibling
+ * {@code .<taskId>.partial-<uuid>} and then renamed to {@code <folder>/<taskId>} in one atomic step, so a reader sees
+ * all of it or nothing. A task delivered again finds its folder there and leaves it as it is; partial copies left by a
+ * crash are removed first.
+ */
+public class FolderDelivery implements Delivery {
+
+    private final Path root;
+
+    public FolderDelivery(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public String deliver(Task task, Path taskDir, DeliveryState state) {
+        Path target = root.resolve(task.taskId());
+        if (Files.isDirectory(target)) {
+            return target.toUri().toString();
+        }
+        Path partial = root.resolve("." + task.taskId() + ".partial-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(root);
+            removeStalePartials(task.taskId());
+            copyTree(taskDir, partial);
+            try {
+                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+                // another delivery of this task finished first: its copy is complete, ours goes
+                deleteTree(partial);
+            }
+            return target.toUri().toString();
+        } catch (IOException e) {
+            try {
+                deleteTree(partial);
+            } catch (IOException ignored) {
+                // the next attempt removes stale partials before it starts
+            }
+            // a full disk or a permission may pass (or be fixed by the operator): the task is retried
+            throw new TransientTaskException(FailureReason.DELIVERY_FAILED,
+                    "could not deliver to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void removeStalePartials(String taskId) throws IOException {
+        try (DirectoryStream<Path> stale = Files.newDirectoryStream(root, "." + taskId + ".partial-*")) {
+            for (Path path : stale) {
+                deleteTree(path);
+            }
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** Removes a tree; missing is fine. */
+    public static void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        Files.walkFileTree(path, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,65 @@
+package io.enrollflow.download;
+
+import io.enrollflow.status.StatusStore;
+import io.enrollflow.status.TaskStatus;
+import io.enrollflow.task.Stage;
+import io.enrollflow.task.TaskRun;
+import io.enrollflow.task.TransientTaskException;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Java half of routes/download.camel.yaml. {@link #download} sets the header {@link #OUTCOME_HEADER}
+ * (downloaded | not_enrolled) for the route's router; after enrolling again, {@link #downloadAfterReEnroll} runs the
+ * command once more and fails the task ({@code not_enrolled}) if it still says so. A failed run's log tail travels with
+ * the task into its dead-letter record.
+ */
+public class DownloadStep {
+
+    public static final String OUTCOME_HEADER = "enrollflowDownload";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DownloadStep.class);
+
+    private final DownloadRunner runner;
+    private final StatusStore status;
+
+    public DownloadStep(DownloadRunner runner, StatusStore status) {
+        this.runner = runner;
+        this.status = status;
+    }
+
+    public void download(Exchange exchange) throws Exception {
+        TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
+        DownloadRunner.Outcome outcome = runOnce(run, "downloading");
+        exchange.getMessage().setHeader(OUTCOME_HEADER, outcome.name().toLowerCase());
+    }
+
+    public void downloadAfterReEnroll(Exchange exchange) throws Exception {
+        TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
+        run.markReEnrolled();
+        if (runOnce(run, "downloading again after enrolling again") == DownloadRunner.Outcome.NOT_ENROLLED) {
+            throw new NotEnrolledException("the download still says the account is not enrolled after enrolling again");
+        }
+        exchange.getMessage().setHeader(OUTCOME_HEADER, "downloaded");
+    }
+
+    private DownloadRunner.Outcome runOnce(TaskRun run, String message) throws Exception {
+        run.stage(Stage.DOWNLOAD);
+        status.transition(run, TaskStatus.DOWNLOADING, Stage.DOWNLOAD, message);
+        long started = System.nanoTime();
+        try {
+            DownloadRunner.Outcome outcome = runner.run(run.task());
+            if (outcome == DownloadRunner.Outcome.NOT_ENROLLED) {
+                run.downloadLogTail(runner.logTail(run.task()));
+            }
+            LOG.info("task={} stage=download outcome={} seconds={}", run.taskId(), outcome.name().toLowerCase(),
+                    String.format("%.1f", (System.nanoTime() - started) / 1e9));
+            return outcome;
+        } catch (TransientTaskException e) {
+            // the task goes on to retry or dead letter (task-failures); its record carries the log's tail
+            run.downloadLogTail(runner.logTail(run.task()));
+            throw e;
+        }
+    }
+}

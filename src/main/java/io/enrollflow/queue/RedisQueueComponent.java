@@ -1,0 +1,51 @@
+package io.enrollflow.queue;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.DefaultComponent;
+import org.redisson.api.RedissonClient;
+
+import java.util.Map;
+
+/**
+ * {@code redis-queue:<list key>?concurrency=N}: consumes a Redis list reliably. No Camel component does (DESIGN.md:
+ * spring-redis consumes pub/sub only, camel-redis holds an aggregation repository), hence this one.
+ * The Redisson client and the instance id are set on the component by the runtime.
+ */
+@Component("redis-queue")
+public class RedisQueueComponent extends DefaultComponent {
+
+    private RedissonClient redisson;
+    private String instanceId;
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        if (remaining == null || remaining.isBlank()) {
+            throw new IllegalArgumentException("redis-queue needs a list key: redis-queue:<key>");
+        }
+        if (redisson == null || instanceId == null) {
+            throw new IllegalStateException("redis-queue needs the redisson client and instanceId set on the component");
+        }
+        RedisQueueEndpoint endpoint = new RedisQueueEndpoint(uri, this, remaining);
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+
+    public RedissonClient getRedisson() {
+        return redisson;
+    }
+
+    /** The one Redisson client of the runtime (StringCodec). */
+    public void setRedisson(RedissonClient redisson) {
+        this.redisson = redisson;
+    }
+
+    public String getInstanceId() {
+        return instanceId;
+    }
+
+    /** This instance's id: names its processing list. */
+    public void setInstanceId(String instanceId) {
+        this.instanceId = instanceId;
+    }
+}

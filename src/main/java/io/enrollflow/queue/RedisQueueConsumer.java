@@ -1,0 +1,144 @@
+package io.enrollflow.queue;
+
+import io.enrollflow.redis.RedisKeys;
+import io.enrollflow.task.TaskRun;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+import org.redisson.api.RBlockingDeque;
+import org.redisson.api.RList;
+import org.redisson.api.queue.DequeMoveArgs;
+import org.redisson.client.RedisException;
+import org.redisson.client.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The reliable take, one loop per consumer thread ({@code concurrency} threads; parallelism must come from here,
+ * since {@code threads} after a synchronous consumer gives none):
+ * <ol>
+ *   <li>fetch: {@code BLMOVE <queue> <processing list> RIGHT LEFT} (oldest first), blocking at most pollTimeout;</li>
+ *   <li>process: the route runs synchronously on this thread;</li>
+ *   <li>acknowledge: a run that reached a decision (completed, retry scheduled, dead-lettered) was already removed
+ *       from the processing list in that decision's Redis step; a run that was ignored (a duplicate) is removed here;
+ *       a run that ended with an exception (its decision could not be recorded) is left in the processing list, so
+ *       recovery puts it back on the queue — it is never dropped.</li>
+ * </ol>
+ * While Redis is unreachable the loop waits with backoff and logs once per outage, not once per attempt.
+ */
+public class RedisQueueConsumer extends DefaultConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisQueueConsumer.class);
+    /** Longest wait between fetch attempts while Redis is unreachable. */
+    private static final long MAX_OUTAGE_BACKOFF_MS = 5_000;
+
+    private final RedisQueueEndpoint endpoint;
+    private final AtomicBoolean outage = new AtomicBoolean();
+    private ExecutorService executor;
+    private volatile boolean running;
+
+    public RedisQueueConsumer(RedisQueueEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+    }
+
+    /** The list this instance's taken-but-undecided tasks sit in. */
+    public String processingList() {
+        return RedisKeys.processing(endpoint.getComponent().getInstanceId());
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        running = true;
+        executor = getEndpoint().getCamelContext().getExecutorServiceManager()
+                .newFixedThreadPool(this, "redis-queue-worker", endpoint.getConcurrency());
+        for (int i = 0; i < endpoint.getConcurrency(); i++) {
+            executor.execute(this::loop);
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        running = false;
+        if (executor != null) {
+            // each loop finishes the task in hand, then sees running=false; Camel's shutdown strategy bounds the wait
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(executor);
+            executor = null;
+        }
+        super.doStop();
+    }
+
+    private void loop() {
+        RBlockingDeque<String> queue = endpoint.getComponent().getRedisson().getBlockingDeque(endpoint.getKey(), StringCodec.INSTANCE);
+        String processing = processingList();
+        long backoff = 100;
+        while (running && isRunAllowed()) {
+            String raw;
+            try {
+                raw = queue.move(Duration.ofMillis(endpoint.getPollTimeout()), DequeMoveArgs.pollLast().addFirstTo(processing));
+                if (outage.compareAndSet(true, false)) {
+                    LOG.info("task=- stage=intake outcome=redis-back note=\"taking tasks again\"");
+                }
+                backoff = 100;
+            } catch (RedisException e) {
+                if (outage.compareAndSet(false, true)) {
+                    LOG.warn("task=- stage=intake outcome=redis-unreachable error=\"{}\" note=\"retrying with backoff; nothing is lost\"",
+                            e.getMessage());
+                }
+                if (!sleep(backoff)) {
+                    return;
+                }
+                backoff = Math.min(backoff * 2, MAX_OUTAGE_BACKOFF_MS);
+                continue;
+            }
+            if (raw != null) {
+                process(raw, processing);
+            }
+        }
+    }
+
+    private void process(String raw, String processing) {
+        Exchange exchange = createExchange(false);
+        TaskRun run = new TaskRun(raw, processing);
+        exchange.setProperty(TaskRun.PROPERTY, run);
+        exchange.getIn().setBody(raw);
+        try {
+            getProcessor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        }
+        try {
+            if (exchange.getException() != null) {
+                // no decision recorded: the task stays in the processing list for recovery
+                getExceptionHandler().handleException("task " + (run.taskId() == null ? "-" : run.taskId())
+                        + " ended without a recorded decision; it stays in " + processing + " for recovery", exchange,
+                        exchange.getException());
+            } else if (!run.decided()) {
+                // ignored (duplicate, completed, waiting): acknowledge it
+                RList<String> list = endpoint.getComponent().getRedisson().getList(processing, StringCodec.INSTANCE);
+                list.remove(raw, 1);
+            }
+        } catch (RedisException e) {
+            // acknowledging failed: the task stays in the processing list; recovery finds it already decided
+            LOG.warn("task={} stage=intake outcome=ack-failed error=\"{}\"", run.taskId(), e.getMessage());
+        } finally {
+            releaseExchange(exchange, false);
+        }
+    }
+
+    private boolean sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

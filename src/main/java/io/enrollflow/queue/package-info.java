@@ -1,0 +1,2 @@
+/** The redis-queue Camel component: a reliable take from a Redis list (BLMOVE into a per-instance processing list). */
+package io.enrollflow.queue;

@@ -1,0 +1,47 @@
+package io.enrollflow.redis;
+
+import io.enrollflow.config.ConfigException;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+
+/**
+ * Builds the one Redisson client enrollflow uses. {@link StringCodec} keeps values plain text, so what producers LPUSH
+ * and what the backend reads stay ordinary JSON (Redisson's default codec is binary).
+ */
+public final class RedisConnection {
+
+    private RedisConnection() {
+    }
+
+    /**
+     * @param url         {@code redis://host:port} or {@code rediss://…}, optionally with a password
+     * @param blockingUse how many connections block at once on BLMOVE (the worker threads); the pool gets that many
+     *                    plus a margin for status writes, scripts and the retry mover
+     */
+    public static RedissonClient connect(String url, int blockingUse) {
+        try {
+            URI uri = new URI(url);
+            if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new ConfigException("enrollflow.redis.url", "\"" + url + "\" is not a redis:// or rediss:// address");
+            }
+        } catch (URISyntaxException e) {
+            throw new ConfigException("enrollflow.redis.url", "\"" + url + "\" is not a redis:// address");
+        }
+        Config config = new Config();
+        config.setCodec(StringCodec.INSTANCE);
+        config.setUseScriptCache(true);
+        config.useSingleServer()
+                .setAddress(url)
+                .setConnectionPoolSize(blockingUse + 16)
+                .setConnectionMinimumIdleSize(Math.min(blockingUse + 2, 8))
+                .setRetryAttempts(3)
+                .setTimeout(5_000)
+                .setConnectTimeout(5_000);
+        return Redisson.create(config);
+    }
+}

@@ -1,0 +1,68 @@
+package io.enrollflow.redis;
+
+/**
+ * Every Redis key enrollflow uses, named in one place. The task queue's key is a setting
+ * ({@code enrollflow.queue.key}); the status hash {@code enrollflow:task:<taskId>} is part of the contract (the
+ * backend reads it); the rest is enrollflow's own.
+ */
+public final class RedisKeys {
+
+    /** Prefix of the status hashes; move-due.lua builds hash names from it. */
+    public static final String TASK_PREFIX = "enrollflow:task:";
+
+    private final String queue;
+
+    public RedisKeys(String queue) {
+        this.queue = queue;
+    }
+
+    /** The list producers LPUSH tasks onto. */
+    public String queue() {
+        return queue;
+    }
+
+    /** A task's status hash (CONTRACT §3). */
+    public String task(String taskId) {
+        return TASK_PREFIX + taskId;
+    }
+
+    /** A task's transitions, newest first, capped at enrollflow.status.history-size. */
+    public String history(String taskId) {
+        return TASK_PREFIX + taskId + ":history";
+    }
+
+    /** Held (value: instance id) while an instance works on the task, so a second push of it is not run twice. */
+    public String claim(String taskId) {
+        return "enrollflow:claim:" + taskId;
+    }
+
+    /** The tasks an instance has taken and not yet decided (its reliable-take list). */
+    public static String processing(String instanceId) {
+        return "enrollflow:processing:" + instanceId;
+    }
+
+    /** Task ids waiting for their next attempt, scored by due time (epoch ms). */
+    public String retries() {
+        return "enrollflow:retries";
+    }
+
+    /** Dead-letter records (JSON) by task id. */
+    public String deadLetters() {
+        return "enrollflow:dead-letters";
+    }
+
+    /** Dead-letter task ids scored by their last failure (epoch ms): the listing order. */
+    public String deadLetterIndex() {
+        return "enrollflow:dead-letters:index";
+    }
+
+    /** The raw payload of each dead-lettered task, exactly as received: what a replay pushes back. */
+    public String deadLetterPayloads() {
+        return "enrollflow:dead-letters:payloads";
+    }
+
+    /** Counter behind the {@code invalid-<n>} ids of payloads that have no usable task id. */
+    public String invalidSequence() {
+        return "enrollflow:invalid-seq";
+    }
+}

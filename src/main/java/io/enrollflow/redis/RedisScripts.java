@@ -1,0 +1,53 @@
+package io.enrollflow.redis;
+
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The Lua scripts under {@code enrollflow/lua/}: each makes one multi-key change atomically (its header lists KEYS,
+ * ARGV and the result). Redisson sends them by SHA once loaded (useScriptCache).
+ */
+public final class RedisScripts {
+
+    public enum Script {
+        CLAIM("claim.lua"), TRANSITION("transition.lua"), SCHEDULE_RETRY("schedule-retry.lua"),
+        MOVE_DUE("move-due.lua"), DEAD_LETTER("dead-letter.lua"), REPLAY("replay.lua");
+
+        private final String source;
+
+        Script(String file) {
+            try (InputStream in = RedisScripts.class.getClassLoader().getResourceAsStream("enrollflow/lua/" + file)) {
+                if (in == null) {
+                    throw new IllegalStateException("enrollflow/lua/" + file + " is missing from the classpath");
+                }
+                this.source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private final RScript script;
+
+    public RedisScripts(RedissonClient redis) {
+        this.script = redis.getScript(StringCodec.INSTANCE);
+    }
+
+    /** Runs a script whose result is a list (of strings or numbers). */
+    public List<Object> list(Script which, List<Object> keys, Object... args) {
+        return script.eval(RScript.Mode.READ_WRITE, which.source, RScript.ReturnType.MULTI, keys, args);
+    }
+
+    /** Runs a script whose result is an integer. */
+    public long integer(Script which, List<Object> keys, Object... args) {
+        Long result = script.eval(RScript.Mode.READ_WRITE, which.source, RScript.ReturnType.INTEGER, keys, args);
+        return result == null ? 0 : result;
+    }
+}

@@ -1,0 +1,91 @@
+package io.enrollflow.retry;
+
+import io.enrollflow.deadletter.DeadLetterStore;
+import io.enrollflow.task.FailureReason;
+import io.enrollflow.task.Stage;
+import io.enrollflow.task.TaskFailedException;
+import io.enrollflow.task.TaskRun;
+import io.enrollflow.task.TransientTaskException;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+
+/**
+ * Decides what becomes of a task whose run threw, for the onException clauses of routes/task-failures.camel.yaml:
+ * <ul>
+ *   <li>{@link #deadLetter}: a failure no retry can mend ({@link TaskFailedException}), or an unexpected error
+ *       (a bug: retrying would only repeat it) — dead-lettered at once;</li>
+ *   <li>{@link #retryOrDeadLetter}: a transient failure ({@link TransientTaskException}, an I/O error) — another
+ *       attempt is scheduled in Redis while attempts remain, then dead-lettered with the stage's reason.</li>
+ * </ul>
+ * Either way the task is released in the same Redis step as the decision. If that step fails (Redis down), the
+ * exception propagates, the run ends undecided and the task stays in the processing list for recovery.
+ */
+public class FailureHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+
+    private final RetrySchedule retries;
+    private final DeadLetterStore deadLetters;
+
+    public FailureHandler(RetrySchedule retries, DeadLetterStore deadLetters) {
+        this.retries = retries;
+        this.deadLetters = deadLetters;
+    }
+
+    public void deadLetter(Exchange exchange) {
+        TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        FailureReason reason = cause instanceof TaskFailedException failed ? failed.reason() : unexpectedReason(run.stage());
+        String message = cause instanceof TaskFailedException ? cause.getMessage() : describe(cause);
+        if (!(cause instanceof TaskFailedException)) {
+            LOG.error("task={} stage={} outcome=error note=\"unexpected error, dead-lettered\"", label(run), run.stage().word(), cause);
+        }
+        String key = deadLetters.record(run, run.stage(), reason, message);
+        LOG.warn("task={} stage={} outcome=failed reason={} message=\"{}\"", key, run.stage().word(), reason.word(), message);
+    }
+
+    public void retryOrDeadLetter(Exchange exchange) {
+        TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        FailureReason reason = cause instanceof TransientTaskException transientFailure
+                ? transientFailure.reasonWhenExhausted() : unexpectedReason(run.stage());
+        String message = describe(cause);
+        if (run.taskId() != null && retries.hasAttemptsLeft(run)) {
+            Instant due = retries.schedule(run, run.stage(), reason, message);
+            LOG.info("task={} stage={} outcome=retrying attempt={} next_attempt_at={} message=\"{}\"",
+                    run.taskId(), run.stage().word(), run.attempt(), due, message);
+        } else {
+            String key = deadLetters.record(run, run.stage(), reason, message);
+            LOG.warn("task={} stage={} outcome=failed reason={} attempts={} message=\"{}\"",
+                    key, run.stage().word(), reason.word(), run.attempt(), message);
+        }
+    }
+
+    /** The reason a stage's unexpected errors end with. */
+    static FailureReason unexpectedReason(Stage stage) {
+        return switch (stage) {
+            case INTAKE -> FailureReason.INVALID_TASK;
+            case ENROLL -> FailureReason.ENROLLMENT_UNAVAILABLE;
+            case DOWNLOAD -> FailureReason.DOWNLOAD_FAILED;
+            case DELIVER -> FailureReason.DELIVERY_FAILED;
+        };
+    }
+
+    private static String describe(Exception cause) {
+        if (cause == null) {
+            return "unknown error";
+        }
+        if (cause instanceof TransientTaskException || cause instanceof TaskFailedException) {
+            return cause.getMessage();
+        }
+        String text = cause.getMessage();
+        return cause.getClass().getSimpleName() + (text == null || text.isBlank() ? "" : ": " + text);
+    }
+
+    private static String label(TaskRun run) {
+        return run.taskId() == null ? "-" : run.taskId();
+    }
+}

@@ -1,0 +1,100 @@
+package io.enrollflow.runtime;
+
+import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.Settings;
+import io.enrollflow.deadletter.DeadLetterStore;
+import io.enrollflow.delivery.Delivery;
+import io.enrollflow.delivery.DeliveryStep;
+import io.enrollflow.delivery.drive.DriveDelivery;
+import io.enrollflow.delivery.folder.FolderDelivery;
+import io.enrollflow.download.DownloadCommand;
+import io.enrollflow.download.DownloadRunner;
+import io.enrollflow.download.DownloadStep;
+import io.enrollflow.enroll.EnrollmentClient;
+import io.enrollflow.queue.RedisQueueComponent;
+import io.enrollflow.redis.RedisKeys;
+import io.enrollflow.redis.RedisScripts;
+import io.enrollflow.retry.Backoff;
+import io.enrollflow.retry.FailureHandler;
+import io.enrollflow.retry.RetrySchedule;
+import io.enrollflow.status.StatusStore;
+import io.enrollflow.task.TaskIntake;
+import io.enrollflow.task.TaskParser;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.redisson.api.RedissonClient;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Every bean the routes use, made in one place from the settings. The settings that need no Camel are checked in the
+ * constructor, before anything starts, so a bad one stops start-up with one line naming its key.
+ */
+public class EnrollflowBeans implements CamelConfiguration {
+
+    private final Settings settings;
+    private final RedissonClient redis;
+    private final String instanceId;
+
+    private final TaskParser parser;
+    private final DownloadRunner downloads;
+    private final Backoff backoff;
+    private final String target;
+
+    public EnrollflowBeans(Settings settings, RedissonClient redis, String instanceId) {
+        this.settings = settings;
+        this.redis = redis;
+        this.instanceId = instanceId;
+        Set<String> hosts = new HashSet<>();
+        settings.list("enrollflow.task.allowed-hosts").forEach(h -> hosts.add(h.toLowerCase(Locale.ROOT)));
+        this.parser = new TaskParser(settings.integer("enrollflow.download.quality", 1, 100_000), hosts);
+        this.downloads = new DownloadRunner(
+                DownloadCommand.parse(settings.text(DownloadCommand.KEY)),
+                Path.of(settings.required("enrollflow.download.work-dir")),
+                settings.duration("enrollflow.download.timeout"),
+                settings.pattern("enrollflow.download.not-enrolled-pattern"));
+        this.backoff = new Backoff(settings.duration("enrollflow.retry.initial-delay"),
+                settings.decimal("enrollflow.retry.multiplier", 1, 100), settings.duration("enrollflow.retry.max-delay"));
+        this.target = settings.choice("enrollflow.delivery.target", "drive", "folder");
+        settings.httpUrl("enrollflow.enroll.url");
+        settings.pattern("enrollflow.enroll.already-enrolled-pattern");
+        settings.integer("enrollflow.worker.concurrency", 1, 1000);
+        settings.duration("enrollflow.worker.shutdown-timeout");
+        settings.duration("enrollflow.enroll.timeout");
+        settings.flag("enrollflow.download.keep");
+    }
+
+    @Override
+    public void configure(CamelContext camel) {
+        RedisKeys keys = new RedisKeys(settings.required("enrollflow.queue.key"));
+        RedisScripts scripts = new RedisScripts(redis);
+        StatusStore status = new StatusStore(redis, scripts, keys,
+                settings.integer("enrollflow.status.history-size", 1, 10_000), instanceId);
+        DeadLetterStore deadLetters = new DeadLetterStore(redis, scripts, keys, status,
+                settings.integer("enrollflow.dead-letter.warn-size", 0, Integer.MAX_VALUE));
+        RetrySchedule retries = new RetrySchedule(scripts, keys, status, backoff,
+                settings.integer("enrollflow.retry.max-attempts", 1, 1000));
+
+        RedisQueueComponent queue = camel.getComponent("redis-queue", RedisQueueComponent.class);
+        queue.setRedisson(redis);
+        queue.setInstanceId(instanceId);
+
+        Delivery delivery = switch (target) {
+            case "folder" -> new FolderDelivery(Path.of(settings.required("enrollflow.delivery.folder")));
+            case "drive" -> DriveDelivery.create(settings, camel);
+            default -> throw new ConfigException("enrollflow.delivery.target", "\"" + target + "\" is unknown");
+        };
+
+        var registry = camel.getRegistry();
+        registry.bind("taskIntake", new TaskIntake(parser, status));
+        registry.bind("enrollment", new EnrollmentClient(settings.text("enrollflow.enroll.token"),
+                settings.pattern("enrollflow.enroll.already-enrolled-pattern"), status));
+        registry.bind("download", new DownloadStep(downloads, status));
+        registry.bind("delivery", new DeliveryStep(delivery, downloads, status, settings.flag("enrollflow.download.keep")));
+        registry.bind("failures", new FailureHandler(retries, deadLetters));
+        registry.bind("retrySchedule", retries);
+    }
+}

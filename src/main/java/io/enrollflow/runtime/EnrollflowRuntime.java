@@ -1,0 +1,137 @@
+package io.enrollflow.runtime;
+
+import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.Settings;
+import io.enrollflow.redis.RedisConnection;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.redisson.api.RedissonClient;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * The runtime (sub-command {@code run}, and the demo): camel-main with
+ * <ul>
+ *   <li>our merged settings as its properties ({{enrollflow.*}} in routes, camel.* for camel-main itself),</li>
+ *   <li>the routes from {@code --routes DIR}, else {@code ./routes}, else the copy inside the jar,</li>
+ *   <li>the beans of {@link EnrollflowBeans}.</li>
+ * </ul>
+ * Lifecycle: {@link #start()} (returns once routes run) or {@link #runUntilStopped()} (blocks until SIGTERM or
+ * {@link #stop()}); then the Redis client is closed.
+ */
+public class EnrollflowRuntime {
+
+    /** Where the jar keeps its copy of the routes. */
+    public static final String BUNDLED_ROUTES = "classpath:enrollflow/routes/*.yaml";
+
+    private final Main main = new Main();
+    private final RedissonClient redis;
+    private final String instanceId;
+
+    /** Checks the settings and connects to Redis; a bad setting throws {@link ConfigException}. */
+    public EnrollflowRuntime(Settings settings, Path routesDir) {
+        this.instanceId = newInstanceId();
+        int concurrency = settings.integer("enrollflow.worker.concurrency", 1, 1000);
+        Properties props = settings.asProperties();
+        // derived values for the routes' endpoint options, which take milliseconds
+        props.setProperty("enrollflow.enroll.timeout.millis",
+                Long.toString(settings.duration("enrollflow.enroll.timeout").toMillis()));
+        props.setProperty("camel.main.shutdownTimeout",
+                Long.toString(Math.max(1, settings.duration("enrollflow.worker.shutdown-timeout").toSeconds())));
+        props.setProperty("camel.main.routesIncludePattern", routesPattern(routesDir));
+        main.setInitialProperties(props);
+        this.redis = RedisConnection.connect(settings.required("enrollflow.redis.url"), concurrency);
+        try {
+            main.configure().addConfiguration(new EnrollflowBeans(settings, redis, instanceId));
+        } catch (RuntimeException e) {
+            redis.shutdown();
+            throw e;
+        }
+    }
+
+    static String routesPattern(Path routesDir) {
+        if (routesDir != null) {
+            if (!Files.isDirectory(routesDir)) {
+                throw new ConfigException("--routes", routesDir.toAbsolutePath() + " is not a folder");
+            }
+            return "file:" + routesDir.toAbsolutePath() + "/*.yaml";
+        }
+        Path local = Path.of("routes");
+        return Files.isDirectory(local) ? "file:" + local.toAbsolutePath() + "/*.yaml" : BUNDLED_ROUTES;
+    }
+
+    static String newInstanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "host";
+        }
+        long pid = ManagementFactory.getRuntimeMXBean().getPid();
+        return host + "-" + pid + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    public RedissonClient redis() {
+        return redis;
+    }
+
+    public CamelContext camelContext() {
+        return main.getCamelContext();
+    }
+
+    /** Starts the routes and returns. */
+    public void start() throws Exception {
+        try {
+            main.start();
+        } catch (Exception e) {
+            close();
+            throw unwrapConfig(e);
+        }
+    }
+
+    /** Runs until the JVM is asked to stop (SIGTERM, Ctrl-C) or {@link #stop()} is called. */
+    public void runUntilStopped() throws Exception {
+        try {
+            main.run();
+        } catch (Exception e) {
+            throw unwrapConfig(e);
+        } finally {
+            close();
+        }
+    }
+
+    /** Stops the routes gracefully and closes Redis. */
+    public void stop() {
+        try {
+            main.completed();
+            main.stop();
+        } finally {
+            close();
+        }
+    }
+
+    private void close() {
+        if (!redis.isShutdown()) {
+            redis.shutdown();
+        }
+    }
+
+    /** A setting found bad while Camel started arrives wrapped: surface it as itself. */
+    private static Exception unwrapConfig(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConfigException config) {
+                return config;
+            }
+        }
+        return e;
+    }
+}

@@ -1,0 +1,2 @@
+/** The runtime: camel-main booted with our settings, our routes, and the beans made in one configuration class. */
+package io.enrollflow.runtime;

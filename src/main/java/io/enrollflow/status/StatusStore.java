@@ -1,0 +1,109 @@
+package io.enrollflow.status;
+
+import io.enrollflow.redis.RedisKeys;
+import io.enrollflow.redis.RedisScripts;
+import io.enrollflow.redis.RedisScripts.Script;
+import io.enrollflow.task.Stage;
+import io.enrollflow.task.TaskRun;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Each task's status hash {@code enrollflow:task:<taskId>} and its capped history (CONTRACT §3). Writes that end a run
+ * (completed) also release the task from its processing list in the same Lua step.
+ */
+public class StatusStore {
+
+    /** What intake's claim decided about a task taken from the queue. */
+    public enum Claim { CLAIMED, COMPLETED, IN_FLIGHT, WAITING }
+
+    /** The claim's decision and, when claimed, the number of this attempt. */
+    public record ClaimResult(Claim decision, int attempt) {
+    }
+
+    private final RedissonClient redis;
+    private final RedisScripts scripts;
+    private final RedisKeys keys;
+    private final int historySize;
+    private final String instanceId;
+
+    public StatusStore(RedissonClient redis, RedisScripts scripts, RedisKeys keys, int historySize, String instanceId) {
+        this.redis = redis;
+        this.scripts = scripts;
+        this.keys = keys;
+        this.historySize = historySize;
+        this.instanceId = instanceId;
+    }
+
+    /** ISO-8601 UTC, milliseconds: the shape of every timestamp enrollflow writes. */
+    public static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    public int historySize() {
+        return historySize;
+    }
+
+    /** claim.lua: decides whether this run of the task goes ahead (see the script's header). */
+    public ClaimResult claim(TaskRun run, String orderId, String courseUrl) {
+        String id = run.taskId();
+        List<Object> result = scripts.list(Script.CLAIM,
+                List.of(keys.task(id), keys.history(id), keys.claim(id), keys.deadLetters(), keys.deadLetterIndex(),
+                        keys.deadLetterPayloads()),
+                instanceId, now(), historySize, run.raw(), id, orderId, courseUrl);
+        Claim decision = Claim.valueOf(String.valueOf(result.get(0)).toUpperCase());
+        int attempt = ((Number) result.get(1)).intValue();
+        return new ClaimResult(decision, attempt);
+    }
+
+    /** A transition on the way (enrolled, downloading, uploading): recorded, the task stays taken. */
+    public void transition(TaskRun run, TaskStatus status, Stage stage, String message) {
+        String id = run.taskId();
+        scripts.integer(Script.TRANSITION, List.of(keys.task(id), keys.history(id), keys.claim(id), run.processingList()),
+                now(), historySize, "", "status", status.word(), "stage", stage.word(), "message", message);
+    }
+
+    /** The run's happy end: status completed with its delivery URL, and the task released, in one step. */
+    public void complete(TaskRun run, String deliveryUrl) {
+        String id = run.taskId();
+        scripts.integer(Script.TRANSITION, List.of(keys.task(id), keys.history(id), keys.claim(id), run.processingList()),
+                now(), historySize, run.raw(), "status", TaskStatus.COMPLETED.word(), "stage", Stage.DELIVER.word(),
+                "reason", "", "message", "delivered", "deliveryUrl", deliveryUrl);
+        run.markDecided();
+    }
+
+    /** One field of a task's hash; null when absent. */
+    public String field(String taskId, String field) {
+        return (String) redis.getMap(keys.task(taskId), StringCodec.INSTANCE).get(field);
+    }
+
+    /** Writes one field of a task's hash at once (delivery notes such as a Drive folder id). */
+    public void putField(String taskId, String field, String value) {
+        redis.getMap(keys.task(taskId), StringCodec.INSTANCE).fastPut(field, value);
+    }
+
+    /** The task's hash, or an empty map when there is none. */
+    public Map<String, String> read(String taskId) {
+        Map<Object, Object> raw = redis.getMap(keys.task(taskId), StringCodec.INSTANCE).readAllMap();
+        Map<String, String> out = new LinkedHashMap<>();
+        raw.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+        return out;
+    }
+
+    /** The task's transitions, oldest first, each a JSON object {status, at, message}. */
+    public List<String> history(String taskId) {
+        List<Object> newestFirst = redis.getList(keys.history(taskId), StringCodec.INSTANCE).readAll();
+        List<String> out = new ArrayList<>();
+        for (int i = newestFirst.size() - 1; i >= 0; i--) {
+            out.add(String.valueOf(newestFirst.get(i)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,23 @@
+package io.enrollflow.task;
+
+import java.util.Locale;
+
+/** Why a task failed: the {@code reason} of status hashes and dead-letter records (CONTRACT §6). */
+public enum FailureReason {
+    INVALID_TASK, ENROLLMENT_REJECTED, ENROLLMENT_UNAVAILABLE, NOT_ENROLLED, DOWNLOAD_FAILED, DOWNLOAD_TIMEOUT,
+    DELIVERY_FAILED, POISON;
+
+    public String word() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The reason for a word, or null when the word names none. */
+    public static FailureReason ofWord(String word) {
+        for (FailureReason reason : values()) {
+            if (reason.word().equals(word)) {
+                return reason;
+            }
+        }
+        return null;
+    }
+}

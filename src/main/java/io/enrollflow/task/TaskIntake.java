@@ -1,0 +1,57 @@
+package io.enrollflow.task;
+
+import io.enrollflow.status.StatusStore;
+import io.enrollflow.status.StatusStore.ClaimResult;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first step of routes/pipeline.camel.yaml, for each payload taken from the queue:
+ * <ol>
+ *   <li>no usable task id → {@link TaskFailedException} ({@code invalid_task}; dead-lettered as {@code invalid-<n>});</li>
+ *   <li>claim it (claim.lua): a completed task, one in flight elsewhere, or one waiting for its retry is acknowledged
+ *       and ignored ({@link #CLAIMED_PROPERTY} false);</li>
+ *   <li>check every rule → {@link TaskFailedException} ({@code invalid_task}, with its status hash), or the validated
+ *       {@link Task} on the run.</li>
+ * </ol>
+ */
+public class TaskIntake {
+
+    /** True when this run goes on to enrollment. */
+    public static final String CLAIMED_PROPERTY = "enrollflowClaimed";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskIntake.class);
+
+    private final TaskParser parser;
+    private final StatusStore status;
+
+    public TaskIntake(TaskParser parser, StatusStore status) {
+        this.parser = parser;
+        this.status = status;
+    }
+
+    public void claim(Exchange exchange) {
+        TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
+        exchange.setProperty(CLAIMED_PROPERTY, false);
+        TaskParser.Peek peek = TaskParser.peek(run.raw());
+        if (peek.taskId() == null) {
+            throw new TaskFailedException(FailureReason.INVALID_TASK, peek.problem());
+        }
+        run.taskId(peek.taskId());
+        ClaimResult claim = status.claim(run, peek.orderId(), peek.courseUrl());
+        switch (claim.decision()) {
+            case COMPLETED -> LOG.info("task={} stage=intake outcome=ignored note=\"already completed; acknowledged\"", run.taskId());
+            case IN_FLIGHT -> LOG.info("task={} stage=intake outcome=ignored note=\"already in flight; acknowledged\"", run.taskId());
+            case WAITING -> LOG.info("task={} stage=intake outcome=ignored note=\"waiting for its next attempt; acknowledged\"", run.taskId());
+            case CLAIMED -> {
+                run.attempt(claim.attempt());
+                Task task = parser.parse(run.raw());
+                run.task(task);
+                exchange.setProperty(CLAIMED_PROPERTY, true);
+                LOG.info("task={} stage=intake outcome=taken attempt={} order={} email={}", task.taskId(), claim.attempt(),
+                        task.orderId(), Masking.email(task.email()));
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.enrollflow.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The intake rules of CONTRACT §2, in two steps so that a bad payload still gets a status when it can:
+ * {@link #peek(String)} finds a usable task id (none: the payload is dead-lettered as {@code invalid-<n>}), then
+ * {@link #parse(String)} checks every other rule and builds the {@link Task}, or throws
+ * {@link TaskFailedException} with reason {@code invalid_task} and a message naming the field.
+ */
+public final class TaskParser {
+
+    /** Payloads over 64 KiB are not even parsed. */
+    public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
+    /** Dead-letter records keep at most this much of an unparseable payload's text. */
+    public static final int MAX_PAYLOAD_CHARS = MAX_PAYLOAD_BYTES;
+
+    static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    static final int MAX_URL_LENGTH = 2048;
+    /**
+     * A syntactically valid address as the HTML standard defines it for {@code <input type=email>}: what the backend's
+     * checkout form accepted. A regular expression rather than a library because the definition is this expression.
+     */
+    static final Pattern EMAIL = Pattern.compile(
+            "[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+                    + "(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*");
+    private static final int MAX_EMAIL_LENGTH = 254;
+    private static final int MAX_ORDER_ID_LENGTH = 128;
+
+    private static final List<String> TASK_ID_NAMES = List.of("taskId", "id", "task_id");
+    private static final List<String> COURSE_URL_NAMES = List.of("courseUrl", "course_url", "url");
+    private static final List<String> EMAIL_NAMES = List.of("email", "customer_email");
+    private static final List<String> ORDER_ID_NAMES = List.of("orderId", "order_id");
+    private static final Set<String> KNOWN = Set.of("taskId", "id", "task_id", "courseUrl", "course_url", "url",
+            "email", "customer_email", "orderId", "order_id", "quality");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final int defaultQuality;
+    private final Set<String> allowedHosts;
+
+    /**
+     * @param defaultQuality {@code enrollflow.download.quality}
+     * @param allowedHosts   {@code enrollflow.task.allowed-hosts}, lower-case; empty accepts any host
+     */
+    public TaskParser(int defaultQuality, Set<String> allowedHosts) {
+        this.defaultQuality = defaultQuality;
+        this.allowedHosts = allowedHosts;
+    }
+
+    /**
+     * A first look at a payload, before the rules: its usable task id (null when it has none, with the problem
+     * saying why) and the orderId and courseUrl as given, for the status hash of a task about to be checked.
+     */
+    public record Peek(String taskId, String problem, String orderId, String courseUrl) {
+    }
+
+    public static Peek peek(String raw) {
+        if (raw == null || raw.length() > MAX_PAYLOAD_BYTES || raw.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
+            return new Peek(null, "the payload is over 64 KiB", "", "");
+        }
+        ObjectNode object = object(raw);
+        if (object == null) {
+            return new Peek(null, "the payload is not a JSON object", "", "");
+        }
+        JsonNode id = first(object, TASK_ID_NAMES);
+        String text = id != null && (id.isTextual() || id.isIntegralNumber()) ? id.asText() : null;
+        if (text == null || !TASK_ID.matcher(text).matches()) {
+            return new Peek(null, "taskId is missing or not of the form " + TASK_ID.pattern(), "", "");
+        }
+        JsonNode orderId = first(object, ORDER_ID_NAMES);
+        JsonNode courseUrl = first(object, COURSE_URL_NAMES);
+        return new Peek(text, null, orderId != null && orderId.isValueNode() ? orderId.asText() : "",
+                courseUrl != null && courseUrl.isValueNode() ? courseUrl.asText() : "");
+    }
+
+    /** Checks every rule; call after {@link #peek(String)} found a task id. */
+    public Task parse(String raw) {
+        Peek peek = peek(raw);
+        if (peek.taskId() == null) {
+            throw invalid(peek.problem());
+        }
+        ObjectNode object = object(raw);
+        String taskId = peek.taskId();
+        String courseUrl = courseUrl(text(object, COURSE_URL_NAMES, "courseUrl", true));
+        String email = text(object, EMAIL_NAMES, "email", true);
+        if (email.length() > MAX_EMAIL_LENGTH || !EMAIL.matcher(email).matches()) {
+            throw invalid("email is not a valid address");
+        }
+        String orderId = text(object, ORDER_ID_NAMES, "orderId", false);
+        if (orderId.length() > MAX_ORDER_ID_LENGTH || orderId.startsWith("-")
+                || orderId.chars().anyMatch(Character::isISOControl)) {
+            // it may stand alone as a word of the download command: it must not read as an option there
+            throw invalid("orderId must be at most " + MAX_ORDER_ID_LENGTH
+                    + " characters, not start with '-', and hold no control characters");
+        }
+        int quality = quality(object.get("quality"));
+
+        Map<String, JsonNode> extra = new LinkedHashMap<>();
+        object.fields().forEachRemaining(field -> {
+            if (!KNOWN.contains(field.getKey())) {
+                extra.put(field.getKey(), field.getValue());
+            }
+        });
+        return new Task(taskId, orderId, courseUrl, email, quality, raw, extra);
+    }
+
+    private String courseUrl(String url) {
+        if (url.length() > MAX_URL_LENGTH) {
+            throw invalid("courseUrl is longer than " + MAX_URL_LENGTH + " characters");
+        }
+        if (url.startsWith("-")) {
+            throw invalid("courseUrl starts with '-'");
+        }
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw invalid("courseUrl is not a URL: " + e.getReason());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw invalid("courseUrl must be an absolute http or https URL");
+        }
+        String host = uri.getHost().toLowerCase(Locale.ROOT);
+        if (!allowedHosts.isEmpty() && !allowedHosts.contains(host)) {
+            throw invalid("courseUrl host " + host + " is not in enrollflow.task.allowed-hosts");
+        }
+        return url;
+    }
+
+    private int quality(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return defaultQuality;
+        }
+        if (node.isIntegralNumber() && node.canConvertToInt() && node.asInt() > 0) {
+            return node.asInt();
+        }
+        if (node.isTextual() && node.asText().matches("[1-9][0-9]{0,5}")) {
+            return Integer.parseInt(node.asText());
+        }
+        throw invalid("quality must be a positive whole number");
+    }
+
+    private static String text(ObjectNode object, List<String> names, String label, boolean required) {
+        JsonNode node = first(object, names);
+        if (node == null || node.isNull() || (node.isTextual() && node.asText().isBlank())) {
+            if (required) {
+                throw invalid(label + " is missing");
+            }
+            return "";
+        }
+        if (!(node.isTextual() || node.isIntegralNumber())) {
+            throw invalid(label + " must be a string");
+        }
+        return node.asText().trim();
+    }
+
+    private static JsonNode first(ObjectNode object, List<String> names) {
+        for (String name : names) {
+            JsonNode node = object.get(name);
+            if (node != null) {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    private static ObjectNode object(String raw) {
+        try {
+            JsonNode node = JSON.readTree(raw);
+            return node instanceof ObjectNode object ? object : null;
+        } catch (Exception notJson) {
+            return null;
+        }
+    }
+
+    private static TaskFailedException invalid(String message) {
+        return new TaskFailedException(FailureReason.INVALID_TASK, message);
+    }
+}

@@ -1,0 +1,24 @@
+-- transition.lua: records a status change, and (when the task reached a decision) releases it in the same step.
+-- KEYS[1] task status hash, KEYS[2] task history list,
+-- KEYS[3] claim key, KEYS[4] processing list (both only read when ARGV[3] is not empty)
+-- ARGV[1] now (ISO-8601), ARGV[2] history size, ARGV[3] raw payload to acknowledge ('' = not a decision),
+-- ARGV[4..] field, value, field, value ... ('status' and 'message' among them feed the history)
+-- Returns the number of processing-list entries removed (0 or 1).
+local fields = {}
+local status, message = nil, ''
+for i = 4, #ARGV, 2 do
+  fields[#fields + 1] = ARGV[i]
+  fields[#fields + 1] = ARGV[i + 1]
+  if ARGV[i] == 'status' then status = ARGV[i + 1] end
+  if ARGV[i] == 'message' then message = ARGV[i + 1] end
+end
+redis.call('HSET', KEYS[1], 'updatedAt', ARGV[1], unpack(fields))
+if status then
+  redis.call('LPUSH', KEYS[2], cjson.encode({status = status, at = ARGV[1], message = message}))
+  redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[2]) - 1)
+end
+if ARGV[3] ~= '' then
+  redis.call('DEL', KEYS[3])
+  return redis.call('LREM', KEYS[4], 1, ARGV[3])
+end
+return 0
