@@ -27,7 +27,7 @@ public class EnrollflowCommand implements Callable<Integer> {
     public static final int USAGE = 2;
 
     /** Sub-commands that print for a person: their logs stay at WARN so the output stays readable. */
-    private static final Set<String> QUIET = Set.of("status", "dlq");
+    private static final Set<String> QUIET = Set.of("status", "dlq", "demo");
 
     @Option(names = "--config", description = "Settings file (default: ./application.properties, then the jar's copy)",
             scope = CommandLine.ScopeType.INHERIT)

@@ -17,10 +17,11 @@ final class Stores implements AutoCloseable {
     final DeadLetterStore deadLetters;
 
     Stores(Settings settings) {
-        this.redis = RedisConnection.connect(settings.required("enrollflow.redis.url"), 1);
+        this.redis = RedisConnection.connect(settings.required("enrollflow.redis.url"), 1, false);
         this.keys = new RedisKeys(settings.required("enrollflow.queue.key"));
         RedisScripts scripts = new RedisScripts(redis);
-        this.status = new StatusStore(redis, scripts, keys, settings.integer("enrollflow.status.history-size", 1, 10_000), "cli");
+        this.status = new StatusStore(redis, scripts, keys, settings.integer("enrollflow.status.history-size", 1, 10_000),
+                "cli", settings.integer("enrollflow.queue.max-deliveries", 1, 1000));
         this.deadLetters = new DeadLetterStore(redis, scripts, keys, status,
                 settings.integer("enrollflow.dead-letter.warn-size", 0, Integer.MAX_VALUE));
     }

@@ -3,7 +3,6 @@ package io.enrollflow.enroll;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enrollflow.status.StatusStore;
-import io.enrollflow.status.TaskStatus;
 import io.enrollflow.task.Masking;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.Task;
@@ -78,7 +77,6 @@ public class EnrollmentClient {
     /** The router's "enrolled" branch: record it. */
     public void recordEnrolled(Exchange exchange) {
         TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
-        status.transition(run, TaskStatus.ENROLLED, Stage.ENROLL,
-                exchange.getMessage().getHeader(MESSAGE_HEADER, "enrolled", String.class));
+        status.enrolled(run, exchange.getMessage().getHeader(MESSAGE_HEADER, "enrolled", String.class));
     }
 }

@@ -17,6 +17,8 @@ public class RedisQueueComponent extends DefaultComponent {
 
     private RedissonClient redisson;
     private String instanceId;
+    private InFlight inFlight = new InFlight();
+    private Recovery recovery;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -47,5 +49,23 @@ public class RedisQueueComponent extends DefaultComponent {
     /** This instance's id: names its processing list. */
     public void setInstanceId(String instanceId) {
         this.instanceId = instanceId;
+    }
+
+    public InFlight getInFlight() {
+        return inFlight;
+    }
+
+    /** The runs in hand, shared with recovery and the failure handler. */
+    public void setInFlight(InFlight inFlight) {
+        this.inFlight = inFlight;
+    }
+
+    public Recovery getRecovery() {
+        return recovery;
+    }
+
+    /** Crash recovery; the consumer hands back what it holds through it on shutdown. Optional. */
+    public void setRecovery(Recovery recovery) {
+        this.recovery = recovery;
     }
 }

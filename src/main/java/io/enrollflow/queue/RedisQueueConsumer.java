@@ -30,6 +30,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       recovery puts it back on the queue — it is never dropped.</li>
  * </ol>
  * While Redis is unreachable the loop waits with backoff and logs once per outage, not once per attempt.
+ * <p>
+ * Stopping (SIGTERM): no new task is taken; the tasks in hand may finish for {@code shutdownTimeout}; those still
+ * running then are interrupted (a download's process tree is killed) and everything this instance holds is handed
+ * back to the queue at once.
  */
 public class RedisQueueConsumer extends DefaultConsumer {
 
@@ -67,9 +71,27 @@ public class RedisQueueConsumer extends DefaultConsumer {
     protected void doStop() throws Exception {
         running = false;
         if (executor != null) {
-            // each loop finishes the task in hand, then sees running=false; Camel's shutdown strategy bounds the wait
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(executor);
+            InFlight inFlight = endpoint.getComponent().getInFlight();
+            executor.shutdown();
+            if (!executor.awaitTermination(endpoint.getShutdownTimeout(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("task=- stage=shutdown outcome=interrupting in_flight={} note=\"the shutdown timeout passed; "
+                        + "their tasks go back to the queue\"", inFlight.size());
+                inFlight.startInterrupting();
+                executor.shutdownNow();
+                executor.awaitTermination(10, TimeUnit.SECONDS);
+            }
             executor = null;
+            Recovery recovery = endpoint.getComponent().getRecovery();
+            if (recovery != null) {
+                try {
+                    long handedBack = recovery.handBack();
+                    LOG.info("task=- stage=shutdown outcome=handed-back tasks={}", handedBack);
+                } catch (RedisException e) {
+                    // Redis is unreachable: the tasks stay in the processing list; another instance reaps them
+                    LOG.warn("task=- stage=shutdown outcome=hand-back-failed error=\"{}\" note=\"another instance recovers them\"",
+                            e.getMessage());
+                }
+            }
         }
         super.doStop();
     }
@@ -108,14 +130,20 @@ public class RedisQueueConsumer extends DefaultConsumer {
         TaskRun run = new TaskRun(raw, processing);
         exchange.setProperty(TaskRun.PROPERTY, run);
         exchange.getIn().setBody(raw);
+        InFlight inFlight = endpoint.getComponent().getInFlight();
+        inFlight.add(run);
         try {
             getProcessor().process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
         }
         try {
-            if (exchange.getException() != null) {
-                // no decision recorded: the task stays in the processing list for recovery
+            if (exchange.getException() != null && inFlight.interrupting()) {
+                // interrupted by shutdown: the hand-back that follows puts it back on the queue
+                LOG.info("task={} stage=shutdown outcome=interrupted note=\"handed back to the queue\"",
+                        run.taskId() == null ? "-" : run.taskId());
+            } else if (exchange.getException() != null) {
+                // no decision recorded: the task stays in the processing list; recovery requeues it
                 getExceptionHandler().handleException("task " + (run.taskId() == null ? "-" : run.taskId())
                         + " ended without a recorded decision; it stays in " + processing + " for recovery", exchange,
                         exchange.getException());
@@ -128,6 +156,7 @@ public class RedisQueueConsumer extends DefaultConsumer {
             // acknowledging failed: the task stays in the processing list; recovery finds it already decided
             LOG.warn("task={} stage=intake outcome=ack-failed error=\"{}\"", run.taskId(), e.getMessage());
         } finally {
+            inFlight.remove(run);
             releaseExchange(exchange, false);
         }
     }

@@ -19,6 +19,8 @@ public class RedisQueueEndpoint extends DefaultEndpoint {
     private int concurrency = 5;
     @UriParam(defaultValue = "1000", description = "How long one BLMOVE blocks (ms) before the loop checks for shutdown")
     private long pollTimeout = 1000;
+    @UriParam(defaultValue = "30000", description = "On stop, how long in-flight tasks may take to finish (ms)")
+    private long shutdownTimeout = 30000;
 
     public RedisQueueEndpoint(String uri, RedisQueueComponent component, String key) {
         super(uri, component);
@@ -56,6 +58,15 @@ public class RedisQueueEndpoint extends DefaultEndpoint {
             throw new IllegalArgumentException("concurrency must be at least 1");
         }
         this.concurrency = concurrency;
+    }
+
+    public long getShutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** On stop, how long in-flight tasks may take to finish (ms); then they are interrupted and handed back. */
+    public void setShutdownTimeout(long shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     public long getPollTimeout() {

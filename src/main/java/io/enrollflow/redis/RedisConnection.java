@@ -22,8 +22,10 @@ public final class RedisConnection {
      * @param url         {@code redis://host:port} or {@code rediss://…}, optionally with a password
      * @param blockingUse how many connections block at once on BLMOVE (the worker threads); the pool gets that many
      *                    plus a margin for status writes, scripts and the retry mover
+     * @param lazy        true for the runtime: start even while Redis is unreachable and connect when it is back;
+     *                    false for the CLI: fail at once with a clear message
      */
-    public static RedissonClient connect(String url, int blockingUse) {
+    public static RedissonClient connect(String url, int blockingUse, boolean lazy) {
         try {
             URI uri = new URI(url);
             if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {
@@ -35,6 +37,7 @@ public final class RedisConnection {
         Config config = new Config();
         config.setCodec(StringCodec.INSTANCE);
         config.setUseScriptCache(true);
+        config.setLazyInitialization(lazy);
         config.useSingleServer()
                 .setAddress(url)
                 .setConnectionPoolSize(blockingUse + 16)

@@ -41,6 +41,19 @@ public final class RedisKeys {
         return "enrollflow:processing:" + instanceId;
     }
 
+    /** Prefix of the instances' heartbeat keys (claim.lua checks a claim's owner is alive with it). */
+    public static final String HEARTBEAT_PREFIX = "enrollflow:instance:";
+
+    /** An instance's heartbeat: present (with a TTL) while the instance lives. */
+    public static String heartbeat(String instanceId) {
+        return HEARTBEAT_PREFIX + instanceId;
+    }
+
+    /** The ids of the instances that may hold tasks: where the reaper looks for dead ones. */
+    public String instances() {
+        return "enrollflow:instances";
+    }
+
     /** Task ids waiting for their next attempt, scored by due time (epoch ms). */
     public String retries() {
         return "enrollflow:retries";

@@ -1,6 +1,8 @@
 package io.enrollflow.retry;
 
 import io.enrollflow.deadletter.DeadLetterStore;
+import io.enrollflow.queue.InFlight;
+import io.enrollflow.queue.WorkerStoppedException;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskFailedException;
@@ -29,15 +31,18 @@ public class FailureHandler {
 
     private final RetrySchedule retries;
     private final DeadLetterStore deadLetters;
+    private final InFlight inFlight;
 
-    public FailureHandler(RetrySchedule retries, DeadLetterStore deadLetters) {
+    public FailureHandler(RetrySchedule retries, DeadLetterStore deadLetters, InFlight inFlight) {
         this.retries = retries;
         this.deadLetters = deadLetters;
+        this.inFlight = inFlight;
     }
 
     public void deadLetter(Exchange exchange) {
         TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        refuseWhileStopping(run, cause);
         FailureReason reason = cause instanceof TaskFailedException failed ? failed.reason() : unexpectedReason(run.stage());
         String message = cause instanceof TaskFailedException ? cause.getMessage() : describe(cause);
         if (!(cause instanceof TaskFailedException)) {
@@ -50,6 +55,7 @@ public class FailureHandler {
     public void retryOrDeadLetter(Exchange exchange) {
         TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        refuseWhileStopping(run, cause);
         FailureReason reason = cause instanceof TransientTaskException transientFailure
                 ? transientFailure.reasonWhenExhausted() : unexpectedReason(run.stage());
         String message = describe(cause);
@@ -61,6 +67,16 @@ public class FailureHandler {
             String key = deadLetters.record(run, run.stage(), reason, message);
             LOG.warn("task={} stage={} outcome=failed reason={} attempts={} message=\"{}\"",
                     key, run.stage().word(), reason.word(), run.attempt(), message);
+        }
+    }
+
+    /**
+     * A run that failed because shutdown interrupted it gets no decision: it is handed back to the queue whole,
+     * neither retried nor dead-lettered.
+     */
+    private void refuseWhileStopping(TaskRun run, Exception cause) {
+        if (inFlight.interrupting() && !(cause instanceof TaskFailedException)) {
+            throw new WorkerStoppedException(run.taskId() == null ? "-" : run.taskId(), cause);
         }
     }
 

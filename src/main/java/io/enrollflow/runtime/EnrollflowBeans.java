@@ -11,7 +11,9 @@ import io.enrollflow.download.DownloadCommand;
 import io.enrollflow.download.DownloadRunner;
 import io.enrollflow.download.DownloadStep;
 import io.enrollflow.enroll.EnrollmentClient;
+import io.enrollflow.queue.InFlight;
 import io.enrollflow.queue.RedisQueueComponent;
+import io.enrollflow.queue.Recovery;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.retry.Backoff;
@@ -63,6 +65,8 @@ public class EnrollflowBeans implements CamelConfiguration {
         settings.pattern("enrollflow.enroll.already-enrolled-pattern");
         settings.integer("enrollflow.worker.concurrency", 1, 1000);
         settings.duration("enrollflow.worker.shutdown-timeout");
+        settings.duration("enrollflow.queue.recovery-timeout");
+        settings.integer("enrollflow.queue.max-deliveries", 1, 1000);
         settings.duration("enrollflow.enroll.timeout");
         settings.flag("enrollflow.download.keep");
     }
@@ -72,15 +76,26 @@ public class EnrollflowBeans implements CamelConfiguration {
         RedisKeys keys = new RedisKeys(settings.required("enrollflow.queue.key"));
         RedisScripts scripts = new RedisScripts(redis);
         StatusStore status = new StatusStore(redis, scripts, keys,
-                settings.integer("enrollflow.status.history-size", 1, 10_000), instanceId);
+                settings.integer("enrollflow.status.history-size", 1, 10_000), instanceId,
+                settings.integer("enrollflow.queue.max-deliveries", 1, 1000));
         DeadLetterStore deadLetters = new DeadLetterStore(redis, scripts, keys, status,
                 settings.integer("enrollflow.dead-letter.warn-size", 0, Integer.MAX_VALUE));
         RetrySchedule retries = new RetrySchedule(scripts, keys, status, backoff,
                 settings.integer("enrollflow.retry.max-attempts", 1, 1000));
 
+        InFlight inFlight = new InFlight();
+        Recovery recovery = new Recovery(redis, scripts, keys, instanceId,
+                settings.duration("enrollflow.queue.recovery-timeout"), inFlight);
         RedisQueueComponent queue = camel.getComponent("redis-queue", RedisQueueComponent.class);
         queue.setRedisson(redis);
         queue.setInstanceId(instanceId);
+        queue.setInFlight(inFlight);
+        queue.setRecovery(recovery);
+        try {
+            camel.addService(recovery, true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start crash recovery", e);
+        }
 
         Delivery delivery = switch (target) {
             case "folder" -> new FolderDelivery(Path.of(settings.required("enrollflow.delivery.folder")));
@@ -94,7 +109,7 @@ public class EnrollflowBeans implements CamelConfiguration {
                 settings.pattern("enrollflow.enroll.already-enrolled-pattern"), status));
         registry.bind("download", new DownloadStep(downloads, status));
         registry.bind("delivery", new DeliveryStep(delivery, downloads, status, settings.flag("enrollflow.download.keep")));
-        registry.bind("failures", new FailureHandler(retries, deadLetters));
+        registry.bind("failures", new FailureHandler(retries, deadLetters, inFlight));
         registry.bind("retrySchedule", retries);
     }
 }

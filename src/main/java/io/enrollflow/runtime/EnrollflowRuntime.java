@@ -41,11 +41,13 @@ public class EnrollflowRuntime {
         // derived values for the routes' endpoint options, which take milliseconds
         props.setProperty("enrollflow.enroll.timeout.millis",
                 Long.toString(settings.duration("enrollflow.enroll.timeout").toMillis()));
-        props.setProperty("camel.main.shutdownTimeout",
-                Long.toString(Math.max(1, settings.duration("enrollflow.worker.shutdown-timeout").toSeconds())));
+        long shutdownMillis = settings.duration("enrollflow.worker.shutdown-timeout").toMillis();
+        props.setProperty("enrollflow.worker.shutdown-timeout.millis", Long.toString(shutdownMillis));
+        // Camel's own bound must outlast ours: the consumer waits for in-flight tasks, then hands back the rest
+        props.setProperty("camel.main.shutdownTimeout", Long.toString(shutdownMillis / 1000 + 20));
         props.setProperty("camel.main.routesIncludePattern", routesPattern(routesDir));
         main.setInitialProperties(props);
-        this.redis = RedisConnection.connect(settings.required("enrollflow.redis.url"), concurrency);
+        this.redis = RedisConnection.connect(settings.required("enrollflow.redis.url"), concurrency, true);
         try {
             main.configure().addConfiguration(new EnrollflowBeans(settings, redis, instanceId));
         } catch (RuntimeException e) {
@@ -107,6 +109,11 @@ public class EnrollflowRuntime {
         } finally {
             close();
         }
+    }
+
+    /** Asks a {@link #runUntilStopped()} to stop gracefully (what SIGTERM does); returns at once. */
+    public void requestStop() {
+        main.completed();
     }
 
     /** Stops the routes gracefully and closes Redis. */

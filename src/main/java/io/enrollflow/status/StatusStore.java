@@ -22,10 +22,10 @@ import java.util.Map;
 public class StatusStore {
 
     /** What intake's claim decided about a task taken from the queue. */
-    public enum Claim { CLAIMED, COMPLETED, IN_FLIGHT, WAITING }
+    public enum Claim { CLAIMED, POISON, COMPLETED, IN_FLIGHT, WAITING }
 
-    /** The claim's decision and, when claimed, the number of this attempt. */
-    public record ClaimResult(Claim decision, int attempt) {
+    /** The claim's decision and, when claimed, the number of this attempt and whether enrollment is recorded. */
+    public record ClaimResult(Claim decision, int attempt, boolean enrolled) {
     }
 
     private final RedissonClient redis;
@@ -33,13 +33,20 @@ public class StatusStore {
     private final RedisKeys keys;
     private final int historySize;
     private final String instanceId;
+    private final int maxDeliveries;
 
-    public StatusStore(RedissonClient redis, RedisScripts scripts, RedisKeys keys, int historySize, String instanceId) {
+    /**
+     * @param maxDeliveries enrollflow.queue.max-deliveries: crashed instances a task may have been in flight on
+     *                      before it is dead-lettered as poison
+     */
+    public StatusStore(RedissonClient redis, RedisScripts scripts, RedisKeys keys, int historySize, String instanceId,
+                       int maxDeliveries) {
         this.redis = redis;
         this.scripts = scripts;
         this.keys = keys;
         this.historySize = historySize;
         this.instanceId = instanceId;
+        this.maxDeliveries = maxDeliveries;
     }
 
     /** ISO-8601 UTC, milliseconds: the shape of every timestamp enrollflow writes. */
@@ -57,10 +64,11 @@ public class StatusStore {
         List<Object> result = scripts.list(Script.CLAIM,
                 List.of(keys.task(id), keys.history(id), keys.claim(id), keys.deadLetters(), keys.deadLetterIndex(),
                         keys.deadLetterPayloads()),
-                instanceId, now(), historySize, run.raw(), id, orderId, courseUrl);
-        Claim decision = Claim.valueOf(String.valueOf(result.get(0)).toUpperCase());
+                instanceId, now(), historySize, run.raw(), id, orderId, courseUrl, RedisKeys.HEARTBEAT_PREFIX, maxDeliveries);
+        Claim decision = Claim.valueOf(String.valueOf(result.get(0)).toUpperCase(java.util.Locale.ROOT));
         int attempt = ((Number) result.get(1)).intValue();
-        return new ClaimResult(decision, attempt);
+        boolean enrolled = ((Number) result.get(2)).intValue() == 1;
+        return new ClaimResult(decision, attempt, enrolled);
     }
 
     /** A transition on the way (enrolled, downloading, uploading): recorded, the task stays taken. */
@@ -68,6 +76,15 @@ public class StatusStore {
         String id = run.taskId();
         scripts.integer(Script.TRANSITION, List.of(keys.task(id), keys.history(id), keys.claim(id), run.processingList()),
                 now(), historySize, "", "status", status.word(), "stage", stage.word(), "message", message);
+    }
+
+    /** Enrollment done: status enrolled, and enrolledAt recorded so a later attempt of this task skips the call. */
+    public void enrolled(TaskRun run, String message) {
+        String id = run.taskId();
+        scripts.integer(Script.TRANSITION, List.of(keys.task(id), keys.history(id), keys.claim(id), run.processingList()),
+                now(), historySize, "", "status", TaskStatus.ENROLLED.word(), "stage", Stage.ENROLL.word(),
+                "message", message, "enrolledAt", now());
+        run.enrolled(true);
     }
 
     /** The run's happy end: status completed with its delivery URL, and the task released, in one step. */

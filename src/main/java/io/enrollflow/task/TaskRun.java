@@ -22,6 +22,7 @@ public final class TaskRun {
     private Stage stage = Stage.INTAKE;
     private boolean decided;
     private boolean reEnrolled;
+    private boolean enrolled;
     private String downloadLogTail;
 
     public TaskRun(String raw, String processingList) {
@@ -78,6 +79,15 @@ public final class TaskRun {
 
     public void markDecided() {
         this.decided = true;
+    }
+
+    /** True when enrollment is recorded for this task (this run's, or an earlier attempt's): no need to call again. */
+    public boolean enrolled() {
+        return enrolled;
+    }
+
+    public void enrolled(boolean enrolled) {
+        this.enrolled = enrolled;
     }
 
     /** True once the download said "not enrolled" and the run enrolled again (that happens at most once). */

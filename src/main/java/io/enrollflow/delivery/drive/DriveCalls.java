@@ -83,7 +83,9 @@ final class DriveCalls {
     File upload(String parentId, String name, java.nio.file.Path file, String mimeType) {
         File metadata = new File().setName(name).setParents(List.of(parentId)).setMimeType(mimeType);
         FileContent content = new FileContent(mimeType, file.toFile());
-        return call(FILES_CREATE, File.class, "content", metadata, "mediaContent", content, "fields", FILE_FIELDS);
+        // No fields header here: with an argument beyond (content, mediaContent) the producer cannot tell create from
+        // create-with-media and logs a WARN per upload; DriveClientFactory sets fields on media uploads instead.
+        return call(FILES_CREATE, File.class, "content", metadata, "mediaContent", content);
     }
 
     /** To the trash, not deleted: recoverable, and a Shared Drive's Content manager may trash but not delete. */

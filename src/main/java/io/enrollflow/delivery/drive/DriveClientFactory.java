@@ -23,8 +23,8 @@ import java.util.Collection;
  *   <li>credentials from the service-account key parsed at start-up, so its {@code token_uri} is honoured;</li>
  *   <li>{@link RetryingRequestInitializer}: timeouts and the Google client's back-off handlers, so a failed upload
  *       chunk is resumed in place instead of restarting the file from byte 0;</li>
- *   <li>a {@link GoogleClientRequestInitializer} that sets the upload chunk size and {@code supportsAllDrives=true}
- *       on every request that has the parameter. This is how calls made through the component's endpoints get a
+ *   <li>a {@link GoogleClientRequestInitializer} that sets the upload chunk size (and the {@code fields} of an upload's
+ *       answer) and {@code supportsAllDrives=true} on every request that has the parameter. This is how calls made through the component's endpoints get a
  *       chunk size: the component has no option for {@code MediaHttpUploader}, but every request it builds passes
  *       through this initializer right after the uploader exists.</li>
  * </ul>
@@ -73,6 +73,9 @@ final class DriveClientFactory implements GoogleDriveClientFactory {
     private void prepare(AbstractGoogleClientRequest<?> request) {
         if (request.getMediaHttpUploader() != null) {
             request.getMediaHttpUploader().setChunkSize(settings.chunkSizeBytes());
+            if (request.get("fields") == null) {
+                request.set("fields", DriveCalls.FILE_FIELDS); // see DriveCalls.upload
+            }
         }
         // Shared Drives answer 404 to requests without it; files.generateIds and a few others do not take it.
         if (request.getClassInfo().getField("supportsAllDrives") != null && request.get("supportsAllDrives") == null) {

@@ -15,6 +15,7 @@ import io.enrollflow.task.Task;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.google.drive.GoogleDriveComponent;
+import org.apache.camel.component.google.drive.GoogleDriveConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -102,13 +104,16 @@ public final class DriveDelivery implements Delivery {
         component.setClientFactory(new DriveClientFactory(drive, credentials, transport, sleeper));
         // The component builds its client only when a service-account key is configured; ours is already parsed, the
         // path is what the component hands back to the factory.
-        component.getConfiguration().setServiceAccountKey(drive.serviceAccountKey().toAbsolutePath().toString());
-        component.getConfiguration().setDelegate(drive.delegate().isEmpty() ? null : drive.delegate());
-        component.getConfiguration().setScopes(DriveScopes.DRIVE);
-        component.getConfiguration().setApplicationName(DriveClientFactory.APPLICATION_NAME);
+        // (A configuration of our own: in 4.17.0 a fresh component's getConfiguration() answers null.)
+        GoogleDriveConfiguration configuration = new GoogleDriveConfiguration();
+        configuration.setServiceAccountKey(drive.serviceAccountKey().toAbsolutePath().toString());
+        configuration.setDelegate(drive.delegate().isEmpty() ? null : drive.delegate());
+        configuration.setScopes(DriveScopes.DRIVE);
+        configuration.setApplicationName(DriveClientFactory.APPLICATION_NAME);
+        component.setConfiguration(configuration);
         // Build the cached client now: the component's lazy getClient is not synchronised, and parallel uploads
         // would otherwise race to build two.
-        component.getClient(component.getConfiguration());
+        component.getClient(configuration);
 
         ProducerTemplate template = camel.createProducerTemplate();
         String tokenUri = key.getTokenServerUri() == null ? "" : key.getTokenServerUri().toString();
@@ -269,8 +274,8 @@ public final class DriveDelivery implements Delivery {
                 t.setDaemon(true);
                 return t;
             });
+            List<Future<?>> running = new ArrayList<>();
             try {
-                List<Future<?>> running = new ArrayList<>();
                 for (Upload upload : plan.uploads) {
                     running.add(pool.submit(() -> {
                         upload(task, upload);
@@ -281,14 +286,24 @@ public final class DriveDelivery implements Delivery {
                     try {
                         f.get();
                     } catch (ExecutionException e) {
-                        // The task fails (transient or final, as classified); uploads still running are interrupted,
-                        // files already complete stay and are skipped by the next attempt.
+                        // The task fails (transient or final, as classified). Files already complete stay and are
+                        // skipped by the next attempt; see finally for the ones in flight.
                         Throwable cause = e.getCause();
                         throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
                     }
                 }
-            } finally {
+            } catch (InterruptedException e) {
+                // enrollflow is stopping: abandon the uploads (the finally below does not wait, the flag is set again);
+                // the task's next attempt, here or on another instance, redoes the unfinished ones.
                 pool.shutdownNow();
+                Thread.currentThread().interrupt();
+                throw e;
+            } finally {
+                // Uploads not started are dropped; those in flight are let finish before this attempt ends, so that a
+                // next attempt cannot start the same file while it is still being sent (it would arrive twice).
+                running.forEach(f -> f.cancel(false));
+                pool.shutdown();
+                pool.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
             }
         }
         for (File stale : plan.stale) {

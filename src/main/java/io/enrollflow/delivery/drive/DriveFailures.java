@@ -50,18 +50,7 @@ final class DriveFailures {
      * @return the exception to throw; non-Drive failures (bugs) are returned unchanged
      */
     RuntimeException classify(Throwable error, String doing, boolean onParent) {
-        GoogleJsonResponseException json = find(error, GoogleJsonResponseException.class);
-        if (json != null) {
-            GoogleJsonError details = json.getDetails();
-            String reason = details != null && details.getErrors() != null && !details.getErrors().isEmpty()
-                    ? details.getErrors().get(0).getReason() : "";
-            String message = details != null && details.getMessage() != null ? details.getMessage() : json.getStatusMessage();
-            return byStatus(json.getStatusCode(), reason == null ? "" : reason, message, doing, onParent, json);
-        }
-        HttpResponseException http = find(error, HttpResponseException.class);
-        if (http != null) {
-            return byStatus(http.getStatusCode(), "", http.getStatusMessage(), doing, onParent, http);
-        }
+        // The token endpoint's failures first: they wrap the endpoint's HttpResponseException.
         Retryable auth = find(error, Retryable.class);
         if (auth != null) {
             Throwable cause = (Throwable) auth;
@@ -74,6 +63,18 @@ final class DriveFailures {
                     + "): check that enrollflow.drive.service-account-key holds a current key of that account"
                     + (delegate.isEmpty() ? "" : ", and that domain-wide delegation for its client id is granted the "
                     + "scope https://www.googleapis.com/auth/drive in the Workspace admin console"), cause);
+        }
+        GoogleJsonResponseException json = find(error, GoogleJsonResponseException.class);
+        if (json != null) {
+            GoogleJsonError details = json.getDetails();
+            String reason = details != null && details.getErrors() != null && !details.getErrors().isEmpty()
+                    ? details.getErrors().get(0).getReason() : "";
+            String message = details != null && details.getMessage() != null ? details.getMessage() : json.getStatusMessage();
+            return byStatus(json.getStatusCode(), reason == null ? "" : reason, message, doing, onParent, json);
+        }
+        HttpResponseException http = find(error, HttpResponseException.class);
+        if (http != null) {
+            return byStatus(http.getStatusCode(), "", http.getStatusMessage(), doing, onParent, http);
         }
         IOException io = find(error, IOException.class);
         if (io != null) {

@@ -1,0 +1,44 @@
+package io.enrollflow.queue;
+
+import io.enrollflow.task.TaskRun;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The runs this instance is working on right now, and whether it is stopping. Shared by the consumer (which adds
+ * and removes runs), {@link Recovery} (which must not requeue what is still being worked on) and the failure
+ * handler (which must not decide a run that failed only because shutdown interrupted it).
+ */
+public class InFlight {
+
+    private final Set<TaskRun> runs = ConcurrentHashMap.newKeySet();
+    private volatile boolean interrupting;
+
+    void add(TaskRun run) {
+        runs.add(run);
+    }
+
+    void remove(TaskRun run) {
+        runs.remove(run);
+    }
+
+    public int size() {
+        return runs.size();
+    }
+
+    /** Snapshot of the runs in hand. */
+    public List<TaskRun> runs() {
+        return List.copyOf(runs);
+    }
+
+    /** Set when shutdown's grace period ran out and the remaining runs are being interrupted. */
+    public boolean interrupting() {
+        return interrupting;
+    }
+
+    void startInterrupting() {
+        interrupting = true;
+    }
+}

@@ -1,0 +1,21 @@
+-- hand-back.lua: on shutdown, gives back what this instance still holds, so another takes it at once (not after the
+-- recovery timeout), and forgets the instance.
+-- KEYS[1] this instance's processing list, KEYS[2] the task queue, KEYS[3] the set of instances,
+-- KEYS[4] this instance's heartbeat key, KEYS[5..] claim keys of the tasks still held
+-- ARGV[1] this instance's id
+-- Returns the number of tasks handed back.
+for i = 5, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then
+    redis.call('DEL', KEYS[i])
+  end
+end
+local moved = 0
+while true do
+  local payload = redis.call('LPOP', KEYS[1])
+  if not payload then break end
+  redis.call('RPUSH', KEYS[2], payload)
+  moved = moved + 1
+end
+redis.call('SREM', KEYS[3], ARGV[1])
+redis.call('DEL', KEYS[4])
+return moved
