@@ -135,13 +135,15 @@ public class Demo {
     }
 
     private int runTasks(Settings settings, Path routesDir, List<DemoTask> tasks, Path delivered, Path work) {
+        out.println("  enrollflow runtime          starting (Camel routes from " + routesOrigin(routesDir) + ") ...");
+        out.flush();
         EnrollflowRuntime runtime = new EnrollflowRuntime(settings, routesDir);
         Map<String, Map<String, String>> hashes;
         Map<String, DeadLetter> deadLetters = new LinkedHashMap<>();
         try {
             runtime.start();
             RedisKeys keys = new RedisKeys(settings.required("enrollflow.queue.key"));
-            line("enrollflow runtime", "instance " + runtime.instanceId() + ", "
+            line("", "started: instance " + runtime.instanceId() + ", "
                     + settings.text("enrollflow.worker.concurrency") + " workers");
 
             int idWidth = tasks.stream().mapToInt(t -> t.taskId().length()).max().orElse(4);
@@ -224,6 +226,14 @@ public class Demo {
             }
         }
         return problems;
+    }
+
+    /** Where the runtime takes its routes from, as {@link EnrollflowRuntime} decides it. */
+    private static String routesOrigin(Path routesDir) {
+        if (routesDir != null) {
+            return routesDir.toString();
+        }
+        return Files.isDirectory(Path.of("routes")) ? "./routes" : "the jar's copy";
     }
 
     /** Removes one of the demo's own output folders, left by an earlier run. */

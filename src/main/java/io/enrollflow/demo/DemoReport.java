@@ -45,7 +45,8 @@ final class DemoReport {
         out.println();
         out.printf(Locale.ROOT, "  %d completed, %d failed", completed, failed);
         if (unexpected.isEmpty() && failedOnPurpose > 0) {
-            out.printf(Locale.ROOT, " (%d rejected on purpose: that failure is expected)", failedOnPurpose);
+            out.printf(Locale.ROOT, " (%d rejected on purpose: that failure, and its WARN log line, are expected)",
+                    failedOnPurpose);
         }
         out.println(".");
         if (!unexpected.isEmpty()) {
@@ -78,13 +79,14 @@ final class DemoReport {
         out.println("  these are the look-ups an operator uses:");
         String failedId = deadLetters.isEmpty() ? "<taskId>" : deadLetters.keySet().iterator().next();
         String someId = tasks.isEmpty() ? "<taskId>" : tasks.get(0).taskId();
-        command(jarCommand + " status " + someId, "a task's status and its history");
-        command(jarCommand + " dlq list", "the dead letters, newest first");
-        command(jarCommand + " dlq show " + failedId, "one record in full");
-        command(jarCommand + " dlq replay " + failedId, "put the task back on the queue");
+        commands(List.of(
+                new String[] {jarCommand + " status " + someId, "a task's status and its history"},
+                new String[] {jarCommand + " dlq list", "the dead letters, newest first"},
+                new String[] {jarCommand + " dlq show " + failedId, "one record in full"},
+                new String[] {jarCommand + " dlq replay " + failedId, "put the task back on the queue"}));
         out.println("  To run it for real: set enrollflow.enroll.url, enrollflow.download.command and the delivery");
         out.println("  settings in application.properties (every key is listed there with its default), then:");
-        command(jarCommand + " run", "");
+        out.println("    " + jarCommand + " run");
         out.flush();
     }
 
@@ -160,8 +162,12 @@ final class DemoReport {
         }
     }
 
-    private void command(String command, String what) {
-        out.println(what.isEmpty() ? "    " + command : String.format(Locale.ROOT, "    %-55s %s", command, what));
+    /** Commands with what each does, the descriptions aligned. */
+    private void commands(List<String[]> commandAndWhat) {
+        int width = commandAndWhat.stream().mapToInt(c -> c[0].length()).max().orElse(0);
+        for (String[] c : commandAndWhat) {
+            out.println(String.format(Locale.ROOT, "    %-" + width + "s   %s", c[0], c[1]));
+        }
     }
 
     private static String size(long bytes) {

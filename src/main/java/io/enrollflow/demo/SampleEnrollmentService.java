@@ -31,8 +31,9 @@ import java.util.concurrent.Executors;
  *   <li>any other course: {@code success:false}, "course not found: no such course in the catalogue" — which
  *       enrollflow treats as a rejection (the task fails, no retry).</li>
  * </ul>
- * The first call for {@link #WARMING_UP_COURSE} answers 503, as a backend that is briefly down would, so that the demo
- * shows a retry. A body that is not the expected JSON gets a 400. Lifecycle: {@link #start()}, {@link #close()}.
+ * The first call for {@link #WARMING_UP_COURSE} answers 502, as a proxy in front of a backend that is restarting would,
+ * so that the demo shows enrollflow's retry. Not 503: camel-http's HTTP client (Apache HttpClient 5) re-sends a 503 or
+ * 429 once by itself after a second, which would hide the retry from the demo. A body that is not the expected JSON gets a 400. Lifecycle: {@link #start()}, {@link #close()}.
  */
 public final class SampleEnrollmentService implements AutoCloseable {
 
@@ -41,7 +42,7 @@ public final class SampleEnrollmentService implements AutoCloseable {
             Set.of("java-101", "python-basics", "sql-in-a-day", "docker-essentials", "kotlin-coroutines");
     /** Enrollments that exist before the demo starts: "email course-slug". */
     public static final Set<String> ALREADY_ENROLLED = Set.of("carla@example.com docker-essentials");
-    /** Answers 503 on its first call, then enrolls. */
+    /** Answers 502 on its first call, then enrolls. */
     public static final String WARMING_UP_COURSE = "kotlin-coroutines";
 
     public static final String PATH = "/api/v1/enroll";
@@ -114,7 +115,7 @@ public final class SampleEnrollmentService implements AutoCloseable {
             for (JsonNode url : urls) {
                 String course = SampleDownload.courseName(url.asText());
                 if (course.equals(WARMING_UP_COURSE) && warmedUp.add(course)) {
-                    send(exchange, 503, error("the enrollment service is starting up; try again shortly"));
+                    send(exchange, 502, error("bad gateway: the enrollment service is restarting"));
                     return;
                 }
                 results.add(enroll(email.asText().toLowerCase(), course, url.asText()));

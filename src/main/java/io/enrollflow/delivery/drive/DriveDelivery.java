@@ -82,7 +82,8 @@ public final class DriveDelivery implements Delivery {
     /**
      * Checks every {@code enrollflow.drive.*} setting, reads the service-account key, sets enrollflow's client factory
      * on the {@code google-drive} component and returns the delivery. Called once at start-up, after the CamelContext
-     * exists and before routes start.
+     * exists and before routes start. Once per CamelContext: the component caches the client built here, so a second
+     * call on the same context would keep the first call's settings.
      *
      * @throws ConfigException naming the key of the first wrong setting (a missing or unreadable key file included)
      */

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Upload throughput and memory of the Drive delivery (DESIGN.md: speed and memory are measured here, never asserted).
+#
+#   bench/drive-upload.sh [MiB]        default 1024 (1 GiB)
+#
+# Needs only JDK 17 and Maven. Starts the Drive stand-in (src/test/java/.../DriveStandIn) in its own JVM, then a
+# second JVM with -Xmx96m that delivers a file of that size through DriveDelivery (camel-google-drive, resumable
+# upload, enrollflow.drive.chunk-size-kib from application.properties) and then sends the same bytes with one plain
+# HTTP PUT to the same stand-in. Prints both rates, their ratio, and the delivering JVM's peak heap and peak RSS.
+set -euo pipefail
+
+MIB="${1:-1024}"
+HEAP="${BENCH_XMX:-96m}"
+cd "$(dirname "$0")/.."
+
+echo "compiling (mvn test-compile) ..."
+mvn -B -q test-compile
+CP_FILE="$(mktemp)"
+mvn -B -q dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test
+CP="target/test-classes:target/classes:$(cat "$CP_FILE")"
+rm -f "$CP_FILE"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/drive-bench.XXXXXX")"
+SERVER_PID=""
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+java -cp "$CP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    io.enrollflow.bench.DriveUploadBench serve "$WORK" > "$WORK/stand-in.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+    [ -f "$WORK/root-url" ] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/stand-in.log"; exit 1; }
+    sleep 0.2
+done
+[ -f "$WORK/root-url" ] || { echo "the stand-in did not start"; cat "$WORK/stand-in.log"; exit 1; }
+
+echo "uploading ${MIB} MiB with -Xmx${HEAP} ..."
+java -Xmx"$HEAP" -cp "$CP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    io.enrollflow.bench.DriveUploadBench upload "$WORK" "$MIB"

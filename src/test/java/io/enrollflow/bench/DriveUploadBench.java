@@ -1,0 +1,205 @@
+package io.enrollflow.bench;
+
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.auth.oauth2.ServiceAccountCredentials;
+import io.enrollflow.config.Settings;
+import io.enrollflow.delivery.DeliveryState;
+import io.enrollflow.delivery.drive.DriveDelivery;
+import io.enrollflow.delivery.drive.DriveStandIn;
+import io.enrollflow.task.Task;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Upload throughput and memory of {@link DriveDelivery}, run by {@code bench/drive-upload.sh}:
+ * <ul>
+ *   <li>{@code serve <dir>}: starts a {@link DriveStandIn} (in its own JVM, so its memory does not count), writes its
+ *       key file and root URL into {@code dir}, and runs until killed;</li>
+ *   <li>{@code upload <dir> <MiB>}: in the measured JVM, makes a file of that size, delivers it through
+ *       DriveDelivery (camel-google-drive, resumable, default chunk size), then sends the same bytes with one plain
+ *       HTTP PUT to the same stand-in, and prints both rates, their ratio, peak heap and peak RSS.</li>
+ * </ul>
+ */
+public final class DriveUploadBench {
+
+    private static final int MIB = 1024 * 1024;
+
+    private DriveUploadBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[1]);
+        switch (args[0]) {
+            case "serve" -> serve(dir);
+            case "upload" -> upload(dir, Long.parseLong(args[2]));
+            default -> throw new IllegalArgumentException("use: serve <dir> | upload <dir> <MiB>");
+        }
+    }
+
+    private static void serve(Path dir) throws Exception {
+        DriveStandIn drive = DriveStandIn.start();
+        drive.pageSize(100);
+        drive.writeKeyFile(dir.resolve("key.json"));
+        Files.writeString(dir.resolve("parent-id"), drive.createFolder(null, "Bench"));
+        Files.writeString(dir.resolve("root-url.tmp"), drive.rootUrl());
+        Files.move(dir.resolve("root-url.tmp"), dir.resolve("root-url")); // appears complete, the script waits for it
+        Thread.currentThread().join();
+    }
+
+    private static void upload(Path dir, long mib) throws Exception {
+        Path taskDir = dir.resolve("task");
+        Path file = taskDir.resolve("course.bin");
+        writeRandom(file, mib * MIB);
+        String rootUrl = Files.readString(dir.resolve("root-url")).trim();
+
+        Map<String, String> values = new HashMap<>();
+        values.put("enrollflow.drive.service-account-key", dir.resolve("key.json").toString());
+        values.put("enrollflow.drive.parent-folder-id", Files.readString(dir.resolve("parent-id")).trim());
+        values.put("enrollflow.drive.root-url", rootUrl);
+        Settings settings = Settings.load(null, Map.of()).with(values);
+        long enrollflowNanos;
+        try (CamelContext camel = new DefaultCamelContext()) {
+            camel.start();
+            DriveDelivery delivery = DriveDelivery.create(settings, camel);
+            Task task = new Task("bench", "", "https://courses.example.com/bench/", "buyer@example.com", 720, "{}", Map.of());
+            long start = System.nanoTime();
+            delivery.deliver(task, taskDir, new MemoryState());
+            enrollflowNanos = System.nanoTime() - start;
+        }
+        long plainNanos = plainPut(rootUrl, file);
+
+        double size = (double) Files.size(file) / MIB;
+        double enrollflowRate = size / (enrollflowNanos / 1e9);
+        double plainRate = size / (plainNanos / 1e9);
+        System.out.printf("file                 %.0f MiB, chunk size %s KiB (enrollflow.drive.chunk-size-kib)%n", size,
+                settings.text("enrollflow.drive.chunk-size-kib"));
+        System.out.printf("enrollflow (Drive)   %.1f MiB/s (%.1f s)%n", enrollflowRate, enrollflowNanos / 1e9);
+        System.out.printf("plain HTTP PUT       %.1f MiB/s (%.1f s)%n", plainRate, plainNanos / 1e9);
+        System.out.printf("ratio                %.2f (enrollflow / plain)%n", enrollflowRate / plainRate);
+        System.out.printf("max heap             %d MiB (-Xmx)%n", Runtime.getRuntime().maxMemory() / MIB);
+        System.out.printf("peak heap            %.1f MiB (sum of heap pools' peak usage)%n", peakHeap() / (double) MIB);
+        System.out.printf("peak RSS             %s (VmHWM)%n", vmHwm());
+    }
+
+    /** One PUT of the whole file into a resumable session of the same stand-in: the wire's own speed. */
+    private static long plainPut(String rootUrl, Path file) throws Exception {
+        String token = token(file.getParent().getParent());
+        long size = Files.size(file);
+        long start = System.nanoTime();
+        HttpURLConnection init = open(rootUrl + "upload/drive/v3/files?uploadType=resumable&supportsAllDrives=true", token);
+        init.setRequestMethod("POST");
+        init.setDoOutput(true);
+        init.setRequestProperty("Content-Type", "application/json; charset=UTF-8");
+        String parent = Files.readString(file.getParent().getParent().resolve("parent-id")).trim();
+        byte[] meta = ("{\"name\":\"plain.bin\",\"parents\":[\"" + parent + "\"]}").getBytes(StandardCharsets.UTF_8);
+        init.setFixedLengthStreamingMode(meta.length);
+        try (OutputStream out = init.getOutputStream()) {
+            out.write(meta);
+        }
+        check(init, 200);
+        String location = init.getHeaderField("Location");
+        HttpURLConnection put = open(location, token);
+        put.setRequestMethod("PUT");
+        put.setDoOutput(true);
+        put.setFixedLengthStreamingMode(size);
+        put.setRequestProperty("Content-Range", "bytes 0-" + (size - 1) + "/" + size);
+        try (OutputStream out = put.getOutputStream(); InputStream in = Files.newInputStream(file)) {
+            in.transferTo(out);
+        }
+        check(put, 200);
+        return System.nanoTime() - start;
+    }
+
+    /** A token from the stand-in, the way the bench's plain client would get one: it accepts the same key. */
+    private static String token(Path dir) throws Exception {
+        GoogleCredentials credentials;
+        try (InputStream in = Files.newInputStream(dir.resolve("key.json"))) {
+            credentials = ServiceAccountCredentials.fromStream(in).createScoped(List.of("https://www.googleapis.com/auth/drive"));
+        }
+        credentials.refresh();
+        return credentials.getAccessToken().getTokenValue();
+    }
+
+    private static HttpURLConnection open(String url, String token) throws Exception {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        c.setRequestProperty("Authorization", "Bearer " + token);
+        return c;
+    }
+
+    private static void check(HttpURLConnection c, int expected) throws Exception {
+        int status = c.getResponseCode();
+        if (status != expected) {
+            throw new IllegalStateException(c.getRequestMethod() + " " + c.getURL() + " answered " + status);
+        }
+        try (InputStream in = c.getInputStream()) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+    }
+
+    private static void writeRandom(Path file, long size) throws Exception {
+        Files.createDirectories(file.getParent());
+        SplittableRandom random = new SplittableRandom(42);
+        byte[] buffer = new byte[MIB];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long left = size; left > 0; left -= buffer.length) {
+                for (int i = 0; i < buffer.length; i += 8) {
+                    long v = random.nextLong();
+                    for (int b = 0; b < 8; b++) {
+                        buffer[i + b] = (byte) (v >>> (8 * b));
+                    }
+                }
+                out.write(buffer, 0, (int) Math.min(buffer.length, left));
+            }
+        }
+    }
+
+    private static long peakHeap() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    private static String vmHwm() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return line.substring("VmHWM:".length()).trim();
+            }
+        }
+        return "unknown (no /proc/self/status)";
+    }
+
+    private static final class MemoryState implements DeliveryState {
+        private final Map<String, String> fields = new ConcurrentHashMap<>();
+
+        @Override
+        public Optional<String> get(String field) {
+            return Optional.ofNullable(fields.get(field));
+        }
+
+        @Override
+        public void put(String field, String value) {
+            fields.put(field, value);
+        }
+    }
+}
