@@ -71,7 +71,7 @@ public class EnrollmentClient {
         message.setHeader(OUTCOME_HEADER, answer.outcome());
         message.setHeader(MESSAGE_HEADER, answer.message());
         LOG.info("task={} stage=enroll outcome={} http_status={} message=\"{}\"",
-                run.taskId(), answer.outcome(), code, answer.message());
+                run.taskId(), answer.outcome(), code, Masking.emailsIn(answer.message()));
     }
 
     /** The router's "enrolled" branch: record it. */
