@@ -21,9 +21,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-/** {@code dlq list|show}: the dead letters (CONTRACT §6). */
-@Command(name = "dlq", mixinStandardHelpOptions = true, description = "Inspect dead letters: failed tasks and why.",
-        subcommands = {DlqCommand.ListCommand.class, DlqCommand.ShowCommand.class})
+/** {@code dlq list|show|replay|purge}: the dead letters (CONTRACT §6). */
+@Command(name = "dlq", mixinStandardHelpOptions = true, description = "Dead letters: failed tasks, why, and putting them back.",
+        subcommands = {DlqCommand.ListCommand.class, DlqCommand.ShowCommand.class, DlqCommand.ReplayCommand.class,
+                DlqCommand.PurgeCommand.class})
 public class DlqCommand implements Runnable {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -35,7 +36,7 @@ public class DlqCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a dlq sub-command: list or show");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a dlq sub-command: list, show, replay or purge");
     }
 
     /** {@code dlq list [--stage S] [--reason R] [--limit N] [--json]}. */
@@ -128,6 +129,127 @@ public class DlqCommand implements Runnable {
                 }
                 out.flush();
                 return EnrollflowCommand.OK;
+            }
+        }
+    }
+
+    /**
+     * {@code dlq replay <taskId>... | --all | --reason R | --stage S}: each task back onto the queue (status queued,
+     * replays + 1) and its record removed, one atomic step per task. One line per task, then the count; an unknown id
+     * is reported and makes the exit code 1 (the others are still replayed).
+     */
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = "Put dead-lettered tasks back on the queue (their records go).")
+    static class ReplayCommand implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        DlqCommand dlq;
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "TASK_ID", arity = "0..*", description = "The tasks to replay")
+        List<String> taskIds;
+        @Option(names = "--all", description = "Every dead letter")
+        boolean all;
+        @Option(names = "--reason", description = "Every dead letter with this reason, e.g. enrollment_unavailable")
+        String reason;
+        @Option(names = "--stage", description = "Every dead letter of this stage: intake, enroll, download, deliver")
+        String stage;
+
+        @Override
+        public Integer call() {
+            boolean named = taskIds != null && !taskIds.isEmpty();
+            boolean filtered = stage != null || reason != null;
+            int ways = (named ? 1 : 0) + (all ? 1 : 0) + (filtered ? 1 : 0);
+            if (ways != 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "name the tasks to replay, or give --all, or --reason and/or --stage (one of these)");
+            }
+            checkFilters(spec, stage, reason);
+            PrintWriter out = spec.commandLine().getOut();
+            try (Stores stores = new Stores(dlq.parent.settings())) {
+                Map<String, DeadLetter> letters = new java.util.HashMap<>();
+                List<String> replayed;
+                List<String> unknown = List.of();
+                if (named) {
+                    for (String id : taskIds) {
+                        DeadLetter letter = stores.deadLetters.get(id);
+                        if (letter != null) {
+                            letters.put(id, letter);
+                        }
+                    }
+                    var outcome = stores.replays.replay(taskIds);
+                    replayed = outcome.done();
+                    unknown = outcome.unknown();
+                } else {
+                    stores.deadLetters.list(stage, reason, Integer.MAX_VALUE).forEach(l -> letters.put(l.taskId(), l));
+                    replayed = stores.replays.replayMatching(stage, reason);
+                }
+                for (String id : replayed) {
+                    DeadLetter letter = letters.get(id);
+                    out.println("replayed " + id + (letter == null ? ""
+                            : " (" + letter.reason() + " at " + letter.stage() + ", replay " + (letter.replays() + 1) + ")"));
+                }
+                for (String id : unknown) {
+                    spec.commandLine().getErr().println("enrollflow: no dead letter for " + id);
+                }
+                out.println(replayed.size() + " replayed" + (unknown.isEmpty() ? "" : ", " + unknown.size() + " not found"));
+                out.flush();
+                spec.commandLine().getErr().flush();
+                return unknown.isEmpty() ? EnrollflowCommand.OK : EnrollflowCommand.NOT_FOUND_OR_FAILED;
+            }
+        }
+    }
+
+    /**
+     * {@code dlq purge <taskId>... | --all [--yes]}: removes records for good (their tasks stay {@code failed}).
+     * {@code --all} asks for {@code --yes}.
+     */
+    @Command(name = "purge", mixinStandardHelpOptions = true,
+            description = "Remove dead letters for good (the tasks stay failed).")
+    static class PurgeCommand implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        DlqCommand dlq;
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "TASK_ID", arity = "0..*", description = "The records to remove")
+        List<String> taskIds;
+        @Option(names = "--all", description = "Every dead letter (needs --yes)")
+        boolean all;
+        @Option(names = "--yes", description = "Confirm --all")
+        boolean yes;
+
+        @Override
+        public Integer call() {
+            boolean named = taskIds != null && !taskIds.isEmpty();
+            if (named == all) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "name the records to purge, or give --all");
+            }
+            if (all && !yes) {
+                spec.commandLine().getErr().println("enrollflow: dlq purge --all removes every dead letter for good; "
+                        + "add --yes to confirm (dlq list shows them)");
+                spec.commandLine().getErr().flush();
+                return EnrollflowCommand.USAGE;
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            try (Stores stores = new Stores(dlq.parent.settings())) {
+                List<String> purged;
+                List<String> unknown = List.of();
+                if (all) {
+                    purged = stores.replays.purgeAll();
+                } else {
+                    var outcome = stores.replays.purge(taskIds);
+                    purged = outcome.done();
+                    unknown = outcome.unknown();
+                }
+                purged.forEach(id -> out.println("purged " + id));
+                for (String id : unknown) {
+                    spec.commandLine().getErr().println("enrollflow: no dead letter for " + id);
+                }
+                out.println(purged.size() + " purged" + (unknown.isEmpty() ? "" : ", " + unknown.size() + " not found"));
+                out.flush();
+                spec.commandLine().getErr().flush();
+                return unknown.isEmpty() ? EnrollflowCommand.OK : EnrollflowCommand.NOT_FOUND_OR_FAILED;
             }
         }
     }

@@ -2,6 +2,7 @@ package io.enrollflow.cli;
 
 import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.Settings;
+import org.redisson.client.RedisConnectionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +20,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "enrollflow", mixinStandardHelpOptions = true, versionProvider = EnrollflowCommand.Version.class,
         description = "Enrolls buyers, downloads their courses and delivers them, from a Redis queue.",
-        subcommands = {RunCommand.class, DemoCommand.class, StatusCommand.class, DlqCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, StatusCommand.class, DlqCommand.class, IntakeCommand.class})
 public class EnrollflowCommand implements Callable<Integer> {
 
     public static final int OK = 0;
@@ -27,7 +28,7 @@ public class EnrollflowCommand implements Callable<Integer> {
     public static final int USAGE = 2;
 
     /** Sub-commands that print for a person: their logs stay at WARN so the output stays readable. */
-    private static final Set<String> QUIET = Set.of("status", "dlq", "demo");
+    private static final Set<String> QUIET = Set.of("status", "dlq", "intake", "demo");
 
     @Option(names = "--config", description = "Settings file (default: ./application.properties, then the jar's copy)",
             scope = CommandLine.ScopeType.INHERIT)
@@ -55,11 +56,18 @@ public class EnrollflowCommand implements Callable<Integer> {
         // picocli answers a usage error with CommandLine.ExitCode.USAGE, which is our 2
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
-            ConfigException config = findConfigException(e);
+            ConfigException config = find(e, ConfigException.class);
             if (config != null) {
                 err.println("enrollflow: configuration error: " + config.getMessage());
                 err.flush();
                 return USAGE;
+            }
+            RedisConnectionException unreachable = find(e, RedisConnectionException.class);
+            if (unreachable != null) {
+                // an operator's command against a Redis that is down: say so in one line, not a stack trace
+                err.println("enrollflow: cannot reach Redis (enrollflow.redis.url): " + innermost(unreachable).getMessage());
+                err.flush();
+                return NOT_FOUND_OR_FAILED;
             }
             err.println("enrollflow: " + e);
             e.printStackTrace(err);
@@ -69,13 +77,21 @@ public class EnrollflowCommand implements Callable<Integer> {
         return cli.execute(args);
     }
 
-    static ConfigException findConfigException(Throwable e) {
+    static <T extends Throwable> T find(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConfigException config) {
-                return config;
+            if (type.isInstance(t)) {
+                return type.cast(t);
             }
         }
         return null;
+    }
+
+    static Throwable innermost(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     /** The version from the jar's manifest. */

@@ -1,22 +1,34 @@
 package io.enrollflow.cli;
 
+import io.enrollflow.callback.StatusCallback;
 import io.enrollflow.config.Settings;
 import io.enrollflow.deadletter.DeadLetterStore;
+import io.enrollflow.deadletter.ReplayService;
+import io.enrollflow.management.IntakePause;
+import io.enrollflow.management.Management;
 import io.enrollflow.redis.RedisConnection;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.status.StatusStore;
 import org.redisson.api.RedissonClient;
 
-/** The Redis stores an operator's sub-command works on, opened from the settings and closed after. */
+/**
+ * The Redis stores an operator's sub-command works on, opened from the settings and closed after. When
+ * {@code enrollflow.status.callback-url} is set, the transitions a command makes (a replay's {@code queued}) are
+ * POSTed too, and closing waits briefly for them to go out.
+ */
 final class Stores implements AutoCloseable {
 
     final RedissonClient redis;
     final RedisKeys keys;
     final StatusStore status;
     final DeadLetterStore deadLetters;
+    final ReplayService replays;
+    final IntakePause pause;
+    private final StatusCallback callback;
 
     Stores(Settings settings) {
+        this.callback = Management.callback(settings, outcome -> { });
         this.redis = RedisConnection.connect(settings.required("enrollflow.redis.url"), 1, false);
         this.keys = new RedisKeys(settings.required("enrollflow.queue.key"));
         RedisScripts scripts = new RedisScripts(redis);
@@ -24,10 +36,22 @@ final class Stores implements AutoCloseable {
                 "cli", settings.integer("enrollflow.queue.max-deliveries", 1, 1000));
         this.deadLetters = new DeadLetterStore(redis, scripts, keys, status,
                 settings.integer("enrollflow.dead-letter.warn-size", 0, Integer.MAX_VALUE));
+        this.replays = new ReplayService(scripts, keys, status, deadLetters);
+        this.pause = new IntakePause(redis, keys);
+        if (callback != null) {
+            callback.start();
+            status.listener(callback);
+        }
     }
 
     @Override
     public void close() {
-        redis.shutdown();
+        try {
+            if (callback != null) {
+                callback.stop();
+            }
+        } finally {
+            redis.shutdown();
+        }
     }
 }

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
+import io.enrollflow.status.StatusChange;
 import io.enrollflow.status.StatusStore;
+import io.enrollflow.status.TaskStatus;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskRun;
@@ -40,6 +42,8 @@ public class DeadLetterStore {
     private final RedisKeys keys;
     private final StatusStore status;
     private final int warnSize;
+    /** Ids per purge.lua call: bounds one script's run time (Redis serves nothing else meanwhile). */
+    private static final int PURGE_BATCH = 500;
 
     public DeadLetterStore(RedissonClient redis, RedisScripts scripts, RedisKeys keys, StatusStore status, int warnSize) {
         this.redis = redis;
@@ -81,6 +85,7 @@ public class DeadLetterStore {
                 now, status.historySize(), run.raw(), key, record.toString(), Instant.parse(now).toEpochMilli(),
                 stage.word(), reason.word(), message, cut(run.raw()));
         run.markDecided();
+        status.announce(new StatusChange(hasHash ? key : null, TaskStatus.FAILED, reason.word(), message, null, now));
         if (size > warnSize) {
             LOG.warn("task={} stage={} outcome=dead-lettered dead_letters={} warn_size={} "
                     + "note=\"dead letters are piling up; replay or purge them (dlq list)\"", key, stage.word(), size, warnSize);
@@ -136,5 +141,37 @@ public class DeadLetterStore {
     /** How many records there are. */
     public int size() {
         return redis.getMap(keys.deadLetters(), StringCodec.INSTANCE).size();
+    }
+
+    /** Every record's id, newest first. */
+    public List<String> ids() {
+        return redis.getScoredSortedSet(keys.deadLetterIndex(), StringCodec.INSTANCE).valueRangeReversed(0, -1)
+                .stream().map(String::valueOf).toList();
+    }
+
+    /**
+     * Removes records with their stored payloads and index entries (purge.lua); the tasks' status hashes stay
+     * {@code failed}. Returns the ids that had a record.
+     */
+    public List<String> purge(Collection<String> ids) {
+        List<String> purged = new ArrayList<>();
+        List<String> batch = new ArrayList<>();
+        for (String id : new LinkedHashSet<>(ids)) {
+            batch.add(id);
+            if (batch.size() == PURGE_BATCH) {
+                purged.addAll(purgeBatch(batch));
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            purged.addAll(purgeBatch(batch));
+        }
+        return purged;
+    }
+
+    private List<String> purgeBatch(List<String> ids) {
+        List<Object> removed = scripts.list(Script.PURGE,
+                List.of(keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads()), ids.toArray());
+        return removed.stream().map(String::valueOf).toList();
     }
 }

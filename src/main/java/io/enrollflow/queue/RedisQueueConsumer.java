@@ -1,6 +1,7 @@
 package io.enrollflow.queue;
 
 import io.enrollflow.redis.RedisKeys;
+import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.task.TaskRun;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,6 +33,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </ol>
  * While Redis is unreachable the loop waits with backoff and logs once per outage, not once per attempt.
  * <p>
+ * Paused intake ({@code intake pause}: the key {@link RedisKeys#intakePaused()} exists): the loop takes nothing and
+ * tasks in hand finish. Before each fetch the flag is read from a cache at most {@link #PAUSE_CHECK_MS} old; a task
+ * that a BLMOVE already waiting receives is checked against the flag read afresh and, when paused, put straight back
+ * at the consuming end of the queue (requeue-orphan.lua), so a pause is honoured at once by every instance.
+ * <p>
  * Stopping (SIGTERM): no new task is taken; the tasks in hand may finish for {@code shutdownTimeout}; those still
  * running then are interrupted (a download's process tree is killed) and everything this instance holds is handed
  * back to the queue at once.
@@ -40,11 +47,15 @@ public class RedisQueueConsumer extends DefaultConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(RedisQueueConsumer.class);
     /** Longest wait between fetch attempts while Redis is unreachable. */
     private static final long MAX_OUTAGE_BACKOFF_MS = 5_000;
+    /** How stale the cached pause flag may be (a paused loop looks again every fifth of it). */
+    static final long PAUSE_CHECK_MS = 500;
 
     private final RedisQueueEndpoint endpoint;
     private final AtomicBoolean outage = new AtomicBoolean();
     private ExecutorService executor;
     private volatile boolean running;
+    private volatile boolean paused;
+    private volatile long pauseCheckedAt;
 
     public RedisQueueConsumer(RedisQueueEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -60,6 +71,7 @@ public class RedisQueueConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         running = true;
+        pauseCheckedAt = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(PAUSE_CHECK_MS);
         executor = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "redis-queue-worker", endpoint.getConcurrency());
         for (int i = 0; i < endpoint.getConcurrency(); i++) {
@@ -101,6 +113,12 @@ public class RedisQueueConsumer extends DefaultConsumer {
         String processing = processingList();
         long backoff = 100;
         while (running && isRunAllowed()) {
+            if (paused()) {
+                if (!sleep(PAUSE_CHECK_MS / 5)) {
+                    return;
+                }
+                continue;
+            }
             String raw;
             try {
                 raw = queue.move(Duration.ofMillis(endpoint.getPollTimeout()), DequeMoveArgs.pollLast().addFirstTo(processing));
@@ -119,7 +137,7 @@ public class RedisQueueConsumer extends DefaultConsumer {
                 backoff = Math.min(backoff * 2, MAX_OUTAGE_BACKOFF_MS);
                 continue;
             }
-            if (raw != null) {
+            if (raw != null && !handedBackWhilePaused(raw, processing)) {
                 process(raw, processing);
             }
         }
@@ -159,6 +177,52 @@ public class RedisQueueConsumer extends DefaultConsumer {
             inFlight.remove(run);
             releaseExchange(exchange, false);
         }
+    }
+
+    /**
+     * A task a blocking fetch received after intake was paused goes back to the head of the queue, untouched (no claim
+     * was made yet). Returns true when it was handed back; false to process it (not paused, or Redis failed: then it
+     * is processed as if the pause came a moment later).
+     */
+    private boolean handedBackWhilePaused(String raw, String processing) {
+        if (!paused(true)) {
+            return false;
+        }
+        try {
+            new RedisScripts(endpoint.getComponent().getRedisson()).integer(RedisScripts.Script.REQUEUE_ORPHAN,
+                    List.of(processing, endpoint.getKey(), ""), raw, endpoint.getComponent().getInstanceId());
+            LOG.debug("task=- stage=intake outcome=handed-back note=\"intake is paused\"");
+            return true;
+        } catch (RedisException e) {
+            return false;
+        }
+    }
+
+    private boolean paused() {
+        return paused(false);
+    }
+
+    /**
+     * The pause flag, read from Redis when {@code fresh} or when the cached value is older than {@link #PAUSE_CHECK_MS};
+     * while Redis is unreachable the last value.
+     */
+    private boolean paused(boolean fresh) {
+        long now = System.nanoTime();
+        if (fresh || now - pauseCheckedAt >= TimeUnit.MILLISECONDS.toNanos(PAUSE_CHECK_MS)) {
+            pauseCheckedAt = now;
+            try {
+                boolean was = paused;
+                paused = endpoint.getComponent().getRedisson().getBucket(new RedisKeys(endpoint.getKey()).intakePaused(),
+                        StringCodec.INSTANCE).isExists();
+                if (was != paused) {
+                    LOG.info("task=- stage=intake outcome={}",
+                            paused ? "paused note=\"taking no tasks; in-flight ones finish\"" : "resumed");
+                }
+            } catch (RedisException e) {
+                // unreachable: keep the last value; the fetch below meets the outage and backs off
+            }
+        }
+        return paused;
     }
 
     private boolean sleep(long millis) {

@@ -74,6 +74,11 @@ public final class RedisKeys {
         return "enrollflow:dead-letters:payloads";
     }
 
+    /** Present (value: when, ISO-8601) while intake is paused for every instance on this Redis. */
+    public String intakePaused() {
+        return "enrollflow:intake:paused";
+    }
+
     /** Counter behind the {@code invalid-<n>} ids of payloads that have no usable task id. */
     public String invalidSequence() {
         return "enrollflow:invalid-seq";

@@ -3,10 +3,15 @@ package io.enrollflow.retry;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
+import io.enrollflow.status.StatusChange;
 import io.enrollflow.status.StatusStore;
+import io.enrollflow.status.TaskStatus;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskRun;
+import org.redisson.client.RedisException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +31,8 @@ import java.util.List;
  */
 public class RetrySchedule {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RetrySchedule.class);
+
     /** How many due tasks one mover call moves: bounds the script's run time. */
     static final int MOVE_BATCH = 500;
 
@@ -34,6 +41,8 @@ public class RetrySchedule {
     private final StatusStore status;
     private final Backoff backoff;
     private final int maxAttempts;
+    /** Only the retry-mover's timer thread calls {@link #moveDue()}; volatile for whoever reads it elsewhere. */
+    private volatile boolean redisDown;
 
     public RetrySchedule(RedisScripts scripts, RedisKeys keys, StatusStore status, Backoff backoff, int maxAttempts) {
         this.scripts = scripts;
@@ -53,23 +62,42 @@ public class RetrySchedule {
         Duration delay = backoff.delay(run.attempt());
         Instant due = Instant.now().plus(delay).truncatedTo(ChronoUnit.MILLIS);
         String id = run.taskId();
+        String at = StatusStore.now();
         scripts.integer(Script.SCHEDULE_RETRY,
                 List.of(keys.task(id), keys.history(id), keys.claim(id), run.processingList(), keys.retries()),
-                StatusStore.now(), status.historySize(), run.raw(), id, due.toEpochMilli(), due.toString(),
+                at, status.historySize(), run.raw(), id, due.toEpochMilli(), due.toString(),
                 stage.word(), reason.word(), message);
         run.markDecided();
+        status.announce(new StatusChange(id, TaskStatus.RETRYING, reason.word(), message, null, at));
         return due;
     }
 
-    /** Pushes every task whose retry is due back onto the queue; returns how many. */
+    /**
+     * Pushes every task whose retry is due back onto the queue; returns how many. While Redis is unreachable it moves
+     * nothing and says so once per outage (the timer calls it every second: one error per tick would flood the log);
+     * the due tasks stay in the schedule and move on the first call after Redis is back.
+     */
     public long moveDue() {
         long moved = 0;
         long batch;
-        do {
-            batch = scripts.integer(Script.MOVE_DUE, List.of(keys.retries(), keys.queue()),
-                    System.currentTimeMillis(), MOVE_BATCH, RedisKeys.TASK_PREFIX);
-            moved += batch;
-        } while (batch == MOVE_BATCH);
+        try {
+            do {
+                batch = scripts.integer(Script.MOVE_DUE, List.of(keys.retries(), keys.queue()),
+                        System.currentTimeMillis(), MOVE_BATCH, RedisKeys.TASK_PREFIX);
+                moved += batch;
+            } while (batch == MOVE_BATCH);
+        } catch (RedisException e) {
+            if (!redisDown) {
+                redisDown = true;
+                LOG.warn("task=- stage=retry outcome=redis-unreachable error=\"{}\" note=\"due retries wait in Redis; moved once it is back\"",
+                        e.getMessage());
+            }
+            return moved;
+        }
+        if (redisDown) {
+            redisDown = false;
+            LOG.info("task=- stage=retry outcome=redis-back");
+        }
         return moved;
     }
 }

@@ -11,6 +11,7 @@ import io.enrollflow.download.DownloadCommand;
 import io.enrollflow.download.DownloadRunner;
 import io.enrollflow.download.DownloadStep;
 import io.enrollflow.enroll.EnrollmentClient;
+import io.enrollflow.management.Management;
 import io.enrollflow.queue.InFlight;
 import io.enrollflow.queue.RedisQueueComponent;
 import io.enrollflow.queue.Recovery;
@@ -69,6 +70,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         settings.integer("enrollflow.queue.max-deliveries", 1, 1000);
         settings.duration("enrollflow.enroll.timeout");
         settings.flag("enrollflow.download.keep");
+        Management.check(settings);
     }
 
     @Override
@@ -102,6 +104,8 @@ public class EnrollflowBeans implements CamelConfiguration {
             case "drive" -> DriveDelivery.create(settings, camel);
             default -> throw new ConfigException("enrollflow.delivery.target", "\"" + target + "\" is unknown");
         };
+
+        Management.install(camel, settings, redis, keys, scripts, status, deadLetters, inFlight);
 
         var registry = camel.getRegistry();
         registry.bind("taskIntake", new TaskIntake(parser, status));

@@ -5,6 +5,7 @@ import io.enrollflow.config.Settings;
 import io.enrollflow.redis.RedisConnection;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.SimpleMainShutdownStrategy;
 import org.redisson.api.RedissonClient;
 
 import java.lang.management.ManagementFactory;
@@ -47,6 +48,9 @@ public class EnrollflowRuntime {
         props.setProperty("camel.main.shutdownTimeout", Long.toString(shutdownMillis / 1000 + 20));
         props.setProperty("camel.main.routesIncludePattern", routesPattern(routesDir));
         main.setInitialProperties(props);
+        // SIGTERM and Ctrl-C are handled by the run command (exit 0 after a graceful stop); Camel's own JVM hook would
+        // only announce "triggered by SIGTERM" on every exit, a configuration error's included
+        main.setShutdownStrategy(new SimpleMainShutdownStrategy());
         this.redis = RedisConnection.connect(settings.required("enrollflow.redis.url"), concurrency, true);
         try {
             main.configure().addConfiguration(new EnrollflowBeans(settings, redis, instanceId));

@@ -17,7 +17,9 @@ import java.util.Map;
 
 /**
  * Each task's status hash {@code enrollflow:task:<taskId>} and its capped history (CONTRACT §3). Writes that end a run
- * (completed) also release the task from its processing list in the same Lua step.
+ * (completed) also release the task from its processing list in the same Lua step. Every transition, once recorded,
+ * is told to the {@link StatusListener} (metrics, status callbacks); the retry schedule, the dead letters and replays
+ * tell theirs through {@link #announce}.
  */
 public class StatusStore {
 
@@ -34,6 +36,7 @@ public class StatusStore {
     private final int historySize;
     private final String instanceId;
     private final int maxDeliveries;
+    private volatile StatusListener listener = StatusListener.NONE;
 
     /**
      * @param maxDeliveries enrollflow.queue.max-deliveries: crashed instances a task may have been in flight on
@@ -58,42 +61,62 @@ public class StatusStore {
         return historySize;
     }
 
+    /** Who is told of each transition (set once while the runtime is wired). */
+    public void listener(StatusListener listener) {
+        this.listener = listener == null ? StatusListener.NONE : listener;
+    }
+
+    /** Tells the listener of a transition that Redis has recorded (the stores that write statuses in their own scripts). */
+    public void announce(StatusChange change) {
+        listener.changed(change);
+    }
+
     /** claim.lua: decides whether this run of the task goes ahead (see the script's header). */
     public ClaimResult claim(TaskRun run, String orderId, String courseUrl) {
         String id = run.taskId();
+        String at = now();
         List<Object> result = scripts.list(Script.CLAIM,
                 List.of(keys.task(id), keys.history(id), keys.claim(id), keys.deadLetters(), keys.deadLetterIndex(),
                         keys.deadLetterPayloads()),
-                instanceId, now(), historySize, run.raw(), id, orderId, courseUrl, RedisKeys.HEARTBEAT_PREFIX, maxDeliveries);
+                instanceId, at, historySize, run.raw(), id, orderId, courseUrl, RedisKeys.HEARTBEAT_PREFIX, maxDeliveries);
         Claim decision = Claim.valueOf(String.valueOf(result.get(0)).toUpperCase(java.util.Locale.ROOT));
         int attempt = ((Number) result.get(1)).intValue();
         boolean enrolled = ((Number) result.get(2)).intValue() == 1;
+        if (decision == Claim.CLAIMED) {
+            announce(new StatusChange(id, TaskStatus.PROCESSING, null, "", null, at));
+        }
         return new ClaimResult(decision, attempt, enrolled);
     }
 
     /** A transition on the way (enrolled, downloading, uploading): recorded, the task stays taken. */
     public void transition(TaskRun run, TaskStatus status, Stage stage, String message) {
         String id = run.taskId();
+        String at = now();
         scripts.integer(Script.TRANSITION, List.of(keys.task(id), keys.history(id), keys.claim(id), run.processingList()),
-                now(), historySize, "", "status", status.word(), "stage", stage.word(), "message", message);
+                at, historySize, "", "status", status.word(), "stage", stage.word(), "message", message);
+        announce(new StatusChange(id, status, null, message, null, at));
     }
 
     /** Enrollment done: status enrolled, and enrolledAt recorded so a later attempt of this task skips the call. */
     public void enrolled(TaskRun run, String message) {
         String id = run.taskId();
+        String at = now();
         scripts.integer(Script.TRANSITION, List.of(keys.task(id), keys.history(id), keys.claim(id), run.processingList()),
-                now(), historySize, "", "status", TaskStatus.ENROLLED.word(), "stage", Stage.ENROLL.word(),
-                "message", message, "enrolledAt", now());
+                at, historySize, "", "status", TaskStatus.ENROLLED.word(), "stage", Stage.ENROLL.word(),
+                "message", message, "enrolledAt", at);
         run.enrolled(true);
+        announce(new StatusChange(id, TaskStatus.ENROLLED, null, message, null, at));
     }
 
     /** The run's happy end: status completed with its delivery URL, and the task released, in one step. */
     public void complete(TaskRun run, String deliveryUrl) {
         String id = run.taskId();
+        String at = now();
         scripts.integer(Script.TRANSITION, List.of(keys.task(id), keys.history(id), keys.claim(id), run.processingList()),
-                now(), historySize, run.raw(), "status", TaskStatus.COMPLETED.word(), "stage", Stage.DELIVER.word(),
+                at, historySize, run.raw(), "status", TaskStatus.COMPLETED.word(), "stage", Stage.DELIVER.word(),
                 "reason", "", "message", "delivered", "deliveryUrl", deliveryUrl);
         run.markDecided();
+        announce(new StatusChange(id, TaskStatus.COMPLETED, null, "delivered", deliveryUrl, at));
     }
 
     /** One field of a task's hash; null when absent. */

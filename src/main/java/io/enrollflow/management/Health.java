@@ -1,0 +1,115 @@
+package io.enrollflow.management;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.redisnode.RedisNodes;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The health checks behind {@code /observe/health[/live|/ready]} (CONTRACT §7, §8), our own rather than camel-health's
+ * (see {@link ManagementServer} for why):
+ * <ul>
+ *   <li>live: the JVM answers and the Camel context runs (starting, started or stopping) — DOWN only once it stopped,
+ *       so a restart by the orchestrator is asked for only when restarting can help;</li>
+ *   <li>ready: the Camel context is started (not starting, not stopping) and Redis answers a PING within
+ *       {@link #REDIS_PING_TIMEOUT_MS} — DOWN during start-up, shutdown and Redis outages.</li>
+ * </ul>
+ * Intake being paused is reported but is not unhealthy.
+ */
+public class Health {
+
+    /** How long the readiness check waits for Redis's PONG. */
+    static final long REDIS_PING_TIMEOUT_MS = 1_000;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * One answer: UP or DOWN, and the checks it is made of.
+     *
+     * @param json {@code {"status":"UP"|"DOWN","checks":{<name>:{"status":…,…}}}}
+     */
+    public record Report(boolean up, ObjectNode json) {
+    }
+
+    private final CamelContext camel;
+    private final RedissonClient redis;
+    private final IntakePause pause;
+
+    public Health(CamelContext camel, RedissonClient redis, IntakePause pause) {
+        this.camel = camel;
+        this.redis = redis;
+        this.pause = pause;
+    }
+
+    public Report live() {
+        ObjectNode checks = JSON.createObjectNode();
+        boolean up = camelCheck(checks, false);
+        return report(up, checks);
+    }
+
+    public Report ready() {
+        ObjectNode checks = JSON.createObjectNode();
+        boolean camelUp = camelCheck(checks, true);
+        boolean redisUp = redisCheck(checks);
+        return report(camelUp && redisUp, checks);
+    }
+
+    /** {@code /observe/health}: ready (which needs live). */
+    public Report overall() {
+        return ready();
+    }
+
+    private boolean camelCheck(ObjectNode checks, boolean mustBeStarted) {
+        ServiceStatus status = camel.getStatus();
+        boolean up = mustBeStarted ? status.isStarted()
+                : status.isStarting() || status.isStarted() || status.isStopping() || status.isSuspending() || status.isSuspended();
+        ObjectNode check = checks.putObject("camel");
+        check.put("status", up ? "UP" : "DOWN");
+        check.put("state", status.name().toLowerCase(java.util.Locale.ROOT));
+        return up;
+    }
+
+    private boolean redisCheck(ObjectNode checks) {
+        ObjectNode check = checks.putObject("redis");
+        boolean up;
+        String problem = null;
+        try {
+            up = redis.getRedisNodes(RedisNodes.SINGLE).getInstance().ping(REDIS_PING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            if (!up) {
+                problem = "no answer to PING within " + REDIS_PING_TIMEOUT_MS + " ms";
+            }
+        } catch (RuntimeException e) {
+            up = false;
+            problem = e.getClass().getSimpleName();
+        }
+        check.put("status", up ? "UP" : "DOWN");
+        if (problem != null) {
+            check.put("error", problem);
+        }
+        if (up) {
+            try {
+                IntakePause.State state = pause.state();
+                ObjectNode intake = checks.putObject("intake");
+                intake.put("status", "UP");
+                intake.put("state", state.word());
+                if (state.since() != null) {
+                    intake.put("pausedSince", state.since());
+                }
+            } catch (RuntimeException e) {
+                // Redis went away between the PING and this read: the PING's answer stands
+            }
+        }
+        return up;
+    }
+
+    private static Report report(boolean up, ObjectNode checks) {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("status", up ? "UP" : "DOWN");
+        json.set("checks", checks);
+        return new Report(up, json);
+    }
+}

@@ -1,0 +1,94 @@
+package io.enrollflow.management;
+
+import io.enrollflow.callback.StatusCallback;
+import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.Settings;
+import io.enrollflow.deadletter.DeadLetterStore;
+import io.enrollflow.deadletter.ReplayService;
+import io.enrollflow.queue.InFlight;
+import io.enrollflow.redis.RedisKeys;
+import io.enrollflow.redis.RedisScripts;
+import io.enrollflow.status.StatusListener;
+import io.enrollflow.status.StatusStore;
+import org.apache.camel.CamelContext;
+import org.redisson.api.RedissonClient;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Wires the operating side into a runtime: metrics (told of every transition, timing the stages), status callbacks,
+ * the replay service and the intake pause, and the management HTTP server. Each is bound in the Camel registry under
+ * its name ({@code metrics}, {@code replayService}, {@code intakePause}, {@code managementServer}).
+ */
+public final class Management {
+
+    private Management() {
+    }
+
+    /** Checks the settings of this package (at construction of the runtime, before anything starts). */
+    public static void check(Settings settings) {
+        int port = settings.integer("enrollflow.management.port", 0, 65_535);
+        if (port > 0) {
+            settings.required("enrollflow.management.host");
+        }
+        callback(settings, outcome -> { });
+    }
+
+    /** The status callback the settings ask for, not started; null when {@code enrollflow.status.callback-url} is empty. */
+    public static StatusCallback callback(Settings settings, java.util.function.Consumer<String> failures) {
+        String url = settings.text("enrollflow.status.callback-url");
+        if (url.isEmpty()) {
+            return null;
+        }
+        String probe = url.replace("${taskId}", "taskId");
+        try {
+            java.net.URI uri = new java.net.URI(probe);
+            if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
+                throw new ConfigException("enrollflow.status.callback-url", "is not an absolute http or https URL");
+            }
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException("enrollflow.status.callback-url", "is not a URL: " + e.getReason());
+        }
+        return new StatusCallback(url, settings.integer("enrollflow.status.callback-attempts", 1, 100),
+                settings.duration("enrollflow.status.callback-timeout"), failures);
+    }
+
+    /** Installs everything into the Camel context being configured. */
+    public static void install(CamelContext camel, Settings settings, RedissonClient redis, RedisKeys keys,
+                               RedisScripts scripts, StatusStore status, DeadLetterStore deadLetters, InFlight inFlight) {
+        Metrics metrics = new Metrics(redis, keys, inFlight);
+        List<StatusListener> listeners = new ArrayList<>(List.of(metrics));
+        StatusCallback callback = callback(settings, metrics::callbackFailure);
+        if (callback != null) {
+            listeners.add(callback);
+            addService(camel, callback);
+        }
+        status.listener(StatusListener.all(listeners));
+        camel.getManagementStrategy().addEventNotifier(new StageTimer(metrics));
+
+        ReplayService replays = new ReplayService(scripts, keys, status, deadLetters);
+        IntakePause pause = new IntakePause(redis, keys);
+        var registry = camel.getRegistry();
+        registry.bind("metrics", metrics);
+        registry.bind("replayService", replays);
+        registry.bind("intakePause", pause);
+
+        int port = settings.integer("enrollflow.management.port", 0, 65_535);
+        if (port > 0) {
+            ManagementServer server = new ManagementServer(settings.required("enrollflow.management.host"), port,
+                    settings.text("enrollflow.management.token"), new Health(camel, redis, pause), metrics,
+                    new OperatorApi(status, deadLetters, replays, pause));
+            registry.bind("managementServer", server);
+            addService(camel, server);
+        }
+    }
+
+    private static void addService(CamelContext camel, Object service) {
+        try {
+            camel.addService(service, true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start " + service.getClass().getSimpleName(), e);
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package io.enrollflow.management;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enrollflow.deadletter.DeadLetter;
+import io.enrollflow.deadletter.DeadLetterStore;
+import io.enrollflow.deadletter.ReplayService;
+import io.enrollflow.status.StatusStore;
+import io.enrollflow.task.FailureReason;
+import io.enrollflow.task.Stage;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The token-protected operator API of CONTRACT §8, behind {@code /api/}; every answer is JSON:
+ * <pre>
+ * GET    /api/tasks/{taskId}                          the status hash and its history (404 unknown)
+ * GET    /api/dead-letters[?stage=&amp;reason=&amp;limit=]    records, newest first (limit default 100)
+ * GET    /api/dead-letters/{taskId}                   one record (404 unknown)
+ * POST   /api/dead-letters/{taskId}/replay            replay one (404 unknown)
+ * POST   /api/dead-letters/replay?all=true|reason=R|stage=S   replay a selection (reason and stage may combine)
+ * DELETE /api/dead-letters/{taskId}                   purge one (404 unknown); its status stays failed
+ * POST   /api/intake/pause, /api/intake/resume; GET /api/intake   fleet-wide intake
+ * </pre>
+ * Replays and purges go through the same {@link ReplayService} as the CLI's {@code dlq replay|purge}.
+ */
+class OperatorApi {
+
+    /** An answer: HTTP status and JSON body. */
+    record Answer(int status, JsonNode body) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int DEFAULT_LIMIT = 100;
+
+    private final StatusStore status;
+    private final DeadLetterStore deadLetters;
+    private final ReplayService replays;
+    private final IntakePause pause;
+
+    OperatorApi(StatusStore status, DeadLetterStore deadLetters, ReplayService replays, IntakePause pause) {
+        this.status = status;
+        this.deadLetters = deadLetters;
+        this.replays = replays;
+        this.pause = pause;
+    }
+
+    /**
+     * Answers one request.
+     *
+     * @param segments the path after {@code /api/}, split at '/', URL-decoded
+     * @param query    the query parameters (first value each)
+     */
+    Answer handle(String method, List<String> segments, Map<String, String> query) throws IOException {
+        if (segments.isEmpty()) {
+            return notFound("no such endpoint");
+        }
+        return switch (segments.get(0)) {
+            case "tasks" -> tasks(method, segments);
+            case "dead-letters" -> deadLetters(method, segments, query);
+            case "intake" -> intake(method, segments);
+            default -> notFound("no such endpoint");
+        };
+    }
+
+    private Answer tasks(String method, List<String> segments) throws IOException {
+        if (segments.size() != 2) {
+            return notFound("no such endpoint");
+        }
+        if (!method.equals("GET")) {
+            return methodNotAllowed("GET");
+        }
+        String taskId = segments.get(1);
+        Map<String, String> hash = status.read(taskId);
+        if (hash.isEmpty()) {
+            return notFound("no task " + taskId);
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.put("taskId", taskId);
+        hash.forEach(body::put);
+        ArrayNode history = body.putArray("history");
+        for (String entry : status.history(taskId)) {
+            history.add(JSON.readTree(entry));
+        }
+        return new Answer(200, body);
+    }
+
+    private Answer deadLetters(String method, List<String> segments, Map<String, String> query) {
+        if (segments.size() == 1) {
+            return method.equals("GET") ? list(query) : methodNotAllowed("GET");
+        }
+        String id = segments.get(1);
+        if (segments.size() == 2 && id.equals("replay") && method.equals("POST")) {
+            return replaySelection(query);
+        }
+        if (segments.size() == 2) {
+            return switch (method) {
+                case "GET" -> {
+                    DeadLetter letter = deadLetters.get(id);
+                    yield letter == null ? notFound("no dead letter for " + id) : new Answer(200, letter.json());
+                }
+                case "DELETE" -> {
+                    ReplayService.Outcome outcome = replays.purge(List.of(id));
+                    yield outcome.done().isEmpty() ? notFound("no dead letter for " + id) : done("purged", outcome.done());
+                }
+                default -> methodNotAllowed("GET, DELETE");
+            };
+        }
+        if (segments.size() == 3 && segments.get(2).equals("replay")) {
+            if (!method.equals("POST")) {
+                return methodNotAllowed("POST");
+            }
+            ReplayService.Outcome outcome = replays.replay(List.of(id));
+            return outcome.done().isEmpty() ? notFound("no dead letter for " + id) : done("replayed", outcome.done());
+        }
+        return notFound("no such endpoint");
+    }
+
+    private Answer list(Map<String, String> query) {
+        String stage = query.get("stage");
+        String reason = query.get("reason");
+        String problem = checkFilters(stage, reason);
+        if (problem != null) {
+            return badRequest(problem);
+        }
+        int limit = DEFAULT_LIMIT;
+        if (query.containsKey("limit")) {
+            try {
+                limit = Integer.parseInt(query.get("limit"));
+            } catch (NumberFormatException e) {
+                limit = 0;
+            }
+            if (limit < 1) {
+                return badRequest("limit must be a whole number of at least 1");
+            }
+        }
+        ArrayNode array = JSON.createArrayNode();
+        deadLetters.list(stage, reason, limit).forEach(letter -> array.add(letter.json()));
+        return new Answer(200, array);
+    }
+
+    private Answer replaySelection(Map<String, String> query) {
+        String stage = query.get("stage");
+        String reason = query.get("reason");
+        boolean all = "true".equalsIgnoreCase(query.get("all"));
+        if (!all && stage == null && reason == null) {
+            return badRequest("say which dead letters to replay: all=true, reason=R or stage=S");
+        }
+        if (all && (stage != null || reason != null)) {
+            return badRequest("all=true replays every dead letter; leave out stage and reason, or all");
+        }
+        String problem = checkFilters(stage, reason);
+        if (problem != null) {
+            return badRequest(problem);
+        }
+        return done("replayed", replays.replayMatching(stage, reason));
+    }
+
+    private Answer intake(String method, List<String> segments) {
+        if (segments.size() == 1) {
+            return method.equals("GET") ? intakeState(pause.state()) : methodNotAllowed("GET");
+        }
+        if (segments.size() == 2 && (segments.get(1).equals("pause") || segments.get(1).equals("resume"))) {
+            if (!method.equals("POST")) {
+                return methodNotAllowed("POST");
+            }
+            return intakeState(segments.get(1).equals("pause") ? pause.pause() : pause.resume());
+        }
+        return notFound("no such endpoint");
+    }
+
+    private static Answer intakeState(IntakePause.State state) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("intake", state.word());
+        if (state.since() != null) {
+            body.put("pausedSince", state.since());
+        }
+        return new Answer(200, body);
+    }
+
+    private static Answer done(String what, List<String> ids) {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode array = body.putArray(what);
+        ids.forEach(array::add);
+        body.put("count", ids.size());
+        return new Answer(200, body);
+    }
+
+    static String checkFilters(String stage, String reason) {
+        if (stage != null && Arrays.stream(Stage.values()).noneMatch(s -> s.word().equals(stage))) {
+            return "unknown stage " + stage + " (intake, enroll, download, deliver)";
+        }
+        if (reason != null && FailureReason.ofWord(reason) == null) {
+            return "unknown reason " + reason + " ("
+                    + String.join(", ", Arrays.stream(FailureReason.values()).map(FailureReason::word).toList()) + ")";
+        }
+        return null;
+    }
+
+    static Answer error(int status, String message) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("error", message);
+        return new Answer(status, body);
+    }
+
+    private static Answer notFound(String message) {
+        return error(404, message);
+    }
+
+    private static Answer badRequest(String message) {
+        return error(400, message);
+    }
+
+    private static Answer methodNotAllowed(String allowed) {
+        return error(405, "method not allowed here; use " + allowed);
+    }
+}
