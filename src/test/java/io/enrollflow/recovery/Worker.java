@@ -1,0 +1,158 @@
+package io.enrollflow.recovery;
+
+import org.awaitility.Awaitility;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One enrollflow instance as an operator runs it: {@code java -jar target/enrollflow.jar run} in a JVM of its own,
+ * configured by environment variables only, in a folder of its own (so the jar's own application.properties and
+ * routes are used), its stdout and stderr going to a log file.
+ * <p>
+ * Lifecycle: {@link #start} → {@link #awaitReady} (its instance id appears in {@code enrollflow:instances}) →
+ * {@link #kill9()} (SIGKILL: no hook, no hand-back), {@link #sigterm()} (graceful stop), or {@link #close()} (SIGKILL if
+ * still alive; what tests use for cleanup).
+ */
+public final class Worker implements AutoCloseable {
+
+    /** The built jar; failsafe sets it (it runs after package). */
+    public static final String JAR_PROPERTY = "enrollflow.jar";
+    /** Flags for a quicker start on a small test machine; nothing enrollflow depends on. */
+    private static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+
+    private Worker(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Starts {@code java -jar <enrollflow.jar> run} in {@code dir} with exactly these ENROLLFLOW_* variables on top of
+     * the inherited environment; stdout and stderr go to {@code <dir>/<name>.log}.
+     */
+    public static Worker start(String name, Path dir, Map<String, String> env) {
+        String jar = System.getProperty(JAR_PROPERTY);
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("no built jar at -D" + JAR_PROPERTY + "=" + jar + ": run the ITs with mvn verify");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(JVM_FLAGS);
+        command.addAll(List.of("-jar", Path.of(jar).toAbsolutePath().toString(), "run"));
+        try {
+            Files.createDirectories(dir);
+            Path log = dir.resolve(name + ".log");
+            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().keySet().removeIf(key -> key.startsWith("ENROLLFLOW_"));
+            builder.environment().putAll(env);
+            return new Worker(name, builder.start(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + name, e);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Its instance id, read from {@code enrollflow:instances} (ids are {@code <host>-<pid>-<random>}); empty until its
+     * first heartbeat, or once it stopped gracefully.
+     */
+    public Optional<String> instanceId(RedissonClient redis) {
+        String marker = "-" + pid() + "-";
+        return redis.getSet("enrollflow:instances", StringCodec.INSTANCE).readAll().stream()
+                .map(String::valueOf).filter(id -> id.contains(marker)).findFirst();
+    }
+
+    /** Waits until it has sent its first heartbeat (routes started, consuming); fails with its log if it died. */
+    public String awaitReady(RedissonClient redis, Duration atMost) {
+        Awaitility.await(name + " ready").atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (!alive()) {
+                throw new AssertionError(name + " exited with " + process.exitValue() + " before it was ready:\n" + log());
+            }
+            return instanceId(redis).isPresent();
+        });
+        return instanceId(redis).orElseThrow();
+    }
+
+    /** SIGKILL: the process ends at once, no shutdown hook, no hand-back (what an OOM kill or a power cut does). */
+    public void kill9() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new AssertionError(name + " survived SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** SIGTERM: asks for a graceful stop and returns at once. */
+    public void sigterm() {
+        process.destroy();
+    }
+
+    /** Waits for the process to end; returns its exit code, or empty if it still runs after {@code atMost}. */
+    public Optional<Integer> awaitExit(Duration atMost) {
+        try {
+            return process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS) ? Optional.of(process.exitValue()) : Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** Everything it logged so far. */
+    public String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The lines of its log that contain {@code text}. */
+    public List<String> logLines(String text) {
+        return log().lines().filter(line -> line.contains(text)).toList();
+    }
+
+    /** SIGKILL if it still runs. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
