@@ -8,15 +8,14 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * {@code intake pause|resume|status}: stops and restarts taking tasks from the queue, for every instance on this Redis
  * at once (each honours it within a second); tasks in flight finish, the queue keeps what producers push.
  */
 @Command(name = "intake", mixinStandardHelpOptions = true,
-        description = "Pause or resume taking tasks, for every instance on this Redis.",
-        subcommands = {IntakeCommand.Pause.class, IntakeCommand.Resume.class, IntakeCommand.Status.class})
+        description = "Pause or resume taking tasks, for every instance on this Redis.")
 public class IntakeCommand implements Runnable {
 
     @ParentCommand
@@ -29,59 +28,32 @@ public class IntakeCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "name an intake sub-command: pause, resume or status");
     }
 
-    /** Prints the state and what the queue holds. */
-    static int print(CommandSpec spec, Stores stores, IntakePause.State state) {
-        PrintWriter out = spec.commandLine().getOut();
-        int queued = stores.redis.getList(stores.keys.queue()).size();
-        out.println("intake " + state.word() + (state.since() == null ? "" : " since " + state.since())
-                + "; " + queued + " task(s) waiting on " + stores.keys.queue());
-        out.flush();
-        return EnrollflowCommand.OK;
-    }
-
     @Command(name = "pause", mixinStandardHelpOptions = true,
             description = "Stop taking tasks on every instance; tasks in flight finish.")
-    static class Pause implements Callable<Integer> {
-        @ParentCommand
-        IntakeCommand intake;
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            try (Stores stores = new Stores(intake.parent.settings())) {
-                return print(spec, stores, stores.pause.pause());
-            }
-        }
+    int pause() {
+        return act(IntakePause::pause);
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true, description = "Take tasks again on every instance.")
-    static class Resume implements Callable<Integer> {
-        @ParentCommand
-        IntakeCommand intake;
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            try (Stores stores = new Stores(intake.parent.settings())) {
-                return print(spec, stores, stores.pause.resume());
-            }
-        }
+    int resume() {
+        return act(IntakePause::resume);
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Say whether intake is paused.")
-    static class Status implements Callable<Integer> {
-        @ParentCommand
-        IntakeCommand intake;
-        @Spec
-        CommandSpec spec;
+    int status() {
+        return act(IntakePause::state);
+    }
 
-        @Override
-        public Integer call() {
-            try (Stores stores = new Stores(intake.parent.settings())) {
-                return print(spec, stores, stores.pause.state());
-            }
+    /** Does the action, then prints the state and what the queue holds. */
+    private int act(Function<IntakePause, IntakePause.State> action) {
+        try (Stores stores = new Stores(parent.settings())) {
+            IntakePause.State state = action.apply(stores.pause);
+            PrintWriter out = spec.commandLine().getOut();
+            int queued = stores.redis.getList(stores.keys.queue()).size();
+            out.println("intake " + state.word() + (state.since() == null ? "" : " since " + state.since())
+                    + "; " + queued + " task(s) waiting on " + stores.keys.queue());
+            out.flush();
+            return EnrollflowCommand.OK;
         }
     }
 }

@@ -38,14 +38,7 @@ public class EnrollflowRuntime {
     public EnrollflowRuntime(Settings settings, Path routesDir) {
         this.instanceId = newInstanceId();
         int concurrency = settings.integer("enrollflow.worker.concurrency", 1, 1000);
-        Properties props = settings.asProperties();
-        // derived values for the routes' endpoint options, which take milliseconds
-        props.setProperty("enrollflow.enroll.timeout.millis",
-                Long.toString(settings.duration("enrollflow.enroll.timeout").toMillis()));
-        long shutdownMillis = settings.duration("enrollflow.worker.shutdown-timeout").toMillis();
-        props.setProperty("enrollflow.worker.shutdown-timeout.millis", Long.toString(shutdownMillis));
-        // Camel's own bound must outlast ours: the consumer waits for in-flight tasks, then hands back the rest
-        props.setProperty("camel.main.shutdownTimeout", Long.toString(shutdownMillis / 1000 + 20));
+        Properties props = routeProperties(settings);
         props.setProperty("camel.main.routesIncludePattern", routesPattern(routesDir));
         main.setInitialProperties(props);
         // SIGTERM and Ctrl-C are handled by the run command (exit 0 after a graceful stop); Camel's own JVM hook would
@@ -58,6 +51,25 @@ public class EnrollflowRuntime {
             redis.shutdown();
             throw e;
         }
+    }
+
+    /**
+     * The properties Camel gets: every setting, plus the values derived from them for endpoint options that take
+     * another form (milliseconds, a pool size) and for camel-main itself.
+     */
+    public static Properties routeProperties(Settings settings) {
+        Properties props = settings.asProperties();
+        props.setProperty("enrollflow.enroll.timeout.millis",
+                Long.toString(settings.duration("enrollflow.enroll.timeout").toMillis()));
+        // one pooled keep-alive connection per worker at least: camel-http's default of 20 per route would make
+        // workers beyond the 20th wait for a connection
+        int concurrency = settings.integer("enrollflow.worker.concurrency", 1, 1000);
+        props.setProperty("enrollflow.enroll.connections", Integer.toString(Math.max(20, concurrency)));
+        long shutdownMillis = settings.duration("enrollflow.worker.shutdown-timeout").toMillis();
+        props.setProperty("enrollflow.worker.shutdown-timeout.millis", Long.toString(shutdownMillis));
+        // Camel's own bound must outlast ours: the consumer waits for in-flight tasks, then hands back the rest
+        props.setProperty("camel.main.shutdownTimeout", Long.toString(shutdownMillis / 1000 + 20));
+        return props;
     }
 
     static String routesPattern(Path routesDir) {

@@ -122,7 +122,8 @@ class LogSecrecyIT {
             assertEquals(200, http.call("POST", "/api/dead-letters/" + rejected.taskId() + "/replay", MANAGEMENT_TOKEN).status());
             awaitStatus(rejected.taskId(), "failed");
             assertEquals("Bearer " + ENROLL_TOKEN, api.requests().get(0).header("Authorization"), "the token was in use");
-            Thread.sleep(1_500); // the callbacks' failures are logged
+            // the callbacks fail (the receiver answers 500): wait until their giving up is logged
+            Pipeline.await(Duration.ofSeconds(15)).until(() -> Files.readString(output, StandardCharsets.UTF_8).contains("outcome=gave-up"));
 
             process.destroy(); // SIGTERM
             assertTrue(process.waitFor(30, TimeUnit.SECONDS), "stopped on SIGTERM");

@@ -138,20 +138,9 @@ class RoutesYamlTest {
         assertFalse(result.isSuccess());
     }
 
-    /**
-     * The settings as the routes see them: every key, plus {@code <key>.millis} for each duration (the runtime derives
-     * those for endpoint options that take milliseconds).
-     */
+    /** The settings as the routes see them, derived values included (the runtime's own computation). */
     private static Properties routeProperties() {
-        Properties props = Settings.load(null, Map.of()).asProperties();
-        for (String key : props.stringPropertyNames()) {
-            try {
-                props.setProperty(key + ".millis", Long.toString(Settings.parseDuration(props.getProperty(key)).toMillis()));
-            } catch (IllegalArgumentException notADuration) {
-                // only durations get a .millis twin
-            }
-        }
-        return props;
+        return EnrollflowRuntime.routeProperties(Settings.load(null, Map.of()));
     }
 
     /** The runtime catalog (component option schemas from the jars on the classpath). */
