@@ -49,7 +49,8 @@ public final class BaselineWorker {
 
         Config config = new Config();
         config.setCodec(StringCodec.INSTANCE);
-        config.useSingleServer().setAddress(redisUrl).setConnectionPoolSize(threads + 16);
+        config.useSingleServer().setAddress(redisUrl).setConnectionPoolSize(threads + 16)
+                .setConnectionMinimumIdleSize(Math.min(threads + 2, 8));
         RedissonClient redis = Redisson.create(config);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ObjectMapper json = new ObjectMapper();

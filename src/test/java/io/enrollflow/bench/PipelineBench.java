@@ -151,7 +151,8 @@ public final class PipelineBench {
         try {
             awaitReady("enrollflow");
             pushAndWait("idle-warm-", 20);
-            TimeUnit.SECONDS.sleep(2);
+            // let the JIT and the first GCs settle: the question is what an idle worker costs in the long run
+            TimeUnit.SECONDS.sleep(10);
             long before = cpuTicks(process.pid());
             TimeUnit.SECONDS.sleep(idleSeconds);
             long after = cpuTicks(process.pid());
@@ -185,7 +186,8 @@ public final class PipelineBench {
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         ProcessBuilder builder;
         if (system.equals("enrollflow")) {
-            cmd.addAll(jvmFlags);
+            // "{run}" in a flag becomes the run's number (e.g. one JFR recording per run)
+            jvmFlags.forEach(flag -> cmd.add(flag.replace("{run}", Integer.toString(runNumber))));
             cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "run"));
             builder = new ProcessBuilder(cmd).directory(scratch.toFile());
             Map<String, String> env = builder.environment();

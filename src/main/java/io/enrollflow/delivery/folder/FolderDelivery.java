@@ -7,7 +7,6 @@ import io.enrollflow.task.Task;
 import io.enrollflow.task.TransientTaskException;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -16,13 +15,13 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.UUID;
 
 /**
  * {@code enrollflow.delivery.target=folder} (CONTRACT §5): the tree is copied to a hidden sibling
- * {@code .<taskId>.partial-<uuid>} and then renamed to {@code <folder>/<taskId>} in one atomic step, so a reader sees
- * all of it or nothing. A task delivered again finds its folder there and leaves it as it is; partial copies left by a
- * crash are removed first.
+ * {@code .<taskId>.partial} and then renamed to {@code <folder>/<taskId>} in one atomic step, so a reader sees all of it
+ * or nothing. A task delivered again finds its folder there and leaves it as it is; a partial copy left by a crash is
+ * removed first. The partial's name is fixed (no listing of the delivery folder, which grows with every task), and two
+ * deliveries of one task never run at once: the task's claim admits one run.
  */
 public class FolderDelivery implements Delivery {
 
@@ -38,10 +37,10 @@ public class FolderDelivery implements Delivery {
         if (Files.isDirectory(target)) {
             return target.toUri().toString();
         }
-        Path partial = root.resolve("." + task.taskId() + ".partial-" + UUID.randomUUID());
+        Path partial = root.resolve("." + task.taskId() + ".partial");
         try {
             Files.createDirectories(root);
-            removeStalePartials(task.taskId());
+            deleteTree(partial);
             copyTree(taskDir, partial);
             try {
                 Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
@@ -54,19 +53,11 @@ public class FolderDelivery implements Delivery {
             try {
                 deleteTree(partial);
             } catch (IOException ignored) {
-                // the next attempt removes stale partials before it starts
+                // the next attempt removes the stale partial before it starts
             }
             // a full disk or a permission may pass (or be fixed by the operator): the task is retried
             throw new TransientTaskException(FailureReason.DELIVERY_FAILED,
                     "could not deliver to " + target + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void removeStalePartials(String taskId) throws IOException {
-        try (DirectoryStream<Path> stale = Files.newDirectoryStream(root, "." + taskId + ".partial-*")) {
-            for (Path path : stale) {
-                deleteTree(path);
-            }
         }
     }
 

@@ -1,0 +1,67 @@
+package io.enrollflow.delivery.folder;
+
+import io.enrollflow.delivery.DeliveryState;
+import io.enrollflow.task.Task;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class FolderDeliveryTest {
+
+    private static final DeliveryState NO_STATE = new DeliveryState() {
+        @Override
+        public Optional<String> get(String field) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void put(String field, String value) {
+        }
+    };
+
+    @TempDir
+    Path dir;
+
+    private static Task task(String id) {
+        return new Task(id, "", "https://courses.example.com/c/", "b@example.com", 720, "{}", Map.of());
+    }
+
+    private Path downloaded(String id, String content) throws Exception {
+        Path taskDir = Files.createDirectories(dir.resolve("work/" + id + "/Module 1"));
+        Files.writeString(taskDir.resolve("lesson.txt"), content);
+        return dir.resolve("work/" + id);
+    }
+
+    @Test
+    void aPartialCopyLeftByACrashIsReplacedByTheWholeTree() throws Exception {
+        Path root = dir.resolve("delivered");
+        Path stale = Files.createDirectories(root.resolve(".39.partial/Module 1"));
+        Files.writeString(stale.resolve("half.txt"), "cut off");
+
+        String url = new FolderDelivery(root).deliver(task("39"), downloaded("39", "whole"), NO_STATE);
+
+        assertEquals(root.resolve("39").toUri().toString(), url);
+        assertEquals("whole", Files.readString(root.resolve("39/Module 1/lesson.txt")));
+        assertFalse(Files.exists(root.resolve("39/Module 1/half.txt")), "nothing of the partial copy is delivered");
+        assertFalse(Files.exists(root.resolve(".39.partial")), "the partial copy is gone");
+    }
+
+    @Test
+    void aTaskDeliveredAgainKeepsItsCompleteFolder() throws Exception {
+        Path root = dir.resolve("delivered");
+        FolderDelivery delivery = new FolderDelivery(root);
+        delivery.deliver(task("40"), downloaded("40", "first"), NO_STATE);
+
+        delivery.deliver(task("40"), downloaded("40", "second"), NO_STATE);
+
+        assertEquals("first", Files.readString(root.resolve("40/Module 1/lesson.txt")));
+        assertEquals(1, Files.list(root).count(), "one folder, no partial copy");
+    }
+}
