@@ -34,9 +34,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * While Redis is unreachable the loop waits with backoff and logs once per outage, not once per attempt.
  * <p>
  * Paused intake ({@code intake pause}: the key {@link RedisKeys#intakePaused()} exists): the loop takes nothing and
- * tasks in hand finish. Before each fetch the flag is read from a cache at most {@link #PAUSE_CHECK_MS} old; a task
- * that a BLMOVE already waiting receives is checked against the flag read afresh and, when paused, put straight back
- * at the consuming end of the queue (requeue-orphan.lua), so a pause is honoured at once by every instance.
+ * tasks in hand finish. Before each fetch, and again when a fetch returns a task, the flag is read from a cache at most
+ * {@link #PAUSE_CHECK_MS} old; a task that a BLMOVE already waiting receives after a pause is put straight back at the
+ * consuming end of the queue (requeue-orphan.lua), so every instance honours a pause within that time.
  * <p>
  * Stopping (SIGTERM): no new task is taken; the tasks in hand may finish for {@code shutdownTimeout}; those still
  * running then are interrupted (a download's process tree is killed) and everything this instance holds is handed
@@ -185,7 +185,8 @@ public class RedisQueueConsumer extends DefaultConsumer {
      * is processed as if the pause came a moment later).
      */
     private boolean handedBackWhilePaused(String raw, String processing) {
-        if (!paused(true)) {
+        // the cached flag: a fresh read here would cost a Redis round trip per task
+        if (!paused()) {
             return false;
         }
         try {
@@ -198,17 +199,13 @@ public class RedisQueueConsumer extends DefaultConsumer {
         }
     }
 
-    private boolean paused() {
-        return paused(false);
-    }
-
     /**
-     * The pause flag, read from Redis when {@code fresh} or when the cached value is older than {@link #PAUSE_CHECK_MS};
-     * while Redis is unreachable the last value.
+     * The pause flag, read from Redis when the cached value is older than {@link #PAUSE_CHECK_MS}; while Redis is
+     * unreachable the last value.
      */
-    private boolean paused(boolean fresh) {
+    private boolean paused() {
         long now = System.nanoTime();
-        if (fresh || now - pauseCheckedAt >= TimeUnit.MILLISECONDS.toNanos(PAUSE_CHECK_MS)) {
+        if (now - pauseCheckedAt >= TimeUnit.MILLISECONDS.toNanos(PAUSE_CHECK_MS)) {
             pauseCheckedAt = now;
             try {
                 boolean was = paused;
