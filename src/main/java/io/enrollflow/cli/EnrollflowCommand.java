@@ -62,10 +62,11 @@ public class EnrollflowCommand implements Callable<Integer> {
                 err.flush();
                 return USAGE;
             }
-            RedisConnectionException unreachable = find(e, RedisConnectionException.class);
+            RedisConnectionException unreachable = deepest(e, RedisConnectionException.class);
             if (unreachable != null) {
                 // an operator's command against a Redis that is down: say so in one line, not a stack trace
-                err.println("enrollflow: cannot reach Redis (enrollflow.redis.url): " + innermost(unreachable).getMessage());
+                err.println("enrollflow: cannot reach Redis (enrollflow.redis.url): " + unreachable.getMessage()
+                        + " (" + innermost(unreachable).getMessage() + ")");
                 err.flush();
                 return NOT_FOUND_OR_FAILED;
             }
@@ -84,6 +85,17 @@ public class EnrollflowCommand implements Callable<Integer> {
             }
         }
         return null;
+    }
+
+    /** The innermost exception of the type in the cause chain: Redisson wraps its own, the deepest names the address. */
+    static <T extends Throwable> T deepest(Throwable e, Class<T> type) {
+        T found = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                found = type.cast(t);
+            }
+        }
+        return found;
     }
 
     static Throwable innermost(Throwable e) {

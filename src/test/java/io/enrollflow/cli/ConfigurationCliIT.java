@@ -68,6 +68,18 @@ class ConfigurationCliIT {
     }
 
     @Test
+    void anOperatorsCommandAgainstAnUnreachableRedisSaysSoInOneLine() {
+        Result result = EnrollflowJar.in(dir)
+                .env("ENROLLFLOW_REDIS_URL", "redis://127.0.0.1:" + BundledRedis.freePort())
+                .run("status", "39");
+
+        assertEquals(1, result.exitCode(), result.toString());
+        assertEquals(1, result.stderrLines().size(), result.toString());
+        assertTrue(result.stderr().startsWith("enrollflow: cannot reach Redis (enrollflow.redis.url): "), result.toString());
+        assertFalse(result.stderr().contains("\tat "), "no stack trace:\n" + result);
+    }
+
+    @Test
     void unknownOptionIsAUsageError() {
         Result result = EnrollflowJar.in(dir).run("--no-such-option");
 
