@@ -101,6 +101,40 @@ class ConfigurationCliIT {
     }
 
     @Test
+    void routesOptionNamesTheFolderTheRoutesComeFrom() throws Exception {
+        // a copy of the project's routes whose pipeline reads a queue no setting names: only --routes can bring it
+        Path routes = Files.createDirectories(dir.resolve("my-routes"));
+        try (var files = Files.list(Path.of("routes"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, routes.resolve(file.getFileName().toString()));
+            }
+        }
+        Path pipeline = routes.resolve("pipeline.camel.yaml");
+        Files.writeString(pipeline, Files.readString(pipeline).replace("redis-queue:{{enrollflow.queue.key}}", "redis-queue:routes:queue"));
+        Script download = new DownloadScripts(dir.resolve("scripts")).writesCourse();
+
+        try (EnrollflowJar.Running worker = EnrollflowJar.in(dir)
+                .env("ENROLLFLOW_REDIS_URL", redis.url())
+                .env("ENROLLFLOW_ENROLL_URL", api.url())
+                .env("ENROLLFLOW_DOWNLOAD_COMMAND", download.command())
+                .env("ENROLLFLOW_DOWNLOAD_WORK_DIR", dir.resolve("work").toString())
+                .env("ENROLLFLOW_DELIVERY_TARGET", "folder")
+                .env("ENROLLFLOW_DELIVERY_FOLDER", dir.resolve("delivered").toString())
+                .env("ENROLLFLOW_MANAGEMENT_PORT", "0")
+                .start("run", "--routes", routes.toString())) {
+            redis.lpush("routes:queue", aTask().id("41").json());
+
+            awaitCompleted("41", worker);
+        }
+    }
+
+    @Test
+    void aRoutesFolderThatDoesNotExistIsAConfigurationError() {
+        assertConfigError(EnrollflowJar.in(dir).env("ENROLLFLOW_DOWNLOAD_COMMAND", "dl ${taskDir}")
+                .env("ENROLLFLOW_DELIVERY_TARGET", "folder").run("run", "--routes", dir.resolve("nowhere").toString()), "--routes");
+    }
+
+    @Test
     void workingDirectorySettingsFileTakesEffect() throws Exception {
         Script download = new DownloadScripts(dir.resolve("scripts")).writesCourse();
         Files.writeString(dir.resolve("application.properties"), String.join("\n",
