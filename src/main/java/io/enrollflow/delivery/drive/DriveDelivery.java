@@ -11,6 +11,7 @@ import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.Settings;
 import io.enrollflow.delivery.Delivery;
 import io.enrollflow.delivery.DeliveryState;
+import io.enrollflow.task.Masking;
 import io.enrollflow.task.Task;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -120,7 +121,7 @@ public final class DriveDelivery implements Delivery {
         String tokenUri = key.getTokenServerUri() == null ? "" : key.getTokenServerUri().toString();
         DriveFailures failures = new DriveFailures(drive.parentFolderId(), key.getClientEmail(), drive.delegate(), tokenUri);
         LOG.info("stage=deliver target=drive parent={} account={} delegate={} root={}", drive.parentFolderId(),
-                key.getClientEmail(), Emails.mask(drive.delegate()),
+                key.getClientEmail(), Masking.email(drive.delegate()),
                 drive.rootUrl().isEmpty() ? "https://www.googleapis.com/" : drive.rootUrl());
         return new DriveDelivery(drive, new DriveCalls(template), failures);
     }
@@ -329,14 +330,14 @@ public final class DriveDelivery implements Delivery {
                 .stream().anyMatch(p -> "user".equals(p.getType()) && email.equalsIgnoreCase(p.getEmailAddress())
                         && settings.shareRole().equals(p.getRole()));
         if (shared) {
-            LOG.debug("task={} stage=deliver folder={} email={} outcome=already-shared", task.taskId(), folderId, Emails.mask(email));
+            LOG.debug("task={} stage=deliver folder={} email={} outcome=already-shared", task.taskId(), folderId, Masking.email(email));
             return;
         }
         Permission permission = new Permission().setType("user").setRole(settings.shareRole()).setEmailAddress(email);
         guarded(() -> drive.share(folderId, permission, settings.notifyBuyer()),
-                "share folder " + folderId + " with " + Emails.mask(email), false);
+                "share folder " + folderId + " with " + Masking.email(email), false);
         LOG.info("task={} stage=deliver folder={} email={} role={} notify={} outcome=shared", task.taskId(), folderId,
-                Emails.mask(email), settings.shareRole(), settings.notifyBuyer());
+                Masking.email(email), settings.shareRole(), settings.notifyBuyer());
     }
 
     /** MIME type by file name; Drive stores what we say, and the fallback is plain bytes. */

@@ -2,6 +2,7 @@ package io.enrollflow.delivery.drive;
 
 import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.Settings;
+import io.enrollflow.task.Masking;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +60,7 @@ record DriveSettings(Path serviceAccountKey, String delegate, String parentFolde
         }
         String delegate = settings.text(DELEGATE);
         if (!delegate.isEmpty() && !delegate.matches("[^@\\s]+@[^@\\s]+")) {
-            throw new ConfigException(DELEGATE, "\"" + Emails.mask(delegate) + "\" is not an email address");
+            throw new ConfigException(DELEGATE, "\"" + Masking.email(delegate) + "\" is not an email address");
         }
         return new DriveSettings(
                 Path.of(settings.required(SERVICE_ACCOUNT_KEY)),
