@@ -17,9 +17,11 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** {@code dlq list|show|replay|purge}: the dead letters (CONTRACT §6). */
 @Command(name = "dlq", mixinStandardHelpOptions = true, description = "Dead letters: failed tasks, why, and putting them back.",
@@ -165,9 +167,8 @@ public class DlqCommand implements Runnable {
                         "name the tasks to replay, or give --all, or --reason and/or --stage (one of these)");
             }
             checkFilters(spec, stage, reason);
-            PrintWriter out = spec.commandLine().getOut();
             try (Stores stores = new Stores(dlq.parent.settings())) {
-                Map<String, DeadLetter> letters = new java.util.HashMap<>();
+                Map<String, DeadLetter> letters = new HashMap<>();
                 List<String> replayed;
                 List<String> unknown = List.of();
                 if (named) {
@@ -184,18 +185,11 @@ public class DlqCommand implements Runnable {
                     stores.deadLetters.list(stage, reason, Integer.MAX_VALUE).forEach(l -> letters.put(l.taskId(), l));
                     replayed = stores.replays.replayMatching(stage, reason);
                 }
-                for (String id : replayed) {
+                return report(spec, "replayed", replayed, unknown, id -> {
                     DeadLetter letter = letters.get(id);
-                    out.println("replayed " + id + (letter == null ? ""
-                            : " (" + letter.reason() + " at " + letter.stage() + ", replay " + (letter.replays() + 1) + ")"));
-                }
-                for (String id : unknown) {
-                    spec.commandLine().getErr().println("enrollflow: no dead letter for " + id);
-                }
-                out.println(replayed.size() + " replayed" + (unknown.isEmpty() ? "" : ", " + unknown.size() + " not found"));
-                out.flush();
-                spec.commandLine().getErr().flush();
-                return unknown.isEmpty() ? EnrollflowCommand.OK : EnrollflowCommand.NOT_FOUND_OR_FAILED;
+                    return letter == null ? ""
+                            : " (" + letter.reason() + " at " + letter.stage() + ", replay " + (letter.replays() + 1) + ")";
+                });
             }
         }
     }
@@ -231,7 +225,6 @@ public class DlqCommand implements Runnable {
                 spec.commandLine().getErr().flush();
                 return EnrollflowCommand.USAGE;
             }
-            PrintWriter out = spec.commandLine().getOut();
             try (Stores stores = new Stores(dlq.parent.settings())) {
                 List<String> purged;
                 List<String> unknown = List.of();
@@ -242,16 +235,25 @@ public class DlqCommand implements Runnable {
                     purged = outcome.done();
                     unknown = outcome.unknown();
                 }
-                purged.forEach(id -> out.println("purged " + id));
-                for (String id : unknown) {
-                    spec.commandLine().getErr().println("enrollflow: no dead letter for " + id);
-                }
-                out.println(purged.size() + " purged" + (unknown.isEmpty() ? "" : ", " + unknown.size() + " not found"));
-                out.flush();
-                spec.commandLine().getErr().flush();
-                return unknown.isEmpty() ? EnrollflowCommand.OK : EnrollflowCommand.NOT_FOUND_OR_FAILED;
+                return report(spec, "purged", purged, unknown, id -> "");
             }
         }
+    }
+
+    /**
+     * What replay and purge print: a line per task done ({@code detail} appended), each unknown id on stderr, then
+     * the count; exit 1 when any id was unknown (the others were still done).
+     */
+    static int report(CommandSpec spec, String verb, List<String> done, List<String> unknown,
+                      Function<String, String> detail) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        done.forEach(id -> out.println(verb + " " + id + detail.apply(id)));
+        unknown.forEach(id -> err.println("enrollflow: no dead letter for " + id));
+        out.println(done.size() + " " + verb + (unknown.isEmpty() ? "" : ", " + unknown.size() + " not found"));
+        out.flush();
+        err.flush();
+        return unknown.isEmpty() ? EnrollflowCommand.OK : EnrollflowCommand.NOT_FOUND_OR_FAILED;
     }
 
     static void checkFilters(CommandSpec spec, String stage, String reason) {
