@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * then enrollflow's idle CPU on an empty queue and its pickup latency (LPUSH → the enrollment call arriving).
  * Prints one table. Nothing here is asserted: the figures are for the operator sizing a fleet.
  * <p>
- * Options: --tasks N (5000), --concurrency 1,10,50, --idle-seconds 60, --pickups 200, --jvm-flags "…" (for enrollflow).
+ * Options: --tasks N (5000), --concurrency 1,10,50, --idle-seconds 60, --pickups 200, --jvm-flags "…" (for enrollflow),
+ * --threads true (each system's CPU per task by thread group: where the time goes).
  */
 public final class PipelineBench {
 
@@ -41,6 +42,7 @@ public final class PipelineBench {
     private final BundledRedis redisServer;
     private final RedissonClient redis;
     private final BenchEnrollmentStub stub;
+    private boolean showThreads;
     private int runNumber;
 
     record Result(String system, int concurrency, int tasks, double tasksPerSecond, long p50, long p99, double rssMiB,
@@ -75,6 +77,7 @@ public final class PipelineBench {
                 : List.of(options.get("jvm-flags").trim().split("\\s+"));
         PipelineBench bench = new PipelineBench(Path.of(options.getOrDefault("jar", "target/enrollflow.jar")),
                 Path.of(options.getOrDefault("command", "bench/write1k.sh")).toAbsolutePath(), flags);
+        bench.showThreads = Boolean.parseBoolean(options.getOrDefault("threads", "false"));
         try {
             bench.run(tasks, levels, idleSeconds, pickups);
         } finally {
@@ -119,8 +122,13 @@ public final class PipelineBench {
             String prefix = system + "-c" + concurrency + "-";
             pushAndWait(prefix + "warm-", WARM_UP);
             long cpuBefore = cpuTicks(process.pid());
+            Map<String, Long> threadsBefore = threadTicks(process.pid());
             Map<String, Long> pushed = pushAndWait(prefix, tasks);
             long cpuAfter = cpuTicks(process.pid());
+            if (showThreads) {
+                printThreadCpu(system + " CPU by thread group (ms per task)", threadsBefore, threadTicks(process.pid()), tasks);
+                printMemory(process.pid());
+            }
             double rss = peakRssMiB(process.pid());
             List<Long> latencies = new ArrayList<>();
             long firstPush = Long.MAX_VALUE;
@@ -154,8 +162,20 @@ public final class PipelineBench {
             // let the JIT and the first GCs settle: the question is what an idle worker costs in the long run
             TimeUnit.SECONDS.sleep(10);
             long before = cpuTicks(process.pid());
-            TimeUnit.SECONDS.sleep(idleSeconds);
+            Map<String, Long> threadsBefore = threadTicks(process.pid());
+            for (int waited = 0; waited < idleSeconds; waited += 10) {
+                long windowStart = cpuTicks(process.pid());
+                TimeUnit.SECONDS.sleep(Math.min(10, idleSeconds - waited));
+                if (showThreads) {
+                    System.out.printf("    idle %3d-%3d s: %.2f%% of one core%n", waited, Math.min(waited + 10, idleSeconds),
+                            (cpuTicks(process.pid()) - windowStart) / 100.0 / Math.min(10, idleSeconds - waited) * 100);
+                }
+            }
             long after = cpuTicks(process.pid());
+            if (showThreads) {
+                printThreadCpu("enrollflow idle CPU by thread group (ms per second)", threadsBefore,
+                        threadTicks(process.pid()), idleSeconds);
+            }
             double idlePercent = (after - before) / 100.0 / idleSeconds * 100;
 
             List<Long> waits = new ArrayList<>();
@@ -294,6 +314,50 @@ public final class PipelineBench {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /** CPU ticks per thread group (the kernel's thread name with its digits dropped), for --threads. */
+    private static Map<String, Long> threadTicks(long pid) throws IOException {
+        Map<String, Long> out = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "#");
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended while we looked
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void printThreadCpu(String title, Map<String, Long> before, Map<String, Long> after, int per) {
+        System.out.printf("    %s:%n", title);
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> System.out.printf("      %-18s %6.2f%n", e.getKey(), e.getValue() * 10.0 / per));
+    }
+
+    /** Where the memory is (heap, and with -XX:NativeMemoryTracking=summary the rest): jcmd's own summaries. */
+    private static void printMemory(long pid) throws IOException, InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        for (String what : List.of("GC.heap_info", "VM.native_memory summary")) {
+            List<String> cmd = new ArrayList<>(List.of(jcmd.toString(), Long.toString(pid)));
+            cmd.addAll(List.of(what.split(" ")));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor();
+            out.lines().filter(line -> !line.isBlank() && !line.startsWith(pid + ":")
+                            && (line.startsWith(" ") || line.startsWith("-") || line.startsWith("Total")) && !line.contains("(mmap")
+                            && !line.contains("(malloc") && !line.contains("(arena") && !line.contains("(stack")
+                            && !line.contains("(classes") && !line.contains("(instance") && !line.contains("(threads"))
+                    .forEach(line -> System.out.println("      " + line.trim()));
+        }
     }
 
     private static double peakRssMiB(long pid) throws IOException {
