@@ -5,9 +5,11 @@ import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
+import org.redisson.config.ConstantDelay;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 
 /**
  * Builds the one Redisson client enrollflow uses. {@link StringCodec} keeps values plain text, so what producers LPUSH
@@ -38,11 +40,18 @@ public final class RedisConnection {
         config.setCodec(StringCodec.INSTANCE);
         config.setUseScriptCache(true);
         config.setLazyInitialization(lazy);
+        // Redisson's default of 32 event-loop threads spreads a handful of round trips per task over idle threads,
+        // each hand-off a context switch; one per core keeps up (bench/run.sh) with less CPU and memory
+        config.setNettyThreads(Math.max(2, Runtime.getRuntime().availableProcessors()));
         config.useSingleServer()
                 .setAddress(url)
                 .setConnectionPoolSize(blockingUse + 16)
                 .setConnectionMinimumIdleSize(Math.min(blockingUse + 2, 8))
                 .setRetryAttempts(3)
+                // a constant delay, not the default jittered one: Redisson ticks its timeout wheel at a fraction of the
+                // first retry delay, so a random one (e.g. 743 ms) makes it wake every 21 ms even on an idle worker;
+                // 1 s gives 100 ms ticks
+                .setRetryDelay(new ConstantDelay(Duration.ofSeconds(1)))
                 .setTimeout(5_000)
                 .setConnectTimeout(5_000);
         return Redisson.create(config);

@@ -49,6 +49,8 @@ public final class BaselineWorker {
 
         Config config = new Config();
         config.setCodec(StringCodec.INSTANCE);
+        // the same Redis client tuning as enrollflow's (RedisConnection): the ratio measures orchestration, not settings
+        config.setNettyThreads(Math.max(2, Runtime.getRuntime().availableProcessors()));
         config.useSingleServer().setAddress(redisUrl).setConnectionPoolSize(threads + 16)
                 .setConnectionMinimumIdleSize(Math.min(threads + 2, 8));
         RedissonClient redis = Redisson.create(config);
