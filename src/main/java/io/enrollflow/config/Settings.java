@@ -161,6 +161,16 @@ public final class Settings {
         }
     }
 
+    /** A duration within bounds, both inclusive. */
+    public Duration duration(String key, Duration min, Duration max) {
+        Duration parsed = duration(key);
+        if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
+            throw new ConfigException(key, "\"" + required(key) + "\" is out of range (" + min.toMillis() + "ms to "
+                    + max.toMillis() + "ms)");
+        }
+        return parsed;
+    }
+
     /** {@code 500ms}, {@code 30s}, {@code 10m}, {@code 4h}, {@code 2d}. */
     public static Duration parseDuration(String value) {
         Matcher m = DURATION.matcher(value.trim());

@@ -60,6 +60,7 @@ public class Demo {
             Map.entry("enrollflow.download.quality", "720"),
             Map.entry("enrollflow.worker.concurrency", "3"),
             Map.entry("enrollflow.worker.shutdown-timeout", "5s"),
+            Map.entry("enrollflow.queue.poll-timeout", "1s"),
             Map.entry("enrollflow.retry.max-attempts", "3"),
             Map.entry("enrollflow.retry.initial-delay", "1s"),
             Map.entry("enrollflow.retry.multiplier", "2"),

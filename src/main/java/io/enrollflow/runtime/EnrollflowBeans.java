@@ -28,6 +28,7 @@ import org.apache.camel.CamelContext;
 import org.redisson.api.RedissonClient;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -37,6 +38,10 @@ import java.util.Set;
  * constructor, before anything starts, so a bad one stops start-up with one line naming its key.
  */
 public class EnrollflowBeans implements CamelConfiguration {
+
+    /** enrollflow.queue.poll-timeout's bounds: BLMOVE's 0 would block for ever, and a stop waits up to the maximum. */
+    static final Duration POLL_TIMEOUT_MIN = Duration.ofMillis(100);
+    static final Duration POLL_TIMEOUT_MAX = Duration.ofSeconds(60);
 
     private final Settings settings;
     private final RedissonClient redis;
@@ -66,6 +71,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         settings.pattern("enrollflow.enroll.already-enrolled-pattern");
         settings.integer("enrollflow.worker.concurrency", 1, 1000);
         settings.duration("enrollflow.worker.shutdown-timeout");
+        settings.duration("enrollflow.queue.poll-timeout", POLL_TIMEOUT_MIN, POLL_TIMEOUT_MAX);
         settings.duration("enrollflow.queue.recovery-timeout");
         settings.integer("enrollflow.queue.max-deliveries", 1, 1000);
         settings.duration("enrollflow.enroll.timeout");

@@ -65,6 +65,9 @@ public class EnrollflowRuntime {
         // workers beyond the 20th wait for a connection
         int concurrency = settings.integer("enrollflow.worker.concurrency", 1, 1000);
         props.setProperty("enrollflow.enroll.connections", Integer.toString(Math.max(20, concurrency)));
+        props.setProperty("enrollflow.queue.poll-timeout.millis",
+                Long.toString(settings.duration("enrollflow.queue.poll-timeout",
+                        EnrollflowBeans.POLL_TIMEOUT_MIN, EnrollflowBeans.POLL_TIMEOUT_MAX).toMillis()));
         long shutdownMillis = settings.duration("enrollflow.worker.shutdown-timeout").toMillis();
         props.setProperty("enrollflow.worker.shutdown-timeout.millis", Long.toString(shutdownMillis));
         // Camel's own bound must outlast ours: the consumer waits for in-flight tasks, then hands back the rest

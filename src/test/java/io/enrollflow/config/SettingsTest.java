@@ -1,10 +1,12 @@
 package io.enrollflow.config;
 
 import io.enrollflow.runtime.EnrollflowBeans;
+import io.enrollflow.runtime.EnrollflowRuntime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +67,25 @@ class SettingsTest {
         assertEquals("enrollflow.retry.initial-delay", error.key());
         assertTrue(error.getMessage().startsWith("enrollflow.retry.initial-delay"), error.getMessage());
         assertTrue(error.getMessage().contains("abc"), error.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0s", "99ms", "61s"})
+    void aPollTimeoutOutOfRangeIsAConfigErrorNamingTheKey(String value) {
+        // 0 would make BLMOVE block for ever (the worker could never stop); a stop waits up to the maximum
+        Settings settings = valid().with(Map.of("enrollflow.queue.poll-timeout", value));
+
+        ConfigException error = assertThrows(ConfigException.class, () -> new EnrollflowBeans(settings, null, "test"));
+
+        assertEquals("enrollflow.queue.poll-timeout", error.key());
+        assertTrue(error.getMessage().contains(value) && error.getMessage().contains("out of range"), error.getMessage());
+    }
+
+    @Test
+    void aPollTimeoutWithinRangeIsTheQueueEndpointsOptionInMilliseconds() {
+        Settings settings = valid().with(Map.of("enrollflow.queue.poll-timeout", "2s"));
+
+        assertEquals("2000", EnrollflowRuntime.routeProperties(settings).getProperty("enrollflow.queue.poll-timeout.millis"));
     }
 
     @Test

@@ -54,6 +54,7 @@ public final class Fleet implements AfterEachCallback, AutoCloseable {
         set("enrollflow.queue.key", QUEUE);
         set("enrollflow.worker.concurrency", "2");
         set("enrollflow.worker.shutdown-timeout", "2s");
+        set("enrollflow.queue.poll-timeout", "1s");
         set("enrollflow.queue.recovery-timeout", RECOVERY_TIMEOUT);
         set("enrollflow.download.work-dir", workDir().toString());
         set("enrollflow.download.timeout", "60s");

@@ -100,6 +100,8 @@ public final class Pipeline implements AfterEachCallback, AfterAllCallback, Auto
         overrides.put("enrollflow.queue.key", QUEUE);
         overrides.put("enrollflow.worker.concurrency", "3");
         overrides.put("enrollflow.worker.shutdown-timeout", "2s");
+        // idle workers notice a stop within a second (every test stops a pipeline)
+        overrides.put("enrollflow.queue.poll-timeout", "1s");
         // no fixed port: a running instance or a parallel test would clash on the default 8081
         overrides.put("enrollflow.management.port", "0");
         overrides.put("enrollflow.download.work-dir", workDir().toString());
