@@ -12,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -68,6 +69,13 @@ public class EnrollflowRuntime {
         props.setProperty("enrollflow.queue.poll-timeout.millis",
                 Long.toString(settings.duration("enrollflow.queue.poll-timeout",
                         EnrollflowBeans.POLL_TIMEOUT_MIN, EnrollflowBeans.POLL_TIMEOUT_MAX).toMillis()));
+        // the enrollment call is one small JSON POST per task on a kept-alive connection: no cookies, no compression,
+        // no per-user connection state to track (each costs work on every call; bench/run.sh)
+        // (the component named by the URL's scheme: http and https are two instances)
+        String scheme = settings.httpUrl("enrollflow.enroll.url").getScheme().toLowerCase(Locale.ROOT);
+        props.setProperty("camel.component." + scheme + ".cookieManagementDisabled", "true");
+        props.setProperty("camel.component." + scheme + ".contentCompressionDisabled", "true");
+        props.setProperty("camel.component." + scheme + ".connectionStateDisabled", "true");
         long shutdownMillis = settings.duration("enrollflow.worker.shutdown-timeout").toMillis();
         props.setProperty("enrollflow.worker.shutdown-timeout.millis", Long.toString(shutdownMillis));
         // Camel's own bound must outlast ours: the consumer waits for in-flight tasks, then hands back the rest

@@ -20,6 +20,7 @@ import java.util.Map;
 
 import static io.enrollflow.testing.Tasks.aTask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,6 +94,18 @@ class EnrollmentIT {
         List<String> leaked = request.headerNames().stream()
                 .filter(name -> name.startsWith("camel") || name.startsWith("enrollflow")).toList();
         assertEquals(List.of(), leaked, "headers sent: " + request.headerNames());
+    }
+
+    @Test
+    void requestAsksForNoCompression() throws Exception {
+        // the HTTP client is set up for one small JSON POST per task: no gzip to negotiate (nor cookies to keep)
+        Tasks task = aTask();
+        pipeline.push(task);
+        pipeline.awaitCompleted(task.taskId());
+
+        List<String> sent = api.requests().get(0).headerNames();
+        assertTrue(sent.contains("content-type"), "headers sent: " + sent);
+        assertFalse(sent.contains("accept-encoding"), "headers sent: " + sent);
     }
 
     @Test
