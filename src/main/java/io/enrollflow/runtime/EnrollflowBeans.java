@@ -106,7 +106,8 @@ public class EnrollflowBeans implements CamelConfiguration {
         }
 
         Delivery delivery = switch (target) {
-            case "folder" -> new FolderDelivery(Path.of(settings.required("enrollflow.delivery.folder")));
+            case "folder" -> new FolderDelivery(Path.of(settings.required("enrollflow.delivery.folder")),
+                    !settings.flag("enrollflow.download.keep"));
             case "drive" -> DriveDelivery.create(settings, camel);
             default -> throw new ConfigException("enrollflow.delivery.target", "\"" + target + "\" is unknown");
         };

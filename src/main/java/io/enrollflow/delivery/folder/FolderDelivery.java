@@ -7,6 +7,7 @@ import io.enrollflow.task.Task;
 import io.enrollflow.task.TransientTaskException;
 
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -17,18 +18,31 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * {@code enrollflow.delivery.target=folder} (CONTRACT §5): the tree is copied to a hidden sibling
- * {@code .<taskId>.partial} and then renamed to {@code <folder>/<taskId>} in one atomic step, so a reader sees all of it
- * or nothing. A task delivered again finds its folder there and leaves it as it is; a partial copy left by a crash is
- * removed first. The partial's name is fixed (no listing of the delivery folder, which grows with every task), and two
- * deliveries of one task never run at once: the task's claim admits one run.
+ * {@code enrollflow.delivery.target=folder} (CONTRACT §5): {@code <folder>/<taskId>} appears in one atomic rename, so
+ * a reader sees all of it or nothing. When the task folder may be given up ({@code enrollflow.download.keep=false}) and
+ * lies on the same file system, the task folder itself is renamed into place: no byte is copied. Otherwise the tree is
+ * copied to a hidden sibling {@code .<taskId>.partial}, which is then renamed. A task delivered again finds its folder
+ * there and leaves it as it is; a partial copy left by a crash is removed first. The partial's name is fixed (no listing
+ * of the delivery folder, which grows with every task), and two deliveries of one task never run at once: the task's
+ * claim admits one run.
  */
 public class FolderDelivery implements Delivery {
 
     private final Path root;
+    private final boolean moveTaskFolder;
 
+    /** Copies the task folder, which stays where it is. */
     public FolderDelivery(Path root) {
+        this(root, false);
+    }
+
+    /**
+     * @param moveTaskFolder the task folder may be renamed into place (it is removed after delivery anyway); a copy is
+     *                       still made when the rename cannot be atomic (another file system)
+     */
+    public FolderDelivery(Path root, boolean moveTaskFolder) {
         this.root = root.toAbsolutePath().normalize();
+        this.moveTaskFolder = moveTaskFolder;
     }
 
     @Override
@@ -39,7 +53,13 @@ public class FolderDelivery implements Delivery {
         }
         Path partial = root.resolve("." + task.taskId() + ".partial");
         try {
-            Files.createDirectories(root);
+            if (!Files.isDirectory(root)) {
+                // (createDirectories on an existing folder throws and catches an exception inside: not on every task)
+                Files.createDirectories(root);
+            }
+            if (moveTaskFolder && moved(taskDir, target)) {
+                return target.toUri().toString();
+            }
             deleteTree(partial);
             copyTree(taskDir, partial);
             try {
@@ -59,6 +79,18 @@ public class FolderDelivery implements Delivery {
             throw new TransientTaskException(FailureReason.DELIVERY_FAILED,
                     "could not deliver to " + target + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Renames the task folder to the target in one step; false when that cannot be atomic here (then it is copied). */
+    private static boolean moved(Path taskDir, Path target) throws IOException {
+        try {
+            Files.move(taskDir, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException elsewhere) {
+            return false;
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+            // another delivery of this task finished first: its folder is complete and stays
+        }
+        return true;
     }
 
     static void copyTree(Path from, Path to) throws IOException {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Optional;
 
@@ -63,5 +64,43 @@ class FolderDeliveryTest {
 
         assertEquals("first", Files.readString(root.resolve("40/Module 1/lesson.txt")));
         assertEquals(1, Files.list(root).count(), "one folder, no partial copy");
+    }
+
+    @Test
+    void aTaskFolderThatMayBeGivenUpIsRenamedIntoPlaceNotCopied() throws Exception {
+        Path root = dir.resolve("delivered");
+        Path taskDir = downloaded("41", "whole");
+        Object file = Files.readAttributes(taskDir.resolve("Module 1/lesson.txt"), BasicFileAttributes.class).fileKey();
+
+        String url = new FolderDelivery(root, true).deliver(task("41"), taskDir, NO_STATE);
+
+        assertEquals(root.resolve("41").toUri().toString(), url);
+        Path delivered = root.resolve("41/Module 1/lesson.txt");
+        assertEquals("whole", Files.readString(delivered));
+        assertEquals(file, Files.readAttributes(delivered, BasicFileAttributes.class).fileKey(), "the same file, not a copy");
+        assertFalse(Files.exists(taskDir), "the task folder itself moved");
+        assertEquals(1, Files.list(root).count(), "no partial copy");
+    }
+
+    @Test
+    void aTaskFolderToKeepIsCopiedAndStays() throws Exception {
+        Path root = dir.resolve("delivered");
+        Path taskDir = downloaded("42", "kept");
+
+        new FolderDelivery(root, false).deliver(task("42"), taskDir, NO_STATE);
+
+        assertEquals("kept", Files.readString(root.resolve("42/Module 1/lesson.txt")));
+        assertEquals("kept", Files.readString(taskDir.resolve("Module 1/lesson.txt")), "the task folder is kept");
+    }
+
+    @Test
+    void aTaskAlreadyDeliveredKeepsItsFolderWhenTheNewTaskFolderMayMove() throws Exception {
+        Path root = dir.resolve("delivered");
+        FolderDelivery delivery = new FolderDelivery(root, true);
+        delivery.deliver(task("43"), downloaded("43", "first"), NO_STATE);
+
+        delivery.deliver(task("43"), downloaded("43", "second"), NO_STATE);
+
+        assertEquals("first", Files.readString(root.resolve("43/Module 1/lesson.txt")));
     }
 }
