@@ -1,12 +1,20 @@
 -- transition.lua: records a status change, and (when the task reached a decision) releases it in the same step.
+-- A transition that was followed at once by this one (enrolled, then downloading) may come with it: it enters the
+-- history first, so one round trip records both.
 -- KEYS[1] task status hash, KEYS[2] task history list,
 -- KEYS[3] claim key, KEYS[4] processing list (both only read when ARGV[3] is not empty)
 -- ARGV[1] now (ISO-8601), ARGV[2] history size, ARGV[3] raw payload to acknowledge ('' = not a decision),
--- ARGV[4..] field, value, field, value ... ('status' and 'message' among them feed the history)
+-- ARGV[4] how many earlier transitions come first (n), then n times: status, at, message;
+-- then field, value, field, value ... ('status' and 'message' among them feed the history)
 -- Returns the number of processing-list entries removed (0 or 1).
+local earlier = tonumber(ARGV[4])
+for j = 0, earlier - 1 do
+  local b = 5 + 3 * j
+  redis.call('LPUSH', KEYS[2], cjson.encode({status = ARGV[b], at = ARGV[b + 1], message = ARGV[b + 2]}))
+end
 local fields = {}
 local status, message = nil, ''
-for i = 4, #ARGV, 2 do
+for i = 5 + 3 * earlier, #ARGV, 2 do
   fields[#fields + 1] = ARGV[i]
   fields[#fields + 1] = ARGV[i + 1]
   if ARGV[i] == 'status' then status = ARGV[i + 1] end
@@ -15,6 +23,8 @@ end
 redis.call('HSET', KEYS[1], 'updatedAt', ARGV[1], unpack(fields))
 if status then
   redis.call('LPUSH', KEYS[2], cjson.encode({status = status, at = ARGV[1], message = message}))
+end
+if status or earlier > 0 then
   redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[2]) - 1)
 end
 if ARGV[3] ~= '' then

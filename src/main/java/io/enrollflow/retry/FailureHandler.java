@@ -3,6 +3,7 @@ package io.enrollflow.retry;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.queue.InFlight;
 import io.enrollflow.queue.WorkerStoppedException;
+import io.enrollflow.status.StatusStore;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Masking;
 import io.enrollflow.task.Stage;
@@ -33,11 +34,13 @@ public class FailureHandler {
 
     private final RetrySchedule retries;
     private final DeadLetterStore deadLetters;
+    private final StatusStore status;
     private final InFlight inFlight;
 
-    public FailureHandler(RetrySchedule retries, DeadLetterStore deadLetters, InFlight inFlight) {
+    public FailureHandler(RetrySchedule retries, DeadLetterStore deadLetters, StatusStore status, InFlight inFlight) {
         this.retries = retries;
         this.deadLetters = deadLetters;
+        this.status = status;
         this.inFlight = inFlight;
     }
 
@@ -45,6 +48,7 @@ public class FailureHandler {
         TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         leaveUndecidedWhenNotTheTasksFault(run, cause);
+        status.writeHeld(run);
         FailureReason reason = cause instanceof TaskFailedException failed ? failed.reason() : unexpectedReason(run.stage());
         String message = cause instanceof TaskFailedException ? cause.getMessage() : describe(cause);
         if (!(cause instanceof TaskFailedException)) {
@@ -65,6 +69,7 @@ public class FailureHandler {
         }
         TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
         leaveUndecidedWhenNotTheTasksFault(run, cause);
+        status.writeHeld(run);
         FailureReason reason = cause instanceof TransientTaskException transientFailure
                 ? transientFailure.reasonWhenExhausted() : unexpectedReason(run.stage());
         String message = describe(cause);

@@ -120,7 +120,7 @@ public class EnrollflowBeans implements CamelConfiguration {
                 settings.pattern("enrollflow.enroll.already-enrolled-pattern"), status));
         registry.bind("download", new DownloadStep(downloads, status));
         registry.bind("delivery", new DeliveryStep(delivery, downloads, status, settings.flag("enrollflow.download.keep")));
-        registry.bind("failures", new FailureHandler(retries, deadLetters, inFlight));
+        registry.bind("failures", new FailureHandler(retries, deadLetters, status, inFlight));
         registry.bind("retrySchedule", retries);
     }
 }

@@ -88,35 +88,63 @@ public class StatusStore {
         return new ClaimResult(decision, attempt, enrolled);
     }
 
-    /** A transition on the way (enrolled, downloading, uploading): recorded, the task stays taken. */
+    /** A transition on the way (downloading, uploading): recorded, the task stays taken. */
     public void transition(TaskRun run, TaskStatus status, Stage stage, String message) {
-        String id = run.taskId();
-        String at = now();
-        scripts.integer(Script.TRANSITION, List.of(keys.task(id), keys.history(id), keys.claim(id), run.processingList()),
-                at, historySize, "", "status", status.word(), "stage", stage.word(), "message", message);
-        announce(new StatusChange(id, status, null, message, null, at));
+        write(run, "", now(), status, message, null, "status", status.word(), "stage", stage.word(), "message", message);
     }
 
-    /** Enrollment done: status enrolled, and enrolledAt recorded so a later attempt of this task skips the call. */
+    /**
+     * Enrollment done. Held on the run and written with the transition that follows it at once (downloading), so the
+     * two cost one Redis step: status enrolled in the history, and enrolledAt, so that a later attempt of this task
+     * skips the call. Should the run end before that (a crash), the next attempt enrolls again, which the API answers
+     * as enrolled.
+     */
     public void enrolled(TaskRun run, String message) {
-        String id = run.taskId();
-        String at = now();
-        scripts.integer(Script.TRANSITION, List.of(keys.task(id), keys.history(id), keys.claim(id), run.processingList()),
-                at, historySize, "", "status", TaskStatus.ENROLLED.word(), "stage", Stage.ENROLL.word(),
-                "message", message, "enrolledAt", at);
         run.enrolled(true);
-        announce(new StatusChange(id, TaskStatus.ENROLLED, null, message, null, at));
+        run.holdEnrolled(now(), message);
+    }
+
+    /** Writes a held enrollment on its own: the run failed before a transition could carry it. */
+    public void writeHeld(TaskRun run) {
+        String at = run.heldEnrolledAt();
+        if (at != null) {
+            String message = run.heldEnrolledMessage();
+            run.releaseHeldEnrolled();
+            write(run, "", at, TaskStatus.ENROLLED, message, null, "status", TaskStatus.ENROLLED.word(),
+                    "stage", Stage.ENROLL.word(), "message", message, "enrolledAt", at);
+        }
     }
 
     /** The run's happy end: status completed with its delivery URL, and the task released, in one step. */
     public void complete(TaskRun run, String deliveryUrl) {
-        String id = run.taskId();
-        String at = now();
-        scripts.integer(Script.TRANSITION, List.of(keys.task(id), keys.history(id), keys.claim(id), run.processingList()),
-                at, historySize, run.raw(), "status", TaskStatus.COMPLETED.word(), "stage", Stage.DELIVER.word(),
-                "reason", "", "message", "delivered", "deliveryUrl", deliveryUrl);
+        write(run, run.raw(), now(), TaskStatus.COMPLETED, "delivered", deliveryUrl, "status", TaskStatus.COMPLETED.word(),
+                "stage", Stage.DELIVER.word(), "reason", "", "message", "delivered", "deliveryUrl", deliveryUrl);
         run.markDecided();
-        announce(new StatusChange(id, TaskStatus.COMPLETED, null, "delivered", deliveryUrl, at));
+    }
+
+    /** transition.lua with this change, preceded by the run's held enrollment if any; then tells the listener. */
+    private void write(TaskRun run, String ack, String at, TaskStatus status, String message, String deliveryUrl,
+                       String... fields) {
+        String id = run.taskId();
+        String heldAt = run.heldEnrolledAt();
+        String heldMessage = run.heldEnrolledMessage();
+        List<Object> args = new ArrayList<>(List.of(at, historySize, ack));
+        if (heldAt == null) {
+            args.add(0);
+        } else {
+            args.addAll(List.of(1, TaskStatus.ENROLLED.word(), heldAt, heldMessage));
+        }
+        args.addAll(List.of(fields));
+        if (heldAt != null) {
+            args.addAll(List.of("enrolledAt", heldAt));
+        }
+        scripts.integer(Script.TRANSITION, List.of(keys.task(id), keys.history(id), keys.claim(id), run.processingList()),
+                args.toArray());
+        if (heldAt != null) {
+            run.releaseHeldEnrolled();
+            announce(new StatusChange(id, TaskStatus.ENROLLED, null, heldMessage, null, heldAt));
+        }
+        announce(new StatusChange(id, status, null, message, deliveryUrl, at));
     }
 
     /** One field of a task's hash; null when absent. */

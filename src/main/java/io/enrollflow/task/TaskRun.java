@@ -23,6 +23,8 @@ public final class TaskRun {
     private boolean decided;
     private boolean reEnrolled;
     private boolean enrolled;
+    private String heldEnrolledAt;
+    private String heldEnrolledMessage;
     private String downloadLogTail;
 
     public TaskRun(String raw, String processingList) {
@@ -88,6 +90,29 @@ public final class TaskRun {
 
     public void enrolled(boolean enrolled) {
         this.enrolled = enrolled;
+    }
+
+    /**
+     * This run's enrollment, known but not yet written: it is written together with the transition that follows it at
+     * once (downloading), one Redis step instead of two. Null when nothing is held.
+     */
+    public String heldEnrolledAt() {
+        return heldEnrolledAt;
+    }
+
+    public String heldEnrolledMessage() {
+        return heldEnrolledMessage;
+    }
+
+    public void holdEnrolled(String at, String message) {
+        this.heldEnrolledAt = at;
+        this.heldEnrolledMessage = message;
+    }
+
+    /** The held enrollment was written. */
+    public void releaseHeldEnrolled() {
+        this.heldEnrolledAt = null;
+        this.heldEnrolledMessage = null;
     }
 
     /** True once the download said "not enrolled" and the run enrolled again (that happens at most once). */
