@@ -45,7 +45,7 @@ public class DeliveryStep {
         String url = delivery.deliver(run.task(), taskDir, new HashState(run.taskId()));
         status.complete(run, url);
         LOG.info("task={} stage=deliver outcome=completed email={} seconds={} delivery_url={}", run.taskId(),
-                Masking.email(run.task().email()), String.format("%.1f", (System.nanoTime() - started) / 1e9), url);
+                Masking.email(run.task().email()), Math.round((System.nanoTime() - started) / 1e8) / 10.0, url);
         if (!keep) {
             try {
                 FolderDelivery.deleteTree(taskDir);

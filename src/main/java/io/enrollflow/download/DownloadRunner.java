@@ -11,15 +11,18 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Runs the download command for one task (CONTRACT §5):
@@ -123,10 +126,29 @@ public class DownloadRunner {
         process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * True when the tree holds a regular file (or a link to one); links to folders are not followed. Stops at the
+     * first file found, looking at each folder's own files before its sub-folders.
+     */
     static boolean hasFile(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.anyMatch(Files::isRegularFile);
+        List<Path> folders = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (attributes.isRegularFile() || attributes.isSymbolicLink() && Files.isRegularFile(entry)) {
+                    return true;
+                }
+                if (attributes.isDirectory()) {
+                    folders.add(entry);
+                }
+            }
         }
+        for (Path folder : folders) {
+            if (hasFile(folder)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Scans this run's part of the log (from {@code offset}) line by line: logs can be long. */

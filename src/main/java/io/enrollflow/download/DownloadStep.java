@@ -54,7 +54,7 @@ public class DownloadStep {
                 run.downloadLogTail(runner.logTail(run.task()));
             }
             LOG.info("task={} stage=download outcome={} seconds={}", run.taskId(), outcome.name().toLowerCase(),
-                    String.format("%.1f", (System.nanoTime() - started) / 1e9));
+                    Math.round((System.nanoTime() - started) / 1e8) / 10.0);
             return outcome;
         } catch (TransientTaskException e) {
             // the task goes on to retry or dead letter (task-failures); its record carries the log's tail

@@ -20,6 +20,10 @@ public class TaskIntake {
 
     /** True when this run goes on to enrollment. */
     public static final String CLAIMED_PROPERTY = "enrollflowClaimed";
+    /** True when an earlier attempt recorded the enrollment (the route skips the call). */
+    public static final String ENROLLED_EARLIER_PROPERTY = "enrollflowEnrolledEarlier";
+    /** The task's id, for log lines in the routes (a plain property: cheaper for the simple language than a method call). */
+    public static final String TASK_ID_PROPERTY = "enrollflowTaskId";
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskIntake.class);
 
@@ -39,6 +43,7 @@ public class TaskIntake {
             throw new TaskFailedException(FailureReason.INVALID_TASK, peek.problem());
         }
         run.taskId(peek.taskId());
+        exchange.setProperty(TASK_ID_PROPERTY, peek.taskId());
         ClaimResult claim = status.claim(run, peek.orderId(), peek.courseUrl());
         switch (claim.decision()) {
             case COMPLETED -> LOG.info("task={} stage=intake outcome=ignored note=\"already completed; acknowledged\"", run.taskId());
@@ -53,9 +58,10 @@ public class TaskIntake {
             case CLAIMED -> {
                 run.attempt(claim.attempt());
                 run.enrolled(claim.enrolled());
-                Task task = parser.parse(run.raw());
+                Task task = parser.parse(run.raw(), peek);
                 run.task(task);
                 exchange.setProperty(CLAIMED_PROPERTY, true);
+                exchange.setProperty(ENROLLED_EARLIER_PROPERTY, claim.enrolled());
                 LOG.info("task={} stage=intake outcome=taken attempt={} order={} email={}", task.taskId(), claim.attempt(),
                         task.orderId(), Masking.email(task.email()));
             }

@@ -62,37 +62,42 @@ public final class TaskParser {
 
     /**
      * A first look at a payload, before the rules: its usable task id (null when it has none, with the problem
-     * saying why) and the orderId and courseUrl as given, for the status hash of a task about to be checked.
+     * saying why) and the orderId and courseUrl as given, for the status hash of a task about to be checked; and the
+     * parsed payload, so that {@link #parse(String, Peek)} does not parse it again (null when it is not a JSON object).
      */
-    public record Peek(String taskId, String problem, String orderId, String courseUrl) {
+    public record Peek(String taskId, String problem, String orderId, String courseUrl, ObjectNode json) {
     }
 
     public static Peek peek(String raw) {
         if (raw == null || raw.length() > MAX_PAYLOAD_BYTES || raw.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
-            return new Peek(null, "the payload is over 64 KiB", "", "");
+            return new Peek(null, "the payload is over 64 KiB", "", "", null);
         }
         ObjectNode object = object(raw);
         if (object == null) {
-            return new Peek(null, "the payload is not a JSON object", "", "");
+            return new Peek(null, "the payload is not a JSON object", "", "", null);
         }
         JsonNode id = first(object, TASK_ID_NAMES);
         String text = id != null && (id.isTextual() || id.isIntegralNumber()) ? id.asText() : null;
         if (text == null || !TASK_ID.matcher(text).matches()) {
-            return new Peek(null, "taskId is missing or not of the form " + TASK_ID.pattern(), "", "");
+            return new Peek(null, "taskId is missing or not of the form " + TASK_ID.pattern(), "", "", object);
         }
         JsonNode orderId = first(object, ORDER_ID_NAMES);
         JsonNode courseUrl = first(object, COURSE_URL_NAMES);
         return new Peek(text, null, orderId != null && orderId.isValueNode() ? orderId.asText() : "",
-                courseUrl != null && courseUrl.isValueNode() ? courseUrl.asText() : "");
+                courseUrl != null && courseUrl.isValueNode() ? courseUrl.asText() : "", object);
     }
 
-    /** Checks every rule; call after {@link #peek(String)} found a task id. */
+    /** Checks every rule. */
     public Task parse(String raw) {
-        Peek peek = peek(raw);
+        return parse(raw, peek(raw));
+    }
+
+    /** Checks every rule of a payload {@link #peek(String)} looked at (its parsed JSON is reused). */
+    public Task parse(String raw, Peek peek) {
         if (peek.taskId() == null) {
             throw invalid(peek.problem());
         }
-        ObjectNode object = object(raw);
+        ObjectNode object = peek.json();
         String taskId = peek.taskId();
         String courseUrl = courseUrl(text(object, COURSE_URL_NAMES, "courseUrl", true));
         String email = text(object, EMAIL_NAMES, "email", true);
