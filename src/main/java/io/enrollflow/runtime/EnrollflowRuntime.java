@@ -12,9 +12,12 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 
 /**
  * The runtime (sub-command {@code run}, and the demo): camel-main with
@@ -91,7 +94,32 @@ public class EnrollflowRuntime {
             return "file:" + routesDir.toAbsolutePath() + "/*.yaml";
         }
         Path local = Path.of("routes");
-        return Files.isDirectory(local) ? "file:" + local.toAbsolutePath() + "/*.yaml" : BUNDLED_ROUTES;
+        return Files.isDirectory(local) ? "file:" + local.toAbsolutePath() + "/*.yaml" : bundledRoutes();
+    }
+
+    /**
+     * The jar's copy of the routes. Run from the jar, each file is named: Camel's wildcard would read the whole jar
+     * (every entry inflated, some 60 MB) on every start. From a classes folder (tests) the wildcard is a listing.
+     */
+    static String bundledRoutes() {
+        String prefix = "enrollflow/routes/";
+        try {
+            Path source = Path.of(EnrollflowRuntime.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(source)) {
+                try (JarFile jar = new JarFile(source.toFile())) {
+                    List<String> routes = jar.stream().map(JarEntry::getName)
+                            .filter(name -> name.startsWith(prefix) && name.endsWith(".yaml")
+                                    && name.indexOf('/', prefix.length()) < 0)
+                            .sorted().map(name -> "classpath:" + name).toList();
+                    if (!routes.isEmpty()) {
+                        return String.join(",", routes);
+                    }
+                }
+            }
+        } catch (Exception unreadable) {
+            // the wildcard finds them all the same, only slower
+        }
+        return BUNDLED_ROUTES;
     }
 
     static String newInstanceId() {
