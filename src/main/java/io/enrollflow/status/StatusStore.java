@@ -11,6 +11,7 @@ import org.redisson.client.codec.StringCodec;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,9 +133,9 @@ public class StatusStore {
         if (heldAt == null) {
             args.add(0);
         } else {
-            args.addAll(List.of(1, TaskStatus.ENROLLED.word(), heldAt, heldMessage));
+            args.addAll(List.of(1, TaskStatus.ENROLLED.word(), heldAt, heldMessage == null ? "" : heldMessage));
         }
-        args.addAll(List.of(fields));
+        Collections.addAll(args, fields);
         if (heldAt != null) {
             args.addAll(List.of("enrolledAt", heldAt));
         }
