@@ -1,19 +1,30 @@
 package io.enrollflow.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enrollflow.deadletter.DeadLetterStore;
+import io.enrollflow.queue.InFlight;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
+import io.enrollflow.retry.Backoff;
+import io.enrollflow.retry.FailureHandler;
+import io.enrollflow.retry.RetrySchedule;
+import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskRun;
+import io.enrollflow.task.TransientTaskException;
 import io.enrollflow.testing.Pipeline;
 import io.enrollflow.testing.RedisExtension;
 import io.enrollflow.testing.Tasks;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.api.redisnode.RedisNode;
 import org.redisson.api.redisnode.RedisNodes;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +98,32 @@ class StatusStoreIT {
         assertEquals("enrolled", hash.get("status"));
         assertEquals("User already enrolled", hash.get("message"));
         assertEquals(List.of("processing:", "enrolled:" + hash.get("enrolledAt")), history(task), "written once");
+    }
+
+    @Test
+    void aRunThatFailsAfterEnrollingKeepsItsEnrollmentForTheNextAttempt() throws Exception {
+        RedisKeys keys = new RedisKeys(Pipeline.QUEUE);
+        RedisScripts scripts = new RedisScripts(redis.client());
+        FailureHandler failures = new FailureHandler(
+                new RetrySchedule(scripts, keys, status, new Backoff(Duration.ofSeconds(1), 2, Duration.ofSeconds(5)), 3),
+                new DeadLetterStore(redis.client(), scripts, keys, status, 10_000), status, new InFlight());
+        Tasks task = aTask();
+        TaskRun run = claimed(task);
+        run.stage(Stage.DOWNLOAD);
+        status.enrolled(run, "enrolled");
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.setProperty(TaskRun.PROPERTY, run);
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT,
+                new TransientTaskException(FailureReason.DOWNLOAD_FAILED, "the download command exited with 1"));
+
+        failures.retryOrDeadLetter(exchange);
+
+        Map<String, String> hash = redis.hash(task.taskId());
+        assertEquals("retrying", hash.get("status"));
+        String enrolledAt = hash.get("enrolledAt");
+        assertEquals(List.of("processing", "enrolled", "retrying"),
+                history(task).stream().map(entry -> entry.substring(0, entry.indexOf(':'))).toList());
+        assertEquals("enrolled:" + enrolledAt, history(task).get(1), "the next attempt skips the enrollment call");
     }
 
     @Test
