@@ -30,7 +30,7 @@ final class Stores implements AutoCloseable {
     Stores(Settings settings) {
         this.callback = Management.callback(settings, outcome -> { });
         this.redis = RedisConnection.connect(settings.required("enrollflow.redis.url"), 1, false);
-        this.keys = new RedisKeys(settings.required("enrollflow.queue.key"));
+        this.keys = RedisKeys.from(settings);
         RedisScripts scripts = new RedisScripts(redis);
         this.status = new StatusStore(redis, scripts, keys, settings.integer("enrollflow.status.history-size", 1, 10_000),
                 "cli", settings.integer("enrollflow.queue.max-deliveries", 1, 1000));

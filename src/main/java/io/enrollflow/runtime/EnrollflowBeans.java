@@ -51,6 +51,7 @@ public class EnrollflowBeans implements CamelConfiguration {
     private final DownloadRunner downloads;
     private final Backoff backoff;
     private final String target;
+    private final RedisKeys keys;
 
     public EnrollflowBeans(Settings settings, RedissonClient redis, String instanceId) {
         this.settings = settings;
@@ -66,6 +67,7 @@ public class EnrollflowBeans implements CamelConfiguration {
                 settings.pattern("enrollflow.download.not-enrolled-pattern"));
         this.backoff = new Backoff(settings.duration("enrollflow.retry.initial-delay"),
                 settings.decimal("enrollflow.retry.multiplier", 1, 100), settings.duration("enrollflow.retry.max-delay"));
+        this.keys = RedisKeys.from(settings);
         this.target = settings.choice("enrollflow.delivery.target", "drive", "folder");
         settings.httpUrl("enrollflow.enroll.url");
         settings.pattern("enrollflow.enroll.already-enrolled-pattern");
@@ -81,7 +83,6 @@ public class EnrollflowBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) {
-        RedisKeys keys = new RedisKeys(settings.required("enrollflow.queue.key"));
         RedisScripts scripts = new RedisScripts(redis);
         StatusStore status = new StatusStore(redis, scripts, keys,
                 settings.integer("enrollflow.status.history-size", 1, 10_000), instanceId,
@@ -96,6 +97,7 @@ public class EnrollflowBeans implements CamelConfiguration {
                 settings.duration("enrollflow.queue.recovery-timeout"), inFlight);
         RedisQueueComponent queue = camel.getComponent("redis-queue", RedisQueueComponent.class);
         queue.setRedisson(redis);
+        queue.setKeys(keys);
         queue.setInstanceId(instanceId);
         queue.setInFlight(inFlight);
         queue.setRecovery(recovery);
