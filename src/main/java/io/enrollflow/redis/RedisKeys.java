@@ -122,6 +122,50 @@ public final class RedisKeys {
         return ns + ":dead-letters:index";
     }
 
+    /**
+     * Prefix of the per-reason dead-letter indexes (+ reason word), scored like {@link #deadLetterIndex()}. A script
+     * that removes a record learns its reason from the record, so it gets this prefix in ARGV (with a hash-tag
+     * namespace the index shares the record's slot).
+     */
+    public String deadLetterReasonPrefix() {
+        return ns + ":dead-letters:reason:";
+    }
+
+    /** Prefix of the per-stage dead-letter indexes (+ stage word); see {@link #deadLetterReasonPrefix()}. */
+    public String deadLetterStagePrefix() {
+        return ns + ":dead-letters:stage:";
+    }
+
+    /** Prefix of the per-stage-and-reason dead-letter indexes (+ stage + ':' + reason); see {@link #deadLetterReasonPrefix()}. */
+    public String deadLetterStageReasonPrefix() {
+        return ns + ":dead-letters:stage-reason:";
+    }
+
+    /**
+     * The index listing exactly the dead letters of this stage and reason (null = any), newest last, scored by the last
+     * failure (epoch ms): the whole index, one per reason, one per stage, or one per pair.
+     */
+    public String deadLetterIndex(String stage, String reason) {
+        if (stage == null && reason == null) {
+            return deadLetterIndex();
+        }
+        if (stage == null) {
+            return deadLetterReasonPrefix() + reason;
+        }
+        if (reason == null) {
+            return deadLetterStagePrefix() + stage;
+        }
+        return deadLetterStageReasonPrefix() + stage + ":" + reason;
+    }
+
+    /**
+     * Present once the dead letters written before the per-reason and per-stage indexes existed have been indexed
+     * (value: the index layout's version); see {@code DeadLetterStore.indexExisting}.
+     */
+    public String deadLetterIndexesBuilt() {
+        return ns + ":dead-letters:indexed";
+    }
+
     /** The raw payload of each dead-lettered task, exactly as received: what a replay pushes back. */
     public String deadLetterPayloads() {
         return ns + ":dead-letters:payloads";
