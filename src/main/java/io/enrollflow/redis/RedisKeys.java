@@ -44,8 +44,9 @@ public final class RedisKeys {
     }
 
     /**
-     * The keys the settings name. A namespace with characters a key should not carry, or a queue key outside the
-     * namespace, is a configuration error naming its key.
+     * The keys the settings name. A namespace with characters a key should not carry is a configuration error naming
+     * its key. A queue named outside the namespace is accepted, as before namespaces existed (the producer's key is
+     * the backend's choice); on Redis Cluster it must carry the namespace's hash tag (checked where Cluster is set up).
      */
     public static RedisKeys from(Settings settings) {
         String namespace = settings.required(NAMESPACE_KEY);
@@ -53,12 +54,7 @@ public final class RedisKeys {
             throw new ConfigException(NAMESPACE_KEY, "\"" + namespace + "\" is not a namespace (1 to 64 of letters, digits"
                     + " and _ . - : { }; a hash tag such as {enrollflow} is fine)");
         }
-        String queue = settings.text(QUEUE_KEY);
-        if (!queue.isEmpty() && !queue.startsWith(namespace + ":")) {
-            throw new ConfigException(QUEUE_KEY, "\"" + queue + "\" must start with the namespace \"" + namespace
-                    + ":\" (" + NAMESPACE_KEY + "); leave it empty for " + namespace + ":tasks");
-        }
-        return new RedisKeys(namespace, queue);
+        return new RedisKeys(namespace, settings.text(QUEUE_KEY));
     }
 
     /** The namespace every key starts with. */
