@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>timed at each size: {@code java -jar enrollflow.jar dlq list --limit 50} (a whole JVM, median of
  *       {@code --cli-runs}), {@code GET /api/dead-letters?limit=50} against the running instance (median of
  *       {@code --http-runs} after 3 warm-ups), and in process {@code DeadLetterStore.page} for the newest 50, one
- *       reason, and a page 50,000 deep;</li>
+ *       reason, a page 50,000 deep, and a text filter (its bounded scan);</li>
  *   <li>at the largest size: {@code java -Xmx128m -jar enrollflow.jar dlq replay --reason enrollment_unavailable}
  *       (wall time, exit code, the records left and the tasks queued).</li>
  * </ol>
@@ -133,8 +133,9 @@ public final class DlqBench {
                     double newest = medianMs(() -> deadLetters.page(DeadLetterFilter.ALL, 0, 50));
                     double byReason = medianMs(() -> deadLetters.page(new DeadLetterFilter(REPLAYED, null, null), 0, 50));
                     double deep = medianMs(() -> deadLetters.page(DeadLetterFilter.ALL, Math.max(0, size / 2 - 50), 50));
-                    rows.add(String.format("%,9d %16.0f %18.1f %14.2f %16.2f %18.2f", size, median(cli), median(api),
-                            newest, byReason, deep));
+                    double text = medianMs(() -> deadLetters.page(new DeadLetterFilter(null, null, "order-7"), 0, 50));
+                    rows.add(String.format("%,9d %16.0f %18.1f %14.2f %16.2f %18.2f %15.1f", size, median(cli),
+                            median(api), newest, byReason, deep, text));
                 }
 
                 int largest = sizes.get(sizes.size() - 1);
@@ -147,11 +148,13 @@ public final class DlqBench {
                 long queued = redis.getList(KEYS.queue(), StringCodec.INSTANCE).size();
 
                 System.out.println();
-                System.out.printf("%9s %16s %18s %14s %16s %18s%n", "records", "dlq list 50 ms", "GET ?limit=50 ms",
-                        "page() ms", "page(reason) ms", "page(middle) ms");
+                System.out.printf("%9s %16s %18s %14s %16s %18s %15s%n", "records", "dlq list 50 ms", "GET ?limit=50 ms",
+                        "page() ms", "page(reason) ms", "page(middle) ms", "page(text) ms");
                 rows.forEach(System.out::println);
                 System.out.println("dlq list = whole JVM (java -jar, median of " + cliRuns + "); GET = HTTP round trip to "
-                        + "the running instance (median of " + httpRuns + "); page() = in process, newest 50 (median of 20)");
+                        + "the running instance (median of " + httpRuns + "); page() = in process, newest 50 (median of 20);"
+                        + " page(text) = a text filter, which reads at most the newest "
+                        + DeadLetterStore.TEXT_SCAN_LIMIT + " records");
                 System.out.printf("replay --reason %s of %,d records among %,d with -Xmx128m: exit %d in %.1f s "
                                 + "(%.0f records/s); last line \"%s\"; left %d, queued %,d%n", REPLAYED, expected, largest,
                         replay.exitCode(), replay.seconds(), expected / replay.seconds(), last, left, queued);
