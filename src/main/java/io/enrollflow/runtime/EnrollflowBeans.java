@@ -116,7 +116,8 @@ public class EnrollflowBeans implements CamelConfiguration {
 
         var registry = camel.getRegistry();
         registry.bind("taskIntake", new TaskIntake(parser, status));
-        registry.bind("enrollment", new EnrollmentClient(settings.text("enrollflow.enroll.token"),
+        registry.bind("enrollment", new EnrollmentClient(settings.httpUrl("enrollflow.enroll.url"),
+                settings.text("enrollflow.enroll.token"), settings.duration("enrollflow.enroll.timeout"),
                 settings.pattern("enrollflow.enroll.already-enrolled-pattern"), status));
         registry.bind("download", new DownloadStep(downloads, status));
         registry.bind("delivery", new DeliveryStep(delivery, downloads, status, settings.flag("enrollflow.download.keep")));

@@ -27,7 +27,7 @@ public final class TaskParser {
     /** Dead-letter records keep at most this much of an unparseable payload's text. */
     public static final int MAX_PAYLOAD_CHARS = MAX_PAYLOAD_BYTES;
 
-    static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    public static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /**
      * The ids enrollflow generates for payloads without a usable task id (CONTRACT §2): a task may not carry one, or
      * its status and its dead letter would be confused with such a record's.
