@@ -8,6 +8,7 @@ import io.enrollflow.deadletter.DeadLetter;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.deadletter.ReplayService;
 import io.enrollflow.status.StatusStore;
+import io.enrollflow.task.TaskParser;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Stage;
 
@@ -37,6 +38,8 @@ class OperatorApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DEFAULT_LIMIT = 100;
+    /** The most records one page may ask for (CONTRACT §8: query numbers are bounded); a larger limit is cut to it. */
+    static final int MAX_LIMIT = 1000;
 
     private final StatusStore status;
     private final DeadLetterStore deadLetters;
@@ -59,6 +62,11 @@ class OperatorApi {
     Answer handle(String method, List<String> segments, Map<String, String> query) throws IOException {
         if (segments.isEmpty()) {
             return notFound("no such endpoint");
+        }
+        // an id that breaks the taskId rule names nothing: 404 before it reaches Redis (CONTRACT §8)
+        if (segments.size() >= 2 && (segments.get(0).equals("tasks") || segments.get(0).equals("dead-letters"))
+                && !TaskParser.TASK_ID.matcher(segments.get(1)).matches()) {
+            return notFound("no such task: not a task id");
         }
         return switch (segments.get(0)) {
             case "tasks" -> tasks(method, segments);
@@ -138,6 +146,7 @@ class OperatorApi {
             if (limit < 1) {
                 return badRequest("limit must be a whole number of at least 1");
             }
+            limit = Math.min(limit, MAX_LIMIT);
         }
         ArrayNode array = JSON.createArrayNode();
         deadLetters.list(stage, reason, limit).forEach(letter -> array.add(letter.json()));
