@@ -134,7 +134,7 @@ class RoutesYamlTest {
     @Test
     void unknownEndpointOptionIsCaughtByTheCatalog() {
         EndpointValidationResult result = catalog().validateEndpointProperties(
-                "http://localhost:3000/api?httpMethod=POST&throwExceptionOnFailur=false", true);
+                "timer:retry-mover?peroid=1000", true);
 
         assertFalse(result.isSuccess());
     }

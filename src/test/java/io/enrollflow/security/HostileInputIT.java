@@ -259,6 +259,48 @@ class HostileInputIT {
     }
 
     @Test
+    void everyMalformedUrlSettingIsRefusedWithoutShowingItsPassword() {
+        String bad = "http://user:hunter2-pw@exa mple.com/x";
+        Map<String, String> keys = Map.of("ENROLLFLOW_ENROLL_URL", "enrollflow.enroll.url",
+                "ENROLLFLOW_STATUS_CALLBACK_URL", "enrollflow.status.callback-url",
+                "ENROLLFLOW_DRIVE_ROOT_URL", "enrollflow.drive.root-url");
+        for (String key : keys.keySet()) {
+            EnrollflowJar.Result result = EnrollflowJar.in(dir)
+                    .env("ENROLLFLOW_REDIS_URL", redis.url())
+                    .env("ENROLLFLOW_DOWNLOAD_COMMAND", "true")
+                    .env("ENROLLFLOW_MANAGEMENT_PORT", "0")
+                    .env("ENROLLFLOW_DRIVE_PARENT_FOLDER_ID", "parent")
+                    .env("ENROLLFLOW_DRIVE_SERVICE_ACCOUNT_KEY", dir.resolve("no-key.json").toString())
+                    .env(key, bad)
+                    .run("run");
+
+            assertEquals(2, result.exitCode(), key + ": " + result);
+            assertEquals(1, result.stderrLines().size(), key + ": " + result);
+            assertTrue(result.stderr().contains(keys.get(key)), key + ": " + result);
+            assertFalse((result.stdout() + result.stderr()).contains("hunter2"), key + ": " + result);
+        }
+    }
+
+    @Test
+    void statusAndDeadLetterOutputShowTheTasksControlCharactersEscaped() {
+        Tasks task = aTask().id("escapes-1").courseUrl("https://courses.example.com/escapes/");
+        api.answer(task.courseUrl(), Answer.rejected("closed\u001b]0;owned\u0007 \u001b[2J\u202eevil\u0085"));
+        redis.lpush(Pipeline.QUEUE, task.json());
+        awaitStatus(task.taskId(), "failed");
+
+        for (List<String> command : List.of(List.of("status", task.taskId()), List.of("dlq", "show", task.taskId()),
+                List.of("dlq", "list"))) {
+            EnrollflowJar.Result result = EnrollflowJar.in(dir).env("ENROLLFLOW_REDIS_URL", redis.url())
+                    .run(command.toArray(String[]::new));
+
+            assertEquals(0, result.exitCode(), command + ": " + result);
+            assertTrue(result.stdout().contains("closed\\x1b]0;owned\\x07"), command + ": " + result);
+            assertFalse(result.stdout().contains("\u001b") || result.stdout().contains("\u0007")
+                    || result.stdout().contains("\u202e") || result.stdout().contains("\u0085"), command + ": " + result);
+        }
+    }
+
+    @Test
     void aShortOrPlaceholderManagementTokenStopsStartUpNamingTheKey() {
         for (String token : List.of("short-token", "change-me-change-me-change-me")) {
             EnrollflowJar.Result result = EnrollflowJar.in(dir)
