@@ -67,6 +67,9 @@ public class EnrollflowBeans implements CamelConfiguration {
         this.backoff = new Backoff(settings.duration("enrollflow.retry.initial-delay"),
                 settings.decimal("enrollflow.retry.multiplier", 1, 100), settings.duration("enrollflow.retry.max-delay"));
         this.target = settings.choice("enrollflow.delivery.target", "drive", "folder");
+        if (target.equals("drive")) {
+            DriveDelivery.check(settings);
+        }
         settings.httpUrl("enrollflow.enroll.url");
         settings.pattern("enrollflow.enroll.already-enrolled-pattern");
         settings.integer("enrollflow.worker.concurrency", 1, 1000);

@@ -91,6 +91,16 @@ public final class DriveDelivery implements Delivery {
         return create(settings, camel, Sleeper.DEFAULT);
     }
 
+    /**
+     * Checks the {@code enrollflow.drive.*} settings (not the key file's content) before Camel starts, so that a bad
+     * one stops start-up with its one line and nothing logged before it.
+     *
+     * @throws ConfigException naming the key of the first wrong setting
+     */
+    public static void check(Settings settings) {
+        DriveSettings.from(settings);
+    }
+
     /** As {@link #create(Settings, CamelContext)}, with the sleeper the in-place back-off waits with. */
     static DriveDelivery create(Settings settings, CamelContext camel, Sleeper sleeper) {
         DriveSettings drive = DriveSettings.from(settings);
