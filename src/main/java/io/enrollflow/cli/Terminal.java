@@ -1,5 +1,7 @@
 package io.enrollflow.cli;
 
+import io.enrollflow.task.TaskParser;
+
 /**
  * Text from tasks, APIs or the download printed to a terminal (CONTRACT §10): control characters are shown escaped
  * ({@code \x1b}, {@code \u202e}) so that an escape sequence in a buyer's order id or an API's message cannot move the
@@ -28,7 +30,7 @@ final class Terminal {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             boolean kept = keepLines && (c == '\n' || c == '\t');
-            if (kept || !needsEscape(c)) {
+            if (kept || !TaskParser.unsafeInText(c)) {
                 if (out != null) {
                     out.append(c);
                 }
@@ -40,11 +42,5 @@ final class Terminal {
             out.append(c < 0x80 ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
         }
         return out == null ? text : out.toString();
-    }
-
-    /** C0 and C1 controls, DEL, the line and paragraph separators and the bidirectional controls. */
-    static boolean needsEscape(char c) {
-        return Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || c == '\u061c' || c == '\u200e'
-                || c == '\u200f' || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069');
     }
 }

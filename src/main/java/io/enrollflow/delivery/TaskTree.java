@@ -1,5 +1,7 @@
 package io.enrollflow.delivery;
 
+import io.enrollflow.task.TaskParser;
+
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -80,6 +82,19 @@ public record TaskTree(List<Path> folders, List<Entry> files, List<Entry> leftOu
      * {@value #NAMES_SHOWN} names, e.g. {@code left out 2 entries that are not regular files or folders: notes.pdf
      * (link), lib (link)}.
      */
+    /** A name as a log line may hold it: a line break or escape sequence in a file name must not forge a log line. */
+    static String printable(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        name.codePoints().forEach(c -> {
+            if (TaskParser.unsafeInText(c)) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
+    }
+
     public String leftOutNote() {
         if (leftOut.isEmpty()) {
             return "";
@@ -89,7 +104,8 @@ public record TaskTree(List<Path> folders, List<Entry> files, List<Entry> leftOu
                 .append(" not a regular file or folder (links, FIFOs, sockets, devices): ");
         for (int i = 0; i < Math.min(NAMES_SHOWN, leftOut.size()); i++) {
             Entry entry = leftOut.get(i);
-            note.append(i == 0 ? "" : ", ").append(entry.path()).append(" (").append(entry.kind()).append(')');
+            note.append(i == 0 ? "" : ", ").append(printable(entry.path().toString())).append(" (").append(entry.kind())
+                    .append(')');
         }
         if (leftOut.size() > NAMES_SHOWN) {
             note.append(", …");

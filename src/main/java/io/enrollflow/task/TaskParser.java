@@ -132,8 +132,11 @@ public final class TaskParser {
         return new Task(taskId, orderId, courseUrl, email, quality, raw, extra);
     }
 
-    /** Control characters, U+2028/U+2029 and the bidirectional controls (CONTRACT §2's orderId rule). */
-    static boolean unsafeInText(int c) {
+    /**
+     * Control characters (C0, DEL, C1), U+2028/U+2029 and the bidirectional controls: what CONTRACT §2's orderId rule
+     * refuses and what the CLI escapes before printing (CONTRACT §10).
+     */
+    public static boolean unsafeInText(int c) {
         return Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || c == 0x061C || c == 0x200E || c == 0x200F
                 || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
     }
