@@ -245,9 +245,9 @@ public final class Pipeline implements AfterEachCallback, AfterAllCallback, Auto
         return workDir().resolve(taskId);
     }
 
-    /** A task's download log, {@code <work-dir>/<taskId>.log}. */
+    /** A task's download log, {@code <work-dir>/_logs/<taskId>.log}. */
     public Path logFile(String taskId) {
-        return workDir().resolve(taskId + ".log");
+        return workDir().resolve(io.enrollflow.download.DownloadRunner.LOGS_FOLDER).resolve(taskId + ".log");
     }
 
     /** enrollflow.delivery.folder. */
