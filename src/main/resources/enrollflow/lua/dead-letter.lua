@@ -2,7 +2,8 @@
 -- all in one step (CONTRACT §6: every failed task has exactly one record).
 -- KEYS[1] task status hash ('' for a payload with no usable task id), KEYS[2] task history list,
 -- KEYS[3] claim key, KEYS[4] processing list, KEYS[5] dead-letter hash, KEYS[6] dead-letter index (sorted set),
--- KEYS[7] dead-letter payloads hash
+-- KEYS[7] dead-letter payloads hash, KEYS[8] this minute's failed counter (kept 25 hours),
+-- KEYS[9] the index of this record's reason, KEYS[10] the index of its stage (sorted sets like KEYS[6])
 -- ARGV[1] now (ISO-8601), ARGV[2] history size, ARGV[3] raw payload, ARGV[4] record key (task id or invalid-<n>),
 -- ARGV[5] record JSON, ARGV[6] score (epoch ms), ARGV[7] stage, ARGV[8] reason, ARGV[9] message,
 -- ARGV[10] the payload to keep for replay (the raw one, cut at 64 KiB)
@@ -20,4 +21,11 @@ if KEYS[1] ~= '' then
   redis.call('DEL', KEYS[3])
 end
 redis.call('LREM', KEYS[4], 1, ARGV[3])
+-- the console: failures per minute (fleet-wide chart) and the reason and stage indexes (pages of one filter)
+if KEYS[8] then
+  redis.call('INCR', KEYS[8])
+  redis.call('EXPIRE', KEYS[8], 90000)
+  redis.call('ZADD', KEYS[9], ARGV[6], ARGV[4])
+  redis.call('ZADD', KEYS[10], ARGV[6], ARGV[4])
+end
 return redis.call('HLEN', KEYS[5])

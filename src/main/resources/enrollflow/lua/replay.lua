@@ -2,7 +2,7 @@
 -- in the middle neither loses the task nor leaves it in both places). The task's status becomes 'queued' with
 -- 'replays' + 1; claim.lua then starts it afresh (attempts from 1).
 -- KEYS[1] dead-letter hash, KEYS[2] dead-letter index, KEYS[3] dead-letter payloads, KEYS[4] the task queue,
--- KEYS[5] task status hash, KEYS[6] task history list
+-- KEYS[5] task status hash, KEYS[6] task history list, KEYS[7..] the dead-letter reason and stage indexes
 -- ARGV[1] record key (task id), ARGV[2] now (ISO-8601), ARGV[3] history size
 -- Returns 0 when there is no such record (or no payload to push back: then nothing changes), 1 when replayed (a payload
 -- without a status hash, e.g. invalid-<n>), 2 when replayed and its status set to 'queued'.
@@ -24,4 +24,7 @@ if redis.call('EXISTS', KEYS[5]) == 1 then
   result = 2
 end
 redis.call('LPUSH', KEYS[4], payload)
+for i = 7, #KEYS do
+  redis.call('ZREM', KEYS[i], ARGV[1])
+end
 return result

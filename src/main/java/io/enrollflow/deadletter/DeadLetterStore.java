@@ -81,7 +81,9 @@ public class DeadLetterStore {
         String id = hasHash ? key : "";
         long size = scripts.integer(Script.DEAD_LETTER,
                 List.of(hasHash ? keys.task(id) : "", hasHash ? keys.history(id) : "", hasHash ? keys.claim(id) : "",
-                        run.processingList(), keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads()),
+                        run.processingList(), keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads(),
+                        keys.failedInMinute(Instant.parse(now).getEpochSecond() / 60),
+                        keys.deadLetterReasonIndex(reason.word()), keys.deadLetterStageIndex(stage.word())),
                 now, status.historySize(), run.raw(), key, record.toString(), Instant.parse(now).toEpochMilli(),
                 stage.word(), reason.word(), message, cut(run.raw()));
         run.markDecided();
@@ -170,8 +172,142 @@ public class DeadLetterStore {
     }
 
     private List<String> purgeBatch(List<String> ids) {
-        List<Object> removed = scripts.list(Script.PURGE,
-                List.of(keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads()), ids.toArray());
+        List<Object> scriptKeys = new ArrayList<>(List.of(keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads()));
+        scriptKeys.addAll(keys.deadLetterFilterIndexes());
+        List<Object> removed = scripts.list(Script.PURGE, scriptKeys, ids.toArray());
         return removed.stream().map(String::valueOf).toList();
+    }
+
+    /** Ids read per round trip when a filter must look at records (scans, replay and purge by filter). */
+    private static final int SCAN_BATCH = 500;
+    /** Most records one page request looks at when a filter must read them: keeps a page fast at any size. */
+    private static final int PAGE_SCAN_BUDGET = 5_000;
+
+    /** The sorted index a filter reads: its reason's, else its stage's, else the one of all records. */
+    private String indexOf(DeadLetterFilter filter) {
+        if (filter.reason() != null) {
+            return keys.deadLetterReasonIndex(filter.reason());
+        }
+        if (filter.stage() != null) {
+            return keys.deadLetterStageIndex(filter.stage());
+        }
+        return keys.deadLetterIndex();
+    }
+
+    /** Ids of an index by rank (0 = oldest, or newest when {@code newestFirst}), inclusive. */
+    private List<String> idsByRank(String index, boolean newestFirst, long from, long to) {
+        var set = redis.getScoredSortedSet(index, StringCodec.INSTANCE);
+        Collection<Object> ids = newestFirst ? set.valueRangeReversed((int) from, (int) to) : set.valueRange((int) from, (int) to);
+        return ids.stream().map(String::valueOf).toList();
+    }
+
+    /** The records of these ids, in their order; ids without a record (stale index entries) are left out. */
+    private List<DeadLetter> records(List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<Object, Object> json = redis.getMap(keys.deadLetters(), StringCodec.INSTANCE).getAll(new LinkedHashSet<>(ids));
+        List<DeadLetter> out = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            Object text = json.get(id);
+            if (text != null) {
+                out.add(DeadLetter.parse(String.valueOf(text)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One page of the records this filter matches, newest first. Without a text filter (and with at most one of
+     * reason and stage) it reads one page of an index and those records; otherwise it scans newest first and looks
+     * at {@link #PAGE_SCAN_BUDGET} records at most.
+     */
+    public DeadLetterPage page(DeadLetterFilter filter, int offset, int limit) {
+        String index = indexOf(filter);
+        if (!filter.needsRecords()) {
+            long total = redis.getScoredSortedSet(index, StringCodec.INSTANCE).size();
+            return new DeadLetterPage(records(idsByRank(index, true, offset, (long) offset + limit - 1)), total, offset, limit);
+        }
+        List<DeadLetter> page = new ArrayList<>();
+        long matched = 0;
+        long examined = 0;
+        boolean reachedEnd = false;
+        while (examined < PAGE_SCAN_BUDGET) {
+            List<String> ids = idsByRank(index, true, examined, examined + SCAN_BATCH - 1);
+            examined += ids.size();
+            for (DeadLetter letter : records(ids)) {
+                if (filter.matches(letter)) {
+                    if (matched >= offset && page.size() < limit) {
+                        page.add(letter);
+                    }
+                    matched++;
+                }
+            }
+            if (ids.size() < SCAN_BATCH) {
+                reachedEnd = true;
+                break;
+            }
+        }
+        return new DeadLetterPage(page, reachedEnd ? matched : -1, offset, limit);
+    }
+
+    /** How many records this filter matches: exact (a filter on record fields scans in batches). */
+    public long count(DeadLetterFilter filter) {
+        String index = indexOf(filter);
+        if (!filter.needsRecords()) {
+            return redis.getScoredSortedSet(index, StringCodec.INSTANCE).size();
+        }
+        long matched = 0;
+        for (long from = 0; ; from += SCAN_BATCH) {
+            List<String> ids = idsByRank(index, true, from, from + SCAN_BATCH - 1);
+            matched += records(ids).stream().filter(filter::matches).count();
+            if (ids.size() < SCAN_BATCH) {
+                return matched;
+            }
+        }
+    }
+
+    /** Records by reason word (every reason, zeros included), one pipelined round trip. */
+    public Map<String, Long> countByReason() {
+        var batch = redis.createBatch();
+        List<org.redisson.api.RFuture<Integer>> sizes = new ArrayList<>();
+        for (FailureReason reason : FailureReason.values()) {
+            sizes.add(batch.getScoredSortedSet(keys.deadLetterReasonIndex(reason.word()), StringCodec.INSTANCE).sizeAsync());
+        }
+        batch.execute();
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        FailureReason[] reasons = FailureReason.values();
+        for (int i = 0; i < reasons.length; i++) {
+            out.put(reasons[i].word(), (long) sizes.get(i).toCompletableFuture().join());
+        }
+        return out;
+    }
+
+    /**
+     * Walks the records a filter matches, oldest first, handing each batch's matching ids to {@code action}, which
+     * removes them (replay or purge) and returns how many it removed; at most {@code most} are handed over in all, so
+     * records that fail again meanwhile are not taken twice. Never holds more than one batch.
+     */
+    long forEachMatching(DeadLetterFilter filter, long most, java.util.function.ToIntFunction<List<String>> action) {
+        String index = indexOf(filter);
+        long position = 0;
+        long done = 0;
+        while (done < most) {
+            List<String> ids = idsByRank(index, false, position, position + SCAN_BATCH - 1);
+            if (ids.isEmpty()) {
+                break;
+            }
+            List<String> matching = new ArrayList<>();
+            for (DeadLetter letter : records(ids)) {
+                if (filter.matches(letter) && done + matching.size() < most) {
+                    matching.add(letter.taskId());
+                }
+            }
+            int removed = matching.isEmpty() ? 0 : action.applyAsInt(matching);
+            done += removed;
+            // the removed ones left the index: the rest of this batch now starts at position + (batch - removed)
+            position += ids.size() - removed;
+        }
+        return done;
     }
 }

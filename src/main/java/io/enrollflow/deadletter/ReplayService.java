@@ -85,10 +85,10 @@ public class ReplayService {
 
     private boolean replayOne(String id) {
         String at = StatusStore.now();
-        long result = scripts.integer(Script.REPLAY,
-                List.of(keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads(), keys.queue(),
-                        keys.task(id), keys.history(id)),
-                id, at, status.historySize());
+        List<Object> scriptKeys = new ArrayList<>(List.of(keys.deadLetters(), keys.deadLetterIndex(),
+                keys.deadLetterPayloads(), keys.queue(), keys.task(id), keys.history(id)));
+        scriptKeys.addAll(keys.deadLetterFilterIndexes());
+        long result = scripts.integer(Script.REPLAY, scriptKeys, id, at, status.historySize());
         if (result == 0) {
             return false;
         }
@@ -97,5 +97,15 @@ public class ReplayService {
             status.announce(new StatusChange(id, TaskStatus.QUEUED, null, "replayed", null, at));
         }
         return true;
+    }
+
+    /** Replays every record this filter matches, oldest first, in batches; returns how many. */
+    public long replayMatching(DeadLetterFilter filter) {
+        return deadLetters.forEachMatching(filter, deadLetters.count(filter), ids -> replay(ids).done().size());
+    }
+
+    /** Purges every record this filter matches, in batches; returns how many. */
+    public long purgeMatching(DeadLetterFilter filter) {
+        return deadLetters.forEachMatching(filter, deadLetters.count(filter), ids -> purge(ids).done().size());
     }
 }

@@ -33,6 +33,11 @@ public final class Management {
             settings.required("enrollflow.management.host");
         }
         callback(settings, outcome -> { });
+        settings.duration("enrollflow.console.session-timeout", java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(30));
+        String readToken = settings.text("enrollflow.management.read-token");
+        if (!readToken.isBlank() && readToken.trim().equals(settings.text("enrollflow.management.token").trim())) {
+            throw new ConfigException("enrollflow.management.read-token", "must differ from enrollflow.management.token");
+        }
     }
 
     /** The status callback the settings ask for, not started; null when {@code enrollflow.status.callback-url} is empty. */
@@ -79,6 +84,11 @@ public final class Management {
             ManagementServer server = new ManagementServer(settings.required("enrollflow.management.host"), port,
                     settings.text("enrollflow.management.token"), new Health(camel, redis, pause), metrics,
                     new OperatorApi(status, deadLetters, replays, pause));
+            server.readToken(settings.text("enrollflow.management.read-token"));
+            server.mountConsole(new io.enrollflow.console.JdkHttpConsole(new io.enrollflow.console.Console(redis, keys, status,
+                    deadLetters, replays, pause, settings.text("enrollflow.management.token"),
+                    settings.text("enrollflow.management.read-token"),
+                    settings.duration("enrollflow.console.session-timeout", java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(30)))));
             registry.bind("managementServer", server);
             addService(camel, server);
         }

@@ -83,4 +83,51 @@ public final class RedisKeys {
     public String invalidSequence() {
         return "enrollflow:invalid-seq";
     }
+
+    /** Tasks completed in one minute (epoch minute), fleet-wide: a counter with a TTL (the console's chart). */
+    public String completedInMinute(long epochMinute) {
+        return "enrollflow:stats:completed:" + epochMinute;
+    }
+
+    /** Tasks dead-lettered in one minute (epoch minute), fleet-wide: a counter with a TTL (the console's chart). */
+    public String failedInMinute(long epochMinute) {
+        return "enrollflow:stats:failed:" + epochMinute;
+    }
+
+    /** The ids of the tasks taken with this orderId (a set): the console's search by orderId. */
+    public String orderTasks(String orderId) {
+        return "enrollflow:order:" + orderId;
+    }
+
+    /** An instance's details (JSON: host, startedAt, concurrency), living as long as its heartbeat. */
+    public String instanceDetails(String instanceId) {
+        return "enrollflow:instance-details:" + instanceId;
+    }
+
+    /** A console session (value: role and CSRF token), by the SHA-256 of its cookie; expires with the session. */
+    public String consoleSession(String sessionHash) {
+        return "enrollflow:console:session:" + sessionHash;
+    }
+
+    /** Dead-letter ids of one reason, scored like {@link #deadLetterIndex()}: a page of one reason in one read. */
+    public String deadLetterReasonIndex(String reason) {
+        return "enrollflow:dead-letters:reason:" + reason;
+    }
+
+    /** Dead-letter ids of one stage, scored like {@link #deadLetterIndex()}. */
+    public String deadLetterStageIndex(String stage) {
+        return "enrollflow:dead-letters:stage:" + stage;
+    }
+
+    /** Every reason and stage index: what a script that removes a record cleans (it cannot name them itself). */
+    public java.util.List<String> deadLetterFilterIndexes() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (io.enrollflow.task.FailureReason reason : io.enrollflow.task.FailureReason.values()) {
+            out.add(deadLetterReasonIndex(reason.word()));
+        }
+        for (io.enrollflow.task.Stage stage : io.enrollflow.task.Stage.values()) {
+            out.add(deadLetterStageIndex(stage.word()));
+        }
+        return out;
+    }
 }

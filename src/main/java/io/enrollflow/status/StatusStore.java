@@ -76,9 +76,11 @@ public class StatusStore {
     public ClaimResult claim(TaskRun run, String orderId, String courseUrl) {
         String id = run.taskId();
         String at = now();
-        List<Object> result = scripts.list(Script.CLAIM,
-                List.of(keys.task(id), keys.history(id), keys.claim(id), keys.deadLetters(), keys.deadLetterIndex(),
-                        keys.deadLetterPayloads()),
+        List<Object> claimKeys = new ArrayList<>(List.of(keys.task(id), keys.history(id), keys.claim(id),
+                keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads(),
+                orderId == null || orderId.isEmpty() ? "" : keys.orderTasks(orderId)));
+        claimKeys.addAll(keys.deadLetterFilterIndexes());
+        List<Object> result = scripts.list(Script.CLAIM, claimKeys,
                 instanceId, at, historySize, run.raw(), id, orderId, courseUrl, RedisKeys.HEARTBEAT_PREFIX, maxDeliveries);
         Claim decision = Claim.valueOf(String.valueOf(result.get(0)).toUpperCase(java.util.Locale.ROOT));
         int attempt = ((Number) result.get(1)).intValue();
@@ -139,8 +141,8 @@ public class StatusStore {
         if (heldAt != null) {
             args.addAll(List.of("enrolledAt", heldAt));
         }
-        scripts.integer(Script.TRANSITION, List.of(keys.task(id), keys.history(id), keys.claim(id), run.processingList()),
-                args.toArray());
+        scripts.integer(Script.TRANSITION, List.of(keys.task(id), keys.history(id), keys.claim(id), run.processingList(),
+                keys.completedInMinute(Instant.parse(at).getEpochSecond() / 60)), args.toArray());
         if (heldAt != null) {
             run.releaseHeldEnrolled();
             announce(new StatusChange(id, TaskStatus.ENROLLED, null, heldMessage, null, heldAt));

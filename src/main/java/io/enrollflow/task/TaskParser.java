@@ -27,7 +27,7 @@ public final class TaskParser {
     /** Dead-letter records keep at most this much of an unparseable payload's text. */
     public static final int MAX_PAYLOAD_CHARS = MAX_PAYLOAD_BYTES;
 
-    static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    public static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     static final int MAX_URL_LENGTH = 2048;
     /**
      * A syntactically valid address as the HTML standard defines it for {@code <input type=email>}: what the backend's
