@@ -23,7 +23,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The operators' console (CONTRACT §11), mounted at {@code /} of the management server. One request in, one answer
@@ -86,7 +85,7 @@ public final class Console {
             response = ConsoleResponse.html(503, Pages.problem("Redis is unreachable", "Try again in a moment.", null));
         }
         return response.with("Content-Security-Policy", CSP).with("X-Content-Type-Options", "nosniff")
-                .with("X-Frame-Options", "DENY").with("Referrer-Policy", "no-referrer")
+                .with("X-Frame-Options", "DENY").with("Referrer-Policy", "same-origin")
                 .with("Cache-Control", request.path().startsWith("/static/") ? "max-age=300" : "no-store");
     }
 
@@ -254,13 +253,14 @@ public final class Console {
     }
 
     /**
-     * A request from another site: an Origin that is not this server's (or "null"), or a browser saying so in
-     * Sec-Fetch-Site. Requests without either (curl, old browsers) still need the CSRF token.
+     * A request that did not come from this server's own pages: a browser's {@code Sec-Fetch-Site} other than
+     * same-origin (another port of the same host is "same-site", and still another origin), else an Origin that is not
+     * this server's. Requests with neither (curl, old browsers) still need the session's CSRF token.
      */
     static boolean crossSite(ConsoleRequest r) {
         String site = r.header("sec-fetch-site");
-        if (site != null && site.equals("cross-site")) {
-            return true;
+        if (site != null) {
+            return !site.equals("same-origin") && !site.equals("none");
         }
         String origin = r.header("origin");
         if (origin == null) {
@@ -268,8 +268,7 @@ public final class Console {
         }
         String host = r.header("host");
         try {
-            URI uri = URI.create(origin);
-            String authority = uri.getRawAuthority();
+            String authority = URI.create(origin).getRawAuthority();
             return authority == null || host == null || !authority.equalsIgnoreCase(host);
         } catch (IllegalArgumentException e) {
             return true;

@@ -150,7 +150,7 @@ final class Pages {
         b.append("</svg><p class=\"axis\"><span>").append(minuteLabel(o.lastMinute() - n + 1)).append("</span><span>")
                 .append(minuteLabel(o.lastMinute())).append(" UTC</span></p></section>");
 
-        b.append("<section id=\"by-reason\" data-live><h2>Dead letters by reason</h2><table><thead><tr><th>Reason</th><th>Records</th></tr></thead><tbody>");
+        b.append("<section id=\"by-reason\" data-live><h2>Dead letters by reason</h2><table><thead><tr><th>Reason</th><th class=\"num\">Records</th></tr></thead><tbody>");
         for (Map.Entry<String, Long> entry : o.deadLettersByReason().entrySet()) {
             b.append("<tr><td><a href=\"/dead-letters?reason=").append(url(entry.getKey())).append("\">").append(text(entry.getKey()))
                     .append("</a></td><td class=\"num\" id=\"reason-").append(text(entry.getKey())).append("\">").append(entry.getValue()).append("</td></tr>");
