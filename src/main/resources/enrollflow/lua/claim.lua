@@ -8,9 +8,11 @@
 -- KEYS[6] dead-letter payloads  enrollflow:dead-letters:payloads
 -- ARGV[1] instance id, ARGV[2] now (ISO-8601), ARGV[3] history size, ARGV[4] raw payload,
 -- ARGV[5] taskId, ARGV[6] orderId, ARGV[7] courseUrl, ARGV[8] heartbeat key prefix ('enrollflow:instance:'),
--- ARGV[9] max deliveries (crashed instances a task may have been in flight on)
--- KEYS[7] the orderId's task index (a set; '' when the task has no orderId),
--- KEYS[8..] the dead-letter reason and stage indexes (a fresh start removes the old record from them too)
+-- ARGV[9] max deliveries (crashed instances a task may have been in flight on),
+-- ARGV[10..12] the per-reason, per-stage and per-stage-and-reason dead-letter index prefixes (RedisKeys): a fresh
+-- start removes the task's old record, which names the stage and reason whose indexes list it; with a hash-tag
+-- namespace they share KEYS[4]'s slot
+-- KEYS[7] the orderId's task index (a set, the console's search; '' when the task has no orderId)
 -- Returns {decision, attempts, enrolled}: decision is
 --   'claimed'   run it (attempts = this attempt's number; enrolled = 1 when enrollment is already recorded)
 --   'poison'    it was in flight on max-deliveries crashed instances: dead-letter it (the claim is held)
@@ -32,6 +34,16 @@ redis.call('SET', KEYS[3], ARGV[1])
 local attempts
 if status == false or status == 'failed' or status == 'queued' then
   -- a fresh start: a new task, a failed one pushed again, or a replay; the old dead-letter record goes now
+  local record = redis.call('HGET', KEYS[4], ARGV[5])
+  if record then
+    local ok, was = pcall(cjson.decode, record)
+    if ok and type(was) == 'table' then
+      local stage, reason = tostring(was.stage), tostring(was.reason)
+      redis.call('ZREM', ARGV[10] .. reason, ARGV[5])
+      redis.call('ZREM', ARGV[11] .. stage, ARGV[5])
+      redis.call('ZREM', ARGV[12] .. stage .. ':' .. reason, ARGV[5])
+    end
+  end
   redis.call('HDEL', KEYS[4], ARGV[5])
   redis.call('ZREM', KEYS[5], ARGV[5])
   redis.call('HDEL', KEYS[6], ARGV[5])
@@ -54,14 +66,9 @@ redis.call('HSET', KEYS[1], 'taskId', ARGV[5], 'status', 'processing', 'stage', 
   'payload', ARGV[4], 'orderId', ARGV[6], 'courseUrl', ARGV[7], 'updatedAt', ARGV[2])
 redis.call('LPUSH', KEYS[2], cjson.encode({status = 'processing', at = ARGV[2], message = ''}))
 redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
--- the console's search by orderId, and a fresh start's old dead letter out of the filter indexes
+-- the console's search by orderId
 if KEYS[7] and KEYS[7] ~= '' then
   redis.call('SADD', KEYS[7], ARGV[5])
-end
-if attempts == 1 then
-  for i = 8, #KEYS do
-    redis.call('ZREM', KEYS[i], ARGV[5])
-  end
 end
 local enrolled = 0
 if redis.call('HEXISTS', KEYS[1], 'enrolledAt') == 1 then enrolled = 1 end

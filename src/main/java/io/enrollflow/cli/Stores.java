@@ -30,12 +30,14 @@ final class Stores implements AutoCloseable {
     Stores(Settings settings) {
         this.callback = Management.callback(settings, outcome -> { });
         this.redis = RedisConnection.connect(settings.required("enrollflow.redis.url"), 1, false);
-        this.keys = new RedisKeys(settings.required("enrollflow.queue.key"));
+        this.keys = RedisKeys.from(settings);
         RedisScripts scripts = new RedisScripts(redis);
         this.status = new StatusStore(redis, scripts, keys, settings.integer("enrollflow.status.history-size", 1, 10_000),
                 "cli", settings.integer("enrollflow.queue.max-deliveries", 1, 1000));
         this.deadLetters = new DeadLetterStore(redis, scripts, keys, status,
                 settings.integer("enrollflow.dead-letter.warn-size", 0, Integer.MAX_VALUE));
+        // one EXISTS once done: a dlq command right after an upgrade, before any instance ran, still sees every record
+        deadLetters.indexExisting();
         this.replays = new ReplayService(scripts, keys, status, deadLetters);
         this.pause = new IntakePause(redis, keys);
         if (callback != null) {

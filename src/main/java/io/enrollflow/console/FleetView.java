@@ -85,8 +85,8 @@ final class FleetView {
         List<RFuture<Integer>> held = new ArrayList<>();
         List<RFuture<Long>> beats = new ArrayList<>();
         for (String id : instanceIds) {
-            held.add(batch.getList(RedisKeys.processing(id), StringCodec.INSTANCE).sizeAsync());
-            beats.add(batch.getBucket(RedisKeys.heartbeat(id), StringCodec.INSTANCE).remainTimeToLiveAsync());
+            held.add(batch.getList(keys.processing(id), StringCodec.INSTANCE).sizeAsync());
+            beats.add(batch.getBucket(keys.heartbeat(id), StringCodec.INSTANCE).remainTimeToLiveAsync());
         }
         String[] chartKeys = new String[CHART_MINUTES * 2];
         for (int i = 0; i < CHART_MINUTES; i++) {
@@ -126,9 +126,9 @@ final class FleetView {
         List<RFuture<Object>> details = new ArrayList<>();
         List<RFuture<List<Object>>> held = new ArrayList<>();
         for (String id : ids) {
-            beats.add(batch.getBucket(RedisKeys.heartbeat(id), StringCodec.INSTANCE).remainTimeToLiveAsync());
+            beats.add(batch.getBucket(keys.heartbeat(id), StringCodec.INSTANCE).remainTimeToLiveAsync());
             details.add(batch.getBucket(keys.instanceDetails(id), StringCodec.INSTANCE).getAsync());
-            held.add(batch.getList(RedisKeys.processing(id), StringCodec.INSTANCE).readAllAsync());
+            held.add(batch.getList(keys.processing(id), StringCodec.INSTANCE).readAllAsync());
         }
         batch.execute();
 

@@ -50,7 +50,7 @@ public class Demo {
      * services, folders and a short retry schedule, so the retried task comes back within seconds.
      */
     static final Map<String, String> FIXED_SETTINGS = Map.ofEntries(
-            Map.entry("enrollflow.queue.key", "enrollflow:tasks"),
+            Map.entry("enrollflow.queue.key", ""),
             Map.entry("enrollflow.task.allowed-hosts", ""),
             Map.entry("enrollflow.enroll.token", ""),
             Map.entry("enrollflow.enroll.timeout", "10s"),
@@ -143,7 +143,7 @@ public class Demo {
         Map<String, DeadLetter> deadLetters = new LinkedHashMap<>();
         try {
             runtime.start();
-            RedisKeys keys = new RedisKeys(settings.required("enrollflow.queue.key"));
+            RedisKeys keys = RedisKeys.from(settings);
             line("", "started: instance " + runtime.instanceId() + ", "
                     + settings.text("enrollflow.worker.concurrency") + " workers");
 

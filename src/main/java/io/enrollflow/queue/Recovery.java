@@ -116,7 +116,7 @@ public class Recovery extends ServiceSupport {
     }
 
     void heartbeat() {
-        redis.getBucket(RedisKeys.heartbeat(instanceId), StringCodec.INSTANCE).set(instanceId, heartbeatTtl());
+        redis.getBucket(keys.heartbeat(instanceId), StringCodec.INSTANCE).set(instanceId, heartbeatTtl());
         String described = details;
         if (described != null) {
             // with the heartbeat's TTL, so a dead instance's details go when its heartbeat does
@@ -129,11 +129,11 @@ public class Recovery extends ServiceSupport {
         Set<Object> instances = redis.getSet(keys.instances(), StringCodec.INSTANCE).readAll();
         for (Object other : instances) {
             String id = String.valueOf(other);
-            if (id.equals(instanceId) || redis.getBucket(RedisKeys.heartbeat(id), StringCodec.INSTANCE).isExists()) {
+            if (id.equals(instanceId) || redis.getBucket(keys.heartbeat(id), StringCodec.INSTANCE).isExists()) {
                 continue;
             }
             long moved = scripts.integer(Script.REAP,
-                    List.of(RedisKeys.processing(id), keys.queue(), keys.instances(), RedisKeys.heartbeat(id)), id);
+                    List.of(keys.processing(id), keys.queue(), keys.instances(), keys.heartbeat(id)), id);
             if (moved > 0) {
                 LOG.warn("task=- stage=recovery outcome=reaped instance={} tasks={} note=\"its heartbeat expired; its tasks are back on the queue\"",
                         id, moved);
@@ -142,7 +142,7 @@ public class Recovery extends ServiceSupport {
     }
 
     void requeueOrphans() {
-        List<Object> held = redis.getList(RedisKeys.processing(instanceId), StringCodec.INSTANCE).readAll();
+        List<Object> held = redis.getList(keys.processing(instanceId), StringCodec.INSTANCE).readAll();
         Map<String, Integer> working = new HashMap<>();
         for (TaskRun run : inFlight.runs()) {
             working.merge(run.raw(), 1, Integer::sum);
@@ -165,7 +165,7 @@ public class Recovery extends ServiceSupport {
         }
         for (String raw : confirmed) {
             String taskId = TaskParser.peek(raw).taskId();
-            long moved = scripts.integer(Script.REQUEUE_ORPHAN, List.of(RedisKeys.processing(instanceId), keys.queue(),
+            long moved = scripts.integer(Script.REQUEUE_ORPHAN, List.of(keys.processing(instanceId), keys.queue(),
                     taskId == null ? "" : keys.claim(taskId)), raw, instanceId);
             if (moved > 0) {
                 LOG.warn("task={} stage=recovery outcome=requeued note=\"its run ended without a recorded decision\"",
@@ -181,9 +181,9 @@ public class Recovery extends ServiceSupport {
      * after the recovery timeout), its claims released, and the instance forgotten.
      */
     public long handBack() {
-        List<Object> scriptKeys = new ArrayList<>(List.of(RedisKeys.processing(instanceId), keys.queue(), keys.instances(),
-                RedisKeys.heartbeat(instanceId)));
-        for (Object raw : redis.getList(RedisKeys.processing(instanceId), StringCodec.INSTANCE).readAll()) {
+        List<Object> scriptKeys = new ArrayList<>(List.of(keys.processing(instanceId), keys.queue(), keys.instances(),
+                keys.heartbeat(instanceId)));
+        for (Object raw : redis.getList(keys.processing(instanceId), StringCodec.INSTANCE).readAll()) {
             String taskId = TaskParser.peek(String.valueOf(raw)).taskId();
             if (taskId != null) {
                 scriptKeys.add(keys.claim(taskId));

@@ -1,5 +1,6 @@
 package io.enrollflow.queue;
 
+import io.enrollflow.redis.RedisKeys;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
@@ -16,6 +17,7 @@ import java.util.Map;
 public class RedisQueueComponent extends DefaultComponent {
 
     private RedissonClient redisson;
+    private RedisKeys keys = RedisKeys.defaults();
     private String instanceId;
     private InFlight inFlight = new InFlight();
     private Recovery recovery;
@@ -40,6 +42,15 @@ public class RedisQueueComponent extends DefaultComponent {
     /** The one Redisson client of the runtime (StringCodec). */
     public void setRedisson(RedissonClient redisson) {
         this.redisson = redisson;
+    }
+
+    public RedisKeys getKeys() {
+        return keys;
+    }
+
+    /** The namespace's keys: the processing lists and the pause flag are named from them. */
+    public void setKeys(RedisKeys keys) {
+        this.keys = keys;
     }
 
     public String getInstanceId() {

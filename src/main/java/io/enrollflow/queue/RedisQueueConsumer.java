@@ -64,7 +64,7 @@ public class RedisQueueConsumer extends DefaultConsumer {
 
     /** The list this instance's taken-but-undecided tasks sit in. */
     public String processingList() {
-        return RedisKeys.processing(endpoint.getComponent().getInstanceId());
+        return endpoint.getComponent().getKeys().processing(endpoint.getComponent().getInstanceId());
     }
 
     @Override
@@ -209,7 +209,7 @@ public class RedisQueueConsumer extends DefaultConsumer {
             pauseCheckedAt = now;
             try {
                 boolean was = paused;
-                paused = endpoint.getComponent().getRedisson().getBucket(new RedisKeys(endpoint.getKey()).intakePaused(),
+                paused = endpoint.getComponent().getRedisson().getBucket(endpoint.getComponent().getKeys().intakePaused(),
                         StringCodec.INSTANCE).isExists();
                 if (was != paused) {
                     LOG.info("task=- stage=intake outcome={}",

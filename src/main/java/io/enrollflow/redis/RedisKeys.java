@@ -1,19 +1,65 @@
 package io.enrollflow.redis;
 
+import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.Settings;
+
+import java.util.regex.Pattern;
+
 /**
- * Every Redis key enrollflow uses, named in one place. The task queue's key is a setting
- * ({@code enrollflow.queue.key}); the status hash {@code enrollflow:task:<taskId>} is part of the contract (the
- * backend reads it); the rest is enrollflow's own.
+ * Every Redis key enrollflow uses, named in one place and all starting with {@code <namespace>:}
+ * ({@code enrollflow.redis.namespace}, default {@code enrollflow}), so two fleets with different namespaces on one Redis
+ * share nothing (CONTRACT §1). A namespace that is a hash tag ({@code {enrollflow}}) puts every key in one Redis
+ * Cluster slot, which is what lets each Lua script touch several of them. Scripts receive their keys from here (KEYS,
+ * or a prefix in ARGV built here); none builds a key name of its own.
+ * <p>
+ * The task queue ({@code enrollflow.queue.key}, empty = {@code <namespace>:tasks}) and the status hash
+ * {@code <namespace>:task:<taskId>} are part of the contract (the backend pushes to the one and reads the other);
+ * the rest is enrollflow's own.
  */
 public final class RedisKeys {
 
-    /** Prefix of the status hashes; move-due.lua builds hash names from it. */
-    public static final String TASK_PREFIX = "enrollflow:task:";
+    /** The setting naming the namespace. */
+    public static final String NAMESPACE_KEY = "enrollflow.redis.namespace";
+    /** The setting naming the task queue. */
+    public static final String QUEUE_KEY = "enrollflow.queue.key";
 
+    /** A namespace: letters, digits and {@code _ . - : { }}; no spaces, no glob characters (keys are listed with them). */
+    private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_.:{}-]{1,64}");
+
+    private final String ns;
     private final String queue;
 
-    public RedisKeys(String queue) {
-        this.queue = queue;
+    /**
+     * @param namespace the start of every key (without the trailing {@code :})
+     * @param queue     the task queue's key; null or empty for {@code <namespace>:tasks}
+     */
+    public RedisKeys(String namespace, String queue) {
+        this.ns = namespace;
+        this.queue = queue == null || queue.isEmpty() ? namespace + ":tasks" : queue;
+    }
+
+    /** The keys of the default namespace, {@code enrollflow}, with its default queue. */
+    public static RedisKeys defaults() {
+        return new RedisKeys("enrollflow", null);
+    }
+
+    /**
+     * The keys the settings name. A namespace with characters a key should not carry is a configuration error naming
+     * its key. A queue named outside the namespace is accepted, as before namespaces existed (the producer's key is
+     * the backend's choice); on Redis Cluster it must carry the namespace's hash tag (checked where Cluster is set up).
+     */
+    public static RedisKeys from(Settings settings) {
+        String namespace = settings.required(NAMESPACE_KEY);
+        if (!NAMESPACE.matcher(namespace).matches()) {
+            throw new ConfigException(NAMESPACE_KEY, "\"" + namespace + "\" is not a namespace (1 to 64 of letters, digits"
+                    + " and _ . - : { }; a hash tag such as {enrollflow} is fine)");
+        }
+        return new RedisKeys(namespace, settings.text(QUEUE_KEY));
+    }
+
+    /** The namespace every key starts with. */
+    public String namespace() {
+        return ns;
     }
 
     /** The list producers LPUSH tasks onto. */
@@ -21,113 +67,142 @@ public final class RedisKeys {
         return queue;
     }
 
+    /** Prefix of the status hashes (move-due.lua builds a due task's hash name from it). */
+    public String taskPrefix() {
+        return ns + ":task:";
+    }
+
     /** A task's status hash (CONTRACT §3). */
     public String task(String taskId) {
-        return TASK_PREFIX + taskId;
+        return taskPrefix() + taskId;
     }
 
     /** A task's transitions, newest first, capped at enrollflow.status.history-size. */
     public String history(String taskId) {
-        return TASK_PREFIX + taskId + ":history";
+        return taskPrefix() + taskId + ":history";
     }
 
     /** Held (value: instance id) while an instance works on the task, so a second push of it is not run twice. */
     public String claim(String taskId) {
-        return "enrollflow:claim:" + taskId;
+        return ns + ":claim:" + taskId;
     }
 
     /** The tasks an instance has taken and not yet decided (its reliable-take list). */
-    public static String processing(String instanceId) {
-        return "enrollflow:processing:" + instanceId;
+    public String processing(String instanceId) {
+        return ns + ":processing:" + instanceId;
     }
 
     /** Prefix of the instances' heartbeat keys (claim.lua checks a claim's owner is alive with it). */
-    public static final String HEARTBEAT_PREFIX = "enrollflow:instance:";
+    public String heartbeatPrefix() {
+        return ns + ":instance:";
+    }
 
     /** An instance's heartbeat: present (with a TTL) while the instance lives. */
-    public static String heartbeat(String instanceId) {
-        return HEARTBEAT_PREFIX + instanceId;
+    public String heartbeat(String instanceId) {
+        return heartbeatPrefix() + instanceId;
     }
 
     /** The ids of the instances that may hold tasks: where the reaper looks for dead ones. */
     public String instances() {
-        return "enrollflow:instances";
+        return ns + ":instances";
     }
 
     /** Task ids waiting for their next attempt, scored by due time (epoch ms). */
     public String retries() {
-        return "enrollflow:retries";
+        return ns + ":retries";
     }
 
     /** Dead-letter records (JSON) by task id. */
     public String deadLetters() {
-        return "enrollflow:dead-letters";
+        return ns + ":dead-letters";
     }
 
     /** Dead-letter task ids scored by their last failure (epoch ms): the listing order. */
     public String deadLetterIndex() {
-        return "enrollflow:dead-letters:index";
+        return ns + ":dead-letters:index";
+    }
+
+    /**
+     * Prefix of the per-reason dead-letter indexes (+ reason word), scored like {@link #deadLetterIndex()}. A script
+     * that removes a record learns its reason from the record, so it gets this prefix in ARGV (with a hash-tag
+     * namespace the index shares the record's slot).
+     */
+    public String deadLetterReasonPrefix() {
+        return ns + ":dead-letters:reason:";
+    }
+
+    /** Prefix of the per-stage dead-letter indexes (+ stage word); see {@link #deadLetterReasonPrefix()}. */
+    public String deadLetterStagePrefix() {
+        return ns + ":dead-letters:stage:";
+    }
+
+    /** Prefix of the per-stage-and-reason dead-letter indexes (+ stage + ':' + reason); see {@link #deadLetterReasonPrefix()}. */
+    public String deadLetterStageReasonPrefix() {
+        return ns + ":dead-letters:stage-reason:";
+    }
+
+    /**
+     * The index listing exactly the dead letters of this stage and reason (null = any), newest last, scored by the last
+     * failure (epoch ms): the whole index, one per reason, one per stage, or one per pair.
+     */
+    public String deadLetterIndex(String stage, String reason) {
+        if (stage == null && reason == null) {
+            return deadLetterIndex();
+        }
+        if (stage == null) {
+            return deadLetterReasonPrefix() + reason;
+        }
+        if (reason == null) {
+            return deadLetterStagePrefix() + stage;
+        }
+        return deadLetterStageReasonPrefix() + stage + ":" + reason;
+    }
+
+    /**
+     * Present once the dead letters written before the per-reason and per-stage indexes existed have been indexed
+     * (value: the index layout's version); see {@code DeadLetterStore.indexExisting}.
+     */
+    public String deadLetterIndexesBuilt() {
+        return ns + ":dead-letters:indexed";
     }
 
     /** The raw payload of each dead-lettered task, exactly as received: what a replay pushes back. */
     public String deadLetterPayloads() {
-        return "enrollflow:dead-letters:payloads";
+        return ns + ":dead-letters:payloads";
     }
 
-    /** Present (value: when, ISO-8601) while intake is paused for every instance on this Redis. */
+    /** Present (value: when, ISO-8601) while intake is paused for every instance of this namespace. */
     public String intakePaused() {
-        return "enrollflow:intake:paused";
+        return ns + ":intake:paused";
     }
 
     /** Counter behind the {@code invalid-<n>} ids of payloads that have no usable task id. */
     public String invalidSequence() {
-        return "enrollflow:invalid-seq";
+        return ns + ":invalid-seq";
     }
 
     /** Tasks completed in one minute (epoch minute), fleet-wide: a counter with a TTL (the console's chart). */
     public String completedInMinute(long epochMinute) {
-        return "enrollflow:stats:completed:" + epochMinute;
+        return ns + ":stats:completed:" + epochMinute;
     }
 
     /** Tasks dead-lettered in one minute (epoch minute), fleet-wide: a counter with a TTL (the console's chart). */
     public String failedInMinute(long epochMinute) {
-        return "enrollflow:stats:failed:" + epochMinute;
+        return ns + ":stats:failed:" + epochMinute;
     }
 
     /** The ids of the tasks taken with this orderId (a set): the console's search by orderId. */
     public String orderTasks(String orderId) {
-        return "enrollflow:order:" + orderId;
+        return ns + ":order:" + orderId;
     }
 
     /** An instance's details (JSON: host, startedAt, concurrency), living as long as its heartbeat. */
     public String instanceDetails(String instanceId) {
-        return "enrollflow:instance-details:" + instanceId;
+        return ns + ":instance-details:" + instanceId;
     }
 
     /** A console session (value: role and CSRF token), by the SHA-256 of its cookie; expires with the session. */
     public String consoleSession(String sessionHash) {
-        return "enrollflow:console:session:" + sessionHash;
-    }
-
-    /** Dead-letter ids of one reason, scored like {@link #deadLetterIndex()}: a page of one reason in one read. */
-    public String deadLetterReasonIndex(String reason) {
-        return "enrollflow:dead-letters:reason:" + reason;
-    }
-
-    /** Dead-letter ids of one stage, scored like {@link #deadLetterIndex()}. */
-    public String deadLetterStageIndex(String stage) {
-        return "enrollflow:dead-letters:stage:" + stage;
-    }
-
-    /** Every reason and stage index: what a script that removes a record cleans (it cannot name them itself). */
-    public java.util.List<String> deadLetterFilterIndexes() {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        for (io.enrollflow.task.FailureReason reason : io.enrollflow.task.FailureReason.values()) {
-            out.add(deadLetterReasonIndex(reason.word()));
-        }
-        for (io.enrollflow.task.Stage stage : io.enrollflow.task.Stage.values()) {
-            out.add(deadLetterStageIndex(stage.word()));
-        }
-        return out;
+        return ns + ":console:session:" + sessionHash;
     }
 }

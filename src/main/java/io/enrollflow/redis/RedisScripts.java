@@ -19,7 +19,8 @@ public final class RedisScripts {
     public enum Script {
         CLAIM("claim.lua"), TRANSITION("transition.lua"), SCHEDULE_RETRY("schedule-retry.lua"),
         MOVE_DUE("move-due.lua"), DEAD_LETTER("dead-letter.lua"), REPLAY("replay.lua"), REAP("reap.lua"),
-        HAND_BACK("hand-back.lua"), REQUEUE_ORPHAN("requeue-orphan.lua"), PURGE("purge.lua");
+        HAND_BACK("hand-back.lua"), REQUEUE_ORPHAN("requeue-orphan.lua"), PURGE("purge.lua"),
+        DEAD_LETTER_PAGE("dead-letter-page.lua"), INDEX_DEAD_LETTERS("index-dead-letters.lua");
 
         private final String source;
 

@@ -83,7 +83,7 @@ public class RetrySchedule {
         try {
             do {
                 batch = scripts.integer(Script.MOVE_DUE, List.of(keys.retries(), keys.queue()),
-                        System.currentTimeMillis(), MOVE_BATCH, RedisKeys.TASK_PREFIX);
+                        System.currentTimeMillis(), MOVE_BATCH, keys.taskPrefix());
                 moved += batch;
             } while (batch == MOVE_BATCH);
         } catch (RedisException e) {

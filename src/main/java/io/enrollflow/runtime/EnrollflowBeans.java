@@ -2,6 +2,7 @@ package io.enrollflow.runtime;
 
 import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.Settings;
+import io.enrollflow.deadletter.DeadLetterIndexing;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.delivery.Delivery;
 import io.enrollflow.delivery.DeliveryStep;
@@ -51,6 +52,7 @@ public class EnrollflowBeans implements CamelConfiguration {
     private final DownloadRunner downloads;
     private final Backoff backoff;
     private final String target;
+    private final RedisKeys keys;
 
     public EnrollflowBeans(Settings settings, RedissonClient redis, String instanceId) {
         this.settings = settings;
@@ -66,6 +68,7 @@ public class EnrollflowBeans implements CamelConfiguration {
                 settings.pattern("enrollflow.download.not-enrolled-pattern"));
         this.backoff = new Backoff(settings.duration("enrollflow.retry.initial-delay"),
                 settings.decimal("enrollflow.retry.multiplier", 1, 100), settings.duration("enrollflow.retry.max-delay"));
+        this.keys = RedisKeys.from(settings);
         this.target = settings.choice("enrollflow.delivery.target", "drive", "folder");
         settings.httpUrl("enrollflow.enroll.url");
         settings.pattern("enrollflow.enroll.already-enrolled-pattern");
@@ -81,13 +84,14 @@ public class EnrollflowBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) {
-        RedisKeys keys = new RedisKeys(settings.required("enrollflow.queue.key"));
         RedisScripts scripts = new RedisScripts(redis);
         StatusStore status = new StatusStore(redis, scripts, keys,
                 settings.integer("enrollflow.status.history-size", 1, 10_000), instanceId,
                 settings.integer("enrollflow.queue.max-deliveries", 1, 1000));
         DeadLetterStore deadLetters = new DeadLetterStore(redis, scripts, keys, status,
                 settings.integer("enrollflow.dead-letter.warn-size", 0, Integer.MAX_VALUE));
+        DeadLetterIndexing.start(deadLetters,
+                camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "dead-letter-indexing"));
         RetrySchedule retries = new RetrySchedule(scripts, keys, status, backoff,
                 settings.integer("enrollflow.retry.max-attempts", 1, 1000));
 
@@ -98,6 +102,7 @@ public class EnrollflowBeans implements CamelConfiguration {
                 recovery.heartbeatTtl()).json());
         RedisQueueComponent queue = camel.getComponent("redis-queue", RedisQueueComponent.class);
         queue.setRedisson(redis);
+        queue.setKeys(keys);
         queue.setInstanceId(instanceId);
         queue.setInFlight(inFlight);
         queue.setRecovery(recovery);

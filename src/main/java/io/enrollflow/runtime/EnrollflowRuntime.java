@@ -3,6 +3,7 @@ package io.enrollflow.runtime;
 import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.Settings;
 import io.enrollflow.redis.RedisConnection;
+import io.enrollflow.redis.RedisKeys;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.SimpleMainShutdownStrategy;
@@ -63,6 +64,8 @@ public class EnrollflowRuntime {
      */
     public static Properties routeProperties(Settings settings) {
         Properties props = settings.asProperties();
+        // the queue the pipeline consumes: the setting, or <namespace>:tasks when it is empty
+        props.setProperty(RedisKeys.QUEUE_KEY, RedisKeys.from(settings).queue());
         props.setProperty("enrollflow.enroll.timeout.millis",
                 Long.toString(settings.duration("enrollflow.enroll.timeout").toMillis()));
         // one pooled keep-alive connection per worker at least: camel-http's default of 20 per route would make

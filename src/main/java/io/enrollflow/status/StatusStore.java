@@ -76,12 +76,11 @@ public class StatusStore {
     public ClaimResult claim(TaskRun run, String orderId, String courseUrl) {
         String id = run.taskId();
         String at = now();
-        List<Object> claimKeys = new ArrayList<>(List.of(keys.task(id), keys.history(id), keys.claim(id),
-                keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads(),
-                orderId == null || orderId.isEmpty() ? "" : keys.orderTasks(orderId)));
-        claimKeys.addAll(keys.deadLetterFilterIndexes());
-        List<Object> result = scripts.list(Script.CLAIM, claimKeys,
-                instanceId, at, historySize, run.raw(), id, orderId, courseUrl, RedisKeys.HEARTBEAT_PREFIX, maxDeliveries);
+        List<Object> result = scripts.list(Script.CLAIM,
+                List.of(keys.task(id), keys.history(id), keys.claim(id), keys.deadLetters(), keys.deadLetterIndex(),
+                        keys.deadLetterPayloads(), orderId == null || orderId.isEmpty() ? "" : keys.orderTasks(orderId)),
+                instanceId, at, historySize, run.raw(), id, orderId, courseUrl, keys.heartbeatPrefix(), maxDeliveries,
+                keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(), keys.deadLetterStageReasonPrefix());
         Claim decision = Claim.valueOf(String.valueOf(result.get(0)).toUpperCase(java.util.Locale.ROOT));
         int attempt = ((Number) result.get(1)).intValue();
         boolean enrolled = ((Number) result.get(2)).intValue() == 1;

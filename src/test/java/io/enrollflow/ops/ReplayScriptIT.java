@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ReplayScriptIT {
 
-    private static final String PROCESSING = RedisKeys.processing("replay-script-test");
+    private static final String PROCESSING = RedisKeys.defaults().processing("replay-script-test");
 
     @RegisterExtension
     static final RedisExtension redis = new RedisExtension();
@@ -50,7 +50,7 @@ class ReplayScriptIT {
 
     @BeforeEach
     void stores() {
-        RedisKeys keys = new RedisKeys(Pipeline.QUEUE);
+        RedisKeys keys = RedisKeys.defaults();
         RedisScripts scripts = new RedisScripts(redis.client());
         status = new StatusStore(redis.client(), scripts, keys, 50, "replay-script-test", 5);
         deadLetters = new DeadLetterStore(redis.client(), scripts, keys, status, 10_000);

@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  */
 class StatusStoreIT {
 
-    private static final String PROCESSING = RedisKeys.processing("status-store-test");
+    private static final String PROCESSING = RedisKeys.defaults().processing("status-store-test");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
@@ -51,7 +51,7 @@ class StatusStoreIT {
 
     @BeforeEach
     void store() {
-        status = new StatusStore(redis.client(), new RedisScripts(redis.client()), new RedisKeys(Pipeline.QUEUE), 50,
+        status = new StatusStore(redis.client(), new RedisScripts(redis.client()), RedisKeys.defaults(), 50,
                 "status-store-test", 5);
         status.listener(heard::add);
     }
@@ -102,7 +102,7 @@ class StatusStoreIT {
 
     @Test
     void aRunThatFailsAfterEnrollingKeepsItsEnrollmentForTheNextAttempt() throws Exception {
-        RedisKeys keys = new RedisKeys(Pipeline.QUEUE);
+        RedisKeys keys = RedisKeys.defaults();
         RedisScripts scripts = new RedisScripts(redis.client());
         FailureHandler failures = new FailureHandler(
                 new RetrySchedule(scripts, keys, status, new Backoff(Duration.ofSeconds(1), 2, Duration.ofSeconds(5)), 3),
