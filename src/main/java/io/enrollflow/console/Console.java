@@ -47,7 +47,7 @@ public final class Console {
     private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     private static final int DEFAULT_PAGE = 50;
-    private static final int MAX_PAGE = 200;
+    private static final int MAX_PAGE = 100;
     private static final int MAX_OFFSET = 10_000_000;
 
     private final byte[] css = resource("console.css");

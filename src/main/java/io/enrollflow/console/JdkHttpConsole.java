@@ -19,8 +19,11 @@ import java.util.Map;
  */
 public final class JdkHttpConsole {
 
-    /** Largest form body read: a page of selected dead letters fits many times over. */
-    static final int MAX_FORM_BYTES = 256 * 1024;
+    /**
+     * Largest form body read (the JDK server caps headers, not bodies; CONTRACT §10): a full page of selected dead
+     * letters (100 ids of at most 64 characters) fits twice over; anything larger is refused with 413.
+     */
+    static final int MAX_FORM_BYTES = 16 * 1024;
 
     private final Console console;
 
