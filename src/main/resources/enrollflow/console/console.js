@@ -7,16 +7,18 @@
   'use strict';
 
   function wireSelectAll(root) {
-    root.querySelectorAll('input[data-select-all]').forEach(function (box) {
+    Array.prototype.forEach.call(root.querySelectorAll('input[data-select-all]'), function (box) {
       box.addEventListener('change', function () {
-        document.querySelectorAll('input[name="id"][type="checkbox"]').forEach(function (b) { b.checked = box.checked; });
+        Array.prototype.forEach.call(document.querySelectorAll('input[name="id"][type="checkbox"]'), function (b) {
+          b.checked = box.checked;
+        });
       });
     });
   }
   wireSelectAll(document);
 
   var period = Number(document.body.getAttribute('data-refresh') || 0);
-  if (!period || !window.fetch || !window.DOMParser) {
+  if (!period || !window.DOMParser) {
     return;
   }
 
@@ -32,40 +34,50 @@
     window.setTimeout(refresh, period * 1000);
   }
 
+  function stamp(text) {
+    var element = document.getElementById('refreshed');
+    if (element) {
+      element.textContent = text;
+    }
+  }
+
+  function swap(html) {
+    var fresh = new DOMParser().parseFromString(html, 'text/html');
+    var regions = document.querySelectorAll('[data-live]');
+    Array.prototype.forEach.call(regions, function (region) {
+      var copy = region.id ? fresh.getElementById(region.id) : null;
+      if (copy && !busy(region)) {
+        var imported = document.importNode(copy, true);
+        region.parentNode.replaceChild(imported, region);
+        wireSelectAll(imported);
+      }
+    });
+  }
+
+  // XMLHttpRequest rather than fetch: the oldest browsers and HtmlUnit have it too
   function refresh() {
     if (document.hidden) {
       schedule();
       return;
     }
-    window.fetch(window.location.href, { credentials: 'same-origin', redirect: 'manual', cache: 'no-store' })
-      .then(function (response) {
-        if (response.status !== 200) {
-          throw new Error('status ' + response.status);
-        }
-        return response.text();
-      })
-      .then(function (html) {
-        var fresh = new DOMParser().parseFromString(html, 'text/html');
-        document.querySelectorAll('[data-live]').forEach(function (region) {
-          var copy = region.id ? fresh.getElementById(region.id) : null;
-          if (copy && !busy(region)) {
-            var imported = document.importNode(copy, true);
-            region.replaceWith(imported);
-            wireSelectAll(imported);
-          }
-        });
-        var stamp = document.getElementById('refreshed');
-        if (stamp) {
-          stamp.textContent = 'live: updated ' + new Date().toLocaleTimeString();
-        }
-      })
-      .catch(function () {
-        var stamp = document.getElementById('refreshed');
-        if (stamp) {
-          stamp.textContent = 'live: not updated (signed out or unreachable); reload to sign in';
-        }
-      })
-      .then(schedule);
+    var request = new XMLHttpRequest();
+    request.open('GET', window.location.href);
+    request.setRequestHeader('Cache-Control', 'no-store');
+    request.onload = function () {
+      var signedOut = request.responseURL && /\/sign-in$/.test(request.responseURL);
+      if (request.status === 200 && !signedOut) {
+        swap(request.responseText);
+        stamp('live: updated ' + new Date().toLocaleTimeString());
+      } else {
+        stamp('live: not updated (signed out or unreachable); reload to sign in');
+      }
+      schedule();
+    };
+    request.onerror = function () {
+      stamp('live: not updated (unreachable); retrying');
+      schedule();
+    };
+    request.send();
   }
 
   schedule();

@@ -153,7 +153,7 @@ class ConsoleIT {
         Cookie cookie = driver().manage().getCookieNamed("enrollflow_console");
         assertNotNull(cookie, "a session cookie");
         assertTrue(cookie.isHttpOnly(), "HttpOnly");
-        assertEquals("Strict", cookie.getSameSite());
+        assertTrue("Strict".equalsIgnoreCase(cookie.getSameSite()), cookie.getSameSite());
         assertNotNull(cookie.getExpiry(), "the cookie expires");
         assertEquals(null, script(driver(), "return document.cookie.indexOf('enrollflow_console') >= 0 ? 'visible' : null;"),
                 "page script cannot read the session cookie");
@@ -283,6 +283,29 @@ class ConsoleIT {
         driver().findElement(By.id("resume")).click();
         awaitText("intake-state", "running");
         assertEquals(0, redis.keys("enrollflow:intake:paused").size());
+    }
+
+    @Test
+    void everyPageFitsAPhonesWidth() {
+        rejected("course not found");
+        signIn(TOKEN);
+        // HtmlUnit lays nothing out: there only the viewport declaration is checked; Chromium measures the page
+        browser.windowSize(390, 844);
+        try {
+            for (String path : List.of("/", "/instances", "/queue", "/retries", "/dead-letters")) {
+                open(path);
+                assertEquals(1, driver().findElements(By.cssSelector("meta[name=viewport][content*='width=device-width']")).size(), path);
+                if (browser.chromium()) {
+                    Object overflow = script(driver(), "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+                    assertEquals(0L, ((Number) overflow).longValue(), path + " scrolls sideways on a phone");
+                }
+            }
+            browser.screenshot("console-phone-dead-letters");
+            open("/");
+            browser.screenshot("console-phone-overview");
+        } finally {
+            browser.windowSize(1280, 900);
+        }
     }
 
     @Test
@@ -453,6 +476,10 @@ class ConsoleIT {
         }
         open("/tasks/" + task.taskId());
         assertEquals(orderId, text("field-orderId"));
+        // a live refresh swaps the same text in: still nothing runs
+        await().atMost(WAIT).ignoreExceptions().until(() -> text("refreshed").startsWith("live: updated"));
+        assertEquals(orderId, text("field-orderId"));
+        assertNull(script(driver(), "return window.__xss === undefined ? null : window.__xss;"), "nothing ran after a refresh");
         browser.screenshot("console-task-markup-as-text");
     }
 

@@ -23,7 +23,8 @@ import java.time.Duration;
  * Selenium Manager never downloads a driver or a browser. Which browser ran is printed once.
  * <p>
  * Lifecycle: one browser per test class (a static {@code @RegisterExtension} field), started on first use, quit after
- * the class; tests clear its cookies to start signed out.
+ * the class; tests clear its cookies to start signed out. {@code -Denrollflow.browser=htmlunit} forces HtmlUnit (to
+ * check the fallback on a machine that has Chromium).
  */
 public final class Browser implements AfterAllCallback {
 
@@ -48,7 +49,7 @@ public final class Browser implements AfterAllCallback {
     }
 
     private void start() {
-        if (Files.isExecutable(CHROMEDRIVER)) {
+        if (Files.isExecutable(CHROMEDRIVER) && !"htmlunit".equals(System.getProperty("enrollflow.browser"))) {
             System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
             try {
                 profile = Files.createTempDirectory("enrollflow-chromium-");
@@ -74,7 +75,8 @@ public final class Browser implements AfterAllCallback {
         } else {
             driver = new HtmlUnitDriver(true);
             chromium = false;
-            System.out.println("browser: HtmlUnit (no " + CHROMEDRIVER + "; install chromium and chromium-driver for the real browser)");
+            System.out.println("browser: HtmlUnit (" + (Files.isExecutable(CHROMEDRIVER) ? "forced by -Denrollflow.browser=htmlunit"
+                    : "no " + CHROMEDRIVER + "; install chromium and chromium-driver for the real browser") + ")");
         }
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
     }
