@@ -47,6 +47,15 @@ public class ManagementServer extends ServiceSupport {
     static final int THREADS = 4;
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
+
+    static {
+        // The JDK server sends an answer's headers and body as two writes; with Nagle's algorithm on, the body waits for
+        // the client's delayed ACK (about 40 ms on Linux) on every small answer. Read once, when the first JDK server
+        // of the JVM is made.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String host;
