@@ -5,8 +5,24 @@
 -- KEYS[7] dead-letter payloads hash
 -- ARGV[1] now (ISO-8601), ARGV[2] history size, ARGV[3] raw payload, ARGV[4] record key (task id or invalid-<n>),
 -- ARGV[5] record JSON, ARGV[6] score (epoch ms), ARGV[7] stage, ARGV[8] reason, ARGV[9] message,
--- ARGV[10] the payload to keep for replay (the raw one, cut at 64 KiB)
--- Returns the dead-letter count after the write.
+-- ARGV[10] the payload to keep for replay (the raw one, cut at 64 KiB), ARGV[11] the run's fencing token ('' for a
+-- run that holds no claim: then no claim may be held by anyone)
+-- Returns the dead-letter count after the write, or -1 when the claim holds another token: the run was fenced (its
+-- task was taken over) and nothing was written.
+-- A status or history key of another type (the cause of an internal_error) is replaced, so the task reads 'failed'.
+if KEYS[1] ~= '' then
+  if (redis.call('GET', KEYS[3]) or '') ~= ARGV[11] then
+    return -1
+  end
+  local statusType = redis.call('TYPE', KEYS[1]).ok
+  if statusType ~= 'hash' and statusType ~= 'none' then
+    redis.call('DEL', KEYS[1])
+  end
+  local historyType = redis.call('TYPE', KEYS[2]).ok
+  if historyType ~= 'list' and historyType ~= 'none' then
+    redis.call('DEL', KEYS[2])
+  end
+end
 redis.call('HSET', KEYS[5], ARGV[4], ARGV[5])
 redis.call('ZADD', KEYS[6], ARGV[6], ARGV[4])
 redis.call('HSET', KEYS[7], ARGV[4], ARGV[10])

@@ -13,6 +13,7 @@ import io.enrollflow.download.DownloadStep;
 import io.enrollflow.enroll.EnrollmentClient;
 import io.enrollflow.management.Management;
 import io.enrollflow.queue.InFlight;
+import io.enrollflow.queue.Membership;
 import io.enrollflow.queue.RedisQueueComponent;
 import io.enrollflow.queue.Recovery;
 import io.enrollflow.redis.RedisKeys;
@@ -20,6 +21,7 @@ import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.retry.Backoff;
 import io.enrollflow.retry.FailureHandler;
 import io.enrollflow.retry.RetrySchedule;
+import io.enrollflow.status.ClaimLostException;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.task.TaskIntake;
 import io.enrollflow.task.TaskParser;
@@ -83,9 +85,15 @@ public class EnrollflowBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) {
+        try {
+            camel.addStartupListener(new RequiredRoutes());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot check the routes at start-up", e);
+        }
         RedisScripts scripts = new RedisScripts(redis);
+        Membership membership = new Membership(instanceId);
         StatusStore status = new StatusStore(redis, scripts, keys,
-                settings.integer("enrollflow.status.history-size", 1, 10_000), instanceId,
+                settings.integer("enrollflow.status.history-size", 1, 10_000), membership,
                 settings.integer("enrollflow.queue.max-deliveries", 1, 1000));
         DeadLetterStore deadLetters = new DeadLetterStore(redis, scripts, keys, status,
                 settings.integer("enrollflow.dead-letter.warn-size", 0, Integer.MAX_VALUE));
@@ -93,13 +101,14 @@ public class EnrollflowBeans implements CamelConfiguration {
                 settings.integer("enrollflow.retry.max-attempts", 1, 1000));
 
         InFlight inFlight = new InFlight();
-        Recovery recovery = new Recovery(redis, scripts, keys, instanceId,
+        Recovery recovery = new Recovery(camel, redis, scripts, keys, membership,
                 settings.duration("enrollflow.queue.recovery-timeout"), inFlight);
         RedisQueueComponent queue = camel.getComponent("redis-queue", RedisQueueComponent.class);
         queue.setRedisson(redis);
         queue.setKeys(keys);
         queue.setInstanceId(instanceId);
         queue.setInFlight(inFlight);
+        queue.setMembership(membership);
         queue.setRecovery(recovery);
         try {
             camel.addService(recovery, true, true);
@@ -110,7 +119,12 @@ public class EnrollflowBeans implements CamelConfiguration {
         Delivery delivery = switch (target) {
             case "folder" -> new FolderDelivery(Path.of(settings.required("enrollflow.delivery.folder")),
                     !settings.flag("enrollflow.download.keep"));
-            case "drive" -> DriveDelivery.create(settings, camel);
+            // no Drive request leaves while this instance may have been presumed dead (its lease lapsed: a stall)
+            case "drive" -> DriveDelivery.create(settings, camel, () -> {
+                if (!membership.leaseHeld()) {
+                    throw new ClaimLostException("-", "this instance's heartbeat may have expired; Drive calls stop");
+                }
+            });
             default -> throw new ConfigException("enrollflow.delivery.target", "\"" + target + "\" is unknown");
         };
 
@@ -122,7 +136,9 @@ public class EnrollflowBeans implements CamelConfiguration {
                 settings.pattern("enrollflow.enroll.already-enrolled-pattern"), status));
         registry.bind("download", new DownloadStep(downloads, status));
         registry.bind("delivery", new DeliveryStep(delivery, downloads, status, settings.flag("enrollflow.download.keep")));
-        registry.bind("failures", new FailureHandler(retries, deadLetters, status, inFlight));
+        FailureHandler failures = new FailureHandler(retries, deadLetters, status, inFlight);
+        queue.setUndecided(failures::undecided);
+        registry.bind("failures", failures);
         registry.bind("retrySchedule", retries);
     }
 }

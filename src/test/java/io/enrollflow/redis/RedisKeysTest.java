@@ -35,7 +35,8 @@ class RedisKeysTest {
 
         for (String key : new String[] {keys.queue(), keys.task("1"), keys.history("1"), keys.claim("1"),
                 keys.processing("i"), keys.heartbeat("i"), keys.instances(), keys.retries(), keys.deadLetters(),
-                keys.deadLetterIndex(), keys.deadLetterPayloads(), keys.intakePaused(), keys.invalidSequence()}) {
+                keys.deadLetterIndex(), keys.deadLetterPayloads(), keys.intakePaused(), keys.invalidSequence(),
+                keys.claimSequence()}) {
             assertTrue(key.startsWith("{shop-b}:"), key);
         }
         assertEquals("{shop-b}:tasks", keys.queue());

@@ -89,11 +89,24 @@ public final class DriveDelivery implements Delivery {
      * @throws ConfigException naming the key of the first wrong setting (a missing or unreadable key file included)
      */
     public static DriveDelivery create(Settings settings, CamelContext camel) {
-        return create(settings, camel, Sleeper.DEFAULT);
+        return create(settings, camel, Sleeper.DEFAULT, () -> { });
+    }
+
+    /**
+     * As {@link #create(Settings, CamelContext)}, with a guard run before every Drive request (each upload chunk
+     * included): it throws to stop the request before it leaves, e.g. when this instance may have been presumed dead
+     * (CONTRACT §7: a fenced run sends nothing more).
+     */
+    public static DriveDelivery create(Settings settings, CamelContext camel, Runnable beforeEachRequest) {
+        return create(settings, camel, Sleeper.DEFAULT, beforeEachRequest);
     }
 
     /** As {@link #create(Settings, CamelContext)}, with the sleeper the in-place back-off waits with. */
     static DriveDelivery create(Settings settings, CamelContext camel, Sleeper sleeper) {
+        return create(settings, camel, sleeper, () -> { });
+    }
+
+    private static DriveDelivery create(Settings settings, CamelContext camel, Sleeper sleeper, Runnable beforeEachRequest) {
         DriveSettings drive = DriveSettings.from(settings);
         NetHttpTransport transport = new NetHttpTransport();
         ServiceAccountCredentials key = readKey(drive.serviceAccountKey(), transport);
@@ -103,7 +116,7 @@ public final class DriveDelivery implements Delivery {
         }
 
         GoogleDriveComponent component = camel.getComponent("google-drive", GoogleDriveComponent.class);
-        component.setClientFactory(new DriveClientFactory(drive, credentials, transport, sleeper));
+        component.setClientFactory(new DriveClientFactory(drive, credentials, transport, sleeper, beforeEachRequest));
         // The component builds its client only when a service-account key is configured; ours is already parsed, the
         // path is what the component hands back to the factory.
         // (A configuration of our own: in 4.17.0 a fresh component's getConfiguration() answers null.)

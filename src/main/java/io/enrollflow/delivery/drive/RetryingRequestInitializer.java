@@ -4,6 +4,7 @@ import com.google.api.client.http.EmptyContent;
 import com.google.api.client.http.HttpBackOffIOExceptionHandler;
 import com.google.api.client.http.HttpBackOffUnsuccessfulResponseHandler;
 import com.google.api.client.http.HttpIOExceptionHandler;
+import com.google.api.client.http.HttpExecuteInterceptor;
 import com.google.api.client.http.HttpRequest;
 import com.google.api.client.http.HttpRequestInitializer;
 import com.google.api.client.http.HttpResponse;
@@ -37,16 +38,29 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
     private final HttpCredentialsAdapter credentials;
     private final DriveSettings settings;
     private final Sleeper sleeper;
+    private final Runnable beforeEachRequest;
 
-    RetryingRequestInitializer(HttpCredentialsAdapter credentials, DriveSettings settings, Sleeper sleeper) {
+    RetryingRequestInitializer(HttpCredentialsAdapter credentials, DriveSettings settings, Sleeper sleeper,
+                               Runnable beforeEachRequest) {
         this.credentials = credentials;
         this.settings = settings;
         this.sleeper = sleeper;
+        this.beforeEachRequest = beforeEachRequest;
     }
 
     @Override
     public void initialize(HttpRequest request) throws IOException {
         credentials.initialize(request);
+        // Each request, every upload chunk and every retry included, first asks whether this instance may still act
+        // (DeliveryStep's guard: a stalled instance that may have been presumed dead sends nothing to Drive); a refusal
+        // is thrown before the request leaves, outside the retry handlers, so it ends the upload at once.
+        HttpExecuteInterceptor authorize = request.getInterceptor();
+        request.setInterceptor(r -> {
+            beforeEachRequest.run();
+            if (authorize != null) {
+                authorize.intercept(r);
+            }
+        });
         request.setConnectTimeout((int) settings.connectTimeout().toMillis());
         request.setReadTimeout((int) settings.readTimeout().toMillis());
         request.setNumberOfRetries(MAX_RETRIES_PER_REQUEST);
