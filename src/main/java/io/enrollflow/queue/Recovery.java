@@ -9,10 +9,9 @@ import io.enrollflow.task.TaskParser;
 import io.enrollflow.task.TaskRun;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
-import org.redisson.api.BatchOptions;
-import org.redisson.api.RBatch;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.options.OptionalOptions;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -167,13 +166,12 @@ public class Recovery extends ServiceSupport {
      */
     boolean heartbeat(boolean register) {
         long sentAt = System.nanoTime();
-        RBatch batch = redis.createBatch(BatchOptions.defaults()
-                .responseTimeout(heartbeatCallTimeout().toMillis(), TimeUnit.MILLISECONDS).retryAttempts(0));
-        batch.getScript(StringCodec.INSTANCE).evalAsync(RScript.Mode.READ_WRITE, Script.HEARTBEAT.source(),
-                RScript.ReturnType.INTEGER, List.of(keys.heartbeat(membership.instanceId()), keys.instances()),
+        RScript bounded = redis.getScript(OptionalOptions.defaults().codec(StringCodec.INSTANCE)
+                .timeout(heartbeatCallTimeout()).retryAttempts(0));
+        Long result = bounded.eval(RScript.Mode.READ_WRITE, Script.HEARTBEAT.source(), RScript.ReturnType.INTEGER,
+                List.of(keys.heartbeat(membership.instanceId()), keys.instances()),
                 membership.epoch(), heartbeatTtl().toMillis(), membership.instanceId(), register ? "1" : "0");
-        Object result = batch.execute().getResponses().get(0);
-        boolean written = ((Number) result).longValue() == 1;
+        boolean written = result != null && result == 1;
         if (written) {
             membership.beat(sentAt, heartbeatTtl());
         }

@@ -83,8 +83,8 @@ public class FailureHandler {
         leaveUndecidedWhenNotTheTasksFault(run, cause);
         Failure failure = classify(run, cause);
         if (failure.reason == FailureReason.INTERNAL_ERROR) {
-            LOG.error("task={} stage={} outcome=internal-error note=\"a fault of enrollflow or its routes, not of the "
-                    + "task; retried, then dead-lettered\"", label(run), run.stage().word(), cause);
+            LOG.error("task={} stage={} outcome=internal-error error=\"{}\" note=\"a fault of enrollflow or its routes, "
+                    + "not of the task; retried, then dead-lettered\"", label(run), run.stage().word(), failure.message, cause);
         }
         try {
             write(run, failure);

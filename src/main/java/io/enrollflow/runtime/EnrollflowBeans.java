@@ -85,11 +85,6 @@ public class EnrollflowBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) {
-        try {
-            camel.addStartupListener(new RequiredRoutes());
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot check the routes at start-up", e);
-        }
         RedisScripts scripts = new RedisScripts(redis);
         Membership membership = new Membership(instanceId);
         StatusStore status = new StatusStore(redis, scripts, keys,

@@ -1,14 +1,14 @@
 package io.enrollflow.runtime;
 
 import io.enrollflow.config.ConfigException;
-import org.apache.camel.CamelContext;
-import org.apache.camel.StartupListener;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.ChoiceDefinition;
-import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.SendDefinition;
 import org.apache.camel.model.WhenDefinition;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,14 +23,14 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The routes enrollflow cannot run without, checked when Camel starts, before any route consumes (operators may run
- * their own routes with {@code --routes DIR}): the {@code pipeline} route (it takes the tasks), the
+ * The routes enrollflow cannot run without, checked before Camel starts (operators may run their own routes with
+ * {@code --routes DIR}): the {@code pipeline} route (it takes the tasks), the
  * {@code retry-mover} route (without it no retry ever comes due), and a route for every {@code direct:} endpoint the
  * pipeline sends to, and those routes in turn. A missing one stops start-up with one line naming it (exit 2). What no
  * start-up check can see — a pipeline that skips a step — is caught per run: a claimed run that ends without a
  * decision is an {@code internal_error} (the queue consumer).
  */
-final class RequiredRoutes implements StartupListener {
+final class RequiredRoutes {
 
     /** The route that takes tasks from the queue. */
     static final String PIPELINE = "pipeline";
@@ -38,10 +38,32 @@ final class RequiredRoutes implements StartupListener {
     static final String RETRY_MOVER = "retry-mover";
     private static final String KEY = "--routes";
 
-    /** Called once the routes are defined and before any of them starts (despite its name: Camel's javadoc). */
-    @Override
-    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-        check(((ModelCamelContext) context).getRouteDefinitions());
+    /**
+     * Reads the route files of a camel-main include pattern (comma-separated {@code file:} or {@code classpath:}
+     * locations, wildcards allowed) into a scratch context that is never started, and checks them. Done before the
+     * runtime starts, so that a missing route is one line on stderr and nothing else (Camel logs its own start).
+     *
+     * @throws ConfigException naming the first route enrollflow needs and does not have
+     */
+    static void checkFiles(String includePattern) {
+        List<RouteDefinition> routes;
+        try {
+            // never started, so never stopped either (stopping it would log Camel's shutdown lines)
+            DefaultCamelContext scratch = new DefaultCamelContext(false);
+            scratch.build();
+            List<Resource> resources = new ArrayList<>();
+            for (String location : includePattern.split(",")) {
+                resources.addAll(PluginHelper.getPackageScanResourceResolver(scratch).findResources(location.trim()));
+            }
+            PluginHelper.getRoutesLoader(scratch).loadRoutes(resources);
+            routes = new ArrayList<>(scratch.getRouteDefinitions());
+        } catch (ConfigException e) {
+            throw e;
+        } catch (Exception e) {
+            // unreadable YAML: camel-main reports it with the file's name when it loads the routes itself
+            return;
+        }
+        check(routes);
     }
 
     /** @throws ConfigException naming the first route enrollflow needs and does not have */
