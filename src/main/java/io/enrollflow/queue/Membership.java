@@ -2,6 +2,7 @@ package io.enrollflow.queue;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * This instance as the fleet sees it (CONTRACT §7): its id, and the epoch its heartbeat holds. Claims name their
@@ -22,6 +23,7 @@ public final class Membership {
     private volatile long leaseNanos = Long.MAX_VALUE;
     /** Set from {@link #renew()} until the new epoch's first heartbeat: the runs of the old epoch are stopping. */
     private volatile boolean lapsed;
+    private final AtomicLong generation = new AtomicLong();
 
     public Membership(String instanceId) {
         this.instanceId = instanceId;
@@ -44,7 +46,13 @@ public final class Membership {
     /** A new epoch: the instance comes back after it was presumed dead. */
     void renew() {
         lapsed = true;
+        generation.incrementAndGet();
         epoch = newEpoch();
+    }
+
+    /** How many times this instance came back under a new epoch (0 until the first time). */
+    public long generation() {
+        return generation.get();
     }
 
     /** Redis accepted a heartbeat sent at {@code sentAt} (System.nanoTime()) that lives {@code lifetime}. */

@@ -6,6 +6,7 @@ import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.delivery.Delivery;
 import io.enrollflow.delivery.DeliveryStep;
 import io.enrollflow.delivery.drive.DriveDelivery;
+import io.enrollflow.delivery.drive.DriveGuard;
 import io.enrollflow.delivery.folder.FolderDelivery;
 import io.enrollflow.download.DownloadCommand;
 import io.enrollflow.download.DownloadRunner;
@@ -21,7 +22,6 @@ import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.retry.Backoff;
 import io.enrollflow.retry.FailureHandler;
 import io.enrollflow.retry.RetrySchedule;
-import io.enrollflow.status.ClaimLostException;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.task.TaskIntake;
 import io.enrollflow.task.TaskParser;
@@ -114,12 +114,10 @@ public class EnrollflowBeans implements CamelConfiguration {
         Delivery delivery = switch (target) {
             case "folder" -> new FolderDelivery(Path.of(settings.required("enrollflow.delivery.folder")),
                     !settings.flag("enrollflow.download.keep"));
-            // no Drive request leaves while this instance may have been presumed dead (its lease lapsed: a stall)
-            case "drive" -> DriveDelivery.create(settings, camel, () -> {
-                if (!membership.leaseHeld()) {
-                    throw new ClaimLostException("-", "this instance's heartbeat may have expired; Drive calls stop");
-                }
-            });
+            // no Drive request leaves while this instance may have been presumed dead (its lease lapsed: a stall), and
+            // no upload begun before it came back goes on
+            case "drive" -> DriveDelivery.create(settings, camel,
+                    new DriveGuard(membership::leaseHeld, membership::generation));
             default -> throw new ConfigException("enrollflow.delivery.target", "\"" + target + "\" is unknown");
         };
 

@@ -89,24 +89,23 @@ public final class DriveDelivery implements Delivery {
      * @throws ConfigException naming the key of the first wrong setting (a missing or unreadable key file included)
      */
     public static DriveDelivery create(Settings settings, CamelContext camel) {
-        return create(settings, camel, Sleeper.DEFAULT, () -> { });
+        return create(settings, camel, Sleeper.DEFAULT, DriveGuard.NONE);
     }
 
     /**
-     * As {@link #create(Settings, CamelContext)}, with a guard run before every Drive request (each upload chunk
-     * included): it throws to stop the request before it leaves, e.g. when this instance may have been presumed dead
-     * (CONTRACT §7: a fenced run sends nothing more).
+     * As {@link #create(Settings, CamelContext)}, with a guard asked before every Drive request (each upload chunk
+     * included), so that a fenced run sends nothing more (CONTRACT §7).
      */
-    public static DriveDelivery create(Settings settings, CamelContext camel, Runnable beforeEachRequest) {
-        return create(settings, camel, Sleeper.DEFAULT, beforeEachRequest);
+    public static DriveDelivery create(Settings settings, CamelContext camel, DriveGuard guard) {
+        return create(settings, camel, Sleeper.DEFAULT, guard);
     }
 
     /** As {@link #create(Settings, CamelContext)}, with the sleeper the in-place back-off waits with. */
     static DriveDelivery create(Settings settings, CamelContext camel, Sleeper sleeper) {
-        return create(settings, camel, sleeper, () -> { });
+        return create(settings, camel, sleeper, DriveGuard.NONE);
     }
 
-    private static DriveDelivery create(Settings settings, CamelContext camel, Sleeper sleeper, Runnable beforeEachRequest) {
+    private static DriveDelivery create(Settings settings, CamelContext camel, Sleeper sleeper, DriveGuard guard) {
         DriveSettings drive = DriveSettings.from(settings);
         NetHttpTransport transport = new NetHttpTransport();
         ServiceAccountCredentials key = readKey(drive.serviceAccountKey(), transport);
@@ -116,7 +115,7 @@ public final class DriveDelivery implements Delivery {
         }
 
         GoogleDriveComponent component = camel.getComponent("google-drive", GoogleDriveComponent.class);
-        component.setClientFactory(new DriveClientFactory(drive, credentials, transport, sleeper, beforeEachRequest));
+        component.setClientFactory(new DriveClientFactory(drive, credentials, transport, sleeper, guard));
         // The component builds its client only when a service-account key is configured; ours is already parsed, the
         // path is what the component hands back to the factory.
         // (A configuration of our own: in 4.17.0 a fresh component's getConfiguration() answers null.)
