@@ -72,6 +72,8 @@ public class Recovery extends ServiceSupport {
     private String heartbeatFailure;
     private String roundFailure;
     private boolean registered;
+    /** Set by the shutdown's hand-back: the instance is forgotten, so the heartbeat must not register it again. */
+    private volatile boolean handedBack;
 
     public Recovery(CamelContext camel, RedissonClient redis, RedisScripts scripts, RedisKeys keys, Membership membership,
                     Duration recoveryTimeout, InFlight inFlight) {
@@ -124,6 +126,9 @@ public class Recovery extends ServiceSupport {
 
     /** One heartbeat. Never throws: it runs on a timer. */
     void beat() {
+        if (handedBack) {
+            return;
+        }
         try {
             // A refresh is the authority: the heartbeat still holding this epoch means it never expired (only a refresh
             // of that same epoch writes it), so no claim of this instance was taken over, however long the lease
@@ -273,6 +278,7 @@ public class Recovery extends ServiceSupport {
      * instance forgotten.
      */
     public long handBack() {
+        handedBack = true;
         String instanceId = membership.instanceId();
         List<Object> scriptKeys = new ArrayList<>(List.of(keys.processing(instanceId), keys.queue(), keys.instances(),
                 keys.heartbeat(instanceId)));
