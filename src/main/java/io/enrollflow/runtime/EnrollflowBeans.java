@@ -2,6 +2,7 @@ package io.enrollflow.runtime;
 
 import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.Settings;
+import io.enrollflow.deadletter.DeadLetterIndexing;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.delivery.Delivery;
 import io.enrollflow.delivery.DeliveryStep;
@@ -71,6 +72,9 @@ public class EnrollflowBeans implements CamelConfiguration {
                 settings.decimal("enrollflow.retry.multiplier", 1, 100), settings.duration("enrollflow.retry.max-delay"));
         this.keys = RedisKeys.from(settings);
         this.target = settings.choice("enrollflow.delivery.target", "drive", "folder");
+        if (target.equals("drive")) {
+            DriveDelivery.check(settings);
+        }
         settings.httpUrl("enrollflow.enroll.url");
         settings.pattern("enrollflow.enroll.already-enrolled-pattern");
         settings.integer("enrollflow.worker.concurrency", 1, 1000);
@@ -92,6 +96,8 @@ public class EnrollflowBeans implements CamelConfiguration {
                 settings.integer("enrollflow.queue.max-deliveries", 1, 1000));
         DeadLetterStore deadLetters = new DeadLetterStore(redis, scripts, keys, status,
                 settings.integer("enrollflow.dead-letter.warn-size", 0, Integer.MAX_VALUE));
+        DeadLetterIndexing.start(deadLetters,
+                camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "dead-letter-indexing"));
         RetrySchedule retries = new RetrySchedule(scripts, keys, status, backoff,
                 settings.integer("enrollflow.retry.max-attempts", 1, 1000));
 
@@ -125,7 +131,8 @@ public class EnrollflowBeans implements CamelConfiguration {
 
         var registry = camel.getRegistry();
         registry.bind("taskIntake", new TaskIntake(parser, status));
-        registry.bind("enrollment", new EnrollmentClient(settings.text("enrollflow.enroll.token"),
+        registry.bind("enrollment", new EnrollmentClient(settings.httpUrl("enrollflow.enroll.url"),
+                settings.text("enrollflow.enroll.token"), settings.duration("enrollflow.enroll.timeout"),
                 settings.pattern("enrollflow.enroll.already-enrolled-pattern"), status));
         registry.bind("download", new DownloadStep(downloads, status));
         registry.bind("delivery", new DeliveryStep(delivery, downloads, status, settings.flag("enrollflow.download.keep")));

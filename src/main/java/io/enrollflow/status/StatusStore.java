@@ -94,7 +94,8 @@ public class StatusStore {
                 List.of(keys.task(id), keys.history(id), keys.claim(id), keys.deadLetters(), keys.deadLetterIndex(),
                         keys.deadLetterPayloads(), keys.claimSequence()),
                 membership.owner(), at, historySize, run.raw(), id, orderId, courseUrl, keys.heartbeatPrefix(),
-                maxDeliveries);
+                maxDeliveries, keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(),
+                keys.deadLetterStageReasonPrefix());
         Claim decision = Claim.valueOf(String.valueOf(result.get(0)).toUpperCase(java.util.Locale.ROOT));
         int attempt = ((Number) result.get(1)).intValue();
         boolean enrolled = ((Number) result.get(2)).intValue() == 1;
@@ -173,8 +174,13 @@ public class StatusStore {
 
     /** The run's happy end: status completed with its delivery URL, and the task released, in one step. */
     public void complete(TaskRun run, String deliveryUrl) {
-        write(run, run.raw(), now(), TaskStatus.COMPLETED, "delivered", deliveryUrl, "status", TaskStatus.COMPLETED.word(),
-                "stage", Stage.DELIVER.word(), "reason", "", "message", "delivered", "deliveryUrl", deliveryUrl);
+        complete(run, deliveryUrl, "delivered");
+    }
+
+    /** As {@link #complete(TaskRun, String)}, with the message of the transition (what delivery left out, say). */
+    public void complete(TaskRun run, String deliveryUrl, String message) {
+        write(run, run.raw(), now(), TaskStatus.COMPLETED, message, deliveryUrl, "status", TaskStatus.COMPLETED.word(),
+                "stage", Stage.DELIVER.word(), "reason", "", "message", message, "deliveryUrl", deliveryUrl);
         run.markDecided();
     }
 

@@ -36,18 +36,32 @@ class RedisKeysTest {
         for (String key : new String[] {keys.queue(), keys.task("1"), keys.history("1"), keys.claim("1"),
                 keys.processing("i"), keys.heartbeat("i"), keys.instances(), keys.retries(), keys.deadLetters(),
                 keys.deadLetterIndex(), keys.deadLetterPayloads(), keys.intakePaused(), keys.invalidSequence(),
-                keys.claimSequence()}) {
+                keys.deadLetterIndex("enroll", null), keys.deadLetterIndex(null, "poison"),
+                keys.deadLetterIndex("enroll", "poison"), keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(),
+                keys.deadLetterStageReasonPrefix(), keys.deadLetterIndexesBuilt(), keys.claimSequence()}) {
             assertTrue(key.startsWith("{shop-b}:"), key);
         }
         assertEquals("{shop-b}:tasks", keys.queue());
     }
 
     @Test
-    void aNamedQueueOutsideTheNamespaceIsAConfigurationErrorNamingTheKey() throws IOException {
-        ConfigException e = assertThrows(ConfigException.class, () -> RedisKeys.from(settings(Map.of(
-                "ENROLLFLOW_REDIS_NAMESPACE", "shop-b", "ENROLLFLOW_QUEUE_KEY", "enrollflow:tasks"))));
+    void eachDeadLetterFilterHasItsIndexAndTheScriptsPrefixesBuildTheSameNames() {
+        RedisKeys keys = new RedisKeys("{shop-b}", null);
 
-        assertTrue(e.getMessage().startsWith("enrollflow.queue.key: "), e.getMessage());
+        assertEquals(keys.deadLetterIndex(), keys.deadLetterIndex(null, null));
+        assertEquals(keys.deadLetterReasonPrefix() + "poison", keys.deadLetterIndex(null, "poison"));
+        assertEquals(keys.deadLetterStagePrefix() + "enroll", keys.deadLetterIndex("enroll", null));
+        assertEquals(keys.deadLetterStageReasonPrefix() + "enroll:poison", keys.deadLetterIndex("enroll", "poison"));
+        assertEquals("{shop-b}:dead-letters:stage-reason:enroll:poison", keys.deadLetterIndex("enroll", "poison"));
+    }
+
+    @Test
+    void aNamedQueueIsTakenAsItIs() throws IOException {
+        RedisKeys keys = RedisKeys.from(settings(Map.of("ENROLLFLOW_REDIS_NAMESPACE", "shop-b",
+                "ENROLLFLOW_QUEUE_KEY", "orders:paid")));
+
+        assertEquals("orders:paid", keys.queue());
+        assertEquals("shop-b:task:7", keys.task("7"));
     }
 
     @Test
