@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -289,10 +288,5 @@ public class Recovery extends ServiceSupport {
             }
         }
         return scripts.integer(Script.HAND_BACK, scriptKeys, instanceId, membership.owner());
-    }
-
-    @Override
-    public String toString() {
-        return "Recovery[" + Objects.requireNonNull(membership.instanceId()) + "]";
     }
 }
