@@ -24,7 +24,8 @@ public final class RedisScripts {
         CLAIM("claim.lua"), TRANSITION("transition.lua"), SCHEDULE_RETRY("schedule-retry.lua"),
         MOVE_DUE("move-due.lua"), DEAD_LETTER("dead-letter.lua"), REPLAY("replay.lua"), REAP("reap.lua"),
         HAND_BACK("hand-back.lua"), REQUEUE_ORPHAN("requeue-orphan.lua"), PURGE("purge.lua"),
-        DEAD_LETTER_PAGE("dead-letter-page.lua"), INDEX_DEAD_LETTERS("index-dead-letters.lua");
+        DEAD_LETTER_PAGE("dead-letter-page.lua"), INDEX_DEAD_LETTERS("index-dead-letters.lua"),
+        HEARTBEAT("heartbeat.lua");
 
         private final String source;
 
@@ -37,6 +38,11 @@ public final class RedisScripts {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        /** The script's Lua text (for a call in a batch with options of its own, such as the heartbeat's). */
+        public String source() {
+            return source;
         }
     }
 
