@@ -9,6 +9,7 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
@@ -57,7 +58,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Map<String, String> status = pipeline.awaitCompleted("39");
  * }</pre>
  */
-public final class Pipeline implements AfterEachCallback, AfterAllCallback, AutoCloseable {
+public final class Pipeline implements BeforeEachCallback, AfterEachCallback, AfterAllCallback, AutoCloseable {
 
     /** The queue key of the test settings (the default of application.properties). */
     public static final String QUEUE = "enrollflow:tasks";
@@ -195,6 +196,19 @@ public final class Pipeline implements AfterEachCallback, AfterAllCallback, Auto
     @Override
     public void close() {
         stop();
+    }
+
+    /**
+     * Per class: the Redis extension has just emptied Redis, heartbeat included, so the running instance is about to
+     * find itself presumed dead, fence whatever it holds and register again under a new epoch (CONTRACT §7). A task
+     * pushed before that would be claimed under the old epoch and fenced mid-run; wait for the new heartbeat first.
+     */
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (perClass && runtime != null) {
+            String heartbeat = keys.heartbeat(runtime.instanceId());
+            await(Duration.ofSeconds(30)).until(() -> redis.exists(heartbeat));
+        }
     }
 
     @Override
