@@ -1,12 +1,13 @@
 -- requeue-orphan.lua: puts back one entry of this live instance's processing list that no worker of it holds any more
 -- (its run ended without a recorded decision, e.g. Redis dropped the connection while the decision was written).
--- KEYS[1] this instance's processing list, KEYS[2] the task queue, KEYS[3] the task's claim key ('' when unknown)
+-- KEYS[1] this instance's processing list, KEYS[2] the task queue, KEYS[3] the task's claim key (the never-written
+-- RedisKeys.none() when the payload has no usable task id)
 -- ARGV[1] the raw payload, ARGV[2] this instance's id
 -- Returns 1 when requeued, 0 when the entry was gone already.
 if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
   return 0
 end
-if KEYS[3] ~= '' and redis.call('GET', KEYS[3]) == ARGV[2] then
+if redis.call('GET', KEYS[3]) == ARGV[2] then
   redis.call('DEL', KEYS[3])
 end
 redis.call('RPUSH', KEYS[2], ARGV[1])

@@ -80,10 +80,11 @@ public class DeadLetterStore {
         }
         String id = hasHash ? key : "";
         long size = scripts.integer(Script.DEAD_LETTER,
-                List.of(hasHash ? keys.task(id) : "", hasHash ? keys.history(id) : "", hasHash ? keys.claim(id) : "",
+                List.of(hasHash ? keys.task(id) : keys.none(), hasHash ? keys.history(id) : keys.none(),
+                        hasHash ? keys.claim(id) : keys.none(),
                         run.processingList(), keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads()),
                 now, status.historySize(), run.raw(), key, record.toString(), Instant.parse(now).toEpochMilli(),
-                stage.word(), reason.word(), message, cut(run.raw()));
+                stage.word(), reason.word(), message, cut(run.raw()), hasHash ? "1" : "0");
         run.markDecided();
         status.announce(new StatusChange(hasHash ? key : null, TaskStatus.FAILED, reason.word(), message, null, now));
         if (size > warnSize) {

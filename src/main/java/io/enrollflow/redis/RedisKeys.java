@@ -66,6 +66,25 @@ public final class RedisKeys {
         return ns;
     }
 
+    /**
+     * True when the namespace holds a Redis Cluster hash tag (a non-empty {@code {...}} at its first {@code {}): then
+     * Cluster hashes only that part of every key, and all of enrollflow's keys share one slot.
+     */
+    public boolean isHashTagged() {
+        int open = ns.indexOf('{');
+        int close = open < 0 ? -1 : ns.indexOf('}', open + 1);
+        return close > open + 1;
+    }
+
+    /**
+     * A key that is never written: a script's KEYS entry for "no such key" (a task with no usable id has no status hash
+     * or claim). It lies in the namespace, so on Redis Cluster it shares the slot of the script's other keys, which an
+     * empty name would not.
+     */
+    public String none() {
+        return ns + ":none";
+    }
+
     /** The list producers LPUSH tasks onto. */
     public String queue() {
         return queue;

@@ -1,29 +1,53 @@
 package io.enrollflow.redis;
 
+import io.enrollflow.config.Settings;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.BatchResult;
+import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * The Lua scripts under {@code enrollflow/lua/}: each makes one multi-key change atomically (its header lists KEYS,
- * ARGV and the result). Redisson sends them by SHA once loaded (useScriptCache).
+ * ARGV and the result). Redisson sends them by SHA once loaded (useScriptCache), to the node of the first key: with a
+ * hash-tag namespace every key of a script is in that node's slot (Redis Cluster refuses a script whose keys are not).
+ * <p>
+ * Durable decisions (CONTRACT §13): with {@code enrollflow.redis.wait-replicas} above 0, a decision script (claim,
+ * transition, retry, dead letter) is followed by {@code WAIT replicas timeout} on the same connection, so the decision
+ * has reached that many replicas before the worker goes on and a failover does not undo it. Redisson's batch with
+ * {@link BatchOptions#sync} sends the script and the WAIT together down one connection; WAIT only counts the writes of
+ * its own connection, which a separate call from the pool would not be.
  */
 public final class RedisScripts {
 
+    public static final String WAIT_REPLICAS = "enrollflow.redis.wait-replicas";
+    public static final String WAIT_TIMEOUT = "enrollflow.redis.wait-timeout";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisScripts.class);
+
+    /** The scripts; {@code decision} marks those after which a task's fate must survive a failover. */
     public enum Script {
-        CLAIM("claim.lua"), TRANSITION("transition.lua"), SCHEDULE_RETRY("schedule-retry.lua"),
-        MOVE_DUE("move-due.lua"), DEAD_LETTER("dead-letter.lua"), REPLAY("replay.lua"), REAP("reap.lua"),
-        HAND_BACK("hand-back.lua"), REQUEUE_ORPHAN("requeue-orphan.lua"), PURGE("purge.lua");
+        CLAIM("claim.lua", true), TRANSITION("transition.lua", true), SCHEDULE_RETRY("schedule-retry.lua", true),
+        MOVE_DUE("move-due.lua", false), DEAD_LETTER("dead-letter.lua", true), REPLAY("replay.lua", false),
+        REAP("reap.lua", false), HAND_BACK("hand-back.lua", false), REQUEUE_ORPHAN("requeue-orphan.lua", false),
+        PURGE("purge.lua", false);
 
         private final String source;
+        private final boolean decision;
 
-        Script(String file) {
+        Script(String file, boolean decision) {
+            this.decision = decision;
             try (InputStream in = RedisScripts.class.getClassLoader().getResourceAsStream("enrollflow/lua/" + file)) {
                 if (in == null) {
                     throw new IllegalStateException("enrollflow/lua/" + file + " is missing from the classpath");
@@ -33,22 +57,78 @@ public final class RedisScripts {
                 throw new UncheckedIOException(e);
             }
         }
+
+        /** True for the scripts that decide a task's fate: {@code WAIT} follows them when wait-replicas is set. */
+        public boolean decision() {
+            return decision;
+        }
     }
 
+    private final RedissonClient redis;
     private final RScript script;
+    private final int waitReplicas;
+    private final Duration waitTimeout;
 
+    /** Scripts without WAIT (the operator's CLI: a person sees the outcome). */
     public RedisScripts(RedissonClient redis) {
+        this(redis, 0, Duration.ZERO);
+    }
+
+    /**
+     * @param waitReplicas how many replicas must have a decision before the worker goes on (0 = no WAIT)
+     * @param waitTimeout  the longest a decision waits for them; after it the worker goes on (logged)
+     */
+    public RedisScripts(RedissonClient redis, int waitReplicas, Duration waitTimeout) {
+        this.redis = redis;
         this.script = redis.getScript(StringCodec.INSTANCE);
+        this.waitReplicas = waitReplicas;
+        this.waitTimeout = waitTimeout;
+    }
+
+    /** The scripts with the durability the settings ask for ({@code enrollflow.redis.wait-replicas}, {@code -timeout}). */
+    public static RedisScripts from(Settings settings, RedissonClient redis) {
+        return new RedisScripts(redis, settings.integer(WAIT_REPLICAS, 0, 16),
+                settings.duration(WAIT_TIMEOUT, Duration.ofMillis(1), Duration.ofSeconds(60)));
+    }
+
+    /** Checks the durability settings (start-up, before anything runs). */
+    public static void check(Settings settings) {
+        settings.integer(WAIT_REPLICAS, 0, 16);
+        settings.duration(WAIT_TIMEOUT, Duration.ofMillis(1), Duration.ofSeconds(60));
     }
 
     /** Runs a script whose result is a list (of strings or numbers). */
     public List<Object> list(Script which, List<Object> keys, Object... args) {
-        return script.eval(RScript.Mode.READ_WRITE, which.source, RScript.ReturnType.MULTI, keys, args);
+        return eval(which, RScript.ReturnType.MULTI, keys, args);
     }
 
     /** Runs a script whose result is an integer. */
     public long integer(Script which, List<Object> keys, Object... args) {
-        Long result = script.eval(RScript.Mode.READ_WRITE, which.source, RScript.ReturnType.INTEGER, keys, args);
+        Long result = eval(which, RScript.ReturnType.INTEGER, keys, args);
         return result == null ? 0 : result;
+    }
+
+    private <R> R eval(Script which, RScript.ReturnType type, List<Object> keys, Object... args) {
+        for (Object key : keys) {
+            if (key == null || key.toString().isEmpty()) {
+                // '' hashes to slot 0, away from the namespace's slot: Redis Cluster would refuse the whole script
+                throw new IllegalArgumentException(which + " got an empty key; pass RedisKeys.none() for a missing one");
+            }
+        }
+        if (waitReplicas == 0 || !which.decision) {
+            return script.eval(RScript.Mode.READ_WRITE, which.source, type, keys, args);
+        }
+        RBatch batch = redis.createBatch(BatchOptions.defaults().sync(waitReplicas, waitTimeout));
+        RFuture<R> result = batch.getScript(StringCodec.INSTANCE)
+                .evalAsync(RScript.Mode.READ_WRITE, which.source, type, keys, args);
+        BatchResult<?> done = batch.execute();
+        if (done.getSyncedSlaves() < waitReplicas) {
+            // the decision stands on the primary; only a failover in the next moment could still undo it (a task
+            // then runs again, which delivery is built to survive)
+            LOG.warn("task=- stage=redis outcome=unreplicated script={} replicas={} wanted={} timeout={}ms"
+                    + " note=\"the decision is written on the primary; fewer replicas acknowledged it in time\"",
+                    which.name().toLowerCase(), done.getSyncedSlaves(), waitReplicas, waitTimeout.toMillis());
+        }
+        return result.toCompletableFuture().getNow(null);
     }
 }
