@@ -17,15 +17,17 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * The Lua scripts under {@code enrollflow/lua/}: each makes one multi-key change atomically (its header lists KEYS,
  * ARGV and the result). Redisson sends them by SHA once loaded (useScriptCache), to the node of the first key: with a
  * hash-tag namespace every key of a script is in that node's slot (Redis Cluster refuses a script whose keys are not).
  * <p>
- * Durable decisions (CONTRACT §13): with {@code enrollflow.redis.wait-replicas} above 0, a decision script (claim,
- * transition, retry, dead letter) is followed by {@code WAIT replicas timeout} on the same connection, so the decision
- * has reached that many replicas before the worker goes on and a failover does not undo it. Redisson's batch with
+ * Durable decisions (CONTRACT §13): with {@code enrollflow.redis.wait-replicas} above 0, a decision (claim, completion
+ * and the other acknowledging transitions, retry, dead letter; see {@link Script}) is followed by
+ * {@code WAIT replicas timeout} on the same connection, so the decision has reached that many replicas before the worker goes on and a failover does not undo it. Redisson's batch with
  * {@link BatchOptions#sync} sends the script and the WAIT together down one connection; WAIT only counts the writes of
  * its own connection, which a separate call from the pool would not be.
  */
@@ -35,18 +37,30 @@ public final class RedisScripts {
     public static final String WAIT_TIMEOUT = "enrollflow.redis.wait-timeout";
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisScripts.class);
+    private static final long WARN_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
 
-    /** The scripts; {@code decision} marks those after which a task's fate must survive a failover. */
+    /**
+     * The scripts, each with the rule that tells whether a call of it decides a task's fate (WAIT follows those when
+     * wait-replicas is set): claim, retry and dead letter always; a transition when it acknowledges the task (ARGV[3],
+     * the payload to acknowledge, is not empty: completion and the other final writes); the rest never (housekeeping
+     * that the next run or the reaper repeats).
+     */
     public enum Script {
-        CLAIM("claim.lua", true), TRANSITION("transition.lua", true), SCHEDULE_RETRY("schedule-retry.lua", true),
-        MOVE_DUE("move-due.lua", false), DEAD_LETTER("dead-letter.lua", true), REPLAY("replay.lua", false),
-        REAP("reap.lua", false), HAND_BACK("hand-back.lua", false), REQUEUE_ORPHAN("requeue-orphan.lua", false),
-        PURGE("purge.lua", false);
+        CLAIM("claim.lua", args -> true),
+        TRANSITION("transition.lua", args -> args.length > 2 && !String.valueOf(args[2]).isEmpty()),
+        SCHEDULE_RETRY("schedule-retry.lua", args -> true),
+        MOVE_DUE("move-due.lua", args -> false),
+        DEAD_LETTER("dead-letter.lua", args -> true),
+        REPLAY("replay.lua", args -> false),
+        REAP("reap.lua", args -> false),
+        HAND_BACK("hand-back.lua", args -> false),
+        REQUEUE_ORPHAN("requeue-orphan.lua", args -> false),
+        PURGE("purge.lua", args -> false);
 
         private final String source;
-        private final boolean decision;
+        private final Predicate<Object[]> decision;
 
-        Script(String file, boolean decision) {
+        Script(String file, Predicate<Object[]> decision) {
             this.decision = decision;
             try (InputStream in = RedisScripts.class.getClassLoader().getResourceAsStream("enrollflow/lua/" + file)) {
                 if (in == null) {
@@ -58,9 +72,9 @@ public final class RedisScripts {
             }
         }
 
-        /** True for the scripts that decide a task's fate: {@code WAIT} follows them when wait-replicas is set. */
-        public boolean decision() {
-            return decision;
+        /** True when this call (with these ARGV) decides a task's fate: {@code WAIT} follows it when wait-replicas is set. */
+        public boolean decides(Object... args) {
+            return decision.test(args);
         }
     }
 
@@ -68,6 +82,8 @@ public final class RedisScripts {
     private final RScript script;
     private final int waitReplicas;
     private final Duration waitTimeout;
+    private final AtomicLong unreplicated = new AtomicLong();
+    private final AtomicLong lastWarning = new AtomicLong();
 
     /** Scripts without WAIT (the operator's CLI: a person sees the outcome). */
     public RedisScripts(RedissonClient redis) {
@@ -97,6 +113,11 @@ public final class RedisScripts {
         settings.duration(WAIT_TIMEOUT, Duration.ofMillis(1), Duration.ofSeconds(60));
     }
 
+    /** How many decisions fewer replicas than wait-replicas acknowledged within wait-timeout, since start. */
+    public long unreplicated() {
+        return unreplicated.get();
+    }
+
     /** Runs a script whose result is a list (of strings or numbers). */
     public List<Object> list(Script which, List<Object> keys, Object... args) {
         return eval(which, RScript.ReturnType.MULTI, keys, args);
@@ -115,7 +136,7 @@ public final class RedisScripts {
                 throw new IllegalArgumentException(which + " got an empty key; pass RedisKeys.none() for a missing one");
             }
         }
-        if (waitReplicas == 0 || !which.decision) {
+        if (waitReplicas == 0 || !which.decides(args)) {
             return script.eval(RScript.Mode.READ_WRITE, which.source, type, keys, args);
         }
         RBatch batch = redis.createBatch(BatchOptions.defaults().sync(waitReplicas, waitTimeout));
@@ -123,11 +144,18 @@ public final class RedisScripts {
                 .evalAsync(RScript.Mode.READ_WRITE, which.source, type, keys, args);
         BatchResult<?> done = batch.execute();
         if (done.getSyncedSlaves() < waitReplicas) {
-            // the decision stands on the primary; only a failover in the next moment could still undo it (a task
-            // then runs again, which delivery is built to survive)
-            LOG.warn("task=- stage=redis outcome=unreplicated script={} replicas={} wanted={} timeout={}ms"
-                    + " note=\"the decision is written on the primary; fewer replicas acknowledged it in time\"",
-                    which.name().toLowerCase(), done.getSyncedSlaves(), waitReplicas, waitTimeout.toMillis());
+            long total = unreplicated.incrementAndGet();
+            long now = System.nanoTime();
+            long last = lastWarning.get();
+            // once a minute at most: with no replica left (after a failover) every decision would say it
+            if ((last == 0 || now - last > WARN_EVERY_NANOS) && lastWarning.compareAndSet(last, now)) {
+                // the decision stands on the primary; only a failover in the next moment could still undo it (a task
+                // then runs again, which delivery is built to survive)
+                LOG.warn("task=- stage=redis outcome=unreplicated script={} replicas={} wanted={} timeout={}ms total={}"
+                        + " note=\"decisions are written on the primary but fewer replicas acknowledged them in time;"
+                        + " each waits up to {} (said once a minute)\"", which.name().toLowerCase(), done.getSyncedSlaves(),
+                        waitReplicas, waitTimeout.toMillis(), total, WAIT_TIMEOUT);
+            }
         }
         return result.toCompletableFuture().getNow(null);
     }

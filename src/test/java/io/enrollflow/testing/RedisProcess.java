@@ -80,6 +80,20 @@ public final class RedisProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * SIGSTOP: the process stands still with its connections open, so a primary still counts a frozen replica as
+     * connected while it acknowledges nothing ({@link #kill9()} ends a stopped process too).
+     */
+    public void freeze() {
+        try {
+            new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).inheritIO().start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** SIGKILL: no save, no goodbye to replicas or sentinels. */
     public void kill9() {
         process.destroyForcibly();
