@@ -7,6 +7,15 @@
 -- ARGV[4] how many earlier transitions come first (n), then n times: status, at, message;
 -- then field, value, field, value ... ('status' and 'message' among them feed the history)
 -- Returns the number of processing-list entries removed (0 or 1).
+-- 'completed' is final (CONTRACT §3): a write that comes after it changes nothing, only acknowledges. It happens when a
+-- failover cuts the connection after the script ran on the old primary and reached the replica: the client cannot
+-- tell, sends the same completion again to the new primary, and without this the history would hold two 'completed'.
+if redis.call('HGET', KEYS[1], 'status') == 'completed' then
+  if ARGV[3] ~= '' then
+    return redis.call('LREM', KEYS[4], 1, ARGV[3])
+  end
+  return 0
+end
 local earlier = tonumber(ARGV[4])
 for j = 0, earlier - 1 do
   local b = 5 + 3 * j

@@ -25,6 +25,7 @@ final class LocalSentinels implements AutoCloseable {
 
     private final RedisProcess primary;
     private final RedisProcess replica;
+    private RedisProcess secondReplica;
     private final List<RedisProcess> sentinels = new ArrayList<>();
     private RedissonClient client;
 
@@ -60,6 +61,13 @@ final class LocalSentinels implements AutoCloseable {
         return replica;
     }
 
+    /** A new replica of the promoted one, as an operator would attach after a failover; waits until it is in sync. */
+    void attachReplicaToThePromotedOne(Path dir) {
+        secondReplica = RedisProcess.start(dir, false, "replicaof 127.0.0.1 " + replica.port());
+        Awaitility.await("the new replica in sync").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> String.valueOf(secondReplica.command("INFO", "replication")).contains("master_link_status:up"));
+    }
+
     /** True once the replica was promoted (it answers ROLE with "master"). */
     boolean replicaPromoted() {
         try {
@@ -90,6 +98,9 @@ final class LocalSentinels implements AutoCloseable {
             }
         } finally {
             sentinels.forEach(RedisProcess::close);
+            if (secondReplica != null) {
+                secondReplica.close();
+            }
             replica.close();
             primary.close();
         }

@@ -94,6 +94,17 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /** SIGCONT: a frozen process goes on where it stood. */
+    public void thaw() {
+        try {
+            new ProcessBuilder("kill", "-CONT", Long.toString(process.pid())).inheritIO().start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** SIGKILL: no save, no goodbye to replicas or sentinels. */
     public void kill9() {
         process.destroyForcibly();
