@@ -119,6 +119,11 @@ public final class RedisConnection {
                             + " on Redis Cluster (" + CLUSTER_NODES + ") every key must fall in one slot: use a hash tag"
                             + " such as {" + keys.namespace().replaceAll("[{}]", "") + "}");
                 }
+                if (!keys.queueSharesTheSlot()) {
+                    throw new ConfigException(RedisKeys.QUEUE_KEY, "\"" + keys.queue() + "\" is not in the namespace's"
+                            + " Cluster slot; on Redis Cluster the queue must carry the namespace's hash tag (leave it empty"
+                            + " for " + keys.namespace() + ":tasks)");
+                }
                 var cluster = config.useClusterServers();
                 addresses(settings, CLUSTER_NODES).forEach(cluster::addNodeAddress);
                 tune(masterOnly(cluster, blockingUse));

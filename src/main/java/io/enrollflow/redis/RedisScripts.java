@@ -55,7 +55,9 @@ public final class RedisScripts {
         REAP("reap.lua", args -> false),
         HAND_BACK("hand-back.lua", args -> false),
         REQUEUE_ORPHAN("requeue-orphan.lua", args -> false),
-        PURGE("purge.lua", args -> false);
+        PURGE("purge.lua", args -> false),
+        DEAD_LETTER_PAGE("dead-letter-page.lua", args -> false),
+        INDEX_DEAD_LETTERS("index-dead-letters.lua", args -> false);
 
         private final String source;
         private final Predicate<Object[]> decision;

@@ -74,6 +74,18 @@ class RedisConnectionTest {
     }
 
     @Test
+    void aClusterQueueOutsideTheNamespacesSlotStopsStartUpNamingTheQueueKey() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class, () -> RedisConnection.config(settings(Map.of(
+                "ENROLLFLOW_REDIS_CLUSTER_NODES", "127.0.0.1:7000", "ENROLLFLOW_REDIS_NAMESPACE", "{enrollflow}",
+                "ENROLLFLOW_QUEUE_KEY", "shop:tasks")), 1));
+
+        assertTrue(e.getMessage().startsWith("enrollflow.queue.key: \"shop:tasks\" is not in the namespace's Cluster slot"),
+                e.getMessage());
+        RedisConnection.config(settings(Map.of("ENROLLFLOW_REDIS_CLUSTER_NODES", "127.0.0.1:7000",
+                "ENROLLFLOW_REDIS_NAMESPACE", "{enrollflow}", "ENROLLFLOW_QUEUE_KEY", "shop:{enrollflow}:tasks")), 1);
+    }
+
+    @Test
     void anEntryThatIsNotHostPortIsNamedWithItsKey() throws IOException {
         for (String bad : List.of("127.0.0.1", "redis://127.0.0.1:26379", "host:99999", "a b:1")) {
             ConfigException e = assertThrows(ConfigException.class, () -> RedisConnection.config(settings(Map.of(
