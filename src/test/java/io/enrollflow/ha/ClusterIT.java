@@ -95,7 +95,9 @@ class ClusterIT {
         Cli.Result status = cli.run("status", done.taskId(), "--json");
         assertEquals(0, status.exitCode(), status.err());
         assertTrue(status.out().contains("\"status\":\"completed\""), status.out());
-        assertEquals(0, cli.run("dlq", "list").exitCode());
+        Cli.Result byReason = cli.run("dlq", "list", "--reason", "enrollment_rejected");
+        assertEquals(0, byReason.exitCode(), byReason.err());
+        assertTrue(byReason.out().contains(rejected.taskId()), byReason.out());
         Cli.Result replay = cli.run("dlq", "replay", rejected.taskId());
         assertEquals(0, replay.exitCode(), replay.err());
         awaitStatus(redis, rejected.taskId(), "completed");
