@@ -159,7 +159,6 @@ public class EnrollflowRuntime {
             close();
             throw unwrapConfig(e);
         }
-        checkRedis();
     }
 
     /** Runs until the JVM is asked to stop (SIGTERM, Ctrl-C) or {@link #stop()} is called. */
@@ -191,7 +190,8 @@ public class EnrollflowRuntime {
 
     /**
      * Warns about a Redis that may evict or persists nothing (RedisStartupChecks), on a thread of its own: a Redis that
-     * is down at start-up must not hold the runtime back (it starts and connects when Redis is back).
+     * is down at start-up must not hold the runtime back (it starts and connects when Redis is back). Only for the
+     * {@code run} command: the demo's bundled Redis persists nothing on purpose, and says so itself.
      */
     private void checkRedis() {
         Thread check = new Thread(() -> RedisStartupChecks.run(redis, redisMode), "redis-startup-checks");
