@@ -2,6 +2,7 @@ package io.enrollflow.ha;
 
 import io.enrollflow.delivery.drive.DriveStandIn;
 import io.enrollflow.delivery.drive.DriveStandIn.Item;
+import io.enrollflow.ops.Cli;
 import io.enrollflow.recovery.Fleet;
 import io.enrollflow.recovery.History;
 import io.enrollflow.recovery.Worker;
@@ -155,6 +156,9 @@ abstract class FailoverScenario {
             assertEquals(List.of(), problems);
             assertEquals(TASKS * FILES_PER_TASK, drive.uploadsCompleted(), "files uploaded (each exactly once)");
         }
+        Cli.Result status = new Cli(dir, Map.of("enrollflow.redis.sentinels", redis.sentinels(),
+                "enrollflow.redis.master-name", LocalSentinels.MASTER)).run("status", id(1));
+        assertEquals(0, status.exitCode(), "the CLI on the new primary: " + status.err());
         for (Worker worker : workers) {
             assertTrue(worker.alive(), worker.name() + " died:\n" + worker.log());
             String since = worker.log().substring(logAtKill.get(worker));
