@@ -39,11 +39,16 @@ public class DeliveryStep {
     public void deliver(Exchange exchange) throws Exception {
         TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
         run.stage(Stage.DELIVER);
-        status.transition(run, TaskStatus.UPLOADING, Stage.DELIVER, "delivering");
-        long started = System.nanoTime();
         Path taskDir = downloads.taskDir(run.task());
+        // only regular files and folders are delivered (TaskTree): say what else the download left and is not sent
+        String leftOut = TaskTree.scan(taskDir).leftOutNote();
+        if (!leftOut.isEmpty()) {
+            LOG.warn("task={} stage=deliver outcome=left-out note=\"{}\"", run.taskId(), leftOut);
+        }
+        status.transition(run, TaskStatus.UPLOADING, Stage.DELIVER, leftOut.isEmpty() ? "delivering" : "delivering; " + leftOut);
+        long started = System.nanoTime();
         String url = delivery.deliver(run.task(), taskDir, new HashState(run.taskId()));
-        status.complete(run, url);
+        status.complete(run, url, leftOut.isEmpty() ? "delivered" : "delivered; " + leftOut);
         LOG.info("task={} stage=deliver outcome=completed email={} seconds={} delivery_url={}", run.taskId(),
                 Masking.email(run.task().email()), Math.round((System.nanoTime() - started) / 1e8) / 10.0, url);
         if (!keep) {

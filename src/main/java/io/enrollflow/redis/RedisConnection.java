@@ -1,6 +1,7 @@
 package io.enrollflow.redis;
 
 import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.Redact;
 import io.enrollflow.config.Settings;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
@@ -183,9 +184,9 @@ public final class RedisConnection {
         return out;
     }
 
-    /** The message does not repeat the value: a malformed URL may still hold a password (CONTRACT §1). */
+    /** The address as typed may hold a password (redis://:secret@host): the message shows it redacted (CONTRACT §1). */
     private static void checkUrl(String url) {
-        String problem = "is not a redis:// or rediss:// address (redis://host:port, a password as redis://:secret@host:port)";
+        String problem = "\"" + Redact.url(url) + "\" is not a redis:// or rediss:// address (redis://host:port)";
         try {
             URI uri = new URI(url);
             if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {

@@ -6,6 +6,8 @@ import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
+import org.redisson.api.RScriptAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
@@ -16,6 +18,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -115,9 +118,41 @@ public final class RedisScripts {
         settings.duration(WAIT_TIMEOUT, Duration.ofMillis(1), Duration.ofSeconds(60));
     }
 
+    private static void checkKeys(Script which, List<Object> keys) {
+        for (Object key : keys) {
+            if (key == null || key.toString().isEmpty()) {
+                // '' hashes to slot 0, away from the namespace's slot: Redis Cluster would refuse the whole script
+                throw new IllegalArgumentException(which + " got an empty key; pass RedisKeys.none() for a missing one");
+            }
+        }
+    }
+
     /** How many decisions fewer replicas than wait-replicas acknowledged within wait-timeout, since start. */
     public long unreplicated() {
         return unreplicated.get();
+    }
+
+    /**
+     * Runs a script once per set of keys and arguments, all sent in one pipeline (one round trip instead of one per run);
+     * each run is atomic on its own, the pipeline is not a transaction. Returns each run's integer result, in order.
+     * For housekeeping only (no WAIT follows): a decision goes through {@link #integer} or {@link #list}.
+     */
+    public List<Long> integers(Script which, List<List<Object>> keys, List<Object[]> args) {
+        keys.forEach(each -> checkKeys(which, each));
+        RBatch batch = redis.createBatch();
+        RScriptAsync pipelined = batch.getScript(StringCodec.INSTANCE);
+        List<RFuture<Long>> results = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            results.add(pipelined.evalAsync(RScript.Mode.READ_WRITE, which.source, RScript.ReturnType.INTEGER,
+                    keys.get(i), args.get(i)));
+        }
+        batch.execute();
+        List<Long> out = new ArrayList<>(results.size());
+        for (RFuture<Long> result : results) {
+            Long value = result.toCompletableFuture().join();
+            out.add(value == null ? 0 : value);
+        }
+        return out;
     }
 
     /** Runs a script whose result is a list (of strings or numbers). */
@@ -132,12 +167,7 @@ public final class RedisScripts {
     }
 
     private <R> R eval(Script which, RScript.ReturnType type, List<Object> keys, Object... args) {
-        for (Object key : keys) {
-            if (key == null || key.toString().isEmpty()) {
-                // '' hashes to slot 0, away from the namespace's slot: Redis Cluster would refuse the whole script
-                throw new IllegalArgumentException(which + " got an empty key; pass RedisKeys.none() for a missing one");
-            }
-        }
+        checkKeys(which, keys);
         if (waitReplicas == 0 || !which.decides(args)) {
             return script.eval(RScript.Mode.READ_WRITE, which.source, type, keys, args);
         }
