@@ -90,6 +90,7 @@ public final class RedisConnection {
     /** The client configuration the settings describe; a bad setting throws {@link ConfigException} naming its key. */
     static Config config(Settings settings, int blockingUse) {
         Mode mode = mode(settings);
+        settings.flag(TLS);
         Config config = new Config();
         config.setCodec(StringCodec.INSTANCE);
         config.setUseScriptCache(true);
