@@ -13,6 +13,7 @@
 -- only the old record names; with a hash-tag namespace those indexes share the slot of KEYS[5]
 -- ARGV[14] '1' when KEYS[1..3] are the task's own, '0' when the payload has no usable task id (then only the record
 -- is written)
+-- KEYS[11] this minute's failed counter (the console's fleet-wide chart; kept 25 hours)
 -- Returns the dead-letter count after the write.
 local old = redis.call('HGET', KEYS[5], ARGV[4])
 if old then
@@ -40,4 +41,9 @@ if ARGV[14] == '1' then
   redis.call('DEL', KEYS[3])
 end
 redis.call('LREM', KEYS[4], 1, ARGV[3])
+-- the console's chart: failures per minute, fleet-wide
+if KEYS[11] then
+  redis.call('INCR', KEYS[11])
+  redis.call('EXPIRE', KEYS[11], 90000)
+end
 return redis.call('HLEN', KEYS[5])

@@ -49,6 +49,8 @@ public class Recovery extends ServiceSupport {
     private final InFlight inFlight;
     private ScheduledExecutorService timer;
     private Set<String> suspectedOrphans = Set.of();
+    /** This instance's details (JSON) for the console, written next to the heartbeat; null = none. */
+    private volatile String details;
     private boolean redisDown;
 
     public Recovery(RedissonClient redis, RedisScripts scripts, RedisKeys keys, String instanceId,
@@ -67,7 +69,7 @@ public class Recovery extends ServiceSupport {
     }
 
     /** How long a heartbeat lives without refresh: three periods, so two missed refreshes are survived. */
-    Duration heartbeatTtl() {
+    public Duration heartbeatTtl() {
         return period().multipliedBy(3);
     }
 
@@ -108,8 +110,18 @@ public class Recovery extends ServiceSupport {
         }
     }
 
+    /** Sets the details (JSON: host, startedAt, concurrency) each heartbeat writes for the console. */
+    public void details(String json) {
+        this.details = json;
+    }
+
     void heartbeat() {
         redis.getBucket(keys.heartbeat(instanceId), StringCodec.INSTANCE).set(instanceId, heartbeatTtl());
+        String described = details;
+        if (described != null) {
+            // with the heartbeat's TTL, so a dead instance's details go when its heartbeat does
+            redis.getBucket(keys.instanceDetails(instanceId), StringCodec.INSTANCE).set(described, heartbeatTtl());
+        }
         redis.getSet(keys.instances(), StringCodec.INSTANCE).add(instanceId);
     }
 
