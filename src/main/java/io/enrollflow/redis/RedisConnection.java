@@ -55,7 +55,23 @@ public final class RedisConnection {
     /** {@code host:port}, the host a name, an IPv4 address or a bracketed IPv6 address. */
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+):(\\d{1,5})");
 
+    /** How long the client waits for one answer before it tries again. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** How many times the client sends a command again after a timeout or a dropped connection. */
+    public static final int RETRY_ATTEMPTS = 3;
+    /** The wait between two tries. */
+    public static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+
     private RedisConnection() {
+    }
+
+    /**
+     * The longest one Redis call of this client can take before it fails: every try timing out, with the waits in
+     * between ({@code TIMEOUT × (RETRY_ATTEMPTS + 1) + RETRY_DELAY × RETRY_ATTEMPTS}, 23 s). The heartbeat does not
+     * go through these settings: its lifetime would have to exceed this (see {@code queue.Recovery}).
+     */
+    public static Duration slowestCall() {
+        return TIMEOUT.multipliedBy(RETRY_ATTEMPTS + 1L).plus(RETRY_DELAY.multipliedBy(RETRY_ATTEMPTS));
     }
 
     /**
@@ -151,12 +167,12 @@ public final class RedisConnection {
     }
 
     private static <T extends BaseConfig<T>> void tune(T config) {
-        config.setRetryAttempts(3)
+        config.setRetryAttempts(RETRY_ATTEMPTS)
                 // a constant delay, not the default jittered one: Redisson ticks its timeout wheel at a fraction of the
                 // first retry delay, so a random one (e.g. 743 ms) makes it wake every 21 ms even on an idle worker;
                 // 1 s gives 100 ms ticks
-                .setRetryDelay(new ConstantDelay(Duration.ofSeconds(1)))
-                .setTimeout(5_000)
+                .setRetryDelay(new ConstantDelay(RETRY_DELAY))
+                .setTimeout((int) TIMEOUT.toMillis())
                 .setConnectTimeout(5_000);
     }
 

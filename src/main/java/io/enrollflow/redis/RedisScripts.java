@@ -60,7 +60,8 @@ public final class RedisScripts {
         REQUEUE_ORPHAN("requeue-orphan.lua", args -> false),
         PURGE("purge.lua", args -> false),
         DEAD_LETTER_PAGE("dead-letter-page.lua", args -> false),
-        INDEX_DEAD_LETTERS("index-dead-letters.lua", args -> false);
+        INDEX_DEAD_LETTERS("index-dead-letters.lua", args -> false),
+        HEARTBEAT("heartbeat.lua", args -> false);
 
         private final String source;
         private final Predicate<Object[]> decision;
@@ -75,6 +76,11 @@ public final class RedisScripts {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        /** The script's Lua text (for a call in a batch with options of its own, such as the heartbeat's). */
+        public String source() {
+            return source;
         }
 
         /** True when this call (with these ARGV) decides a task's fate: {@code WAIT} follows it when wait-replicas is set. */

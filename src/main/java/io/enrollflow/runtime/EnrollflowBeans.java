@@ -7,6 +7,7 @@ import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.delivery.Delivery;
 import io.enrollflow.delivery.DeliveryStep;
 import io.enrollflow.delivery.drive.DriveDelivery;
+import io.enrollflow.delivery.drive.DriveGuard;
 import io.enrollflow.delivery.folder.FolderDelivery;
 import io.enrollflow.download.DownloadCommand;
 import io.enrollflow.download.DownloadRunner;
@@ -14,6 +15,7 @@ import io.enrollflow.download.DownloadStep;
 import io.enrollflow.enroll.EnrollmentClient;
 import io.enrollflow.management.Management;
 import io.enrollflow.queue.InFlight;
+import io.enrollflow.queue.Membership;
 import io.enrollflow.queue.RedisQueueComponent;
 import io.enrollflow.queue.Recovery;
 import io.enrollflow.redis.RedisKeys;
@@ -89,8 +91,9 @@ public class EnrollflowBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext camel) {
         RedisScripts scripts = RedisScripts.from(settings, redis);
+        Membership membership = new Membership(instanceId);
         StatusStore status = new StatusStore(redis, scripts, keys,
-                settings.integer("enrollflow.status.history-size", 1, 10_000), instanceId,
+                settings.integer("enrollflow.status.history-size", 1, 10_000), membership,
                 settings.integer("enrollflow.queue.max-deliveries", 1, 1000));
         DeadLetterStore deadLetters = new DeadLetterStore(redis, scripts, keys, status,
                 settings.integer("enrollflow.dead-letter.warn-size", 0, Integer.MAX_VALUE));
@@ -100,7 +103,7 @@ public class EnrollflowBeans implements CamelConfiguration {
                 settings.integer("enrollflow.retry.max-attempts", 1, 1000));
 
         InFlight inFlight = new InFlight();
-        Recovery recovery = new Recovery(redis, scripts, keys, instanceId,
+        Recovery recovery = new Recovery(camel, redis, scripts, keys, membership,
                 settings.duration("enrollflow.queue.recovery-timeout"), inFlight);
         recovery.details(io.enrollflow.console.InstanceDetails.of(settings.integer("enrollflow.worker.concurrency", 1, 1000),
                 recovery.heartbeatTtl()).json());
@@ -109,6 +112,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         queue.setKeys(keys);
         queue.setInstanceId(instanceId);
         queue.setInFlight(inFlight);
+        queue.setMembership(membership);
         queue.setRecovery(recovery);
         try {
             camel.addService(recovery, true, true);
@@ -119,7 +123,10 @@ public class EnrollflowBeans implements CamelConfiguration {
         Delivery delivery = switch (target) {
             case "folder" -> new FolderDelivery(Path.of(settings.required("enrollflow.delivery.folder")),
                     !settings.flag("enrollflow.download.keep"));
-            case "drive" -> DriveDelivery.create(settings, camel);
+            // no Drive request leaves while this instance may have been presumed dead (its lease lapsed: a stall), and
+            // no upload begun before it came back goes on
+            case "drive" -> DriveDelivery.create(settings, camel,
+                    new DriveGuard(membership::leaseHeld, membership::generation));
             default -> throw new ConfigException("enrollflow.delivery.target", "\"" + target + "\" is unknown");
         };
 
@@ -132,7 +139,9 @@ public class EnrollflowBeans implements CamelConfiguration {
                 settings.pattern("enrollflow.enroll.already-enrolled-pattern"), status));
         registry.bind("download", new DownloadStep(downloads, status));
         registry.bind("delivery", new DeliveryStep(delivery, downloads, status, settings.flag("enrollflow.download.keep")));
-        registry.bind("failures", new FailureHandler(retries, deadLetters, status, inFlight));
+        FailureHandler failures = new FailureHandler(retries, deadLetters, status, inFlight);
+        queue.setUndecided(failures::undecided);
+        registry.bind("failures", failures);
         registry.bind("retrySchedule", retries);
     }
 }

@@ -38,7 +38,7 @@ class RedisKeysTest {
                 keys.deadLetterIndex(), keys.deadLetterPayloads(), keys.intakePaused(), keys.invalidSequence(),
                 keys.deadLetterIndex("enroll", null), keys.deadLetterIndex(null, "poison"),
                 keys.deadLetterIndex("enroll", "poison"), keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(),
-                keys.deadLetterStageReasonPrefix(), keys.deadLetterIndexesBuilt()}) {
+                keys.deadLetterStageReasonPrefix(), keys.deadLetterIndexesBuilt(), keys.claimSequence()}) {
             assertTrue(key.startsWith("{shop-b}:"), key);
         }
         assertEquals("{shop-b}:tasks", keys.queue());

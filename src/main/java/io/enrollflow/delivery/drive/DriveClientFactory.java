@@ -37,8 +37,11 @@ final class DriveClientFactory implements GoogleDriveClientFactory {
     private final GoogleCredentials credentials;
     private final NetHttpTransport transport;
     private final Sleeper sleeper;
+    private final DriveGuard guard;
 
-    DriveClientFactory(DriveSettings settings, GoogleCredentials credentials, NetHttpTransport transport, Sleeper sleeper) {
+    DriveClientFactory(DriveSettings settings, GoogleCredentials credentials, NetHttpTransport transport, Sleeper sleeper,
+                       DriveGuard guard) {
+        this.guard = guard;
         this.settings = settings;
         this.credentials = credentials;
         this.transport = transport;
@@ -60,7 +63,7 @@ final class DriveClientFactory implements GoogleDriveClientFactory {
     }
 
     Drive build() {
-        RetryingRequestInitializer http = new RetryingRequestInitializer(new HttpCredentialsAdapter(credentials), settings, sleeper);
+        RetryingRequestInitializer http = new RetryingRequestInitializer(new HttpCredentialsAdapter(credentials), settings, sleeper, guard);
         Drive.Builder builder = new Drive.Builder(transport, GsonFactory.getDefaultInstance(), http)
                 .setApplicationName(APPLICATION_NAME)
                 .setGoogleClientRequestInitializer(this::prepare);

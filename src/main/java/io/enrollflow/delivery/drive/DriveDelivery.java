@@ -88,7 +88,15 @@ public final class DriveDelivery implements Delivery {
      * @throws ConfigException naming the key of the first wrong setting (a missing or unreadable key file included)
      */
     public static DriveDelivery create(Settings settings, CamelContext camel) {
-        return create(settings, camel, Sleeper.DEFAULT);
+        return create(settings, camel, Sleeper.DEFAULT, DriveGuard.NONE);
+    }
+
+    /**
+     * As {@link #create(Settings, CamelContext)}, with a guard asked before every Drive request (each upload chunk
+     * included), so that a fenced run sends nothing more (CONTRACT §7).
+     */
+    public static DriveDelivery create(Settings settings, CamelContext camel, DriveGuard guard) {
+        return create(settings, camel, Sleeper.DEFAULT, guard);
     }
 
     /**
@@ -103,6 +111,10 @@ public final class DriveDelivery implements Delivery {
 
     /** As {@link #create(Settings, CamelContext)}, with the sleeper the in-place back-off waits with. */
     static DriveDelivery create(Settings settings, CamelContext camel, Sleeper sleeper) {
+        return create(settings, camel, sleeper, DriveGuard.NONE);
+    }
+
+    private static DriveDelivery create(Settings settings, CamelContext camel, Sleeper sleeper, DriveGuard guard) {
         DriveSettings drive = DriveSettings.from(settings);
         NetHttpTransport transport = new NetHttpTransport();
         ServiceAccountCredentials key = readKey(drive.serviceAccountKey(), transport);
@@ -112,7 +124,7 @@ public final class DriveDelivery implements Delivery {
         }
 
         GoogleDriveComponent component = camel.getComponent("google-drive", GoogleDriveComponent.class);
-        component.setClientFactory(new DriveClientFactory(drive, credentials, transport, sleeper));
+        component.setClientFactory(new DriveClientFactory(drive, credentials, transport, sleeper, guard));
         // The component builds its client only when a service-account key is configured; ours is already parsed, the
         // path is what the component hands back to the factory.
         // (A configuration of our own: in 4.17.0 a fresh component's getConfiguration() answers null.)
