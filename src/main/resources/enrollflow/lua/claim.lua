@@ -13,7 +13,8 @@
 -- ARGV[10..12] the per-reason, per-stage and per-stage-and-reason dead-letter index prefixes (RedisKeys): a fresh
 -- start removes the task's old record, which names the stage and reason whose indexes list it; with a hash-tag
 -- namespace they share KEYS[4]'s slot
--- KEYS[8] the orderId's task index (a set, the console's search; '' when the task has no orderId)
+-- KEYS[8] the orderId's task index (a set, the console's search; the never-written RedisKeys.none() when the task has
+-- no orderId: an empty name would lie outside the namespace's Cluster slot)
 -- Returns {decision, attempts, enrolled, token}: decision is
 --   'claimed'   run it (attempts = this attempt's number; enrolled = 1 when enrollment is already recorded;
 --               token = the claim's value, which every write of the run must present)
@@ -89,7 +90,7 @@ redis.call('HSET', KEYS[1], 'taskId', ARGV[5], 'status', 'processing', 'stage', 
 redis.call('LPUSH', KEYS[2], cjson.encode({status = 'processing', at = ARGV[2], message = ''}))
 redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
 -- the console's search by orderId
-if KEYS[8] and KEYS[8] ~= '' then
+if ARGV[6] and ARGV[6] ~= '' then
   redis.call('SADD', KEYS[8], ARGV[5])
 end
 local enrolled = 0

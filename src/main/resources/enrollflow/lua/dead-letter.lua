@@ -1,7 +1,8 @@
 -- dead-letter.lua: a task that failed for good: its record in the dead letters, status 'failed', the task released,
 -- all in one step (CONTRACT §6: every failed task has exactly one record).
--- KEYS[1] task status hash ('' for a payload with no usable task id), KEYS[2] task history list,
--- KEYS[3] claim key, KEYS[4] processing list, KEYS[5] dead-letter hash, KEYS[6] dead-letter index (sorted set),
+-- KEYS[1] task status hash, KEYS[2] task history list, KEYS[3] claim key (all three the never-written RedisKeys.none()
+-- for a payload with no usable task id: an empty name would lie outside the namespace's Cluster slot),
+-- KEYS[4] processing list, KEYS[5] dead-letter hash, KEYS[6] dead-letter index (sorted set),
 -- KEYS[7] dead-letter payloads hash, KEYS[8] this reason's index, KEYS[9] this stage's index, KEYS[10] this stage and
 -- reason's index (sorted sets scored like KEYS[6]: what `dlq list --reason/--stage` pages through),
 -- KEYS[11] this minute's failed counter (the console's fleet-wide chart; kept 25 hours)
@@ -12,10 +13,12 @@
 -- this key (rare: a task dead-lettered again without a fresh start) leaves the indexes of its old stage and reason, which
 -- only the old record names; with a hash-tag namespace those indexes share the slot of KEYS[5];
 -- ARGV[14] the run's fencing token ('' for a run that holds no claim: then no claim may be held by anyone)
+-- ARGV[15] '1' when KEYS[1..3] are the task's own, '0' when the payload has no usable task id (then KEYS[1..3] are the
+-- never-written RedisKeys.none() and only the record is written)
 -- Returns the dead-letter count after the write, or -1 when the claim holds another token: the run was fenced (its
 -- task was taken over) and nothing was written.
 -- A status or history key of another type (the cause of an internal_error) is replaced, so the task reads 'failed'.
-if KEYS[1] ~= '' then
+if ARGV[15] == '1' then
   if (redis.call('GET', KEYS[3]) or '') ~= ARGV[14] then
     return -1
   end
@@ -44,7 +47,7 @@ redis.call('ZADD', KEYS[8], ARGV[6], ARGV[4])
 redis.call('ZADD', KEYS[9], ARGV[6], ARGV[4])
 redis.call('ZADD', KEYS[10], ARGV[6], ARGV[4])
 redis.call('HSET', KEYS[7], ARGV[4], ARGV[10])
-if KEYS[1] ~= '' then
+if ARGV[15] == '1' then
   redis.call('HSET', KEYS[1], 'status', 'failed', 'stage', ARGV[7], 'reason', ARGV[8], 'message', ARGV[9],
     'updatedAt', ARGV[1])
   redis.call('HSETNX', KEYS[1], 'firstFailedAt', ARGV[1])

@@ -11,6 +11,16 @@
 -- Drive folder id, write no history)
 -- Returns the number of processing-list entries removed (0 or 1), or -1 when the claim holds another token: the run
 -- was fenced (its task was taken over) and nothing was written.
+-- 'completed' is final (CONTRACT §3): a write that comes after it changes nothing, only acknowledges. It happens when a
+-- failover cuts the connection after the script ran on the old primary and reached the replica: the client cannot
+-- tell, sends the same completion again to the new primary (the claim is gone by then, so this comes before the
+-- fencing check), and without this the history would hold two 'completed'.
+if redis.call('HGET', KEYS[1], 'status') == 'completed' then
+  if ARGV[3] ~= '' then
+    return redis.call('LREM', KEYS[4], 1, ARGV[3])
+  end
+  return 0
+end
 if (redis.call('GET', KEYS[3]) or '') ~= ARGV[4] then
   return -1
 end

@@ -29,7 +29,7 @@ final class Stores implements AutoCloseable {
 
     Stores(Settings settings) {
         this.callback = Management.callback(settings, outcome -> { });
-        this.redis = RedisConnection.connect(settings.required("enrollflow.redis.url"), 1, false);
+        this.redis = RedisConnection.connect(settings, 1, false);
         this.keys = RedisKeys.from(settings);
         RedisScripts scripts = new RedisScripts(redis);
         this.status = new StatusStore(redis, scripts, keys, settings.integer("enrollflow.status.history-size", 1, 10_000),

@@ -110,7 +110,8 @@ public class DeadLetterStore {
             throw new ClaimLostException(key, "fenced in this instance");
         }
         long size = scripts.integer(Script.DEAD_LETTER,
-                List.of(hasHash ? keys.task(id) : "", hasHash ? keys.history(id) : "", hasHash ? keys.claim(id) : "",
+                List.of(hasHash ? keys.task(id) : keys.none(), hasHash ? keys.history(id) : keys.none(),
+                        hasHash ? keys.claim(id) : keys.none(),
                         run.processingList(), keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads(),
                         keys.deadLetterIndex(null, reason.word()), keys.deadLetterIndex(stage.word(), null),
                         keys.deadLetterIndex(stage.word(), reason.word()),
@@ -118,7 +119,7 @@ public class DeadLetterStore {
                 now, status.historySize(), run.raw(), key, record.toString(), Instant.parse(now).toEpochMilli(),
                 stage.word(), reason.word(), message, cut(run.raw()),
                 keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(), keys.deadLetterStageReasonPrefix(),
-                run.claimToken());
+                run.claimToken(), hasHash ? "1" : "0");
         if (size < 0) {
             run.fence();
             throw new ClaimLostException(key, "Redis refused its dead letter");

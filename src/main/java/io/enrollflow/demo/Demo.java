@@ -114,6 +114,10 @@ public class Demo {
         try (redis; SampleEnrollmentService enrollment = SampleEnrollmentService.start()) {
             Map<String, String> overrides = new LinkedHashMap<>(FIXED_SETTINGS);
             overrides.put("enrollflow.redis.url", redis.url());
+            // the bundled Redis whatever the environment names: one server, no replica to wait for
+            overrides.put("enrollflow.redis.sentinels", "");
+            overrides.put("enrollflow.redis.cluster-nodes", "");
+            overrides.put("enrollflow.redis.wait-replicas", "0");
             overrides.put("enrollflow.enroll.url", enrollment.url());
             overrides.put("enrollflow.download.command", SampleDownload.commandSetting());
             overrides.put("enrollflow.download.work-dir", work.toString());

@@ -270,7 +270,7 @@ public class Recovery extends ServiceSupport {
         for (String raw : confirmed) {
             String taskId = TaskParser.peek(raw).taskId();
             long moved = scripts.integer(Script.REQUEUE_ORPHAN, List.of(keys.processing(instanceId), keys.queue(),
-                    taskId == null ? "" : keys.claim(taskId)), raw, membership.owner());
+                    taskId == null ? keys.none() : keys.claim(taskId)), raw, membership.owner());
             if (moved > 0) {
                 LOG.warn("task={} stage=recovery outcome=requeued note=\"its run ended without a recorded decision\"",
                         taskId == null ? "-" : taskId);

@@ -259,7 +259,7 @@ public class RedisQueueConsumer extends DefaultConsumer {
         }
         try {
             new RedisScripts(endpoint.getComponent().getRedisson()).integer(RedisScripts.Script.REQUEUE_ORPHAN,
-                    List.of(processing, endpoint.getKey(), ""), raw, endpoint.getComponent().getInstanceId());
+                    List.of(processing, endpoint.getKey(), endpoint.getComponent().getKeys().none()), raw, endpoint.getComponent().getInstanceId());
             LOG.debug("task=- stage=intake outcome=handed-back note=\"intake is paused\"");
             return true;
         } catch (RedisException e) {

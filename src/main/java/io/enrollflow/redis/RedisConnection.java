@@ -2,21 +2,58 @@ package io.enrollflow.redis;
 
 import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.Redact;
+import io.enrollflow.config.Settings;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
+import org.redisson.config.BaseConfig;
+import org.redisson.config.BaseMasterSlaveServersConfig;
 import org.redisson.config.Config;
 import org.redisson.config.ConstantDelay;
+import org.redisson.config.ReadMode;
+import org.redisson.config.SubscriptionMode;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
- * Builds the one Redisson client enrollflow uses. {@link StringCodec} keeps values plain text, so what producers LPUSH
- * and what the backend reads stay ordinary JSON (Redisson's default codec is binary).
+ * Builds the one Redisson client enrollflow uses, in one of three modes (CONTRACT §1, §13): one server
+ * ({@code enrollflow.redis.url}), Sentinel ({@code enrollflow.redis.sentinels} with {@code enrollflow.redis.master-name})
+ * or Redis Cluster ({@code enrollflow.redis.cluster-nodes}). Every mode gets the same tuning (threads, pool, timeouts,
+ * retries). {@link StringCodec} keeps values plain text, so what producers LPUSH and what the backend reads stay
+ * ordinary JSON (Redisson's default codec is binary).
  */
 public final class RedisConnection {
+
+    public static final String URL = "enrollflow.redis.url";
+    public static final String SENTINELS = "enrollflow.redis.sentinels";
+    public static final String MASTER_NAME = "enrollflow.redis.master-name";
+    public static final String CLUSTER_NODES = "enrollflow.redis.cluster-nodes";
+    public static final String PASSWORD = "enrollflow.redis.password";
+    public static final String TLS = "enrollflow.redis.tls";
+
+    /** Where enrollflow's Redis is. */
+    public enum Mode {
+        SINGLE(URL), SENTINEL(SENTINELS), CLUSTER(CLUSTER_NODES);
+
+        private final String setting;
+
+        Mode(String setting) {
+            this.setting = setting;
+        }
+
+        /** The setting that chose this mode: what a message about the connection names. */
+        public String setting() {
+            return setting;
+        }
+    }
+
+    /** {@code host:port}, the host a name, an IPv4 address or a bracketed IPv6 address. */
+    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+):(\\d{1,5})");
 
     /** How long the client waits for one answer before it tries again. */
     public static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -38,40 +75,142 @@ public final class RedisConnection {
     }
 
     /**
-     * @param url         {@code redis://host:port} or {@code rediss://…}, optionally with a password
+     * The mode the settings choose: Sentinel when {@code enrollflow.redis.sentinels} is set, Cluster when
+     * {@code enrollflow.redis.cluster-nodes} is, else the one server of {@code enrollflow.redis.url}. Both lists set is
+     * a configuration error: enrollflow cannot tell which Redis is meant.
+     */
+    public static Mode mode(Settings settings) {
+        boolean sentinel = !settings.text(SENTINELS).isEmpty();
+        boolean cluster = !settings.text(CLUSTER_NODES).isEmpty();
+        if (sentinel && cluster) {
+            throw new ConfigException(CLUSTER_NODES, "set together with " + SENTINELS + "; set exactly one of them"
+                    + " (or neither, for the one server of " + URL + ")");
+        }
+        return sentinel ? Mode.SENTINEL : cluster ? Mode.CLUSTER : Mode.SINGLE;
+    }
+
+    /**
+     * Checks the Redis settings and builds the client (no round trip yet when {@code lazy}).
+     *
      * @param blockingUse how many connections block at once on BLMOVE (the worker threads); the pool gets that many
      *                    plus a margin for status writes, scripts and the retry mover
      * @param lazy        true for the runtime: start even while Redis is unreachable and connect when it is back;
      *                    false for the CLI: fail at once with a clear message
      */
-    public static RedissonClient connect(String url, int blockingUse, boolean lazy) {
-        try {
-            URI uri = new URI(url);
-            if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new ConfigException("enrollflow.redis.url", "\"" + Redact.url(url) + "\" is not a redis:// or rediss:// address");
-            }
-        } catch (URISyntaxException e) {
-            // the address as typed may hold a password (redis://:secret@host): it is shown redacted
-            throw new ConfigException("enrollflow.redis.url", "\"" + Redact.url(url) + "\" is not a redis:// address");
-        }
+    public static RedissonClient connect(Settings settings, int blockingUse, boolean lazy) {
+        Config config = config(settings, blockingUse);
+        config.setLazyInitialization(lazy);
+        return Redisson.create(config);
+    }
+
+    /** The client configuration the settings describe; a bad setting throws {@link ConfigException} naming its key. */
+    static Config config(Settings settings, int blockingUse) {
+        Mode mode = mode(settings);
+        settings.flag(TLS);
         Config config = new Config();
         config.setCodec(StringCodec.INSTANCE);
         config.setUseScriptCache(true);
-        config.setLazyInitialization(lazy);
         // Redisson's default of 32 event-loop threads spreads a handful of round trips per task over idle threads,
         // each hand-off a context switch; one per core keeps up (bench/run.sh) with less CPU and memory
         config.setNettyThreads(Math.max(2, Runtime.getRuntime().availableProcessors()));
-        config.useSingleServer()
-                .setAddress(url)
-                .setConnectionPoolSize(blockingUse + 16)
-                .setConnectionMinimumIdleSize(Math.min(blockingUse + 2, 8))
-                .setRetryAttempts(RETRY_ATTEMPTS)
+        switch (mode) {
+            case SINGLE -> {
+                String url = settings.required(URL);
+                checkUrl(url);
+                tune(config.useSingleServer().setAddress(url)
+                        .setConnectionPoolSize(blockingUse + 16)
+                        .setConnectionMinimumIdleSize(Math.min(blockingUse + 2, 8)));
+            }
+            case SENTINEL -> {
+                String master = settings.required(MASTER_NAME);
+                var sentinel = config.useSentinelServers().setMasterName(master)
+                        // one sentinel is a poor setup but a working one: Redisson would refuse it at start-up
+                        .setCheckSentinelsList(false);
+                addresses(settings, SENTINELS).forEach(sentinel::addSentinelAddress);
+                tune(masterOnly(sentinel, blockingUse));
+                auth(settings, sentinel);
+            }
+            case CLUSTER -> {
+                RedisKeys keys = RedisKeys.from(settings);
+                if (!keys.isHashTagged()) {
+                    throw new ConfigException(RedisKeys.NAMESPACE_KEY, "\"" + keys.namespace() + "\" is not a hash tag;"
+                            + " on Redis Cluster (" + CLUSTER_NODES + ") every key must fall in one slot: use a hash tag"
+                            + " such as {" + keys.namespace().replaceAll("[{}]", "") + "}");
+                }
+                if (!keys.queueSharesTheSlot()) {
+                    throw new ConfigException(RedisKeys.QUEUE_KEY, "\"" + keys.queue() + "\" is not in the namespace's"
+                            + " Cluster slot; on Redis Cluster the queue must carry the namespace's hash tag (leave it empty"
+                            + " for " + keys.namespace() + ":tasks)");
+                }
+                var cluster = config.useClusterServers();
+                addresses(settings, CLUSTER_NODES).forEach(cluster::addNodeAddress);
+                tune(masterOnly(cluster, blockingUse));
+                auth(settings, cluster);
+            }
+            default -> throw new IllegalStateException("unknown mode " + mode);
+        }
+        return config;
+    }
+
+    /**
+     * Sentinel and Cluster: every command goes to the primary. Redisson reads from replicas by default, which would
+     * show a status a moment old right after enrollflow wrote it; replicas are there to take over, not to serve reads.
+     */
+    private static <T extends BaseMasterSlaveServersConfig<T>> T masterOnly(T config, int blockingUse) {
+        return config.setReadMode(ReadMode.MASTER)
+                .setSubscriptionMode(SubscriptionMode.MASTER)
+                .setMasterConnectionPoolSize(blockingUse + 16)
+                .setMasterConnectionMinimumIdleSize(Math.min(blockingUse + 2, 8))
+                // no reads go to replicas: keep one connection each, not Redisson's 24
+                .setSlaveConnectionMinimumIdleSize(1)
+                .setSlaveConnectionPoolSize(2);
+    }
+
+    private static <T extends BaseConfig<T>> void tune(T config) {
+        config.setRetryAttempts(RETRY_ATTEMPTS)
                 // a constant delay, not the default jittered one: Redisson ticks its timeout wheel at a fraction of the
                 // first retry delay, so a random one (e.g. 743 ms) makes it wake every 21 ms even on an idle worker;
                 // 1 s gives 100 ms ticks
                 .setRetryDelay(new ConstantDelay(RETRY_DELAY))
                 .setTimeout((int) TIMEOUT.toMillis())
                 .setConnectTimeout(5_000);
-        return Redisson.create(config);
+    }
+
+    /** The password of the Sentinel or Cluster nodes (one server takes it in its URL). Never logged. */
+    private static <T extends BaseConfig<T>> void auth(Settings settings, T config) {
+        String password = settings.text(PASSWORD);
+        if (!password.isEmpty()) {
+            config.setPassword(password);
+        }
+    }
+
+    /** The {@code host:port} entries of a list setting as Redisson addresses, {@code rediss://} with TLS on. */
+    static List<String> addresses(Settings settings, String key) {
+        String scheme = settings.flag(TLS) ? "rediss://" : "redis://";
+        List<String> out = new ArrayList<>();
+        for (String entry : settings.list(key)) {
+            var m = HOST_PORT.matcher(entry);
+            if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(2)) > 65535) {
+                throw new ConfigException(key, "\"" + entry + "\" is not host:port (the list is comma-separated host:port)");
+            }
+            out.add(scheme + entry);
+        }
+        if (out.isEmpty()) {
+            throw new ConfigException(key, "names no host:port");
+        }
+        return out;
+    }
+
+    /** The address as typed may hold a password (redis://:secret@host): the message shows it redacted (CONTRACT §1). */
+    private static void checkUrl(String url) {
+        String problem = "\"" + Redact.url(url) + "\" is not a redis:// or rediss:// address (redis://host:port)";
+        try {
+            URI uri = new URI(url);
+            if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new ConfigException(URL, problem);
+            }
+        } catch (URISyntaxException e) {
+            throw new ConfigException(URL, problem);
+        }
     }
 }

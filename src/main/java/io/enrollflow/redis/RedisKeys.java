@@ -62,6 +62,35 @@ public final class RedisKeys {
         return ns;
     }
 
+    /**
+     * True when the namespace holds a Redis Cluster hash tag (a non-empty {@code {...}} at its first {@code {}): then
+     * Cluster hashes only that part of every key, and all of enrollflow's keys share one slot.
+     */
+    public boolean isHashTagged() {
+        return hashTag(ns) != null;
+    }
+
+    /** True when the queue hashes to the namespace's Cluster slot (a queue named outside the namespace may not). */
+    public boolean queueSharesTheSlot() {
+        return hashTag(ns) != null && hashTag(ns).equals(hashTag(queue));
+    }
+
+    /** The part of a key Redis Cluster hashes: what lies between its first '{' and the next '}', when not empty. */
+    private static String hashTag(String key) {
+        int open = key.indexOf('{');
+        int close = open < 0 ? -1 : key.indexOf('}', open + 1);
+        return close > open + 1 ? key.substring(open + 1, close) : null;
+    }
+
+    /**
+     * A key that is never written: a script's KEYS entry for "no such key" (a task with no usable id has no status hash
+     * or claim). It lies in the namespace, so on Redis Cluster it shares the slot of the script's other keys, which an
+     * empty name would not.
+     */
+    public String none() {
+        return ns + ":none";
+    }
+
     /** The list producers LPUSH tasks onto. */
     public String queue() {
         return queue;

@@ -84,12 +84,13 @@ public class EnrollflowBeans implements CamelConfiguration {
         settings.integer("enrollflow.queue.max-deliveries", 1, 1000);
         settings.duration("enrollflow.enroll.timeout");
         settings.flag("enrollflow.download.keep");
+        RedisScripts.check(settings);
         Management.check(settings);
     }
 
     @Override
     public void configure(CamelContext camel) {
-        RedisScripts scripts = new RedisScripts(redis);
+        RedisScripts scripts = RedisScripts.from(settings, redis);
         Membership membership = new Membership(instanceId);
         StatusStore status = new StatusStore(redis, scripts, keys,
                 settings.integer("enrollflow.status.history-size", 1, 10_000), membership,

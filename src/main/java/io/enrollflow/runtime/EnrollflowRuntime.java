@@ -4,6 +4,7 @@ import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.Settings;
 import io.enrollflow.redis.RedisConnection;
 import io.enrollflow.redis.RedisKeys;
+import io.enrollflow.redis.RedisStartupChecks;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.SimpleMainShutdownStrategy;
@@ -37,6 +38,7 @@ public class EnrollflowRuntime {
     private final Main main = new Main();
     private final RedissonClient redis;
     private final String instanceId;
+    private final RedisConnection.Mode redisMode;
 
     /** Checks the settings and connects to Redis; a bad setting throws {@link ConfigException}. */
     public EnrollflowRuntime(Settings settings, Path routesDir) {
@@ -53,7 +55,8 @@ public class EnrollflowRuntime {
         // SIGTERM and Ctrl-C are handled by the run command (exit 0 after a graceful stop); Camel's own JVM hook would
         // only announce "triggered by SIGTERM" on every exit, a configuration error's included
         main.setShutdownStrategy(new SimpleMainShutdownStrategy());
-        this.redis = RedisConnection.connect(settings.required("enrollflow.redis.url"), concurrency, true);
+        this.redisMode = RedisConnection.mode(settings);
+        this.redis = RedisConnection.connect(settings, concurrency, true);
         try {
             main.configure().addConfiguration(new EnrollflowBeans(settings, redis, instanceId));
         } catch (RuntimeException e) {
@@ -152,6 +155,7 @@ public class EnrollflowRuntime {
     /** Runs until the JVM is asked to stop (SIGTERM, Ctrl-C) or {@link #stop()} is called. */
     public void runUntilStopped() throws Exception {
         try {
+            checkRedis();
             main.run();
         } catch (Exception e) {
             throw unwrapConfig(e);
@@ -173,6 +177,17 @@ public class EnrollflowRuntime {
         } finally {
             close();
         }
+    }
+
+    /**
+     * Warns about a Redis that may evict or persists nothing (RedisStartupChecks), on a thread of its own: a Redis that
+     * is down at start-up must not hold the runtime back (it starts and connects when Redis is back). Only for the
+     * {@code run} command: the demo's bundled Redis persists nothing on purpose, and says so itself.
+     */
+    private void checkRedis() {
+        Thread check = new Thread(() -> RedisStartupChecks.run(redis, redisMode), "redis-startup-checks");
+        check.setDaemon(true);
+        check.start();
     }
 
     private void close() {

@@ -93,7 +93,7 @@ public class StatusStore {
         List<Object> result = scripts.list(Script.CLAIM,
                 List.of(keys.task(id), keys.history(id), keys.claim(id), keys.deadLetters(), keys.deadLetterIndex(),
                         keys.deadLetterPayloads(), keys.claimSequence(),
-                        orderId == null || orderId.isEmpty() ? "" : keys.orderTasks(orderId)),
+                        orderId == null || orderId.isEmpty() ? keys.none() : keys.orderTasks(orderId)),
                 membership.owner(), at, historySize, run.raw(), id, orderId, courseUrl, keys.heartbeatPrefix(),
                 maxDeliveries, keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(),
                 keys.deadLetterStageReasonPrefix());

@@ -210,6 +210,31 @@ class ConfigurationCliIT {
         }
     }
 
+    @Test
+    void aClusterWithAPlainNamespaceStopsStartUpWithOneLineSayingToUseAHashTag() {
+        Result result = EnrollflowJar.in(dir)
+                .env("ENROLLFLOW_REDIS_CLUSTER_NODES", "127.0.0.1:" + BundledRedis.freePort())
+                .env("ENROLLFLOW_DOWNLOAD_COMMAND", "dl ${courseUrl} ${taskDir}")
+                .env("ENROLLFLOW_DELIVERY_TARGET", "folder")
+                .run("run");
+
+        assertConfigError(result, "enrollflow.redis.namespace");
+        assertTrue(result.stderr().contains("use a hash tag such as {enrollflow}"), result.toString());
+    }
+
+    @Test
+    void sentinelsAndClusterNodesTogetherStopStartUpWithOneLine() {
+        Result result = EnrollflowJar.in(dir)
+                .env("ENROLLFLOW_REDIS_SENTINELS", "127.0.0.1:26379")
+                .env("ENROLLFLOW_REDIS_CLUSTER_NODES", "127.0.0.1:7000")
+                .env("ENROLLFLOW_REDIS_NAMESPACE", "{enrollflow}")
+                .env("ENROLLFLOW_DOWNLOAD_COMMAND", "dl ${courseUrl} ${taskDir}")
+                .env("ENROLLFLOW_DELIVERY_TARGET", "folder")
+                .run("status", "39");
+
+        assertConfigError(result, "enrollflow.redis.cluster-nodes");
+    }
+
     private static void assertConfigError(Result result, String key) {
         assertEquals(2, result.exitCode(), result.toString());
         List<String> lines = result.stderrLines();

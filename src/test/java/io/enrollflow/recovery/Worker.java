@@ -85,20 +85,30 @@ public final class Worker implements AutoCloseable {
      * first heartbeat, or once it stopped gracefully.
      */
     public Optional<String> instanceId(RedissonClient redis) {
+        return instanceId(redis, "enrollflow:instances");
+    }
+
+    /** {@link #instanceId(RedissonClient)} in another namespace: {@code instances} is its {@code <namespace>:instances}. */
+    public Optional<String> instanceId(RedissonClient redis, String instances) {
         String marker = "-" + pid() + "-";
-        return redis.getSet("enrollflow:instances", StringCodec.INSTANCE).readAll().stream()
+        return redis.getSet(instances, StringCodec.INSTANCE).readAll().stream()
                 .map(String::valueOf).filter(id -> id.contains(marker)).findFirst();
     }
 
     /** Waits until it has sent its first heartbeat (routes started, consuming); fails with its log if it died. */
     public String awaitReady(RedissonClient redis, Duration atMost) {
+        return awaitReady(redis, "enrollflow:instances", atMost);
+    }
+
+    /** {@link #awaitReady(RedissonClient, Duration)} in another namespace ({@code <namespace>:instances}). */
+    public String awaitReady(RedissonClient redis, String instances, Duration atMost) {
         Awaitility.await(name + " ready").atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (!alive()) {
                 throw new AssertionError(name + " exited with " + process.exitValue() + " before it was ready:\n" + log());
             }
-            return instanceId(redis).isPresent();
+            return instanceId(redis, instances).isPresent();
         });
-        return instanceId(redis).orElseThrow();
+        return instanceId(redis, instances).orElseThrow();
     }
 
     /** SIGKILL: the process ends at once, no shutdown hook, no hand-back (what an OOM kill or a power cut does). */

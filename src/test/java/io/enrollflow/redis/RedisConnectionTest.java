@@ -1,0 +1,128 @@
+package io.enrollflow.redis;
+
+import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.Settings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.redisson.config.Config;
+import org.redisson.config.ReadMode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** CONTRACT §1 and §13: which Redis the settings name, and the settings that stop start-up. */
+class RedisConnectionTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void withNeitherListSetTheUrlNamesOneServer() throws IOException {
+        assertEquals(RedisConnection.Mode.SINGLE, RedisConnection.mode(settings(Map.of())));
+    }
+
+    @Test
+    void sentinelsChooseSentinelModeAndEveryCommandGoesToThePrimary() throws IOException {
+        Settings settings = settings(Map.of("ENROLLFLOW_REDIS_SENTINELS", "127.0.0.1:26379, 127.0.0.1:26380",
+                "ENROLLFLOW_REDIS_MASTER_NAME", "queue", "ENROLLFLOW_REDIS_PASSWORD", "s3cret"));
+
+        Config config = RedisConnection.config(settings, 5);
+
+        assertEquals(RedisConnection.Mode.SENTINEL, RedisConnection.mode(settings));
+        assertEquals(List.of("redis://127.0.0.1:26379", "redis://127.0.0.1:26380"),
+                config.useSentinelServers().getSentinelAddresses());
+        assertEquals("queue", config.useSentinelServers().getMasterName());
+        assertEquals("s3cret", config.useSentinelServers().getPassword());
+        assertEquals(ReadMode.MASTER, config.useSentinelServers().getReadMode());
+        assertEquals(5 + 16, config.useSentinelServers().getMasterConnectionPoolSize());
+    }
+
+    @Test
+    void clusterNodesWithTlsAreRedissAddresses() throws IOException {
+        Config config = RedisConnection.config(settings(Map.of("ENROLLFLOW_REDIS_CLUSTER_NODES", "10.0.0.1:7000,[::1]:7001",
+                "ENROLLFLOW_REDIS_NAMESPACE", "{enrollflow}", "ENROLLFLOW_REDIS_TLS", "true")), 2);
+
+        assertEquals(List.of("rediss://10.0.0.1:7000", "rediss://[::1]:7001"), config.useClusterServers().getNodeAddresses());
+        assertEquals(ReadMode.MASTER, config.useClusterServers().getReadMode());
+    }
+
+    @Test
+    void sentinelsAndClusterNodesTogetherStopStartUpNamingTheKeys() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class, () -> RedisConnection.mode(settings(Map.of(
+                "ENROLLFLOW_REDIS_SENTINELS", "127.0.0.1:26379", "ENROLLFLOW_REDIS_CLUSTER_NODES", "127.0.0.1:7000"))));
+
+        assertTrue(e.getMessage().startsWith("enrollflow.redis.cluster-nodes: set together with enrollflow.redis.sentinels"),
+                e.getMessage());
+    }
+
+    @Test
+    void aClusterWithANamespaceThatIsNoHashTagStopsStartUpSayingToUseOne() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class, () -> RedisConnection.config(settings(Map.of(
+                "ENROLLFLOW_REDIS_CLUSTER_NODES", "127.0.0.1:7000")), 1));
+
+        assertEquals("enrollflow.redis.namespace: \"enrollflow\" is not a hash tag; on Redis Cluster"
+                + " (enrollflow.redis.cluster-nodes) every key must fall in one slot: use a hash tag such as {enrollflow}",
+                e.getMessage());
+    }
+
+    @Test
+    void aClusterQueueOutsideTheNamespacesSlotStopsStartUpNamingTheQueueKey() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class, () -> RedisConnection.config(settings(Map.of(
+                "ENROLLFLOW_REDIS_CLUSTER_NODES", "127.0.0.1:7000", "ENROLLFLOW_REDIS_NAMESPACE", "{enrollflow}",
+                "ENROLLFLOW_QUEUE_KEY", "shop:tasks")), 1));
+
+        assertTrue(e.getMessage().startsWith("enrollflow.queue.key: \"shop:tasks\" is not in the namespace's Cluster slot"),
+                e.getMessage());
+        RedisConnection.config(settings(Map.of("ENROLLFLOW_REDIS_CLUSTER_NODES", "127.0.0.1:7000",
+                "ENROLLFLOW_REDIS_NAMESPACE", "{enrollflow}", "ENROLLFLOW_QUEUE_KEY", "shop:{enrollflow}:tasks")), 1);
+    }
+
+    @Test
+    void anEntryThatIsNotHostPortIsNamedWithItsKey() throws IOException {
+        for (String bad : List.of("127.0.0.1", "redis://127.0.0.1:26379", "host:99999", "a b:1")) {
+            ConfigException e = assertThrows(ConfigException.class, () -> RedisConnection.config(settings(Map.of(
+                    "ENROLLFLOW_REDIS_SENTINELS", bad)), 1));
+            assertTrue(e.getMessage().startsWith("enrollflow.redis.sentinels: \""), e.getMessage());
+        }
+    }
+
+    @Test
+    void sentinelModeNeedsAMasterName() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class, () -> RedisConnection.config(settings(Map.of(
+                "ENROLLFLOW_REDIS_SENTINELS", "127.0.0.1:26379", "ENROLLFLOW_REDIS_MASTER_NAME", "")), 1));
+
+        assertEquals("enrollflow.redis.master-name: is required but empty", e.getMessage());
+    }
+
+    @Test
+    void aMalformedUrlIsNamedWithoutRepeatingItsPassword() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class, () -> RedisConnection.config(settings(Map.of(
+                "ENROLLFLOW_REDIS_URL", "redis//:hunter2@host:6379")), 1));
+
+        assertTrue(e.getMessage().startsWith("enrollflow.redis.url: "), e.getMessage());
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    }
+
+    @Test
+    void aHashTagIsANonEmptyBracePairAtTheFirstBrace() {
+        assertTrue(new RedisKeys("{enrollflow}", null).isHashTagged());
+        assertTrue(new RedisKeys("shop:{b}", null).isHashTagged());
+        assertFalse(new RedisKeys("enrollflow", null).isHashTagged());
+        assertFalse(new RedisKeys("{}enrollflow", null).isHashTagged());
+        assertFalse(new RedisKeys("{enrollflow", null).isHashTagged());
+    }
+
+    private Settings settings(Map<String, String> env) throws IOException {
+        Path file = tmp.resolve("application.properties");
+        Files.writeString(file, "");
+        return Settings.load(file, env);
+    }
+}
