@@ -28,6 +28,7 @@ import io.enrollflow.task.TaskIntake;
 import io.enrollflow.task.TaskParser;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.properties.PropertiesComponent;
 import org.redisson.api.RedissonClient;
 
 import java.nio.file.Path;
@@ -90,6 +91,11 @@ public class EnrollflowBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) {
+        // Settings already folded the ENROLLFLOW_* variables in, and derived values from them (an empty
+        // enrollflow.queue.key becomes <namespace>:tasks); Camel's own look-up of a placeholder in the environment would
+        // put the raw variable back over the derived value
+        ((PropertiesComponent) camel.getPropertiesComponent())
+                .setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
         RedisScripts scripts = RedisScripts.from(settings, redis);
         Membership membership = new Membership(instanceId);
         StatusStore status = new StatusStore(redis, scripts, keys,

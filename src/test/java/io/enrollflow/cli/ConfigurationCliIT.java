@@ -9,6 +9,7 @@ import io.enrollflow.testing.EnrollmentApiStub;
 import io.enrollflow.testing.Pipeline;
 import io.enrollflow.testing.RedisExtension;
 import org.junit.jupiter.api.Test;
+import org.redisson.client.codec.StringCodec;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.enrollflow.testing.Tasks.aTask;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -187,6 +189,28 @@ class ConfigurationCliIT {
         assertTrue(environment.contains("PATH="), environment);
         assertFalse(environment.contains("ENROLLFLOW_"), "the download inherited enrollflow's variables:\n" + environment);
         assertFalse(environment.contains(token));
+    }
+
+    @Test
+    void anEmptyQueueKeyFromTheEnvironmentMeansTheNamespacesQueue() throws Exception {
+        try (EnrollflowJar.Running worker = EnrollflowJar.in(dir)
+                .env("ENROLLFLOW_REDIS_URL", redis.url())
+                .env("ENROLLFLOW_REDIS_NAMESPACE", "shop-e")
+                .env("ENROLLFLOW_QUEUE_KEY", "")
+                .env("ENROLLFLOW_ENROLL_URL", api.url())
+                .env("ENROLLFLOW_DOWNLOAD_COMMAND", new DownloadScripts(dir.resolve("scripts")).writesCourse().command())
+                .env("ENROLLFLOW_DOWNLOAD_WORK_DIR", dir.resolve("work").toString())
+                .env("ENROLLFLOW_DELIVERY_TARGET", "folder")
+                .env("ENROLLFLOW_DELIVERY_FOLDER", dir.resolve("delivered").toString())
+                .env("ENROLLFLOW_MANAGEMENT_PORT", "0")
+                .start()) {
+            redis.lpush("shop-e:tasks", aTask().id("41").json());
+
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertTrue(worker.isAlive(), "the worker exited:\n" + worker.stderr());
+                assertEquals("completed", redis.client().getMap("shop-e:task:41", StringCodec.INSTANCE).get("status"));
+            });
+        }
     }
 
     @Test
