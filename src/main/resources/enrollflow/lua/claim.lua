@@ -14,7 +14,7 @@
 --   'poison'    it was in flight on max-deliveries crashed instances: dead-letter it (the claim is held)
 --   'completed' already delivered: acknowledge and ignore
 --   'in_flight' a live instance holds the claim: acknowledge and ignore
---   'waiting'   it waits for a scheduled retry: acknowledge and ignore (the retry brings it back)
+--   'waiting'   it waits for a scheduled retry or a limit's hold: acknowledge and ignore (the retry brings it back)
 local status = redis.call('HGET', KEYS[1], 'status')
 if status == 'completed' then
   return {'completed', 0, 0}
@@ -24,6 +24,11 @@ if owner and (owner == ARGV[1] or redis.call('EXISTS', ARGV[8] .. owner) == 1) t
   return {'in_flight', 0, 0}
 end
 if not owner and status == 'retrying' and redis.call('HGET', KEYS[1], 'retryDue') ~= '1' then
+  return {'waiting', 0, 0}
+end
+-- a task held back by a fleet-wide limit (hold-back.lua) waits in the retry schedule too, whatever its status
+local held = redis.call('HGET', KEYS[1], 'heldBack')
+if not owner and held and redis.call('HGET', KEYS[1], 'retryDue') ~= '1' then
   return {'waiting', 0, 0}
 end
 redis.call('SET', KEYS[3], ARGV[1])
@@ -38,7 +43,12 @@ if status == false or status == 'failed' or status == 'queued' then
   attempts = 1
 else
   -- a due retry, or a task whose instance died while working on it: the next attempt
-  attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+  if held and not owner then
+    -- back from a limit's hold: the same attempt goes on, a limit uses up none (CONTRACT §12)
+    attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '1')
+  else
+    attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+  end
   if owner then
     -- the claim's owner has no heartbeat: it crashed with the task in flight
     local crashes = redis.call('HINCRBY', KEYS[1], 'crashes', 1)
@@ -47,7 +57,7 @@ else
     end
   end
 end
-redis.call('HDEL', KEYS[1], 'retryDue', 'nextAttemptAt')
+redis.call('HDEL', KEYS[1], 'retryDue', 'nextAttemptAt', 'heldBack')
 redis.call('HSET', KEYS[1], 'taskId', ARGV[5], 'status', 'processing', 'stage', 'intake', 'reason', '', 'message', '',
   'payload', ARGV[4], 'orderId', ARGV[6], 'courseUrl', ARGV[7], 'updatedAt', ARGV[2])
 redis.call('LPUSH', KEYS[2], cjson.encode({status = 'processing', at = ARGV[2], message = ''}))

@@ -28,8 +28,20 @@ public class DeliveryStep {
     private final DownloadRunner downloads;
     private final StatusStore status;
     private final boolean keep;
+    private final BeforeDelivery before;
 
-    public DeliveryStep(Delivery delivery, DownloadRunner downloads, StatusStore status, boolean keep) {
+    /** What must let a task's delivery start: the fleet-wide limits of its target (io.enrollflow.limit). */
+    @FunctionalInterface
+    public interface BeforeDelivery {
+        BeforeDelivery NONE = (run, taskDir) -> { };
+
+        /** Returns when the delivery may start; throws to hold the task back or fail it (an I/O error: transient). */
+        void await(TaskRun run, Path taskDir) throws IOException;
+    }
+
+    public DeliveryStep(Delivery delivery, DownloadRunner downloads, StatusStore status, boolean keep,
+                        BeforeDelivery before) {
+        this.before = before;
         this.delivery = delivery;
         this.downloads = downloads;
         this.status = status;
@@ -39,9 +51,10 @@ public class DeliveryStep {
     public void deliver(Exchange exchange) throws Exception {
         TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
         run.stage(Stage.DELIVER);
+        Path taskDir = downloads.taskDir(run.task());
+        before.await(run, taskDir);
         status.transition(run, TaskStatus.UPLOADING, Stage.DELIVER, "delivering");
         long started = System.nanoTime();
-        Path taskDir = downloads.taskDir(run.task());
         String url = delivery.deliver(run.task(), taskDir, new HashState(run.taskId()));
         status.complete(run, url);
         LOG.info("task={} stage=deliver outcome=completed email={} seconds={} delivery_url={}", run.taskId(),

@@ -50,6 +50,8 @@ public class Recovery extends ServiceSupport {
     private ScheduledExecutorService timer;
     private Set<String> suspectedOrphans = Set.of();
     private boolean redisDown;
+    /** Runs with every heartbeat: what lives as long as the heartbeat (download permit leases) is renewed with it. */
+    private volatile Runnable onHeartbeat = () -> { };
 
     public Recovery(RedissonClient redis, RedisScripts scripts, RedisKeys keys, String instanceId,
                     Duration recoveryTimeout, InFlight inFlight) {
@@ -67,7 +69,7 @@ public class Recovery extends ServiceSupport {
     }
 
     /** How long a heartbeat lives without refresh: three periods, so two missed refreshes are survived. */
-    Duration heartbeatTtl() {
+    public Duration heartbeatTtl() {
         return period().multipliedBy(3);
     }
 
@@ -111,6 +113,12 @@ public class Recovery extends ServiceSupport {
     void heartbeat() {
         redis.getBucket(keys.heartbeat(instanceId), StringCodec.INSTANCE).set(instanceId, heartbeatTtl());
         redis.getSet(keys.instances(), StringCodec.INSTANCE).add(instanceId);
+        onHeartbeat.run();
+    }
+
+    /** Sets what is renewed with each heartbeat (it may throw when Redis is down, as the heartbeat does). */
+    public void onHeartbeat(Runnable renewal) {
+        this.onHeartbeat = renewal;
     }
 
     void reapDeadInstances() {

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The Lua scripts under {@code enrollflow/lua/}: each makes one multi-key change atomically (its header lists KEYS,
@@ -19,7 +20,10 @@ public final class RedisScripts {
     public enum Script {
         CLAIM("claim.lua"), TRANSITION("transition.lua"), SCHEDULE_RETRY("schedule-retry.lua"),
         MOVE_DUE("move-due.lua"), DEAD_LETTER("dead-letter.lua"), REPLAY("replay.lua"), REAP("reap.lua"),
-        HAND_BACK("hand-back.lua"), REQUEUE_ORPHAN("requeue-orphan.lua"), PURGE("purge.lua");
+        HAND_BACK("hand-back.lua"), REQUEUE_ORPHAN("requeue-orphan.lua"), PURGE("purge.lua"),
+        // the fleet-wide limits (io.enrollflow.limit)
+        RATE_LIMIT("rate-limit.lua"), DOWNLOAD_PERMIT("download-permit.lua"), UPLOAD_BUDGET("upload-budget.lua"),
+        DRIVE_PAUSE("drive-pause.lua"), HOLD_BACK("hold-back.lua");
 
         private final String source;
 
@@ -44,6 +48,11 @@ public final class RedisScripts {
     /** Runs a script whose result is a list (of strings or numbers). */
     public List<Object> list(Script which, List<Object> keys, Object... args) {
         return script.eval(RScript.Mode.READ_WRITE, which.source, RScript.ReturnType.MULTI, keys, args);
+    }
+
+    /** Runs a script whose result is an integer, without waiting for it (a metrics scrape bounds its wait). */
+    public CompletionStage<Long> integerAsync(Script which, List<Object> keys, Object... args) {
+        return script.<Long>evalAsync(RScript.Mode.READ_WRITE, which.source, RScript.ReturnType.INTEGER, keys, args);
     }
 
     /** Runs a script whose result is an integer. */

@@ -35,7 +35,9 @@ class RedisKeysTest {
 
         for (String key : new String[] {keys.queue(), keys.task("1"), keys.history("1"), keys.claim("1"),
                 keys.processing("i"), keys.heartbeat("i"), keys.instances(), keys.retries(), keys.deadLetters(),
-                keys.deadLetterIndex(), keys.deadLetterPayloads(), keys.intakePaused(), keys.invalidSequence()}) {
+                keys.deadLetterIndex(), keys.deadLetterPayloads(), keys.intakePaused(), keys.invalidSequence(),
+                keys.enrollRateLog(), keys.downloadPermits(), keys.uploadLog(), keys.uploadBytes(), keys.uploadTotal(),
+                keys.drivePause()}) {
             assertTrue(key.startsWith("{shop-b}:"), key);
         }
         assertEquals("{shop-b}:tasks", keys.queue());

@@ -37,8 +37,11 @@ final class DriveClientFactory implements GoogleDriveClientFactory {
     private final GoogleCredentials credentials;
     private final NetHttpTransport transport;
     private final Sleeper sleeper;
+    private final DriveThrottle throttle;
 
-    DriveClientFactory(DriveSettings settings, GoogleCredentials credentials, NetHttpTransport transport, Sleeper sleeper) {
+    DriveClientFactory(DriveSettings settings, GoogleCredentials credentials, NetHttpTransport transport, Sleeper sleeper,
+                       DriveThrottle throttle) {
+        this.throttle = throttle;
         this.settings = settings;
         this.credentials = credentials;
         this.transport = transport;
@@ -60,7 +63,8 @@ final class DriveClientFactory implements GoogleDriveClientFactory {
     }
 
     Drive build() {
-        RetryingRequestInitializer http = new RetryingRequestInitializer(new HttpCredentialsAdapter(credentials), settings, sleeper);
+        RetryingRequestInitializer http = new RetryingRequestInitializer(new HttpCredentialsAdapter(credentials), settings, sleeper,
+                throttle);
         Drive.Builder builder = new Drive.Builder(transport, GsonFactory.getDefaultInstance(), http)
                 .setApplicationName(APPLICATION_NAME)
                 .setGoogleClientRequestInitializer(this::prepare);

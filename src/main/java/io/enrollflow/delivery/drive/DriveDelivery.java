@@ -89,11 +89,20 @@ public final class DriveDelivery implements Delivery {
      * @throws ConfigException naming the key of the first wrong setting (a missing or unreadable key file included)
      */
     public static DriveDelivery create(Settings settings, CamelContext camel) {
-        return create(settings, camel, Sleeper.DEFAULT);
+        return create(settings, camel, Sleeper.DEFAULT, DriveThrottle.NONE);
+    }
+
+    /** As {@link #create(Settings, CamelContext)}, every request first asking the throttle (the fleet's Drive pause). */
+    public static DriveDelivery create(Settings settings, CamelContext camel, DriveThrottle throttle) {
+        return create(settings, camel, Sleeper.DEFAULT, throttle);
     }
 
     /** As {@link #create(Settings, CamelContext)}, with the sleeper the in-place back-off waits with. */
     static DriveDelivery create(Settings settings, CamelContext camel, Sleeper sleeper) {
+        return create(settings, camel, sleeper, DriveThrottle.NONE);
+    }
+
+    private static DriveDelivery create(Settings settings, CamelContext camel, Sleeper sleeper, DriveThrottle throttle) {
         DriveSettings drive = DriveSettings.from(settings);
         NetHttpTransport transport = new NetHttpTransport();
         ServiceAccountCredentials key = readKey(drive.serviceAccountKey(), transport);
@@ -103,7 +112,7 @@ public final class DriveDelivery implements Delivery {
         }
 
         GoogleDriveComponent component = camel.getComponent("google-drive", GoogleDriveComponent.class);
-        component.setClientFactory(new DriveClientFactory(drive, credentials, transport, sleeper));
+        component.setClientFactory(new DriveClientFactory(drive, credentials, transport, sleeper, throttle));
         // The component builds its client only when a service-account key is configured; ours is already parsed, the
         // path is what the component hands back to the factory.
         // (A configuration of our own: in 4.17.0 a fresh component's getConfiguration() answers null.)
@@ -119,7 +128,8 @@ public final class DriveDelivery implements Delivery {
 
         ProducerTemplate template = camel.createProducerTemplate();
         String tokenUri = key.getTokenServerUri() == null ? "" : key.getTokenServerUri().toString();
-        DriveFailures failures = new DriveFailures(drive.parentFolderId(), key.getClientEmail(), drive.delegate(), tokenUri);
+        DriveFailures failures = new DriveFailures(drive.parentFolderId(), key.getClientEmail(), drive.delegate(), tokenUri,
+                throttle, drive.retryInitialInterval());
         LOG.info("stage=deliver target=drive parent={} account={} delegate={} root={}", drive.parentFolderId(),
                 key.getClientEmail(), Masking.email(drive.delegate()),
                 drive.rootUrl().isEmpty() ? "https://www.googleapis.com/" : drive.rootUrl());

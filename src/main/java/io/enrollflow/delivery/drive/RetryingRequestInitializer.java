@@ -13,6 +13,7 @@ import com.google.api.client.util.Sleeper;
 import com.google.auth.http.HttpCredentialsAdapter;
 
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * Prepares every HTTP request the Drive client makes (metadata calls, the resumable upload's initiation and each of
@@ -37,8 +38,11 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
     private final HttpCredentialsAdapter credentials;
     private final DriveSettings settings;
     private final Sleeper sleeper;
+    private final DriveThrottle throttle;
 
-    RetryingRequestInitializer(HttpCredentialsAdapter credentials, DriveSettings settings, Sleeper sleeper) {
+    RetryingRequestInitializer(HttpCredentialsAdapter credentials, DriveSettings settings, Sleeper sleeper,
+                               DriveThrottle throttle) {
+        this.throttle = throttle;
         this.credentials = credentials;
         this.settings = settings;
         this.sleeper = sleeper;
@@ -51,6 +55,9 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
         request.setReadTimeout((int) settings.readTimeout().toMillis());
         request.setNumberOfRetries(MAX_RETRIES_PER_REQUEST);
         request.setUnsuccessfulResponseHandler(new OnUnsuccessfulResponse());
+        // the fleet's Drive pause (CONTRACT §12) holds every request, its retries included; the credentials adapter
+        // sets no interceptor of its own (it works through the unsuccessful-response handler)
+        request.setInterceptor(r -> throttle.beforeCall());
         if (!isMetadataCreate(request)) {
             HttpBackOffIOExceptionHandler backOff = new HttpBackOffIOExceptionHandler(newBackOff()).setSleeper(sleeper);
             request.setIOExceptionHandler(new OnIOException(backOff));
@@ -110,12 +117,29 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
                 }
                 return retry;
             }
+            if (response.getStatusCode() == 429) {
+                // Drive asks the whole fleet to slow down, not just this request (CONTRACT §12)
+                throttle.slowDown(retryAfter(response), "Drive answered 429");
+            }
             boolean retry = backOff.handleResponse(request, response, supportsRetry);
             if (retry) {
                 resendChunkAsStatusQuery(request);
             }
             return retry;
         }
+    }
+
+    /** The answer's {@code Retry-After} in seconds (Drive sends seconds), else the back-off's first interval. */
+    private Duration retryAfter(HttpResponse response) {
+        String value = response.getHeaders().getRetryAfter();
+        if (value != null) {
+            try {
+                return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+            } catch (NumberFormatException e) {
+                // an HTTP date or garbage: the back-off's interval below
+            }
+        }
+        return settings.retryInitialInterval();
     }
 
     private static final class OnIOException implements HttpIOExceptionHandler {
