@@ -12,6 +12,10 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local window = tonumber(ARGV[4])
 local total = tonumber(redis.call('GET', KEYS[3]) or '0')
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  -- the keys expire together 24 h after the last reservation; a sum without its log counts nothing
+  total = 0
+end
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - window)
 for _, id in ipairs(expired) do
   total = total - tonumber(redis.call('HGET', KEYS[2], id) or '0')
@@ -32,7 +36,10 @@ if others + bytes <= budget or others <= 0 then
   for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], window) end
   return {0, total}
 end
-redis.call('SET', KEYS[3], string.format('%d', total))
+if #expired > 0 then
+  -- the sum lost the expired reservations; it expires with the log, as the reservation above set them
+  redis.call('SET', KEYS[3], string.format('%d', total), 'PX', math.max(1, redis.call('PTTL', KEYS[1])))
+end
 -- oldest first: when has enough left the window for these bytes to fit?
 local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 local freed = 0
