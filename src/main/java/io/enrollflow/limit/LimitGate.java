@@ -28,7 +28,7 @@ public class LimitGate {
     /** When a limit cannot say when it frees (a download permit), the waiting worker asks again after about this. */
     static final long POLL_MILLIS = 250;
     /** ... and a held-back task comes back to ask after this. */
-    static final Duration RECHECK = Duration.ofSeconds(5);
+    static final Duration RECHECK = Duration.ofSeconds(2);
 
     /** One ask of a limit's script. */
     @FunctionalInterface

@@ -3,6 +3,7 @@ package io.enrollflow.delivery.drive;
 import com.google.api.client.http.EmptyContent;
 import com.google.api.client.http.HttpBackOffIOExceptionHandler;
 import com.google.api.client.http.HttpBackOffUnsuccessfulResponseHandler;
+import com.google.api.client.http.HttpExecuteInterceptor;
 import com.google.api.client.http.HttpIOExceptionHandler;
 import com.google.api.client.http.HttpRequest;
 import com.google.api.client.http.HttpRequestInitializer;
@@ -55,9 +56,7 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
         request.setReadTimeout((int) settings.readTimeout().toMillis());
         request.setNumberOfRetries(MAX_RETRIES_PER_REQUEST);
         request.setUnsuccessfulResponseHandler(new OnUnsuccessfulResponse());
-        // the fleet's Drive pause (CONTRACT §12) holds every request, its retries included; the credentials adapter
-        // sets no interceptor of its own (it works through the unsuccessful-response handler)
-        request.setInterceptor(r -> throttle.beforeCall());
+        throttled(request);
         if (!isMetadataCreate(request)) {
             HttpBackOffIOExceptionHandler backOff = new HttpBackOffIOExceptionHandler(newBackOff()).setSleeper(sleeper);
             request.setIOExceptionHandler(new OnIOException(backOff));
@@ -72,6 +71,34 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
                 .setMaxIntervalMillis(Math.max(MAX_INTERVAL_MILLIS, (int) settings.retryInitialInterval().toMillis()))
                 .setMaxElapsedTimeMillis((int) settings.retryMaxElapsed().toMillis())
                 .build();
+    }
+
+    /**
+     * The fleet's Drive pause (CONTRACT §12) holds every request, its retries included: asked before the credentials
+     * adapter's interceptor (which sets the Authorization header) runs.
+     */
+    private void throttled(HttpRequest request) {
+        HttpExecuteInterceptor auth = request.getInterceptor();
+        if (auth instanceof Throttled) {
+            return;
+        }
+        request.setInterceptor(new Throttled(auth));
+    }
+
+    private final class Throttled implements HttpExecuteInterceptor {
+        private final HttpExecuteInterceptor auth;
+
+        Throttled(HttpExecuteInterceptor auth) {
+            this.auth = auth;
+        }
+
+        @Override
+        public void intercept(HttpRequest request) throws IOException {
+            throttle.beforeCall();
+            if (auth != null) {
+                auth.intercept(request);
+            }
+        }
     }
 
     /** {@code POST .../files} without {@code uploadType}: creates a folder (or an empty file); not idempotent. */
@@ -112,6 +139,7 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
                 refreshedToken = true;
                 boolean retry = credentials.handleResponse(request, response, supportsRetry);
                 request.setUnsuccessfulResponseHandler(this); // the adapter re-initialised the request and put itself there
+                throttled(request); // ... as its interceptor too
                 if (retry) {
                     resendChunkAsStatusQuery(request);
                 }
