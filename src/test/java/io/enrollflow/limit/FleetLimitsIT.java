@@ -41,9 +41,10 @@ class FleetLimitsIT {
     private static final Duration RECOVERY_TIMEOUT = Duration.parse("PT" + Fleet.RECOVERY_TIMEOUT.toUpperCase());
     /**
      * The stub sees a call some milliseconds after Redis granted it (the request's way through Camel and HTTP), and
-     * that delay varies on a loaded machine; a window is checked this much shorter than the limit's.
+     * that delay varies: on this shared two-core machine a stalled instance was seen delivering a granted call 260 ms
+     * late. A window is checked this much shorter than the limit's; the exact boundary is LimitScriptsIT's.
      */
-    private static final long ARRIVAL_JITTER_NANOS = 150_000_000L;
+    private static final long ARRIVAL_JITTER_NANOS = 300_000_000L;
 
     @RegisterExtension
     static final RedisExtension redis = new RedisExtension();
@@ -67,6 +68,10 @@ class FleetLimitsIT {
                 .set("enrollflow.enroll.rate-limit", "5/1s")
                 .set("enrollflow.worker.concurrency", "8");
         startTwo();
+        // a JVM's first calls load the HTTP client's classes and open connections (hundreds of ms that would show as
+        // arrival jitter): both instances make some first, under the same limit
+        push(10, "warm-up").forEach(id -> awaitStatus(id, "completed", Duration.ofSeconds(120)));
+        api.reset();
 
         List<String> ids = push(40, "rate");
 
@@ -75,11 +80,19 @@ class FleetLimitsIT {
         List<Long> arrivals = api.arrivalNanos().stream().sorted().toList();
         assertEquals(40, arrivals.size(), "one enrollment call per task");
         long shortest = Long.MAX_VALUE;
+        int at = 0;
         for (int i = 0; i + 5 < arrivals.size(); i++) {
-            shortest = Math.min(shortest, arrivals.get(i + 5) - arrivals.get(i));
+            if (arrivals.get(i + 5) - arrivals.get(i) < shortest) {
+                shortest = arrivals.get(i + 5) - arrivals.get(i);
+                at = i;
+            }
         }
-        assertTrue(shortest >= 1_000_000_000L - ARRIVAL_JITTER_NANOS,
-                "six calls within " + shortest / 1_000_000 + " ms: a window of 1s held more than 5");
+        long first = arrivals.get(0);
+        assertTrue(arrivals.get(39) - first >= 7_000_000_000L - ARRIVAL_JITTER_NANOS,
+                "40 calls at 5/1s take 7 s at least: " + (arrivals.get(39) - first) / 1_000_000 + " ms");
+        List<Long> offsets = arrivals.stream().map(t -> (t - first) / 1_000_000).toList();
+        assertTrue(shortest >= 1_000_000_000L - ARRIVAL_JITTER_NANOS, "six calls within " + shortest / 1_000_000
+                + " ms from call " + at + ": a window of 1s held more than 5; arrivals (ms): " + offsets);
     }
 
     @Test
