@@ -8,7 +8,10 @@
 -- KEYS[6] dead-letter payloads  enrollflow:dead-letters:payloads
 -- ARGV[1] instance id, ARGV[2] now (ISO-8601), ARGV[3] history size, ARGV[4] raw payload,
 -- ARGV[5] taskId, ARGV[6] orderId, ARGV[7] courseUrl, ARGV[8] heartbeat key prefix ('enrollflow:instance:'),
--- ARGV[9] max deliveries (crashed instances a task may have been in flight on)
+-- ARGV[9] max deliveries (crashed instances a task may have been in flight on),
+-- ARGV[10..12] the per-reason, per-stage and per-stage-and-reason dead-letter index prefixes (RedisKeys): a fresh
+-- start removes the task's old record, which names the stage and reason whose indexes list it; with a hash-tag
+-- namespace they share KEYS[4]'s slot
 -- Returns {decision, attempts, enrolled}: decision is
 --   'claimed'   run it (attempts = this attempt's number; enrolled = 1 when enrollment is already recorded)
 --   'poison'    it was in flight on max-deliveries crashed instances: dead-letter it (the claim is held)
@@ -35,6 +38,16 @@ redis.call('SET', KEYS[3], ARGV[1])
 local attempts
 if status == false or status == 'failed' or status == 'queued' then
   -- a fresh start: a new task, a failed one pushed again, or a replay; the old dead-letter record goes now
+  local record = redis.call('HGET', KEYS[4], ARGV[5])
+  if record then
+    local ok, was = pcall(cjson.decode, record)
+    if ok and type(was) == 'table' then
+      local stage, reason = tostring(was.stage), tostring(was.reason)
+      redis.call('ZREM', ARGV[10] .. reason, ARGV[5])
+      redis.call('ZREM', ARGV[11] .. stage, ARGV[5])
+      redis.call('ZREM', ARGV[12] .. stage .. ':' .. reason, ARGV[5])
+    end
+  end
   redis.call('HDEL', KEYS[4], ARGV[5])
   redis.call('ZREM', KEYS[5], ARGV[5])
   redis.call('HDEL', KEYS[6], ARGV[5])

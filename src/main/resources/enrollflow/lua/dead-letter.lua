@@ -2,13 +2,30 @@
 -- all in one step (CONTRACT §6: every failed task has exactly one record).
 -- KEYS[1] task status hash ('' for a payload with no usable task id), KEYS[2] task history list,
 -- KEYS[3] claim key, KEYS[4] processing list, KEYS[5] dead-letter hash, KEYS[6] dead-letter index (sorted set),
--- KEYS[7] dead-letter payloads hash
+-- KEYS[7] dead-letter payloads hash, KEYS[8] this reason's index, KEYS[9] this stage's index, KEYS[10] this stage and
+-- reason's index (sorted sets scored like KEYS[6]: what `dlq list --reason/--stage` pages through)
 -- ARGV[1] now (ISO-8601), ARGV[2] history size, ARGV[3] raw payload, ARGV[4] record key (task id or invalid-<n>),
 -- ARGV[5] record JSON, ARGV[6] score (epoch ms), ARGV[7] stage, ARGV[8] reason, ARGV[9] message,
--- ARGV[10] the payload to keep for replay (the raw one, cut at 64 KiB)
+-- ARGV[10] the payload to keep for replay (the raw one, cut at 64 KiB),
+-- ARGV[11..13] the per-reason, per-stage and per-stage-and-reason index prefixes (RedisKeys): a record already under
+-- this key (rare: a task dead-lettered again without a fresh start) leaves the indexes of its old stage and reason, which
+-- only the old record names; with a hash-tag namespace those indexes share the slot of KEYS[5]
 -- Returns the dead-letter count after the write.
+local old = redis.call('HGET', KEYS[5], ARGV[4])
+if old then
+  local ok, was = pcall(cjson.decode, old)
+  if ok and type(was) == 'table' then
+    local stage, reason = tostring(was.stage), tostring(was.reason)
+    redis.call('ZREM', ARGV[11] .. reason, ARGV[4])
+    redis.call('ZREM', ARGV[12] .. stage, ARGV[4])
+    redis.call('ZREM', ARGV[13] .. stage .. ':' .. reason, ARGV[4])
+  end
+end
 redis.call('HSET', KEYS[5], ARGV[4], ARGV[5])
 redis.call('ZADD', KEYS[6], ARGV[6], ARGV[4])
+redis.call('ZADD', KEYS[8], ARGV[6], ARGV[4])
+redis.call('ZADD', KEYS[9], ARGV[6], ARGV[4])
+redis.call('ZADD', KEYS[10], ARGV[6], ARGV[4])
 redis.call('HSET', KEYS[7], ARGV[4], ARGV[10])
 if KEYS[1] ~= '' then
   redis.call('HSET', KEYS[1], 'status', 'failed', 'stage', ARGV[7], 'reason', ARGV[8], 'message', ARGV[9],

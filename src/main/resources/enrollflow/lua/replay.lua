@@ -3,12 +3,22 @@
 -- 'replays' + 1; claim.lua then starts it afresh (attempts from 1).
 -- KEYS[1] dead-letter hash, KEYS[2] dead-letter index, KEYS[3] dead-letter payloads, KEYS[4] the task queue,
 -- KEYS[5] task status hash, KEYS[6] task history list
--- ARGV[1] record key (task id), ARGV[2] now (ISO-8601), ARGV[3] history size
+-- ARGV[1] record key (task id), ARGV[2] now (ISO-8601), ARGV[3] history size,
+-- ARGV[4..6] the per-reason, per-stage and per-stage-and-reason dead-letter index prefixes (RedisKeys): the record names
+-- its stage and reason, so the script finds those indexes from it; with a hash-tag namespace they share KEYS[1]'s slot
 -- Returns 0 when there is no such record (or no payload to push back: then nothing changes), 1 when replayed (a payload
 -- without a status hash, e.g. invalid-<n>), 2 when replayed and its status set to 'queued'.
 local payload = redis.call('HGET', KEYS[3], ARGV[1])
-if not payload or redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
+local record = redis.call('HGET', KEYS[1], ARGV[1])
+if not payload or not record then
   return 0
+end
+local ok, was = pcall(cjson.decode, record)
+if ok and type(was) == 'table' then
+  local stage, reason = tostring(was.stage), tostring(was.reason)
+  redis.call('ZREM', ARGV[4] .. reason, ARGV[1])
+  redis.call('ZREM', ARGV[5] .. stage, ARGV[1])
+  redis.call('ZREM', ARGV[6] .. stage .. ':' .. reason, ARGV[1])
 end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1])

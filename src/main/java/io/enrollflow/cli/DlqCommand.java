@@ -3,6 +3,9 @@ package io.enrollflow.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.enrollflow.deadletter.DeadLetter;
+import io.enrollflow.deadletter.DeadLetterFilter;
+import io.enrollflow.deadletter.DeadLetterPage;
+import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Stage;
 import picocli.CommandLine;
@@ -41,7 +44,7 @@ public class DlqCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a dlq sub-command: list, show, replay or purge");
     }
 
-    /** {@code dlq list [--stage S] [--reason R] [--limit N] [--json]}. */
+    /** {@code dlq list [--stage S] [--reason R] [--limit N] [--offset N] [--json]}: one page, read from an index. */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List dead letters, newest first.")
     static class ListCommand implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
@@ -53,26 +56,37 @@ public class DlqCommand implements Runnable {
         String stage;
         @Option(names = "--reason", description = "Only this reason, e.g. enrollment_unavailable")
         String reason;
-        @Option(names = "--limit", defaultValue = "100", description = "At most this many (default ${DEFAULT-VALUE})")
+        @Option(names = "--limit", defaultValue = "100",
+                description = "At most this many, 1 to " + DeadLetterStore.MAX_LIMIT + " (default ${DEFAULT-VALUE})")
         int limit;
+        @Option(names = "--offset", defaultValue = "0",
+                description = "Skip this many of the newest first, 0 to " + DeadLetterStore.MAX_OFFSET + " (default ${DEFAULT-VALUE})")
+        int offset;
         @Option(names = "--json", description = "A JSON array of the records")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
             checkFilters(spec, stage, reason);
-            if (limit < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1");
+            if (limit < 1 || limit > DeadLetterStore.MAX_LIMIT) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--limit must be from 1 to " + DeadLetterStore.MAX_LIMIT);
+            }
+            if (offset < 0 || offset > DeadLetterStore.MAX_OFFSET) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--offset must be from 0 to " + DeadLetterStore.MAX_OFFSET);
             }
             PrintWriter out = spec.commandLine().getOut();
             try (Stores stores = new Stores(dlq.parent.settings())) {
-                List<DeadLetter> letters = stores.deadLetters.list(stage, reason, limit);
+                DeadLetterPage page = stores.deadLetters.page(new DeadLetterFilter(reason, stage, null), offset, limit);
+                List<DeadLetter> letters = page.records();
                 if (json) {
                     ArrayNode array = JSON.createArrayNode();
                     letters.forEach(letter -> array.add(letter.json()));
                     out.println(array.toString());
                 } else if (letters.isEmpty()) {
-                    out.println("no dead letters" + (stage != null || reason != null ? " matching the filter" : ""));
+                    out.println("no dead letters" + (stage != null || reason != null ? " matching the filter" : "")
+                            + (offset > 0 ? " past offset " + offset + " (" + page.total() + " in all)" : ""));
                 } else {
                     out.printf("%-24s %-22s %-9s %8s %6s  %s%n", "TASK", "REASON", "STAGE", "ATTEMPTS", "AGE", "MESSAGE");
                     Instant now = Instant.now();
@@ -80,7 +94,9 @@ public class DlqCommand implements Runnable {
                         out.printf("%-24s %-22s %-9s %8d %6s  %s%n", letter.taskId(), letter.reason(), letter.stage(),
                                 letter.attempts(), age(letter.lastFailedAt(), now), oneLine(letter.message(), 80));
                     }
-                    out.println(letters.size() + " shown; dlq show <taskId> for one record");
+                    out.println(letters.size() + " shown of " + page.total()
+                            + (offset + letters.size() < page.total() ? " (--offset " + (offset + letters.size())
+                            + " for the next page)" : "") + "; dlq show <taskId> for one record");
                 }
                 out.flush();
                 return EnrollflowCommand.OK;
@@ -168,30 +184,33 @@ public class DlqCommand implements Runnable {
             }
             checkFilters(spec, stage, reason);
             try (Stores stores = new Stores(dlq.parent.settings())) {
-                Map<String, DeadLetter> letters = new HashMap<>();
-                List<String> replayed;
-                List<String> unknown = List.of();
-                if (named) {
-                    for (String id : taskIds) {
-                        DeadLetter letter = stores.deadLetters.get(id);
-                        if (letter != null) {
-                            letters.put(id, letter);
-                        }
-                    }
-                    var outcome = stores.replays.replay(taskIds);
-                    replayed = outcome.done();
-                    unknown = outcome.unknown();
-                } else {
-                    stores.deadLetters.list(stage, reason, Integer.MAX_VALUE).forEach(l -> letters.put(l.taskId(), l));
-                    replayed = stores.replays.replayMatching(stage, reason);
+                if (!named) {
+                    // a line per task as each batch goes, then the count: nothing held but the batch
+                    PrintWriter out = spec.commandLine().getOut();
+                    long replayed = stores.replays.replayMatching(new DeadLetterFilter(reason, stage, null),
+                            letter -> out.println("replayed " + letter.taskId() + replayDetail(letter)));
+                    out.println(replayed + " replayed");
+                    out.flush();
+                    return EnrollflowCommand.OK;
                 }
-                return report(spec, "replayed", replayed, unknown, id -> {
+                Map<String, DeadLetter> letters = new HashMap<>();
+                for (String id : taskIds) {
+                    DeadLetter letter = stores.deadLetters.get(id);
+                    if (letter != null) {
+                        letters.put(id, letter);
+                    }
+                }
+                var outcome = stores.replays.replay(taskIds);
+                return report(spec, "replayed", outcome.done(), outcome.unknown(), id -> {
                     DeadLetter letter = letters.get(id);
-                    return letter == null ? ""
-                            : " (" + letter.reason() + " at " + letter.stage() + ", replay " + (letter.replays() + 1) + ")";
+                    return letter == null ? "" : replayDetail(letter);
                 });
             }
         }
+    }
+
+    private static String replayDetail(DeadLetter letter) {
+        return " (" + letter.reason() + " at " + letter.stage() + ", replay " + (letter.replays() + 1) + ")";
     }
 
     /**
@@ -226,16 +245,16 @@ public class DlqCommand implements Runnable {
                 return EnrollflowCommand.USAGE;
             }
             try (Stores stores = new Stores(dlq.parent.settings())) {
-                List<String> purged;
-                List<String> unknown = List.of();
                 if (all) {
-                    purged = stores.replays.purgeAll();
-                } else {
-                    var outcome = stores.replays.purge(taskIds);
-                    purged = outcome.done();
-                    unknown = outcome.unknown();
+                    PrintWriter out = spec.commandLine().getOut();
+                    long purged = stores.replays.purgeMatching(DeadLetterFilter.ALL,
+                            letter -> out.println("purged " + letter.taskId()));
+                    out.println(purged + " purged");
+                    out.flush();
+                    return EnrollflowCommand.OK;
                 }
-                return report(spec, "purged", purged, unknown, id -> "");
+                var outcome = stores.replays.purge(taskIds);
+                return report(spec, "purged", outcome.done(), outcome.unknown(), id -> "");
             }
         }
     }

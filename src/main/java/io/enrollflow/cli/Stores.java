@@ -36,6 +36,8 @@ final class Stores implements AutoCloseable {
                 "cli", settings.integer("enrollflow.queue.max-deliveries", 1, 1000));
         this.deadLetters = new DeadLetterStore(redis, scripts, keys, status,
                 settings.integer("enrollflow.dead-letter.warn-size", 0, Integer.MAX_VALUE));
+        // one EXISTS once done: a dlq command right after an upgrade, before any instance ran, still sees every record
+        deadLetters.indexExisting();
         this.replays = new ReplayService(scripts, keys, status, deadLetters);
         this.pause = new IntakePause(redis, keys);
         if (callback != null) {

@@ -13,6 +13,8 @@ import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskRun;
 import io.enrollflow.task.TaskParser;
+import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
@@ -21,16 +23,22 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * The dead letters (CONTRACT §6): a JSON record per failed task in one hash keyed by task id, an index scored by the
- * last failure for listing newest first, and the raw payloads for replay. Writing a record also marks the task failed
- * and releases it from its processing list, in one Lua step (dead-letter.lua). Records are never dropped: past
- * {@code enrollflow.dead-letter.warn-size} each new one logs a WARN.
+ * The dead letters (CONTRACT §6): a JSON record per failed task in one hash keyed by task id, the raw payloads for
+ * replay, and sorted sets scored by the last failure (epoch ms) that list them newest first: one of every record, one
+ * per reason, one per stage and one per stage-and-reason pair. Any filter by reason and stage is thus one index, and a
+ * page is one {@code ZREVRANGE} of it plus the page's records, whatever the number of records (CONTRACT §6 "listing
+ * costs one page"). The indexes are kept by the scripts that write and remove records (dead-letter.lua, replay.lua,
+ * purge.lua, and claim.lua when a failed task starts again), in the same step as the record; records written before the
+ * indexes existed are filed once by {@link #indexExisting()} at start.
+ * <p>
+ * Writing a record also marks the task failed and releases it from its processing list, in one Lua step
+ * (dead-letter.lua). Records are never dropped: past {@code enrollflow.dead-letter.warn-size} each new one logs a WARN.
  */
 public class DeadLetterStore {
 
@@ -44,6 +52,21 @@ public class DeadLetterStore {
     private final int warnSize;
     /** Ids per purge.lua call: bounds one script's run time (Redis serves nothing else meanwhile). */
     private static final int PURGE_BATCH = 500;
+    /** The largest page a listing (CLI, API) asks for. */
+    public static final int MAX_LIMIT = 1000;
+    /** The largest offset a listing asks for: far past any real backlog, small enough to stay a plain int. */
+    public static final int MAX_OFFSET = 10_000_000;
+    /** Records per read when a text filter or the one-time indexing walks the records: a few hundred KiB at most. */
+    static final int SCAN_BATCH = 500;
+    /**
+     * How many records, newest first, a page with a text filter reads at most. A text is not indexed, so finding it
+     * means reading records; this bound keeps a page view at about twenty reads of {@link #SCAN_BATCH} (a few MiB,
+     * well under a second) however many records there are. Narrow with a reason or stage to reach further back;
+     * {@link #count} and replay or purge by filter read every record, in batches.
+     */
+    public static final int TEXT_SCAN_LIMIT = 10_000;
+    /** The index layout the marker {@code deadLetterIndexesBuilt} names: all, per reason, per stage, per pair. */
+    private static final String INDEX_LAYOUT = "1";
 
     public DeadLetterStore(RedissonClient redis, RedisScripts scripts, RedisKeys keys, StatusStore status, int warnSize) {
         this.redis = redis;
@@ -81,9 +104,12 @@ public class DeadLetterStore {
         String id = hasHash ? key : "";
         long size = scripts.integer(Script.DEAD_LETTER,
                 List.of(hasHash ? keys.task(id) : "", hasHash ? keys.history(id) : "", hasHash ? keys.claim(id) : "",
-                        run.processingList(), keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads()),
+                        run.processingList(), keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads(),
+                        keys.deadLetterIndex(null, reason.word()), keys.deadLetterIndex(stage.word(), null),
+                        keys.deadLetterIndex(stage.word(), reason.word())),
                 now, status.historySize(), run.raw(), key, record.toString(), Instant.parse(now).toEpochMilli(),
-                stage.word(), reason.word(), message, cut(run.raw()));
+                stage.word(), reason.word(), message, cut(run.raw()),
+                keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(), keys.deadLetterStageReasonPrefix());
         run.markDecided();
         status.announce(new StatusChange(hasHash ? key : null, TaskStatus.FAILED, reason.word(), message, null, now));
         if (size > warnSize) {
@@ -115,27 +141,84 @@ public class DeadLetterStore {
         return json == null ? null : DeadLetter.parse(String.valueOf(json));
     }
 
-    /** Records newest first, filtered by stage and reason (null = any), at most {@code limit}. */
-    public List<DeadLetter> list(String stage, String reason, int limit) {
-        Collection<Object> newestFirst = redis.getScoredSortedSet(keys.deadLetterIndex(), StringCodec.INSTANCE)
-                .valueRangeReversed(0, -1);
-        Set<Object> ids = new LinkedHashSet<>(newestFirst);
-        Map<Object, Object> records = redis.getMap(keys.deadLetters(), StringCodec.INSTANCE).getAll(ids);
-        List<DeadLetter> out = new ArrayList<>();
-        for (Object id : ids) {
-            Object json = records.get(id);
-            if (json == null) {
-                continue;
-            }
-            DeadLetter letter = DeadLetter.parse(String.valueOf(json));
-            if ((stage == null || stage.equals(letter.stage())) && (reason == null || reason.equals(letter.reason()))) {
-                out.add(letter);
-                if (out.size() >= limit) {
-                    break;
+    /**
+     * One page of the records that match, newest first. Without a text filter it reads one index range and the page's
+     * records in one script (dead-letter-page.lua): the cost is the page's, whatever the number of records. With a
+     * text filter it reads the filter's index (by reason and stage) newest first in batches of {@link #SCAN_BATCH}, keeping
+     * the records that have the text, until the index's end or {@link #TEXT_SCAN_LIMIT} records read, whichever comes
+     * first; {@code total} is then exact when the scan reached the end, -1 otherwise (and matches further back than the
+     * bound are not found: narrow by reason or stage, or use {@link #count}).
+     *
+     * @param offset how many matching records to skip (0 = from the newest)
+     * @param limit  the page size, at least 1
+     */
+    public DeadLetterPage page(DeadLetterFilter filter, int offset, int limit) {
+        if (offset < 0 || limit < 1) {
+            throw new IllegalArgumentException("offset " + offset + " and limit " + limit + ": offset >= 0, limit >= 1");
+        }
+        String index = index(filter);
+        if (!filter.hasText()) {
+            Slice slice = newestFirst(index, offset, limit);
+            return new DeadLetterPage(slice.records(), slice.total(), offset, limit);
+        }
+        List<DeadLetter> page = new ArrayList<>();
+        long matched = 0;
+        long scanned = 0;
+        boolean reachedEnd = false;
+        while (scanned < TEXT_SCAN_LIMIT) {
+            int batch = (int) Math.min(SCAN_BATCH, TEXT_SCAN_LIMIT - scanned);
+            Slice slice = newestFirst(index, scanned, batch);
+            for (DeadLetter letter : slice.records()) {
+                if (filter.matchesText(letter)) {
+                    if (matched >= offset && page.size() < limit) {
+                        page.add(letter);
+                    }
+                    matched++;
                 }
             }
+            scanned += batch;
+            if (scanned >= slice.total()) {
+                reachedEnd = true;
+                break;
+            }
         }
-        return out;
+        return new DeadLetterPage(page, reachedEnd ? matched : -1, offset, limit);
+    }
+
+    /**
+     * How many records match. Without a text filter one ZCARD of the filter's index; with one, every record of that
+     * index is read in batches of {@link #SCAN_BATCH} (exact, and as slow as the number of records: an operator's
+     * question, not a page view's).
+     */
+    public long count(DeadLetterFilter filter) {
+        String index = index(filter);
+        if (!filter.hasText()) {
+            return redis.getScoredSortedSet(index, StringCodec.INSTANCE).size();
+        }
+        long matched = 0;
+        long scanned = 0;
+        while (true) {
+            Slice slice = newestFirst(index, scanned, SCAN_BATCH);
+            matched += slice.records().stream().filter(filter::matchesText).count();
+            scanned += SCAN_BATCH;
+            if (scanned >= slice.total()) {
+                return matched;
+            }
+        }
+    }
+
+    /** How many records each reason has, every reason named (0 included): one ZCARD per reason, in one round trip. */
+    public Map<String, Long> countByReason() {
+        RBatch batch = redis.createBatch();
+        Map<String, RFuture<Integer>> sizes = new LinkedHashMap<>();
+        for (FailureReason reason : FailureReason.values()) {
+            sizes.put(reason.word(), batch.getScoredSortedSet(keys.deadLetterIndex(null, reason.word()),
+                    StringCodec.INSTANCE).sizeAsync());
+        }
+        batch.execute();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        sizes.forEach((reason, size) -> counts.put(reason, size.toCompletableFuture().join().longValue()));
+        return counts;
     }
 
     /** How many records there are. */
@@ -143,10 +226,109 @@ public class DeadLetterStore {
         return redis.getMap(keys.deadLetters(), StringCodec.INSTANCE).size();
     }
 
-    /** Every record's id, newest first. */
-    public List<String> ids() {
-        return redis.getScoredSortedSet(keys.deadLetterIndex(), StringCodec.INSTANCE).valueRangeReversed(0, -1)
+    /**
+     * Files the records written before the per-reason and per-stage indexes existed (an upgrade) under those indexes,
+     * once per namespace: after the first run a marker key says it is done, and each later start costs one EXISTS. The
+     * records are read with HSCAN in batches of {@link #SCAN_BATCH}, so memory stays one batch whatever their number.
+     * Instances that start together may both do it: filing a record twice changes nothing, and a record written,
+     * replayed or purged meanwhile is filed (or skipped) by its own script.
+     *
+     * @return how many records were filed (0 when the marker was there)
+     */
+    public long indexExisting() {
+        if (redis.getBucket(keys.deadLetterIndexesBuilt(), StringCodec.INSTANCE).isExists()) {
+            return 0;
+        }
+        long filed = 0;
+        List<Object> args = new ArrayList<>();
+        var records = redis.<String, String>getMap(keys.deadLetters(), StringCodec.INSTANCE).entrySet(SCAN_BATCH);
+        for (Map.Entry<String, String> entry : records) {
+            args.add(entry.getKey());
+            args.add(scoreOf(entry.getValue()));
+            if (args.size() == 2 * SCAN_BATCH) {
+                filed += fileBatch(args);
+                args.clear();
+            }
+        }
+        if (!args.isEmpty()) {
+            filed += fileBatch(args);
+        }
+        redis.getBucket(keys.deadLetterIndexesBuilt(), StringCodec.INSTANCE).set(INDEX_LAYOUT);
+        if (filed > 0) {
+            LOG.info("stage=dead-letter outcome=indexed records={} note=\"dead letters written before this version "
+                    + "filed under their reason and stage\"", filed);
+        }
+        return filed;
+    }
+
+    private long fileBatch(List<Object> pairs) {
+        List<Object> args = new ArrayList<>(prefixes());
+        args.addAll(pairs);
+        return scripts.integer(Script.INDEX_DEAD_LETTERS, List.of(keys.deadLetters(), keys.deadLetterIndex()),
+                args.toArray());
+    }
+
+    /** The last failure of a stored record in epoch ms (0 when it has none that parses: it then lists as the oldest). */
+    private static long scoreOf(String json) {
+        try {
+            return Instant.parse(DeadLetter.parse(json).lastFailedAt()).toEpochMilli();
+        } catch (RuntimeException unreadable) {
+            // a record without a readable lastFailedAt is still filed (under score 0) so that it lists and can be purged
+            return 0;
+        }
+    }
+
+    /** The prefixes of the per-reason, per-stage and per-pair indexes, as the removing scripts take them in ARGV. */
+    List<Object> prefixes() {
+        return List.of(keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(), keys.deadLetterStageReasonPrefix());
+    }
+
+    /** The index that lists exactly the filter's reason and stage. */
+    String index(DeadLetterFilter filter) {
+        return keys.deadLetterIndex(filter.stage(), filter.reason());
+    }
+
+    /** Records of ranks offset.. of an index, newest first, and the index's size; one script, one round trip. */
+    private Slice newestFirst(String index, long offset, int count) {
+        List<Object> reply = scripts.list(Script.DEAD_LETTER_PAGE, List.of(index, keys.deadLetters()), offset, count);
+        List<DeadLetter> records = new ArrayList<>(reply.size() - 1);
+        for (Object json : reply.subList(1, reply.size())) {
+            records.add(DeadLetter.parse(String.valueOf(json)));
+        }
+        return new Slice(records, ((Number) reply.get(0)).longValue());
+    }
+
+    private record Slice(List<DeadLetter> records, long total) {
+    }
+
+    /** The newest score of an index (epoch ms), or null when it is empty: where a walk oldest first stops. */
+    Double newestScore(String index) {
+        return redis.getScoredSortedSet(index, StringCodec.INSTANCE).lastScore();
+    }
+
+    /**
+     * Up to {@code count} ids of an index scored at most {@code upTo}, oldest first, from rank {@code skip} of those,
+     * with their records (an id whose record went meanwhile has none): one batch of a replay or purge by filter.
+     */
+    OldestFirst oldestFirst(String index, double upTo, int skip, int count) {
+        List<String> ids = redis.getScoredSortedSet(index, StringCodec.INSTANCE)
+                .valueRange(Double.NEGATIVE_INFINITY, true, upTo, true, skip, count)
                 .stream().map(String::valueOf).toList();
+        List<DeadLetter> records = new ArrayList<>(ids.size());
+        if (!ids.isEmpty()) {
+            Map<Object, Object> found = redis.getMap(keys.deadLetters(), StringCodec.INSTANCE).getAll(new LinkedHashSet<>(ids));
+            for (String id : ids) {
+                Object json = found.get(id);
+                if (json != null) {
+                    records.add(DeadLetter.parse(String.valueOf(json)));
+                }
+            }
+        }
+        return new OldestFirst(ids.size(), records);
+    }
+
+    /** @param ids how many ids the index range held; @param records their records, oldest first */
+    record OldestFirst(int ids, List<DeadLetter> records) {
     }
 
     /**
@@ -170,8 +352,10 @@ public class DeadLetterStore {
     }
 
     private List<String> purgeBatch(List<String> ids) {
+        List<Object> args = new ArrayList<>(prefixes());
+        args.addAll(ids);
         List<Object> removed = scripts.list(Script.PURGE,
-                List.of(keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads()), ids.toArray());
+                List.of(keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads()), args.toArray());
         return removed.stream().map(String::valueOf).toList();
     }
 }

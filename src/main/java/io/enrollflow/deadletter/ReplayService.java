@@ -11,8 +11,12 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Reprocessing dead letters (CONTRACT §6), for the CLI ({@code dlq replay|purge}) and the management API alike:
@@ -22,12 +26,20 @@ import java.util.List;
  *       places; intake then starts it afresh (attempts from 1);</li>
  *   <li>purge: the record goes with its stored payload (purge.lua); the status hash stays {@code failed}.</li>
  * </ol>
- * Selections by stage and reason are read from the records first, then replayed one atomic step per task: a record
- * that another operator replayed meanwhile is simply not found.
+ * Selections by filter ({@link #replayMatching}, {@link #purgeMatching}) walk the filter's index oldest first in
+ * batches of {@link #BATCH}: each batch is read, then replayed one atomic step per task (or purged in one step), so
+ * memory holds one batch whatever the number of records. The walk stops at the newest record that existed when it began:
+ * a replayed task that fails again meanwhile is not replayed twice by the same call. A record that another operator
+ * replayed meanwhile is simply not found.
  */
 public class ReplayService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplayService.class);
+    /**
+     * Records per batch of a replay or purge by filter: a few hundred KiB of records in memory, and a purge.lua run
+     * short enough not to hold Redis up for other clients.
+     */
+    public static final int BATCH = 300;
 
     private final RedisScripts scripts;
     private final RedisKeys keys;
@@ -60,13 +72,67 @@ public class ReplayService {
         return new Outcome(done, unknown);
     }
 
-    /** Replays every record of this stage and reason (null = any), oldest failure first; returns the ids replayed. */
-    public List<String> replayMatching(String stage, String reason) {
-        List<String> matching = new ArrayList<>(deadLetters.list(stage, reason, Integer.MAX_VALUE).stream()
-                .map(DeadLetter::taskId).toList());
-        // oldest first: they go back onto the queue in the order they failed
-        java.util.Collections.reverse(matching);
-        return replay(matching).done();
+    /** Replays every record the filter matches, oldest failure first, in batches; returns how many were replayed. */
+    public long replayMatching(DeadLetterFilter filter) {
+        return replayMatching(filter, letter -> { });
+    }
+
+    /**
+     * Replays every record the filter matches, oldest failure first (they go back onto the queue in the order they
+     * failed), in batches of {@link #BATCH}; {@code replayed} hears of each record replayed, as it was before.
+     *
+     * @return how many were replayed
+     */
+    public long replayMatching(DeadLetterFilter filter, Consumer<DeadLetter> replayed) {
+        return walk(filter, batch -> {
+            Set<String> done = new HashSet<>();
+            for (DeadLetter letter : batch) {
+                if (replayOne(letter.taskId())) {
+                    done.add(letter.taskId());
+                }
+            }
+            return done;
+        }, replayed);
+    }
+
+    /** Removes every record the filter matches, in batches of {@link #BATCH}; returns how many were removed. */
+    public long purgeMatching(DeadLetterFilter filter) {
+        return purgeMatching(filter, letter -> { });
+    }
+
+    /** {@link #purgeMatching(DeadLetterFilter)}, telling {@code purged} of each record removed. */
+    public long purgeMatching(DeadLetterFilter filter, Consumer<DeadLetter> purged) {
+        return walk(filter, batch -> {
+            Set<String> done = new HashSet<>(deadLetters.purge(batch.stream().map(DeadLetter::taskId).toList()));
+            done.forEach(id -> LOG.info("task={} stage=dead-letter outcome=purged", id));
+            return done;
+        }, purged);
+    }
+
+    /**
+     * Walks the filter's index oldest first up to its newest score at the start, one batch at a time, and applies
+     * {@code action} to the batch's records that have the filter's text. Acted-on records leave the index; the others
+     * (no text match, gone, not replayable) stay in front, so the next batch starts after them ({@code skip}).
+     */
+    private long walk(DeadLetterFilter filter, Function<List<DeadLetter>, Set<String>> action, Consumer<DeadLetter> each) {
+        String index = deadLetters.index(filter);
+        Double newest = deadLetters.newestScore(index);
+        if (newest == null) {
+            return 0;
+        }
+        long done = 0;
+        int skip = 0;
+        while (true) {
+            DeadLetterStore.OldestFirst batch = deadLetters.oldestFirst(index, newest, skip, BATCH);
+            if (batch.ids() == 0) {
+                return done;
+            }
+            List<DeadLetter> chosen = batch.records().stream().filter(filter::matchesText).toList();
+            Set<String> acted = chosen.isEmpty() ? Set.of() : action.apply(chosen);
+            chosen.stream().filter(letter -> acted.contains(letter.taskId())).forEach(each);
+            done += acted.size();
+            skip += batch.ids() - acted.size();
+        }
     }
 
     /** Removes these records; returns which ids had one. */
@@ -78,17 +144,13 @@ public class ReplayService {
         return new Outcome(purged, unknown);
     }
 
-    /** Removes every record; returns the ids removed. */
-    public List<String> purgeAll() {
-        return purge(deadLetters.ids()).done();
-    }
-
     private boolean replayOne(String id) {
         String at = StatusStore.now();
         long result = scripts.integer(Script.REPLAY,
                 List.of(keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads(), keys.queue(),
                         keys.task(id), keys.history(id)),
-                id, at, status.historySize());
+                id, at, status.historySize(), keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(),
+                keys.deadLetterStageReasonPrefix());
         if (result == 0) {
             return false;
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enrollflow.deadletter.DeadLetter;
+import io.enrollflow.deadletter.DeadLetterFilter;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.deadletter.ReplayService;
 import io.enrollflow.status.StatusStore;
@@ -12,6 +13,7 @@ import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Stage;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +22,12 @@ import java.util.Map;
  * The token-protected operator API of CONTRACT §8, behind {@code /api/}; every answer is JSON:
  * <pre>
  * GET    /api/tasks/{taskId}                          the status hash and its history (404 unknown)
- * GET    /api/dead-letters[?stage=&amp;reason=&amp;limit=]    records, newest first (limit default 100)
+ * GET    /api/dead-letters[?stage=&amp;reason=&amp;limit=&amp;offset=]   one page of records, newest first
+ *                                                  (limit 1..1000, default 100; offset 0..10,000,000, default 0)
  * GET    /api/dead-letters/{taskId}                   one record (404 unknown)
  * POST   /api/dead-letters/{taskId}/replay            replay one (404 unknown)
- * POST   /api/dead-letters/replay?all=true|reason=R|stage=S   replay a selection (reason and stage may combine)
+ * POST   /api/dead-letters/replay?all=true|reason=R|stage=S   replay a selection (reason and stage may combine), in
+ *                                                  batches; the answer names the first 1000 ids and counts them all
  * DELETE /api/dead-letters/{taskId}                   purge one (404 unknown); its status stays failed
  * POST   /api/intake/pause, /api/intake/resume; GET /api/intake   fleet-wide intake
  * </pre>
@@ -128,20 +132,33 @@ class OperatorApi {
         if (problem != null) {
             return badRequest(problem);
         }
-        int limit = DEFAULT_LIMIT;
-        if (query.containsKey("limit")) {
-            try {
-                limit = Integer.parseInt(query.get("limit"));
-            } catch (NumberFormatException e) {
-                limit = 0;
-            }
-            if (limit < 1) {
-                return badRequest("limit must be a whole number of at least 1");
-            }
+        Integer limit = bounded(query, "limit", DEFAULT_LIMIT, 1, DeadLetterStore.MAX_LIMIT);
+        if (limit == null) {
+            return badRequest("limit must be a whole number from 1 to " + DeadLetterStore.MAX_LIMIT);
+        }
+        Integer offset = bounded(query, "offset", 0, 0, DeadLetterStore.MAX_OFFSET);
+        if (offset == null) {
+            return badRequest("offset must be a whole number from 0 to " + DeadLetterStore.MAX_OFFSET);
         }
         ArrayNode array = JSON.createArrayNode();
-        deadLetters.list(stage, reason, limit).forEach(letter -> array.add(letter.json()));
+        deadLetters.page(new DeadLetterFilter(reason, stage, null), offset, limit).records()
+                .forEach(letter -> array.add(letter.json()));
         return new Answer(200, array);
+    }
+
+    /** A query number within [min, max], {@code absent} when not given, null when it is not one or out of range. */
+    private static Integer bounded(Map<String, String> query, String name, int absent, int min, int max) {
+        String text = query.get(name);
+        if (text == null) {
+            return absent;
+        }
+        try {
+            int value = Integer.parseInt(text.trim());
+            return value < min || value > max ? null : value;
+        } catch (NumberFormatException notANumber) {
+            // not a whole number (or past int): the caller answers 400
+            return null;
+        }
     }
 
     private Answer replaySelection(Map<String, String> query) {
@@ -158,7 +175,17 @@ class OperatorApi {
         if (problem != null) {
             return badRequest(problem);
         }
-        return done("replayed", replays.replayMatching(stage, reason));
+        List<String> named = new ArrayList<>();
+        long count = replays.replayMatching(new DeadLetterFilter(reason, stage, null), letter -> {
+            if (named.size() < DeadLetterStore.MAX_LIMIT) {
+                named.add(letter.taskId());
+            }
+        });
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode ids = body.putArray("replayed");
+        named.forEach(ids::add);
+        body.put("count", count);
+        return new Answer(200, body);
     }
 
     private Answer intake(String method, List<String> segments) {

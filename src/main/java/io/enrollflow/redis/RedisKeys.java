@@ -44,8 +44,9 @@ public final class RedisKeys {
     }
 
     /**
-     * The keys the settings name. A namespace with characters a key should not carry, or a queue key outside the
-     * namespace, is a configuration error naming its key.
+     * The keys the settings name. A namespace with characters a key should not carry is a configuration error naming
+     * its key. A queue named outside the namespace is accepted, as before namespaces existed (the producer's key is
+     * the backend's choice); on Redis Cluster it must carry the namespace's hash tag (checked where Cluster is set up).
      */
     public static RedisKeys from(Settings settings) {
         String namespace = settings.required(NAMESPACE_KEY);
@@ -53,12 +54,7 @@ public final class RedisKeys {
             throw new ConfigException(NAMESPACE_KEY, "\"" + namespace + "\" is not a namespace (1 to 64 of letters, digits"
                     + " and _ . - : { }; a hash tag such as {enrollflow} is fine)");
         }
-        String queue = settings.text(QUEUE_KEY);
-        if (!queue.isEmpty() && !queue.startsWith(namespace + ":")) {
-            throw new ConfigException(QUEUE_KEY, "\"" + queue + "\" must start with the namespace \"" + namespace
-                    + ":\" (" + NAMESPACE_KEY + "); leave it empty for " + namespace + ":tasks");
-        }
-        return new RedisKeys(namespace, queue);
+        return new RedisKeys(namespace, settings.text(QUEUE_KEY));
     }
 
     /** The namespace every key starts with. */
@@ -124,6 +120,50 @@ public final class RedisKeys {
     /** Dead-letter task ids scored by their last failure (epoch ms): the listing order. */
     public String deadLetterIndex() {
         return ns + ":dead-letters:index";
+    }
+
+    /**
+     * Prefix of the per-reason dead-letter indexes (+ reason word), scored like {@link #deadLetterIndex()}. A script
+     * that removes a record learns its reason from the record, so it gets this prefix in ARGV (with a hash-tag
+     * namespace the index shares the record's slot).
+     */
+    public String deadLetterReasonPrefix() {
+        return ns + ":dead-letters:reason:";
+    }
+
+    /** Prefix of the per-stage dead-letter indexes (+ stage word); see {@link #deadLetterReasonPrefix()}. */
+    public String deadLetterStagePrefix() {
+        return ns + ":dead-letters:stage:";
+    }
+
+    /** Prefix of the per-stage-and-reason dead-letter indexes (+ stage + ':' + reason); see {@link #deadLetterReasonPrefix()}. */
+    public String deadLetterStageReasonPrefix() {
+        return ns + ":dead-letters:stage-reason:";
+    }
+
+    /**
+     * The index listing exactly the dead letters of this stage and reason (null = any), newest last, scored by the last
+     * failure (epoch ms): the whole index, one per reason, one per stage, or one per pair.
+     */
+    public String deadLetterIndex(String stage, String reason) {
+        if (stage == null && reason == null) {
+            return deadLetterIndex();
+        }
+        if (stage == null) {
+            return deadLetterReasonPrefix() + reason;
+        }
+        if (reason == null) {
+            return deadLetterStagePrefix() + stage;
+        }
+        return deadLetterStageReasonPrefix() + stage + ":" + reason;
+    }
+
+    /**
+     * Present once the dead letters written before the per-reason and per-stage indexes existed have been indexed
+     * (value: the index layout's version); see {@code DeadLetterStore.indexExisting}.
+     */
+    public String deadLetterIndexesBuilt() {
+        return ns + ":dead-letters:indexed";
     }
 
     /** The raw payload of each dead-lettered task, exactly as received: what a replay pushes back. */

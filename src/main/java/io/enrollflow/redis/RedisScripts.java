@@ -21,6 +21,7 @@ public final class RedisScripts {
         CLAIM("claim.lua"), TRANSITION("transition.lua"), SCHEDULE_RETRY("schedule-retry.lua"),
         MOVE_DUE("move-due.lua"), DEAD_LETTER("dead-letter.lua"), REPLAY("replay.lua"), REAP("reap.lua"),
         HAND_BACK("hand-back.lua"), REQUEUE_ORPHAN("requeue-orphan.lua"), PURGE("purge.lua"),
+        DEAD_LETTER_PAGE("dead-letter-page.lua"), INDEX_DEAD_LETTERS("index-dead-letters.lua"),
         // the fleet-wide limits (io.enrollflow.limit)
         RATE_LIMIT("rate-limit.lua"), DOWNLOAD_PERMIT("download-permit.lua"), UPLOAD_BUDGET("upload-budget.lua"),
         DRIVE_PAUSE("drive-pause.lua"), HOLD_BACK("hold-back.lua");

@@ -2,6 +2,7 @@ package io.enrollflow.runtime;
 
 import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.Settings;
+import io.enrollflow.deadletter.DeadLetterIndexing;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.delivery.Delivery;
 import io.enrollflow.delivery.DeliveryStep;
@@ -94,6 +95,8 @@ public class EnrollflowBeans implements CamelConfiguration {
                 settings.integer("enrollflow.queue.max-deliveries", 1, 1000));
         DeadLetterStore deadLetters = new DeadLetterStore(redis, scripts, keys, status,
                 settings.integer("enrollflow.dead-letter.warn-size", 0, Integer.MAX_VALUE));
+        DeadLetterIndexing.start(deadLetters,
+                camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "dead-letter-indexing"));
         RetrySchedule retries = new RetrySchedule(scripts, keys, status, backoff,
                 settings.integer("enrollflow.retry.max-attempts", 1, 1000));
 

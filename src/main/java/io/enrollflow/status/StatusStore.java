@@ -79,7 +79,8 @@ public class StatusStore {
         List<Object> result = scripts.list(Script.CLAIM,
                 List.of(keys.task(id), keys.history(id), keys.claim(id), keys.deadLetters(), keys.deadLetterIndex(),
                         keys.deadLetterPayloads()),
-                instanceId, at, historySize, run.raw(), id, orderId, courseUrl, keys.heartbeatPrefix(), maxDeliveries);
+                instanceId, at, historySize, run.raw(), id, orderId, courseUrl, keys.heartbeatPrefix(), maxDeliveries,
+                keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(), keys.deadLetterStageReasonPrefix());
         Claim decision = Claim.valueOf(String.valueOf(result.get(0)).toUpperCase(java.util.Locale.ROOT));
         int attempt = ((Number) result.get(1)).intValue();
         boolean enrolled = ((Number) result.get(2)).intValue() == 1;

@@ -140,6 +140,21 @@ class StatusAndDeadLetterCliIT {
     }
 
     @Test
+    void dlqListOffsetPagesFurther() throws Exception {
+        assertEquals(List.of("41", "40"),
+                ids(JSON.readTree(cli("dlq", "list", "--limit", "2", "--offset", "1", "--json").stdout())));
+        assertEquals(List.of(), ids(JSON.readTree(cli("dlq", "list", "--offset", "3", "--json").stdout())));
+        String table = cli("dlq", "list", "--limit", "2").stdout();
+        assertTrue(table.contains("2 shown of 3 (--offset 2 for the next page)"), table);
+    }
+
+    @Test
+    void dlqListWithALimitOrOffsetOutOfRangeIsAUsageError() {
+        assertEquals(2, cli("dlq", "list", "--limit", "1001").exitCode());
+        assertEquals(2, cli("dlq", "list", "--offset", "-1").exitCode());
+    }
+
+    @Test
     void dlqListPrintsATable() {
         Result result = cli("dlq", "list");
 

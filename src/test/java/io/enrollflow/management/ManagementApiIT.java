@@ -128,6 +128,16 @@ class ManagementApiIT {
         assertEquals(0, http.call("GET", "/api/dead-letters?reason=poison", TOKEN).json().size());
         assertEquals(400, http.call("GET", "/api/dead-letters?stage=nowhere", TOKEN).status());
         assertEquals(400, http.call("GET", "/api/dead-letters?limit=0", TOKEN).status());
+        Http.Answer further = http.call("GET", "/api/dead-letters?limit=2&offset=2", TOKEN);
+        assertEquals(200, further.status(), further.body());
+        assertEquals(1, further.json().size(), "the third of three, newest first");
+        assertEquals(0, http.call("GET", "/api/dead-letters?offset=3", TOKEN).json().size());
+        for (String outOfRange : List.of("limit=1001", "limit=x", "offset=-1", "offset=10000001", "offset=1e3")) {
+            Http.Answer refused = http.call("GET", "/api/dead-letters?" + outOfRange, TOKEN);
+            assertEquals(400, refused.status(), outOfRange);
+            assertTrue(refused.json().path("error").asText().contains(outOfRange.substring(0, outOfRange.indexOf('='))),
+                    refused.body());
+        }
 
         Http.Answer record = http.call("GET", "/api/dead-letters/" + one.taskId(), TOKEN);
         assertEquals(200, record.status());

@@ -44,11 +44,12 @@ class RedisKeysTest {
     }
 
     @Test
-    void aNamedQueueOutsideTheNamespaceIsAConfigurationErrorNamingTheKey() throws IOException {
-        ConfigException e = assertThrows(ConfigException.class, () -> RedisKeys.from(settings(Map.of(
-                "ENROLLFLOW_REDIS_NAMESPACE", "shop-b", "ENROLLFLOW_QUEUE_KEY", "enrollflow:tasks"))));
+    void aNamedQueueIsTakenAsItIs() throws IOException {
+        RedisKeys keys = RedisKeys.from(settings(Map.of("ENROLLFLOW_REDIS_NAMESPACE", "shop-b",
+                "ENROLLFLOW_QUEUE_KEY", "orders:paid")));
 
-        assertTrue(e.getMessage().startsWith("enrollflow.queue.key: "), e.getMessage());
+        assertEquals("orders:paid", keys.queue());
+        assertEquals("shop-b:task:7", keys.task("7"));
     }
 
     @Test
