@@ -81,16 +81,20 @@ public class DownloadPermits {
         return () -> release(run, member);
     }
 
+    /**
+     * Gives the permit back without waiting for Redis: the worker goes on with its task at once (bench/run.sh
+     * --limits true). Once it is no longer renewed, a release that fails still ends with the lease's lapse.
+     */
     private void release(TaskRun run, String member) {
         held.remove(member);
-        try {
-            redis.getScoredSortedSet(keys.downloadPermits(), StringCodec.INSTANCE).remove(member);
-        } catch (RuntimeException e) {
-            // Redis unreachable: no longer renewed, the lease lapses within the heartbeat's TTL; the task's fate is
-            // whatever its download decided
-            LOG.warn("task={} stage=download outcome=permit-release-failed note=\"the permit lapses within {}s\" error=\"{}\"",
-                    run.taskId(), lease.toSeconds(), e.getMessage());
-        }
+        redis.getScoredSortedSet(keys.downloadPermits(), StringCodec.INSTANCE).removeAsync(member).whenComplete((removed, e) -> {
+            if (e != null) {
+                // Redis unreachable: the lease lapses within the heartbeat's TTL; the task's fate is whatever its
+                // download decided
+                LOG.warn("task={} stage=download outcome=permit-release-failed note=\"the permit lapses within {}s\" error=\"{}\"",
+                        run.taskId(), lease.toSeconds(), e.getMessage());
+            }
+        });
     }
 
     /** Renews this instance's leases; called with every heartbeat. Throws when Redis cannot be reached. */
