@@ -4,7 +4,7 @@
 -- KEYS[1] task status hash, KEYS[2] task history list, KEYS[3] claim key, KEYS[4] processing list,
 -- KEYS[5] retry schedule (sorted set: member task id, score due time in epoch ms)
 -- ARGV[1] now (ISO-8601), ARGV[2] history size, ARGV[3] raw payload, ARGV[4] task id, ARGV[5] due (epoch ms),
--- ARGV[6] due (ISO-8601), ARGV[7] the limit (enroll-rate, download-permits, upload-budget, drive-pause),
+-- ARGV[6] due (ISO-8601), ARGV[7] the limit (enroll_rate, download_permits, upload_budget, drive_pause),
 -- ARGV[8] message (what it waits for)
 -- Returns the number of processing-list entries removed (0 or 1).
 local before = redis.call('HGET', KEYS[1], 'message')
