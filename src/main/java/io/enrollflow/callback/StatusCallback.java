@@ -2,6 +2,7 @@ package io.enrollflow.callback;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enrollflow.config.Redact;
 import io.enrollflow.retry.Backoff;
 import io.enrollflow.status.StatusChange;
 import io.enrollflow.status.StatusListener;
@@ -9,7 +10,6 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -18,6 +18,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -185,13 +188,25 @@ public class StatusCallback extends ServiceSupport implements StatusListener {
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body(change)))
                     .build();
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            // The request's own timeout ends at the answer's headers; the whole answer (a receiver may trickle its
+            // body) is bounded here, and the body is read without being kept (nothing of it is held in memory).
+            CompletableFuture<HttpResponse<Void>> answer = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response;
+            try {
+                response = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException slow) {
+                answer.cancel(true); // closes the exchange: the sender thread goes on with the next callback
+                return "no whole answer within " + timeout;
+            }
             int status = response.statusCode();
             return status >= 200 && status < 300 ? null : "HTTP " + status;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
-        } catch (IOException | RuntimeException e) {
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + Redact.url(cause.getMessage()));
+        } catch (RuntimeException e) {
             return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
     }
@@ -211,15 +226,9 @@ public class StatusCallback extends ServiceSupport implements StatusListener {
         return urlTemplate.replace("${taskId}", URLEncoder.encode(taskId, StandardCharsets.UTF_8));
     }
 
-    /** The URL as logs may show it: scheme, host, port and path; no user info, no query (tokens live there). */
+    /** The URL as logs may show it: no user info, no query (tokens live there); see {@link Redact}. */
     static String safeUrl(String url) {
-        try {
-            URI uri = URI.create(url.replace("${taskId}", "_taskId_"));
-            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
-                    + (uri.getRawPath() == null ? "" : uri.getRawPath().replace("_taskId_", "${taskId}"));
-        } catch (IllegalArgumentException e) {
-            return "(unparseable)";
-        }
+        return Redact.url(url);
     }
 
     private static Thread daemon(Runnable runnable, String name) {

@@ -91,8 +91,9 @@ public class DlqCommand implements Runnable {
                     out.printf("%-24s %-22s %-9s %8s %6s  %s%n", "TASK", "REASON", "STAGE", "ATTEMPTS", "AGE", "MESSAGE");
                     Instant now = Instant.now();
                     for (DeadLetter letter : letters) {
-                        out.printf("%-24s %-22s %-9s %8d %6s  %s%n", letter.taskId(), letter.reason(), letter.stage(),
-                                letter.attempts(), age(letter.lastFailedAt(), now), oneLine(letter.message(), 80));
+                        out.printf("%-24s %-22s %-9s %8d %6s  %s%n", Terminal.line(letter.taskId()), Terminal.line(letter.reason()),
+                                Terminal.line(letter.stage()), letter.attempts(), age(letter.lastFailedAt(), now),
+                                Terminal.line(oneLine(letter.message(), 80)));
                     }
                     out.println(letters.size() + " shown of " + page.total()
                             + (offset + letters.size() < page.total() ? " (--offset " + (offset + letters.size())
@@ -135,14 +136,14 @@ public class DlqCommand implements Runnable {
                         if (field.getKey().equals("log") || field.getKey().equals("task")) {
                             continue;
                         }
-                        out.printf("%-14s %s%n", field.getKey() + ":", field.getValue().asText());
+                        out.printf("%-14s %s%n", Terminal.line(field.getKey()) + ":", Terminal.line(field.getValue().asText()));
                     }
                     out.println("task:");
-                    out.println("  " + JSON.writerWithDefaultPrettyPrinter().writeValueAsString(letter.task())
+                    out.println("  " + Terminal.lines(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(letter.task()))
                             .replace("\n", "\n  "));
                     if (letter.json().has("log")) {
                         out.println("log (last 4 KiB of the download output):");
-                        out.println(letter.json().path("log").asText().stripTrailing());
+                        out.println(Terminal.lines(letter.json().path("log").asText().stripTrailing()));
                     }
                 }
                 out.flush();

@@ -49,6 +49,8 @@ public class EnrollflowCommand implements Callable<Integer> {
     }
 
     public static int execute(String... args) {
+        // before any JDK HTTP server exists (the demo's sample service is one): its limits are read once per process
+        io.enrollflow.management.ManagementServer.limitSlowClients();
         if (args.length > 0 && QUIET.contains(args[0]) && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }

@@ -41,7 +41,7 @@ public class StatusCommand implements Callable<Integer> {
         try (Stores stores = new Stores(parent.settings())) {
             Map<String, String> hash = stores.status.read(taskId);
             if (hash.isEmpty()) {
-                spec.commandLine().getErr().println("enrollflow: no task " + taskId);
+                spec.commandLine().getErr().println("enrollflow: no task " + Terminal.line(taskId));
                 return EnrollflowCommand.NOT_FOUND_OR_FAILED;
             }
             List<String> history = stores.status.history(taskId);
@@ -55,18 +55,19 @@ public class StatusCommand implements Callable<Integer> {
                 }
                 out.println(object.toString());
             } else {
-                out.println("task " + taskId + ": " + hash.getOrDefault("status", "?"));
+                out.println("task " + Terminal.line(taskId) + ": " + Terminal.line(hash.getOrDefault("status", "?")));
                 for (String field : MAIN_FIELDS) {
                     String value = hash.get(field);
                     if (value != null && !value.isEmpty() && !field.equals("status")) {
-                        out.printf("  %-14s %s%n", field + ":", value);
+                        out.printf("  %-14s %s%n", field + ":", Terminal.line(value));
                     }
                 }
                 out.println("history:");
                 for (String entry : history) {
                     var node = JSON.readTree(entry);
                     String message = node.path("message").asText();
-                    out.printf("  %-24s %-12s %s%n", node.path("at").asText(), node.path("status").asText(), message);
+                    out.printf("  %-24s %-12s %s%n", Terminal.line(node.path("at").asText()),
+                            Terminal.line(node.path("status").asText()), Terminal.line(message));
                 }
             }
             out.flush();

@@ -196,17 +196,18 @@ public final class Settings {
         }
     }
 
-    /** An absolute http(s) URL. */
+    /** An absolute http(s) URL; a message about a bad one shows it without user info or query ({@link Redact}). */
     public URI httpUrl(String key) {
         String value = required(key);
         try {
             URI uri = new URI(value);
             if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
-                throw new ConfigException(key, "\"" + value + "\" is not an absolute http or https URL");
+                throw new ConfigException(key, "\"" + Redact.url(value) + "\" is not an absolute http or https URL");
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new ConfigException(key, "\"" + value + "\" is not a URL: " + e.getReason());
+            // the reason names the offending character and index, never the text around it
+            throw new ConfigException(key, "\"" + Redact.url(value) + "\" is not a URL: " + e.getReason());
         }
     }
 

@@ -84,15 +84,7 @@ public class ReplayService {
      * @return how many were replayed
      */
     public long replayMatching(DeadLetterFilter filter, Consumer<DeadLetter> replayed) {
-        return walk(filter, batch -> {
-            Set<String> done = new HashSet<>();
-            for (DeadLetter letter : batch) {
-                if (replayOne(letter.taskId())) {
-                    done.add(letter.taskId());
-                }
-            }
-            return done;
-        }, replayed);
+        return walk(filter, batch -> replayBatch(batch.stream().map(DeadLetter::taskId).toList()), replayed);
     }
 
     /** Removes every record the filter matches, in batches of {@link #BATCH}; returns how many were removed. */
@@ -145,19 +137,37 @@ public class ReplayService {
     }
 
     private boolean replayOne(String id) {
+        return replayBatch(List.of(id)).contains(id);
+    }
+
+    /**
+     * replay.lua for each id, pipelined (one round trip for the batch; each replay atomic on its own, in the order
+     * given); returns the ids replayed.
+     */
+    private Set<String> replayBatch(List<String> ids) {
         String at = StatusStore.now();
-        long result = scripts.integer(Script.REPLAY,
-                List.of(keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads(), keys.queue(),
-                        keys.task(id), keys.history(id)),
-                id, at, status.historySize(), keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(),
-                keys.deadLetterStageReasonPrefix());
-        if (result == 0) {
-            return false;
+        List<List<Object>> keyLists = new ArrayList<>(ids.size());
+        List<Object[]> argLists = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            keyLists.add(List.of(keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads(), keys.queue(),
+                    keys.task(id), keys.history(id)));
+            argLists.add(new Object[] {id, at, status.historySize(), keys.deadLetterReasonPrefix(),
+                    keys.deadLetterStagePrefix(), keys.deadLetterStageReasonPrefix()});
         }
-        LOG.info("task={} stage=dead-letter outcome=replayed note=\"back on the queue\"", id);
-        if (result == 2) {
-            status.announce(new StatusChange(id, TaskStatus.QUEUED, null, "replayed", null, at));
+        List<Long> results = scripts.integers(Script.REPLAY, keyLists, argLists);
+        Set<String> replayed = new HashSet<>();
+        for (int i = 0; i < ids.size(); i++) {
+            long result = results.get(i);
+            if (result == 0) {
+                continue;
+            }
+            String id = ids.get(i);
+            replayed.add(id);
+            LOG.info("task={} stage=dead-letter outcome=replayed note=\"back on the queue\"", id);
+            if (result == 2) {
+                status.announce(new StatusChange(id, TaskStatus.QUEUED, null, "replayed", null, at));
+            }
         }
-        return true;
+        return replayed;
     }
 }

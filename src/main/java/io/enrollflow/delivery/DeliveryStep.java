@@ -53,10 +53,15 @@ public class DeliveryStep {
         run.stage(Stage.DELIVER);
         Path taskDir = downloads.taskDir(run.task());
         before.await(run, taskDir);
-        status.transition(run, TaskStatus.UPLOADING, Stage.DELIVER, "delivering");
+        // only regular files and folders are delivered (TaskTree): say what else the download left and is not sent
+        String leftOut = TaskTree.scan(taskDir).leftOutNote();
+        if (!leftOut.isEmpty()) {
+            LOG.warn("task={} stage=deliver outcome=left-out note=\"{}\"", run.taskId(), leftOut);
+        }
+        status.transition(run, TaskStatus.UPLOADING, Stage.DELIVER, leftOut.isEmpty() ? "delivering" : "delivering; " + leftOut);
         long started = System.nanoTime();
         String url = delivery.deliver(run.task(), taskDir, new HashState(run.taskId()));
-        status.complete(run, url);
+        status.complete(run, url, leftOut.isEmpty() ? "delivered" : "delivered; " + leftOut);
         LOG.info("task={} stage=deliver outcome=completed email={} seconds={} delivery_url={}", run.taskId(),
                 Masking.email(run.task().email()), Math.round((System.nanoTime() - started) / 1e8) / 10.0, url);
         if (!keep) {

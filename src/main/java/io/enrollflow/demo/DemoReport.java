@@ -66,10 +66,11 @@ final class DemoReport {
         out.println("  Delivered courses (enrollflow.delivery.folder, one folder per task):");
         out.println("    " + delivered);
         listing(delivered);
-        out.println("  Download logs (enrollflow.download.work-dir, one <taskId>.log per task that downloaded;");
-        out.println("  task folders there are removed once delivered):");
-        out.println("    " + work);
-        logs(work);
+        Path logs = work.resolve(io.enrollflow.download.DownloadRunner.LOGS_FOLDER);
+        out.println("  Download logs (<enrollflow.download.work-dir>/_logs, one <taskId>.log per task that downloaded;");
+        out.println("  task folders in the work-dir are removed once delivered):");
+        out.println("    " + logs);
+        logs(logs);
 
         out.println();
         out.println("Next steps");

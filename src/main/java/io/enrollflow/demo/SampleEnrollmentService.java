@@ -32,8 +32,7 @@ import java.util.concurrent.Executors;
  *       enrollflow treats as a rejection (the task fails, no retry).</li>
  * </ul>
  * The first call for {@link #WARMING_UP_COURSE} answers 502, as a proxy in front of a backend that is restarting would,
- * so that the demo shows enrollflow's retry. Not 503: camel-http's HTTP client (Apache HttpClient 5) re-sends a 503 or
- * 429 once by itself after a second, which would hide the retry from the demo. A body that is not the expected JSON gets a 400. Lifecycle: {@link #start()}, {@link #close()}.
+ * so that the demo shows enrollflow's retry. A body that is not the expected JSON gets a 400. Lifecycle: {@link #start()}, {@link #close()}.
  */
 public final class SampleEnrollmentService implements AutoCloseable {
 

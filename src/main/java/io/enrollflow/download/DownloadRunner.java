@@ -1,26 +1,25 @@
 package io.enrollflow.download;
 
+import io.enrollflow.delivery.TaskTree;
 import io.enrollflow.task.Task;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.charset.CodingErrorAction;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -29,12 +28,25 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>{@code <work-dir>/<taskId>} is created (or kept from an earlier attempt: tools may resume) and is the
  *       process's working directory;</li>
- *   <li>the command runs without a shell, stdin closed, stdout and stderr appended to {@code <work-dir>/<taskId>.log},
- *       with enrollflow's own ENROLLFLOW_* variables (tokens) removed from its environment;</li>
- *   <li>past the timeout the whole process tree is killed;</li>
+ *   <li>the command runs without a shell, stdin closed, with enrollflow's own ENROLLFLOW_* variables (tokens) removed
+ *       from its environment, in a session and process group of its own ({@link #SETSID}); its stdout and stderr are
+ *       pumped into {@code <work-dir>/_logs/<taskId>.log} within bounds ({@link DownloadOutput});</li>
+ *   <li>past the timeout, or when the worker stops, the whole group is killed; after any exit, exit 0 included, what
+ *       the command started and left running is killed too ({@link #killEverything}): nothing outlives the task;</li>
  *   <li>the outcome: output matching the not-enrolled pattern → {@link Outcome#NOT_ENROLLED}; else exit 0 with at least
- *       one file → {@link Outcome#DOWNLOADED}; else a {@link DownloadFailedException}.</li>
+ *       one regular file → {@link Outcome#DOWNLOADED}; else a {@link DownloadFailedException}.</li>
  * </ol>
+ * Logs live in their own folder, {@value #LOGS_FOLDER}: a task id starts with a letter or digit, so no task's folder
+ * can be that folder, and inside it each log is {@code <taskId>.log} (task {@code a.log}'s is {@code a.log.log}, task
+ * {@code a}'s is {@code a.log}: distinct).
+ * <p>
+ * Why {@code setsid}: Java 17 cannot start a process in a new process group, and a tree kill by parent links misses
+ * children that were re-parented (a tool that daemonises a helper, a {@code nohup cmd &}). Run through
+ * {@code setsid} (util-linux; argv, never a shell), the command leads a new session and process group whose id is
+ * its pid, and everything it starts stays in that group unless it calls {@code setsid} itself; {@code kill -TERM
+ * -<pgid>} then {@code -KILL} reaches them all. For children that leave the group on purpose, the runner also
+ * remembers every descendant it sees while the command runs (a look every {@link #WATCH_INTERVAL}) and kills those
+ * still alive at the end. Where {@code setsid} is missing (not Linux), only the second half applies.
  */
 public class DownloadRunner {
 
@@ -43,8 +55,21 @@ public class DownloadRunner {
 
     /** How much of the log a dead-letter record keeps. */
     public static final int LOG_TAIL_BYTES = 4096;
-    /** After killing a tree, how long to wait for it to go. */
-    private static final Duration KILL_GRACE = Duration.ofSeconds(5);
+    /** The folder under work-dir that holds the logs; no task id can name it (ids start with a letter or digit). */
+    public static final String LOGS_FOLDER = "_logs";
+    /** After SIGTERM to the group, how long its processes get to end before SIGKILL. */
+    private static final Duration KILL_GRACE = Duration.ofSeconds(3);
+    /** How often the running command's descendants are looked at (to kill those that leave the group). */
+    static final Duration WATCH_INTERVAL = Duration.ofMillis(250);
+    /** After the command and its group are gone, how long the output may take to end. */
+    private static final Duration OUTPUT_GRACE = Duration.ofSeconds(5);
+
+    /** util-linux {@code setsid}, when present: the command then leads a process group of its own. */
+    static final Path SETSID = firstExisting("/usr/bin/setsid", "/bin/setsid");
+    /** {@code kill}, to signal a whole process group (Java can only signal single processes). */
+    static final Path KILL = firstExisting("/usr/bin/kill", "/bin/kill");
+
+    private static final Logger LOG = LoggerFactory.getLogger(DownloadRunner.class);
 
     private final DownloadCommand command;
     private final Path workDir;
@@ -63,30 +88,33 @@ public class DownloadRunner {
         return workDir.resolve(task.taskId());
     }
 
+    /** {@code <work-dir>/_logs/<taskId>.log}. */
     public Path logFile(Task task) {
-        return workDir.resolve(task.taskId() + ".log");
+        return workDir.resolve(LOGS_FOLDER).resolve(task.taskId() + ".log");
     }
 
     /**
      * Runs the command once.
      *
      * @throws DownloadFailedException  non-zero exit, or exit 0 with no file
-     * @throws DownloadTimeoutException ran past the timeout (the tree was killed)
-     * @throws InterruptedException     the worker is shutting down (the tree was killed)
+     * @throws DownloadTimeoutException ran past the timeout (the group was killed)
+     * @throws InterruptedException     the worker is shutting down or the run was fenced (the group was killed)
      */
     public Outcome run(Task task) throws IOException, InterruptedException {
         Path taskDir = taskDir(task);
-        Files.createDirectories(taskDir);
+        PrivateFiles.folders(taskDir);
         Path log = logFile(task);
-        long offset = Files.exists(log) ? Files.size(log) : 0;
-        Files.writeString(log, "--- enrollflow: download started " + Instant.now() + System.lineSeparator(),
-                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        PrivateFiles.folders(log.getParent());
 
-        List<String> argv = command.render(task, taskDir);
+        List<String> argv = new ArrayList<>();
+        if (SETSID != null) {
+            argv.add(SETSID.toString());
+        }
+        argv.addAll(command.render(task, taskDir));
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(taskDir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("ENROLLFLOW_"));
         Process process;
@@ -95,89 +123,122 @@ public class DownloadRunner {
         } catch (IOException e) {
             throw new DownloadFailedException("the download command could not start: " + e.getMessage());
         }
-        process.getOutputStream().close();
+        DownloadOutput output = new DownloadOutput(process.getInputStream(), log, notEnrolled, task.taskId());
+        output.start();
+        Set<ProcessHandle> seen = new HashSet<>();
         try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                killTree(process);
+            if (!waitWatching(process, seen)) {
+                killEverything(process, seen);
                 throw new DownloadTimeoutException("the download ran past " + timeout + " and was killed");
             }
         } catch (InterruptedException e) {
-            killTree(process);
+            killEverything(process, seen);
             throw e;
         }
         int exit = process.exitValue();
-        if (outputMatches(log, offset, notEnrolled)) {
+        // whatever it started and left behind goes too, exit 0 or not: nothing outlives the task
+        killEverything(process, seen);
+        if (!output.await(OUTPUT_GRACE.toMillis())) {
+            LOG.warn("task={} stage=download outcome=output-held note=\"a process outside the download's group still holds "
+                    + "its output; the log may miss its last lines\"", task.taskId());
+        }
+        if (output.failure() != null) {
+            LOG.warn("task={} stage=download outcome=log-unwritable path={} error=\"{}\"", task.taskId(), log,
+                    output.failure().getMessage());
+        }
+        if (output.matched()) {
             return Outcome.NOT_ENROLLED;
         }
         if (exit != 0) {
             throw new DownloadFailedException("the download command exited with " + exit);
         }
         if (!hasFile(taskDir)) {
-            throw new DownloadFailedException("the download command exited 0 but wrote no file into the task folder");
+            throw new DownloadFailedException("the download command exited 0 but wrote no regular file into the task folder");
         }
         return Outcome.DOWNLOADED;
     }
 
-    /** Kills the process and every descendant; descendants first are collected, so re-parented ones are not missed. */
-    static void killTree(Process process) throws InterruptedException {
-        List<ProcessHandle> tree = process.descendants().toList();
-        process.destroyForcibly();
-        tree.forEach(ProcessHandle::destroyForcibly);
-        process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * True when the tree holds a regular file (or a link to one); links to folders are not followed. Stops at the
-     * first file found, looking at each folder's own files before its sub-folders.
-     */
-    static boolean hasFile(Path dir) throws IOException {
-        List<Path> folders = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (attributes.isRegularFile() || attributes.isSymbolicLink() && Files.isRegularFile(entry)) {
-                    return true;
-                }
-                if (attributes.isDirectory()) {
-                    folders.add(entry);
-                }
+    /** Waits for the exit, up to the timeout, noting every descendant seen meanwhile; false on timeout. */
+    private boolean waitWatching(Process process, Set<ProcessHandle> seen) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            process.descendants().forEach(seen::add);
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
             }
-        }
-        for (Path folder : folders) {
-            if (hasFile(folder)) {
+            if (process.waitFor(Math.min(left, WATCH_INTERVAL.toNanos()), TimeUnit.NANOSECONDS)) {
                 return true;
             }
         }
-        return false;
     }
 
-    /** Scans this run's part of the log (from {@code offset}) line by line: logs can be long. */
-    static boolean outputMatches(Path log, long offset, Pattern pattern) throws IOException {
-        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            file.seek(offset);
-            InputStream in = Channels.newInputStream(file.getChannel());
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE)));
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (pattern.matcher(line).find()) {
-                    return true;
-                }
-            }
-            return false;
+    /**
+     * Ends the command's process group and every descendant seen: SIGTERM to the group (a tool may clean up), up to
+     * {@link #KILL_GRACE} for the known ones to go, then SIGKILL to the group and to every known one still alive.
+     * A {@link ProcessHandle} carries its start time, so a pid reused meanwhile is never hit.
+     */
+    static void killEverything(Process process, Set<ProcessHandle> seen) throws InterruptedException {
+        process.descendants().forEach(seen::add);
+        long group = process.pid();
+        boolean grouped = SETSID != null && KILL != null;
+        if (grouped) {
+            signalGroup("-TERM", group);
+        } else {
+            process.destroy();
+            seen.forEach(ProcessHandle::destroy);
         }
+        long deadline = System.nanoTime() + KILL_GRACE.toNanos();
+        while (System.nanoTime() < deadline && (process.isAlive() || seen.stream().anyMatch(ProcessHandle::isAlive))) {
+            Thread.sleep(50);
+        }
+        if (grouped) {
+            signalGroup("-KILL", group);
+        }
+        process.destroyForcibly();
+        seen.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** {@code kill -SIG -- -<pgid>}: argv, no shell; "no such process group" (all gone) is fine. */
+    private static void signalGroup(String signal, long pgid) throws InterruptedException {
+        try {
+            Process kill = new ProcessBuilder(KILL.toString(), signal, "--", "-" + pgid)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            kill.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            // kill could not run (out of processes?): the known processes are still killed one by one after this
+            LOG.warn("task=- stage=download outcome=group-kill-failed pgid={} error=\"{}\"", pgid, e.getMessage());
+        }
+    }
+
+    /** True when the tree holds a regular file; links are neither followed nor counted (CONTRACT §5). */
+    static boolean hasFile(Path dir) throws IOException {
+        return TaskTree.scan(dir).hasFile();
+    }
+
+    private static Path firstExisting(String... candidates) {
+        for (String candidate : candidates) {
+            Path path = Path.of(candidate);
+            if (Files.isExecutable(path)) {
+                return path;
+            }
+        }
+        return null;
     }
 
     /** The last {@link #LOG_TAIL_BYTES} of the task's log, or null when there is none. */
     public String logTail(Task task) {
         Path log = logFile(task);
-        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            long start = Math.max(0, file.length() - LOG_TAIL_BYTES);
-            byte[] bytes = new byte[(int) (file.length() - start)];
-            file.seek(start);
-            file.readFully(bytes);
-            return new String(bytes, StandardCharsets.UTF_8);
-        } catch (java.io.FileNotFoundException e) {
+        try (SeekableByteChannel file = Files.newByteChannel(log, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            long start = Math.max(0, file.size() - LOG_TAIL_BYTES);
+            ByteBuffer bytes = ByteBuffer.allocate((int) (file.size() - start));
+            file.position(start);
+            while (bytes.hasRemaining() && file.read(bytes) > 0) {
+                // read to the end
+            }
+            return new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
             return null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -2,6 +2,7 @@ package io.enrollflow.enroll;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enrollflow.task.Bounded;
 
 import java.util.regex.Pattern;
 
@@ -60,14 +61,17 @@ public record EnrollmentAnswer(String outcome, String message) {
         for (String field : new String[] {"message", "error"}) {
             JsonNode node = result.get(field);
             if (node != null && node.isValueNode() && !node.asText().isBlank()) {
-                return node.asText().trim();
+                // what the status, the dead letter and the log keep of it is capped (CONTRACT §10)
+                return Bounded.message(node.asText().trim());
             }
         }
         return "";
     }
 
     private static String excerpt(String body) {
-        String flat = body == null ? "" : body.replaceAll("\\s+", " ").trim();
+        // flattened from a bounded start: the body may be up to EnrollmentClient.MAX_ANSWER_BYTES
+        String start = body == null ? "" : body.substring(0, Math.min(body.length(), BODY_EXCERPT * 4));
+        String flat = start.replaceAll("\\s+", " ").trim();
         return flat.length() > BODY_EXCERPT ? flat.substring(0, BODY_EXCERPT) + "…" : flat;
     }
 }

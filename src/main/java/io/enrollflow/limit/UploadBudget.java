@@ -1,17 +1,15 @@
 package io.enrollflow.limit;
 
+import io.enrollflow.delivery.TaskTree;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
 import io.enrollflow.task.TaskRun;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * {@code enrollflow.drive.max-upload-per-day}: bytes the fleet uploads to Drive in a rolling 24 h stay under the
@@ -53,21 +51,8 @@ public class UploadBudget {
                 id, bytes, budget, WINDOW.toMillis()).get(0)).longValue());
     }
 
-    /** The bytes of the regular files under the folder; an unreadable folder is an I/O error (transient). */
+    /** The bytes the delivery sends: the regular files of the task's tree (links and the like are left out). */
     static long size(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        long bytes = 0;
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                if (Files.isRegularFile(file)) {
-                    bytes += Files.size(file);
-                }
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        return bytes;
+        return TaskTree.scan(dir).files().stream().mapToLong(TaskTree.Entry::size).sum();
     }
 }

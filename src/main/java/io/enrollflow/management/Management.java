@@ -32,7 +32,35 @@ public final class Management {
         if (port > 0) {
             settings.required("enrollflow.management.host");
         }
+        checkToken(settings, "enrollflow.management.token");
+        checkToken(settings, "enrollflow.management.read-token");
         callback(settings, outcome -> { });
+    }
+
+    /** The shortest management token accepted: guessing 16 random characters over the network is hopeless. */
+    static final int MIN_TOKEN_LENGTH = 16;
+    /** Words of the values people leave in a template; a token holding one is refused (case ignored). */
+    private static final List<String> PLACEHOLDER_WORDS = List.of("change", "replace", "placeholder", "example",
+            "secret-token", "your-token", "your_token", "insert", "todo", "xxxx", "0000", "1234");
+
+    /**
+     * An empty token closes what it guards; a set one must be at least {@value #MIN_TOKEN_LENGTH} characters and not a
+     * known placeholder (a manifest's {@code change-me} must not open the API to anyone who has read the manifest).
+     * The message names the key, never the value.
+     */
+    static void checkToken(Settings settings, String key) {
+        String token = settings.text(key);
+        if (token.isEmpty()) {
+            return;
+        }
+        if (token.length() < MIN_TOKEN_LENGTH) {
+            throw new ConfigException(key, "is shorter than " + MIN_TOKEN_LENGTH + " characters (make one with: "
+                    + "openssl rand -hex 32)");
+        }
+        String lower = token.toLowerCase(java.util.Locale.ROOT);
+        if (PLACEHOLDER_WORDS.stream().anyMatch(lower::contains) || lower.chars().distinct().count() < 4) {
+            throw new ConfigException(key, "is a placeholder, not a secret (make one with: openssl rand -hex 32)");
+        }
     }
 
     /** The status callback the settings ask for, not started; null when {@code enrollflow.status.callback-url} is empty. */

@@ -20,9 +20,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The management HTTP server (CONTRACT §8) on {@code enrollflow.management.host}:{@code enrollflow.management.port}:
@@ -33,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with camel-health and camel-micrometer-prometheus: the contract wants health, metrics and the API on one port, and in
  * Camel 4.17.0 the management settings are ignored when {@code camel.server} and {@code camel.management} share a port
  * (CAMEL-25462); the platform-http stack would also bring Vert.x and Camel's own health/metric shapes, while ours are a
- * few classes: a fixed pool of {@link #THREADS} threads, JSON by Jackson, Prometheus text by Micrometer's registry. It
+ * few classes: a pool of {@link #THREADS} to {@link #MAX_THREADS} threads, JSON by Jackson, Prometheus text by Micrometer's registry. It
  * is also off the Camel routes entirely, so a busy pipeline never delays a probe.
  * <p>
  * Lifecycle: a Camel service of the runtime — started with the context (ready reports DOWN until the routes run),
@@ -43,8 +45,45 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public class ManagementServer extends ServiceSupport {
 
-    /** Threads serving requests: probes and scrapes are quick; the API's replays are rare. */
+    /** Threads kept serving requests: probes and scrapes are quick; the API's replays are rare. */
     static final int THREADS = 4;
+    /**
+     * The most threads serving at once. The JDK server reads a request's line and headers on the serving thread, so a
+     * client that sends half a request holds one until {@link #MAX_REQUEST_SECONDS} pass; beyond {@link #THREADS}
+     * the pool grows (threads cost little while they wait) so that dozens of such clients leave room for the probes.
+     * Past this bound a request is not served and its connection is closed by the same timer.
+     */
+    static final int MAX_THREADS = 128;
+    /** A request's line and headers must arrive whole within this many seconds, or the connection is closed. */
+    static final int MAX_REQUEST_SECONDS = 5;
+    /** An answer must be taken by the client within this many seconds, or the connection is closed. */
+    static final int MAX_RESPONSE_SECONDS = 30;
+    /** The most header lines, and bytes of them, a request may have (the JDK's defaults are 200 and 380 KiB). */
+    static final int MAX_HEADERS = 64;
+    static final int MAX_HEADER_BYTES = 16 * 1024;
+
+    static {
+        limitSlowClients();
+    }
+
+    /**
+     * Sets the JDK server's own limits on requests (CONTRACT §8: a request must arrive whole within a few seconds;
+     * §10: management requests are capped in size). They are system properties read once, when the first JDK HTTP
+     * server of the process is made: {@code main} calls this first thing, and this class's loading does too. A value
+     * the operator set with {@code -D} is kept.
+     */
+    public static void limitSlowClients() {
+        setIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+        setIfAbsent("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
+        setIfAbsent("sun.net.httpserver.maxReqHeaders", MAX_HEADERS);
+        setIfAbsent("sun.net.httpserver.maxReqHeaderSize", MAX_HEADER_BYTES);
+    }
+
+    private static void setIfAbsent(String property, int value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, Integer.toString(value));
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,10 +121,22 @@ public class ManagementServer extends ServiceSupport {
             return;
         }
         AtomicInteger count = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(THREADS, runnable -> {
+        AtomicLong lastRefusal = new AtomicLong();
+        // No queue: a request waiting behind stalled ones would wait for them to time out, so the pool grows instead,
+        // up to MAX_THREADS. A request beyond that is not run; its connection stays in the server's "request started"
+        // list and is closed by the maxReqTime timer, freeing everything.
+        executor = new ThreadPoolExecutor(THREADS, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
             Thread thread = new Thread(runnable, "enrollflow-management-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
+        }, (request, pool) -> {
+            long now = System.nanoTime();
+            long last = lastRefusal.get();
+            if (now - last > TimeUnit.SECONDS.toNanos(10) && lastRefusal.compareAndSet(last, now)) {
+                LOG.warn("task=- stage=management outcome=busy threads={} note=\"every serving thread is taken (slow "
+                        + "clients?); requests are dropped until some finish or time out after {}s\"", MAX_THREADS,
+                        MAX_REQUEST_SECONDS);
+            }
         });
         server.createContext("/", this::handle);
         server.setExecutor(executor);

@@ -9,6 +9,7 @@ import io.enrollflow.deadletter.DeadLetterFilter;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.deadletter.ReplayService;
 import io.enrollflow.status.StatusStore;
+import io.enrollflow.task.TaskParser;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Stage;
 
@@ -63,6 +64,11 @@ class OperatorApi {
     Answer handle(String method, List<String> segments, Map<String, String> query) throws IOException {
         if (segments.isEmpty()) {
             return notFound("no such endpoint");
+        }
+        // an id that breaks the taskId rule names nothing: 404 before it reaches Redis (CONTRACT §8)
+        if (segments.size() >= 2 && (segments.get(0).equals("tasks") || segments.get(0).equals("dead-letters"))
+                && !TaskParser.TASK_ID.matcher(segments.get(1)).matches()) {
+            return notFound("no such task: not a task id");
         }
         return switch (segments.get(0)) {
             case "tasks" -> tasks(method, segments);

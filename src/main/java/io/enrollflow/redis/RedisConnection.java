@@ -1,6 +1,7 @@
 package io.enrollflow.redis;
 
 import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.Redact;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -31,10 +32,11 @@ public final class RedisConnection {
         try {
             URI uri = new URI(url);
             if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new ConfigException("enrollflow.redis.url", "\"" + url + "\" is not a redis:// or rediss:// address");
+                throw new ConfigException("enrollflow.redis.url", "\"" + Redact.url(url) + "\" is not a redis:// or rediss:// address");
             }
         } catch (URISyntaxException e) {
-            throw new ConfigException("enrollflow.redis.url", "\"" + url + "\" is not a redis:// address");
+            // the address as typed may hold a password (redis://:secret@host): it is shown redacted
+            throw new ConfigException("enrollflow.redis.url", "\"" + Redact.url(url) + "\" is not a redis:// address");
         }
         Config config = new Config();
         config.setCodec(StringCodec.INSTANCE);

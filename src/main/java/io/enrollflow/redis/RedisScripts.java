@@ -1,6 +1,9 @@
 package io.enrollflow.redis;
 
+import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
@@ -8,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -40,10 +44,33 @@ public final class RedisScripts {
         }
     }
 
+    private final RedissonClient redis;
     private final RScript script;
 
     public RedisScripts(RedissonClient redis) {
+        this.redis = redis;
         this.script = redis.getScript(StringCodec.INSTANCE);
+    }
+
+    /**
+     * Runs a script once per set of keys and arguments, all sent in one pipeline (one round trip instead of one per run);
+     * each run is atomic on its own, the pipeline is not a transaction. Returns each run's integer result, in order.
+     */
+    public List<Long> integers(Script which, List<List<Object>> keys, List<Object[]> args) {
+        RBatch batch = redis.createBatch();
+        RScriptAsync pipelined = batch.getScript(StringCodec.INSTANCE);
+        List<RFuture<Long>> results = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            results.add(pipelined.evalAsync(RScript.Mode.READ_WRITE, which.source, RScript.ReturnType.INTEGER,
+                    keys.get(i), args.get(i)));
+        }
+        batch.execute();
+        List<Long> out = new ArrayList<>(results.size());
+        for (RFuture<Long> result : results) {
+            Long value = result.toCompletableFuture().join();
+            out.add(value == null ? 0 : value);
+        }
+        return out;
     }
 
     /** Runs a script whose result is a list (of strings or numbers). */

@@ -74,6 +74,9 @@ public class EnrollflowBeans implements CamelConfiguration {
                 settings.decimal("enrollflow.retry.multiplier", 1, 100), settings.duration("enrollflow.retry.max-delay"));
         this.keys = RedisKeys.from(settings);
         this.target = settings.choice("enrollflow.delivery.target", "drive", "folder");
+        if (target.equals("drive")) {
+            DriveDelivery.check(settings);
+        }
         settings.httpUrl("enrollflow.enroll.url");
         settings.pattern("enrollflow.enroll.already-enrolled-pattern");
         settings.integer("enrollflow.worker.concurrency", 1, 1000);
@@ -131,7 +134,8 @@ public class EnrollflowBeans implements CamelConfiguration {
 
         var registry = camel.getRegistry();
         registry.bind("taskIntake", new TaskIntake(parser, status));
-        registry.bind("enrollment", new EnrollmentClient(settings.text("enrollflow.enroll.token"),
+        registry.bind("enrollment", new EnrollmentClient(settings.httpUrl("enrollflow.enroll.url"),
+                settings.text("enrollflow.enroll.token"), settings.duration("enrollflow.enroll.timeout"),
                 settings.pattern("enrollflow.enroll.already-enrolled-pattern"), status));
         registry.bind("download", new DownloadStep(downloads, status, fleetLimits.permits()));
         registry.bind("delivery", new DeliveryStep(delivery, downloads, status, settings.flag("enrollflow.download.keep"),

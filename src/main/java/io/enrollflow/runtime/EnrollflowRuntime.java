@@ -14,7 +14,6 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.jar.JarEntry;
@@ -66,22 +65,9 @@ public class EnrollflowRuntime {
         Properties props = settings.asProperties();
         // the queue the pipeline consumes: the setting, or <namespace>:tasks when it is empty
         props.setProperty(RedisKeys.QUEUE_KEY, RedisKeys.from(settings).queue());
-        props.setProperty("enrollflow.enroll.timeout.millis",
-                Long.toString(settings.duration("enrollflow.enroll.timeout").toMillis()));
-        // one pooled keep-alive connection per worker at least: camel-http's default of 20 per route would make
-        // workers beyond the 20th wait for a connection
-        int concurrency = settings.integer("enrollflow.worker.concurrency", 1, 1000);
-        props.setProperty("enrollflow.enroll.connections", Integer.toString(Math.max(20, concurrency)));
         props.setProperty("enrollflow.queue.poll-timeout.millis",
                 Long.toString(settings.duration("enrollflow.queue.poll-timeout",
                         EnrollflowBeans.POLL_TIMEOUT_MIN, EnrollflowBeans.POLL_TIMEOUT_MAX).toMillis()));
-        // the enrollment call is one small JSON POST per task on a kept-alive connection: no cookies, no compression,
-        // no per-user connection state to track (each costs work on every call; bench/run.sh)
-        // (the component named by the URL's scheme: http and https are two instances)
-        String scheme = settings.httpUrl("enrollflow.enroll.url").getScheme().toLowerCase(Locale.ROOT);
-        props.setProperty("camel.component." + scheme + ".cookieManagementDisabled", "true");
-        props.setProperty("camel.component." + scheme + ".contentCompressionDisabled", "true");
-        props.setProperty("camel.component." + scheme + ".connectionStateDisabled", "true");
         long shutdownMillis = settings.duration("enrollflow.worker.shutdown-timeout").toMillis();
         props.setProperty("enrollflow.worker.shutdown-timeout.millis", Long.toString(shutdownMillis));
         // Camel's own bound must outlast ours: the consumer waits for in-flight tasks, then hands back the rest

@@ -119,8 +119,13 @@ public class StatusStore {
 
     /** The run's happy end: status completed with its delivery URL, and the task released, in one step. */
     public void complete(TaskRun run, String deliveryUrl) {
-        write(run, run.raw(), now(), TaskStatus.COMPLETED, "delivered", deliveryUrl, "status", TaskStatus.COMPLETED.word(),
-                "stage", Stage.DELIVER.word(), "reason", "", "message", "delivered", "deliveryUrl", deliveryUrl);
+        complete(run, deliveryUrl, "delivered");
+    }
+
+    /** As {@link #complete(TaskRun, String)}, with the message of the transition (what delivery left out, say). */
+    public void complete(TaskRun run, String deliveryUrl, String message) {
+        write(run, run.raw(), now(), TaskStatus.COMPLETED, message, deliveryUrl, "status", TaskStatus.COMPLETED.word(),
+                "stage", Stage.DELIVER.word(), "reason", "", "message", message, "deliveryUrl", deliveryUrl);
         run.markDecided();
     }
 

@@ -27,7 +27,12 @@ public final class TaskParser {
     /** Dead-letter records keep at most this much of an unparseable payload's text. */
     public static final int MAX_PAYLOAD_CHARS = MAX_PAYLOAD_BYTES;
 
-    static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    public static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    /**
+     * The ids enrollflow generates for payloads without a usable task id (CONTRACT §2): a task may not carry one, or
+     * its status and its dead letter would be confused with such a record's.
+     */
+    static final Pattern RESERVED_ID = Pattern.compile("invalid-[0-9]+");
     static final int MAX_URL_LENGTH = 2048;
     /**
      * A syntactically valid address as the HTML standard defines it for {@code <input type=email>}: what the backend's
@@ -81,6 +86,10 @@ public final class TaskParser {
         if (text == null || !TASK_ID.matcher(text).matches()) {
             return new Peek(null, "taskId is missing or not of the form " + TASK_ID.pattern(), "", "", object);
         }
+        if (RESERVED_ID.matcher(text).matches()) {
+            return new Peek(null, "taskId " + text + " is reserved: ids of the form invalid-<digits> name the records of "
+                    + "unusable payloads", "", "", object);
+        }
         JsonNode orderId = first(object, ORDER_ID_NAMES);
         JsonNode courseUrl = first(object, COURSE_URL_NAMES);
         return new Peek(text, null, orderId != null && orderId.isValueNode() ? orderId.asText() : "",
@@ -105,11 +114,12 @@ public final class TaskParser {
             throw invalid("email is not a valid address");
         }
         String orderId = text(object, ORDER_ID_NAMES, "orderId", false);
-        if (orderId.length() > MAX_ORDER_ID_LENGTH || orderId.startsWith("-")
-                || orderId.chars().anyMatch(Character::isISOControl)) {
-            // it may stand alone as a word of the download command: it must not read as an option there
-            throw invalid("orderId must be at most " + MAX_ORDER_ID_LENGTH
-                    + " characters, not start with '-', and hold no control characters");
+        if (orderId.length() > MAX_ORDER_ID_LENGTH || orderId.startsWith("-") || orderId.contains("/")
+                || orderId.contains("\\") || orderId.contains("..") || orderId.chars().anyMatch(TaskParser::unsafeInText)) {
+            // it may stand alone as a word of the download command (not an option there), name a Drive folder (no path
+            // syntax) and be shown to an operator (nothing that moves the cursor or reorders the text)
+            throw invalid("orderId must be at most " + MAX_ORDER_ID_LENGTH + " characters, not start with '-', and hold "
+                    + "no '/', '\\', '..', control, line- or paragraph-separator or bidi-control characters");
         }
         int quality = quality(object.get("quality"));
 
@@ -120,6 +130,15 @@ public final class TaskParser {
             }
         });
         return new Task(taskId, orderId, courseUrl, email, quality, raw, extra);
+    }
+
+    /**
+     * Control characters (C0, DEL, C1), U+2028/U+2029 and the bidirectional controls: what CONTRACT §2's orderId rule
+     * refuses and what the CLI escapes before printing (CONTRACT §10).
+     */
+    public static boolean unsafeInText(int c) {
+        return Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || c == 0x061C || c == 0x200E || c == 0x200F
+                || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
     }
 
     private String courseUrl(String url) {

@@ -8,6 +8,7 @@ import io.enrollflow.status.StatusStore;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskRun;
+import io.enrollflow.testing.Pipeline;
 import io.enrollflow.testing.RedisExtension;
 import io.enrollflow.testing.Tasks;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redisson.api.RBatch;
 import org.redisson.client.codec.StringCodec;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -231,6 +233,20 @@ class DeadLetterPagingIT {
         assertEquals(1_100, deadLetters.count(new DeadLetterFilter("download_timeout", "download", null)));
         assertEquals(old.get(1_099), ids(deadLetters.page(byReason, 0, 1)).get(0), "the newest first, by lastFailedAt");
         assertEquals(0, deadLetters.indexExisting(), "once: the marker says it is done");
+    }
+
+    @Test
+    void aStartingRuntimeFilesTheRecordsOfAnOlderVersion() throws Exception {
+        preUpgradeRecords(300, "enrollment_rejected", "enroll", "course not found");
+
+        // no enrollment API: the runtime only starts, with nothing on its queue
+        try (Pipeline runtime = new Pipeline(redis, "http://127.0.0.1:9/api/v1/enroll")) {
+            runtime.start();
+            Pipeline.await(Duration.ofSeconds(30)).until(() -> redis.exists(keys.deadLetterIndexesBuilt()));
+        }
+
+        assertEquals(300, deadLetters.count(new DeadLetterFilter("enrollment_rejected", "enroll", null)));
+        assertEquals(300, deadLetters.page(new DeadLetterFilter(null, "enroll", null), 0, 10).total());
     }
 
     @Test

@@ -1,15 +1,30 @@
 package io.enrollflow.download;
 
+import io.enrollflow.task.Task;
+import io.enrollflow.task.TaskParser;
+import io.enrollflow.testing.Processes;
+import io.enrollflow.testing.Tasks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** "Exit 0 with at least one file in the task folder" (CONTRACT §5): what counts as a file. */
+/**
+ * CONTRACT §5 on the runner: what counts as a file ("exit 0 with at least one file"; links never do), nothing the
+ * command started outlives it, and its log is bounded and lives where no task folder can be.
+ */
 class DownloadRunnerTest {
 
     @TempDir
@@ -33,14 +48,81 @@ class DownloadRunnerTest {
     }
 
     @Test
-    void aLinkToAFileCountsButALinkToAFolderIsNotFollowed(@TempDir Path elsewhere) throws Exception {
+    void aLinkIsNeverAFileOfTheTaskWhereverItPoints(@TempDir Path elsewhere) throws Exception {
         Files.writeString(elsewhere.resolve("outside.txt"), "not in the task folder");
         Path task = Files.createDirectories(dir.resolve("task"));
         Files.createSymbolicLink(task.resolve("linked-folder"), elsewhere);
-
-        assertFalse(DownloadRunner.hasFile(task), "a file reached only through a folder link is not the task's");
-
         Files.createSymbolicLink(task.resolve("notes.txt"), elsewhere.resolve("outside.txt"));
+
+        assertFalse(DownloadRunner.hasFile(task), "only a regular file of the tree is a download");
+
+        Files.writeString(task.resolve("real.txt"), "the course");
         assertTrue(DownloadRunner.hasFile(task));
+    }
+
+    @Test
+    void nothingTheDownloadStartedOutlivesItsExitZero() throws Exception {
+        Path pids = dir.resolve("pids");
+        // a nohup'ed child, a double-forked one (re-parented away from the tree), and one in a session of its own
+        Path script = script("detaches", "nohup sleep 300 >/dev/null 2>&1 &\n"
+                + "echo $! >> '" + pids + "'\n"
+                + "( sleep 301 >/dev/null 2>&1 & echo $! >> '" + pids + "' )\n"
+                + "setsid sleep 302 >/dev/null 2>&1 &\n"
+                + "echo $! >> '" + pids + "'\n"
+                + "sleep 1\n"
+                + "echo course > lesson.txt\n");
+        DownloadRunner runner = runner(script, Duration.ofMinutes(1));
+
+        assertEquals(DownloadRunner.Outcome.DOWNLOADED, runner.run(task("detached")));
+
+        List<Long> started = Files.readAllLines(pids).stream().map(String::trim).map(Long::parseLong).toList();
+        assertEquals(3, started.size(), started.toString());
+        await().atMost(Duration.ofSeconds(30)).until(() -> started.stream().noneMatch(Processes::isRunning));
+    }
+
+    @Test
+    void theLogKeepsItsTailWithinItsCapAndAnEndlessLineIsNotHeld() throws Exception {
+        Path script = script("floods", "head -c 3000000 /dev/zero | tr '\\0' 'x'\n"
+                + "echo\necho 'the last words'\necho course > lesson.txt\n");
+        DownloadRunner runner = runner(script, Duration.ofMinutes(1));
+        Task task = task("floods");
+
+        assertEquals(DownloadRunner.Outcome.DOWNLOADED, runner.run(task));
+
+        Path log = runner.logFile(task);
+        assertTrue(Files.size(log) <= DownloadOutput.MAX_LOG_BYTES, "log size " + Files.size(log));
+        String text = Files.readString(log);
+        assertTrue(text.startsWith("--- enrollflow: ") && text.contains("earlier bytes of output were cut"), text.substring(0, 200));
+        assertTrue(text.stripTrailing().endsWith("the last words"), "the tail is kept");
+        assertTrue(runner.logTail(task).stripTrailing().endsWith("the last words"));
+    }
+
+    @Test
+    void logsLiveWhereNoTaskFolderCanBe() {
+        DownloadRunner runner = runner(dir.resolve("none.sh"), Duration.ofMinutes(1));
+
+        Path logOfA = runner.logFile(task("a"));
+        Path folderOfALog = runner.taskDir(task("a.log"));
+
+        assertNotEquals(logOfA, folderOfALog);
+        assertNotEquals(runner.logFile(task("a.log")), runner.taskDir(task("a")));
+        assertEquals(dir.resolve("work").resolve(DownloadRunner.LOGS_FOLDER), logOfA.getParent());
+        assertFalse(TaskParser.TASK_ID.matcher(DownloadRunner.LOGS_FOLDER).matches(), "no task id can name the logs' folder");
+    }
+
+    private DownloadRunner runner(Path script, Duration timeout) {
+        return new DownloadRunner(DownloadCommand.parse("'" + script + "' ${taskDir}"), dir.resolve("work"), timeout,
+                Pattern.compile("(?i)are you enrolled"));
+    }
+
+    private static Task task(String id) {
+        return new TaskParser(720, Set.of()).parse(Tasks.aTask().id(id).json());
+    }
+
+    private Path script(String name, String body) throws Exception {
+        Path script = dir.resolve(name + ".sh");
+        Files.writeString(script, "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
     }
 }

@@ -8,7 +8,15 @@ import io.enrollflow.testing.RedisExtension;
 import io.enrollflow.testing.Tasks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -16,6 +24,7 @@ import static io.enrollflow.testing.Tasks.aTask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** CONTRACT §4 and §7, the cases that need settings of their own: no token, timeouts, refused connections, backoff. */
 class EnrollmentTimeoutsIT {
@@ -49,6 +58,43 @@ class EnrollmentTimeoutsIT {
         assertEquals("enrollment_unavailable", status.get("reason"));
         assertEquals("2", status.get("attempts"));
         assertEquals(2, api.calls(task.courseUrl()));
+    }
+
+    @ParameterizedTest(name = "trickling from byte {0}")
+    @ValueSource(ints = {0, 60})
+    void anAnswerThatTricklesAByteASecondFailsTransientlyAtTheTimeout(int fastBytes) throws Exception {
+        // byte 0: even the status line trickles; byte 60: the headers arrive, the body trickles
+        byte[] answer = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+                + "{\"results\":[{\"success\":true,\"message\":\"" + "x".repeat(99_000)).getBytes(StandardCharsets.US_ASCII);
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread trickler = new Thread(() -> {
+                try (Socket client = server.accept()) {
+                    client.getInputStream().read(new byte[65536]);
+                    OutputStream out = client.getOutputStream();
+                    out.write(answer, 0, fastBytes);
+                    for (int i = fastBytes; i < answer.length; i++) {
+                        out.write(answer[i]);
+                        out.flush();
+                        Thread.sleep(1_000);
+                    }
+                } catch (IOException | InterruptedException gone) {
+                    // enrollflow hung up (as it should) or the test ended
+                }
+            }, "trickler");
+            trickler.setDaemon(true);
+            trickler.start();
+            String url = "http://127.0.0.1:" + server.getLocalPort() + "/api/v1/enroll";
+            try (Pipeline slow = new Pipeline(redis, url)) {
+                slow.set("enrollflow.enroll.timeout", "2s").set("enrollflow.retry.max-attempts", "1").start();
+                Tasks task = aTask();
+                slow.push(task);
+
+                Map<String, String> status = slow.awaitFailed(task.taskId());
+
+                assertEquals("enrollment_unavailable", status.get("reason"));
+                assertTrue(status.get("message").contains("no whole answer"), status.get("message"));
+            }
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -55,6 +56,45 @@ class DeployFilesTest {
         assertTrue(docker.contains("FROM maven:3-eclipse-temurin-17 AS build"));
         assertTrue(docker.contains("FROM eclipse-temurin:17-jre"));
         assertTrue(docker.contains("USER 10001"));
-        assertTrue(docker.contains("\"-jar\", \"/app/enrollflow.jar\"") && docker.contains("CMD [\"run\"]"));
+        assertTrue(docker.contains("exec java -XX:MaxRAMPercentage=75 -jar /app/enrollflow.jar \\\"$@\\\"")
+                && docker.contains("CMD [\"run\"]"));
+        assertTrue(docker.contains("umask 027"), "what it creates is not world-readable");
+    }
+
+    @Test
+    void kubernetesRunsAHardenedContainerWithBoundedVolumesAndNoServiceAccountToken() throws IOException {
+        String yaml = Files.readString(DEPLOY.resolve("kubernetes.yaml"));
+        for (String line : new String[] {"automountServiceAccountToken: false", "readOnlyRootFilesystem: true",
+                "allowPrivilegeEscalation: false", "drop: [\"ALL\"]", "type: RuntimeDefault", "mountPath: /tmp",
+                "kind: NetworkPolicy", "port: 8081"}) {
+            assertTrue(yaml.contains(line), "kubernetes.yaml lacks " + line);
+        }
+        assertTrue(Pattern.compile("name: work\\s+emptyDir:\\s+sizeLimit: \\d+Gi").matcher(yaml).find(), "the work volume is bounded");
+    }
+
+    @Test
+    void kubernetesCarriesNoSecretValueTheOperatorMustCreateThem() throws IOException {
+        String yaml = Files.readString(DEPLOY.resolve("kubernetes.yaml"));
+        assertFalse(yaml.contains("kind: Secret"), "a Secret in the manifest ships working placeholder values");
+        assertFalse(yaml.toLowerCase().contains("change-me"), "a placeholder value is in the manifest");
+        assertTrue(yaml.contains("kubectl create secret generic enrollflow-secrets"), "it says how to create them");
+        assertTrue(yaml.contains("name: enrollflow-secrets") && yaml.contains("secretName: enrollflow-drive-key"));
+    }
+
+    @Test
+    void systemdSandboxesTheServiceAndLetsItWriteOnlyItsFolders() throws IOException {
+        String unit = Files.readString(DEPLOY.resolve("enrollflow.service"));
+        for (String line : new String[] {"ProtectSystem=strict", "NoNewPrivileges=true", "PrivateTmp=true", "UMask=0027",
+                "CapabilityBoundingSet=\n", "ProtectHome=true"}) {
+            assertTrue(unit.contains(line), "enrollflow.service lacks " + line.strip());
+        }
+        assertTrue(number(unit, "MemoryMax=(\\d+)G") >= 1);
+        Matcher writable = Pattern.compile("ReadWritePaths=(.+)").matcher(unit);
+        assertTrue(writable.find());
+        String workingDir = unit.lines().filter(l -> l.startsWith("WorkingDirectory=")).findFirst().orElseThrow()
+                .substring("WorkingDirectory=".length());
+        // the defaults ./work and ./delivered are relative to the working directory: both must be writable
+        assertTrue(writable.group(1).contains(workingDir + "/work") && writable.group(1).contains(workingDir + "/delivered"),
+                writable.group(1));
     }
 }

@@ -72,6 +72,11 @@ public final class Fleet implements AfterEachCallback, AutoCloseable {
         return this;
     }
 
+    /** The settings so far, as the environment variables a worker gets (for other runs of the jar, e.g. a CLI). */
+    public Map<String, String> environment() {
+        return Map.copyOf(env);
+    }
+
     /** {@code enrollflow.download.command} = this script with the standard arguments. */
     public Fleet download(Script script) {
         return set("enrollflow.download.command", script.command());

@@ -36,11 +36,25 @@ class RedisKeysTest {
         for (String key : new String[] {keys.queue(), keys.task("1"), keys.history("1"), keys.claim("1"),
                 keys.processing("i"), keys.heartbeat("i"), keys.instances(), keys.retries(), keys.deadLetters(),
                 keys.deadLetterIndex(), keys.deadLetterPayloads(), keys.intakePaused(), keys.invalidSequence(),
+                keys.deadLetterIndex("enroll", null), keys.deadLetterIndex(null, "poison"),
+                keys.deadLetterIndex("enroll", "poison"), keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(),
+                keys.deadLetterStageReasonPrefix(), keys.deadLetterIndexesBuilt(),
                 keys.enrollRateLog(), keys.downloadPermits(), keys.uploadLog(), keys.uploadBytes(), keys.uploadTotal(),
                 keys.drivePause()}) {
             assertTrue(key.startsWith("{shop-b}:"), key);
         }
         assertEquals("{shop-b}:tasks", keys.queue());
+    }
+
+    @Test
+    void eachDeadLetterFilterHasItsIndexAndTheScriptsPrefixesBuildTheSameNames() {
+        RedisKeys keys = new RedisKeys("{shop-b}", null);
+
+        assertEquals(keys.deadLetterIndex(), keys.deadLetterIndex(null, null));
+        assertEquals(keys.deadLetterReasonPrefix() + "poison", keys.deadLetterIndex(null, "poison"));
+        assertEquals(keys.deadLetterStagePrefix() + "enroll", keys.deadLetterIndex("enroll", null));
+        assertEquals(keys.deadLetterStageReasonPrefix() + "enroll:poison", keys.deadLetterIndex("enroll", "poison"));
+        assertEquals("{shop-b}:dead-letters:stage-reason:enroll:poison", keys.deadLetterIndex("enroll", "poison"));
     }
 
     @Test

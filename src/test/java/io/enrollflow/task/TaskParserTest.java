@@ -159,6 +159,34 @@ class TaskParserTest {
         assertInvalid(aTask().orderId("--delete"));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"a/b", "a\\b", "..", "1007..x", "a\u0007b", "a\u001b[2Jb", "a\u2028b", "a\u2029b",
+            "a\u202eb", "a\u2066b", "a\u200fb", "a\u0085b"})
+    void orderIdWithPathSyntaxOrCharactersThatMisleadATerminalIsInvalid(String orderId) {
+        assertInvalid(aTask().orderId(orderId));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"1007", "A-17.3", "order 17", "Bestellung Nr. 7 (ü)", "a.b"})
+    void orderIdWithinTheRuleIsKept(String orderId) {
+        assertEquals(orderId, parser.parse(aTask().orderId(orderId).json()).orderId());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"invalid-1", "invalid-0042"})
+    void aTaskIdOfTheReservedFormHasNoUsableId(String id) {
+        TaskParser.Peek peek = TaskParser.peek(aTask().id(id).json());
+
+        assertNull(peek.taskId());
+        assertTrue(peek.problem().contains("reserved"), peek.problem());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"invalid", "invalid-", "invalid-1a", "Invalid-1", "invalid-1.log", "xinvalid-1"})
+    void idsThatOnlyLookLikeTheReservedFormAreUsable(String id) {
+        assertEquals(id, TaskParser.peek(aTask().id(id).json()).taskId());
+    }
+
     private void assertInvalid(Tasks task) {
         assertInvalid(task.json());
     }

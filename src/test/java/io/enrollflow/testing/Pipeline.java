@@ -3,6 +3,7 @@ package io.enrollflow.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.enrollflow.config.Settings;
 import io.enrollflow.delivery.folder.FolderDelivery;
+import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.runtime.EnrollflowRuntime;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
@@ -70,6 +71,7 @@ public final class Pipeline implements AfterEachCallback, AfterAllCallback, Auto
     private final DownloadScripts scripts;
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private final DownloadScripts.Script download;
+    private RedisKeys keys = RedisKeys.defaults();
     private boolean perClass;
     private EnrollflowRuntime runtime;
 
@@ -122,6 +124,22 @@ public final class Pipeline implements AfterEachCallback, AfterAllCallback, Auto
         }
         overrides.put(key, value);
         return this;
+    }
+
+    /**
+     * {@code enrollflow.redis.namespace}, with the queue {@code <namespace>:tasks}; the pipeline's look-ups (push,
+     * status, dead letters, idle) follow it. Before {@link #start()}.
+     */
+    public Pipeline namespace(String namespace) {
+        set(RedisKeys.NAMESPACE_KEY, namespace);
+        set(RedisKeys.QUEUE_KEY, "");
+        keys = new RedisKeys(namespace, null);
+        return this;
+    }
+
+    /** The keys of this pipeline's namespace. */
+    public RedisKeys keys() {
+        return keys;
     }
 
     /** {@code enrollflow.download.command}. */
@@ -227,9 +245,9 @@ public final class Pipeline implements AfterEachCallback, AfterAllCallback, Auto
         return workDir().resolve(taskId);
     }
 
-    /** A task's download log, {@code <work-dir>/<taskId>.log}. */
+    /** A task's download log, {@code <work-dir>/_logs/<taskId>.log}. */
     public Path logFile(String taskId) {
-        return workDir().resolve(taskId + ".log");
+        return workDir().resolve(io.enrollflow.download.DownloadRunner.LOGS_FOLDER).resolve(taskId + ".log");
     }
 
     /** enrollflow.delivery.folder. */
@@ -244,7 +262,7 @@ public final class Pipeline implements AfterEachCallback, AfterAllCallback, Auto
 
     /** LPUSHes a payload onto the queue. */
     public void push(String payload) {
-        redis.lpush(QUEUE, payload);
+        redis.lpush(keys.queue(), payload);
     }
 
     /** LPUSHes a task. */
@@ -254,7 +272,7 @@ public final class Pipeline implements AfterEachCallback, AfterAllCallback, Auto
 
     /** The task's status hash (empty when none). */
     public Map<String, String> status(String taskId) {
-        return redis.hash(taskId);
+        return redis.rawHash(keys.task(taskId));
     }
 
     /**
@@ -269,7 +287,7 @@ public final class Pipeline implements AfterEachCallback, AfterAllCallback, Auto
         AtomicReference<Map<String, String>> last = new AtomicReference<>(Map.of());
         try {
             await(atMost).until(() -> {
-                Map<String, String> hash = redis.hash(taskId);
+                Map<String, String> hash = status(taskId);
                 last.set(hash);
                 String status = hash.get("status");
                 if (status != null && !status.equals(expected) && TERMINAL.contains(status) && TERMINAL.contains(expected)) {
@@ -295,14 +313,14 @@ public final class Pipeline implements AfterEachCallback, AfterAllCallback, Auto
 
     /** The dead-letter record of a task (or {@code invalid-<n>}); null when none. */
     public JsonNode deadLetter(String id) {
-        return redis.deadLetter(id);
+        return redis.deadLetter(keys, id);
     }
 
     /** Waits until there is a dead-letter record under this id and returns it. */
     public JsonNode awaitDeadLetter(String id) {
         AtomicReference<JsonNode> record = new AtomicReference<>();
         await(WAIT).until(() -> {
-            record.set(redis.deadLetter(id));
+            record.set(deadLetter(id));
             return record.get() != null;
         });
         return record.get();
@@ -310,8 +328,8 @@ public final class Pipeline implements AfterEachCallback, AfterAllCallback, Auto
 
     /** Waits until the queue is empty and no task is taken (every processing list empty). */
     public void awaitIdle() {
-        await(WAIT).until(() -> redis.llen(QUEUE) == 0
-                && redis.keys("enrollflow:processing:*").stream().allMatch(key -> redis.llen(key) == 0));
+        await(WAIT).until(() -> redis.llen(keys.queue()) == 0
+                && redis.keys(keys.processing("*")).stream().allMatch(key -> redis.llen(key) == 0));
     }
 
     /** Awaitility with the suite's poll interval. */

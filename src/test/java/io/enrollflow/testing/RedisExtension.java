@@ -3,6 +3,7 @@ package io.enrollflow.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enrollflow.demo.BundledRedis;
+import io.enrollflow.redis.RedisKeys;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -156,6 +157,12 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
     /** The dead-letter record of a task (or {@code invalid-<n>}) as JSON; null when there is none. */
     public JsonNode deadLetter(String taskId) {
         Object json = client.getMap(DEAD_LETTERS, StringCodec.INSTANCE).get(taskId);
+        return json == null ? null : parse(String.valueOf(json));
+    }
+
+    /** The dead-letter record of a task (or {@code invalid-<n>}) in the namespace of these keys; null when none. */
+    public JsonNode deadLetter(RedisKeys keys, String taskId) {
+        Object json = client.getMap(keys.deadLetters(), StringCodec.INSTANCE).get(taskId);
         return json == null ? null : parse(String.valueOf(json));
     }
 

@@ -1,6 +1,5 @@
 package io.enrollflow.delivery.drive;
 
-import com.google.api.client.http.FileContent;
 import com.google.api.services.drive.model.File;
 import com.google.api.services.drive.model.FileList;
 import com.google.api.services.drive.model.Permission;
@@ -77,12 +76,13 @@ final class DriveCalls {
     }
 
     /**
-     * A resumable upload streamed from disk: {@link FileContent} is re-readable, so {@code MediaHttpUploader} can seek
-     * back after a failed chunk; the chunk size is set by {@link DriveClientFactory}.
+     * A resumable upload streamed from disk: {@link NoFollowFileContent} is re-readable, so {@code MediaHttpUploader}
+     * can seek back after a failed chunk, and never opens the file through a link; the chunk size is set by
+     * {@link DriveClientFactory}.
      */
     File upload(String parentId, String name, java.nio.file.Path file, String mimeType) {
         File metadata = new File().setName(name).setParents(List.of(parentId)).setMimeType(mimeType);
-        FileContent content = new FileContent(mimeType, file.toFile());
+        NoFollowFileContent content = new NoFollowFileContent(mimeType, file);
         // No fields header here: with an argument beyond (content, mediaContent) the producer cannot tell create from
         // create-with-media and logs a WARN per upload; DriveClientFactory sets fields on media uploads instead.
         return call(FILES_CREATE, File.class, "content", metadata, "mediaContent", content);

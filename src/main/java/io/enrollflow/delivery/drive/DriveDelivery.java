@@ -11,6 +11,7 @@ import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.Settings;
 import io.enrollflow.delivery.Delivery;
 import io.enrollflow.delivery.DeliveryState;
+import io.enrollflow.delivery.TaskTree;
 import io.enrollflow.task.Masking;
 import io.enrollflow.task.Task;
 import org.apache.camel.CamelContext;
@@ -26,7 +27,6 @@ import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +39,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
-import java.util.stream.Stream;
 
 /**
  * Delivers a task's folder to Google Drive (CONTRACT §5). One delivery, in order:
@@ -95,6 +94,16 @@ public final class DriveDelivery implements Delivery {
     /** As {@link #create(Settings, CamelContext)}, every request first asking the throttle (the fleet's Drive pause). */
     public static DriveDelivery create(Settings settings, CamelContext camel, DriveThrottle throttle) {
         return create(settings, camel, Sleeper.DEFAULT, throttle);
+    }
+
+    /**
+     * Checks the {@code enrollflow.drive.*} settings (not the key file's content) before Camel starts, so that a bad
+     * one stops start-up with its one line and nothing logged before it.
+     *
+     * @throws ConfigException naming the key of the first wrong setting
+     */
+    public static void check(Settings settings) {
+        DriveSettings.from(settings);
     }
 
     /** As {@link #create(Settings, CamelContext)}, with the sleeper the in-place back-off waits with. */
@@ -203,12 +212,15 @@ public final class DriveDelivery implements Delivery {
         List<File> found = guarded(() -> drive.list(DriveCalls.inParents(settings.parentFolderId())
                 + " and name = " + DriveCalls.quote(name) + " and mimeType = '" + DriveCalls.FOLDER_MIME_TYPE
                 + "' and trashed = false"), "look for folder \"" + name + "\"", true);
-        File folder = found.isEmpty()
+        // Drive's "name =" matches regardless of case: only a folder of exactly this name is this task's (task "A7"
+        // must never adopt task "a7"'s folder, shared with another buyer)
+        File exact = found.stream().filter(f -> name.equals(f.getName())).findFirst().orElse(null);
+        File folder = exact == null
                 ? guarded(() -> drive.createFolder(settings.parentFolderId(), name), "create folder \"" + name + "\"", true)
-                : found.get(0);
+                : exact;
         state.put(FOLDER_ID_FIELD, folder.getId());
         LOG.info("task={} stage=deliver folder={} outcome={}", task.taskId(), folder.getId(),
-                found.isEmpty() ? "created" : "found");
+                exact == null ? "created" : "found");
         return folder;
     }
 
@@ -230,49 +242,53 @@ public final class DriveDelivery implements Delivery {
         int skipped;
     }
 
-    /** Walks the local tree, making the sub-folders, and compares each file with what Drive holds. */
+    /**
+     * Walks the local tree ({@link TaskTree}: regular files and folders only, no link followed), making the
+     * sub-folders, and compares each file with what Drive holds.
+     */
     private Plan plan(String rootId, Path taskDir) throws IOException {
         Plan plan = new Plan();
+        TaskTree tree = TaskTree.scan(taskDir);
         Map<Path, String> folderIds = new HashMap<>();
-        folderIds.put(taskDir, rootId);
+        folderIds.put(Path.of(""), rootId);
         Map<String, List<File>> listings = new HashMap<>();
-        List<Path> entries;
-        try (Stream<Path> walk = Files.walk(taskDir)) {
-            // Parents before children, then by name, so folders exist before what goes in them.
-            entries = walk.filter(p -> !p.equals(taskDir))
-                    .sorted(Comparator.comparingInt(Path::getNameCount).thenComparing(Path::toString))
-                    .toList();
-        }
-        for (Path entry : entries) {
-            String parentId = folderIds.get(entry.getParent());
-            if (parentId == null) {
-                continue; // under something that is neither a directory nor a file (a dangling link): nothing to send
+        // parents before children (the walk's order), so folders exist before what goes in them
+        for (Path folder : tree.folders()) {
+            String parentId = folderIds.get(parentOf(folder));
+            String name = folder.getFileName().toString();
+            File sub = sameName(listings, parentId, name).stream()
+                    .filter(f -> DriveCalls.FOLDER_MIME_TYPE.equals(f.getMimeType())).findFirst().orElse(null);
+            if (sub == null) {
+                sub = guarded(() -> drive.createFolder(parentId, name), "create folder \"" + name + "\"", false);
+                listings.put(sub.getId(), new ArrayList<>()); // new and empty: no need to list it
             }
-            String name = entry.getFileName().toString();
-            List<File> existing = listings.computeIfAbsent(parentId,
-                    id -> guarded(() -> drive.children(id), "list folder " + id, false));
-            List<File> sameName = existing.stream().filter(f -> name.equals(f.getName())).toList();
-            if (Files.isDirectory(entry)) {
-                File sub = sameName.stream().filter(f -> DriveCalls.FOLDER_MIME_TYPE.equals(f.getMimeType())).findFirst()
-                        .orElse(null);
-                if (sub == null) {
-                    sub = guarded(() -> drive.createFolder(parentId, name), "create folder \"" + name + "\"", false);
-                    listings.put(sub.getId(), new ArrayList<>()); // new and empty: no need to list it
-                }
-                folderIds.put(entry, sub.getId());
-            } else if (Files.isRegularFile(entry)) {
-                long size = Files.size(entry);
-                List<File> files = sameName.stream().filter(f -> !DriveCalls.FOLDER_MIME_TYPE.equals(f.getMimeType())).toList();
-                boolean present = files.stream().anyMatch(f -> f.getSize() != null && f.getSize() == size);
-                files.stream().filter(f -> f.getSize() == null || f.getSize() != size).forEach(plan.stale::add);
-                if (present) {
-                    plan.skipped++;
-                } else {
-                    plan.uploads.add(new Upload(parentId, entry, name, size));
-                }
+            folderIds.put(folder, sub.getId());
+        }
+        for (TaskTree.Entry file : tree.files()) {
+            String parentId = folderIds.get(parentOf(file.path()));
+            String name = file.path().getFileName().toString();
+            long size = file.size();
+            List<File> files = sameName(listings, parentId, name).stream()
+                    .filter(f -> !DriveCalls.FOLDER_MIME_TYPE.equals(f.getMimeType())).toList();
+            boolean present = files.stream().anyMatch(f -> f.getSize() != null && f.getSize() == size);
+            files.stream().filter(f -> f.getSize() == null || f.getSize() != size).forEach(plan.stale::add);
+            if (present) {
+                plan.skipped++;
+            } else {
+                plan.uploads.add(new Upload(parentId, taskDir.resolve(file.path()), name, size));
             }
         }
         return plan;
+    }
+
+    private static Path parentOf(Path relative) {
+        return relative.getParent() == null ? Path.of("") : relative.getParent();
+    }
+
+    /** What a Drive folder holds under exactly this name (Drive's own name query ignores case). */
+    private List<File> sameName(Map<String, List<File>> listings, String folderId, String name) {
+        return listings.computeIfAbsent(folderId, id -> guarded(() -> drive.children(id), "list folder " + id, false))
+                .stream().filter(f -> name.equals(f.getName())).toList();
     }
 
     /** Uploads the plan's files, {@code parallel-uploads} at a time, then trashes stale copies. Returns bytes sent. */

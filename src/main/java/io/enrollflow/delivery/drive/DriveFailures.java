@@ -138,7 +138,8 @@ final class DriveFailures {
             return "";
         }
         int nl = text.indexOf('\n');
-        return nl < 0 ? text : text.substring(0, nl);
+        // Drive's words are kept in the status and dead letter: at most Bounded.MESSAGE_CHARS of them
+        return io.enrollflow.task.Bounded.message(nl < 0 ? text : text.substring(0, nl));
     }
 
     private static <T> T find(Throwable error, Class<T> type) {

@@ -2,15 +2,24 @@ package io.enrollflow.delivery.folder;
 
 import io.enrollflow.delivery.Delivery;
 import io.enrollflow.delivery.DeliveryState;
+import io.enrollflow.delivery.TaskTree;
+import io.enrollflow.download.PrivateFiles;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Task;
 import io.enrollflow.task.TransientTaskException;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -54,14 +63,21 @@ public class FolderDelivery implements Delivery {
         Path partial = root.resolve("." + task.taskId() + ".partial");
         try {
             if (!Files.isDirectory(root)) {
-                // (createDirectories on an existing folder throws and catches an exception inside: not on every task)
-                Files.createDirectories(root);
+                PrivateFiles.folders(root);
             }
-            if (moveTaskFolder && moved(taskDir, target)) {
-                return target.toUri().toString();
+            TaskTree tree = TaskTree.scan(taskDir);
+            if (moveTaskFolder) {
+                // what is not delivered must not travel with a renamed folder: links, FIFOs, sockets, devices go first
+                // (a link is removed, never what it points at)
+                for (TaskTree.Entry entry : tree.leftOut()) {
+                    Files.deleteIfExists(taskDir.resolve(entry.path()));
+                }
+                if (moved(taskDir, target)) {
+                    return target.toUri().toString();
+                }
             }
             deleteTree(partial);
-            copyTree(taskDir, partial);
+            copyTree(taskDir, tree, partial);
             try {
                 Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
@@ -93,25 +109,26 @@ public class FolderDelivery implements Delivery {
         return true;
     }
 
-    static void copyTree(Path from, Path to) throws IOException {
-        Files.walkFileTree(from, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
-                return FileVisitResult.CONTINUE;
+    /** Copies what {@link TaskTree} found deliverable: its folders, then its regular files, none through a link. */
+    static void copyTree(Path from, TaskTree tree, Path to) throws IOException {
+        PrivateFiles.folders(to);
+        for (Path folder : tree.folders()) {
+            PrivateFiles.folders(to.resolve(folder.toString()));
+        }
+        for (TaskTree.Entry file : tree.files()) {
+            Path target = to.resolve(file.path().toString());
+            try (InputStream in = Files.newInputStream(from.resolve(file.path()), StandardOpenOption.READ,
+                    LinkOption.NOFOLLOW_LINKS);
+                 OutputStream out = Channels.newOutputStream(FileChannel.open(target, Set.of(StandardOpenOption.CREATE_NEW,
+                         StandardOpenOption.WRITE), PrivateFiles.fileAttributes(target)))) {
+                in.transferTo(out);
             }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        }
     }
 
     /** Removes a tree; missing is fine. */
     public static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path)) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         Files.walkFileTree(path, new SimpleFileVisitor<>() {

@@ -89,6 +89,37 @@ class DriveDeliveryIT {
     }
 
     @Test
+    void linksFifosAndWhatLinksPointAtAreNeverUploaded() throws Exception {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("service-account.json"), "the key");
+        Path dir = tmp.resolve("task");
+        write(dir.resolve("Module 1/lesson.mp4"), 1_000);
+        Files.createSymbolicLink(dir.resolve("notes.pdf"), outside.resolve("service-account.json"));
+        Files.createSymbolicLink(dir.resolve("Module 1/lib"), outside);
+        assertEquals(0, new ProcessBuilder("mkfifo", dir.resolve("pipe").toString()).start().waitFor());
+
+        delivery(Map.of()).deliver(task("39", "1007"), dir, new MemoryState());
+
+        Item folder = drive.findFolder(parentId, "1007 39").orElseThrow();
+        assertEquals(Map.of("Module 1/", "folder", "Module 1/lesson.mp4", DriveStandIn.sha256(dir.resolve("Module 1/lesson.mp4"))),
+                drive.tree(folder.id()));
+    }
+
+    @Test
+    void aFolderWhoseNameDiffersOnlyInCaseIsAnotherTasksAndIsNotAdopted() throws Exception {
+        String other = drive.createFolder(parentId, "1007 a7");
+        Path dir = tmp.resolve("task");
+        write(dir.resolve("a.txt"), 10);
+
+        delivery(Map.of()).deliver(task("A7", "1007"), dir, new MemoryState());
+
+        Item mine = drive.findFolder(parentId, "1007 A7").orElseThrow();
+        assertFalse(mine.id().equals(other), "task A7 adopted task a7's folder");
+        assertEquals(Map.of(), drive.tree(other), "the other task's folder is untouched");
+        assertTrue(drive.permissions(other).isEmpty(), "the other folder was not shared with this buyer");
+    }
+
+    @Test
     void aTaskWithoutOrderIdGetsAFolderNamedByItsTaskIdAlone() throws Exception {
         Path dir = tmp.resolve("task");
         write(dir.resolve("a.txt"), 10);

@@ -64,7 +64,8 @@ final class DriveQuery {
                 String value = unquote(raw);
                 boolean isName = field.equals("name");
                 return switch (op) {
-                    case "=" -> t -> value.equals(isName ? t.name() : t.mimeType());
+                    // Drive compares names regardless of case (a folder "A7" answers name = 'a7'); mime types exactly
+                    case "=" -> t -> isName ? value.equalsIgnoreCase(t.name()) : value.equals(t.mimeType());
                     case "!=" -> t -> !value.equals(isName ? t.name() : t.mimeType());
                     case "contains" -> t -> (isName ? t.name() : t.mimeType()).contains(value);
                     default -> throw new IllegalArgumentException("unsupported operator " + op);

@@ -1,0 +1,151 @@
+package io.enrollflow.download;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+/**
+ * Pumps one run's output (stdout and stderr merged, read from a pipe) into the task's log file, within bounds
+ * (CONTRACT §10): the file never grows past {@link #MAX_LOG_BYTES} — past it, the oldest part goes and the last
+ * {@link #KEPT_BYTES} stay, since the end of a log is what explains a failure — and each line is matched against the
+ * not-enrolled pattern on its first {@link #MAX_LINE_BYTES} only, so a tool printing without newlines cannot make
+ * enrollflow hold an endless line. Lifecycle: {@link #start()} before the process may write, {@link #await} after it
+ * ended; the pipe's end (every writer gone) ends the pump.
+ */
+final class DownloadOutput implements Runnable {
+
+    /** The largest a task's log gets: enough for the output of many attempts of any reasonable tool. */
+    static final long MAX_LOG_BYTES = 1024 * 1024;
+    /** What is kept when the log is cut: the most recent half. */
+    static final int KEPT_BYTES = 512 * 1024;
+    /** How much of one line is matched against the not-enrolled pattern. */
+    static final int MAX_LINE_BYTES = 16 * 1024;
+
+    private final InputStream in;
+    private final Path log;
+    private final Pattern notEnrolled;
+    private final byte[] line = new byte[MAX_LINE_BYTES];
+    private int lineLength;
+    private volatile boolean matched;
+    private volatile IOException failure;
+    private final Thread thread;
+
+    DownloadOutput(InputStream in, Path log, Pattern notEnrolled, String taskId) {
+        this.in = in;
+        this.log = log;
+        this.notEnrolled = notEnrolled;
+        this.thread = new Thread(this, "enrollflow-download-output-" + taskId);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Waits up to {@code millis} for the output to end; false when a writer still holds the pipe. */
+    boolean await(long millis) throws InterruptedException {
+        thread.join(millis);
+        return !thread.isAlive();
+    }
+
+    /** True when a line of this run matched the not-enrolled pattern. */
+    boolean matched() {
+        return matched;
+    }
+
+    /** Why the log could not be written (the output was still read to its end), or null. */
+    IOException failure() {
+        return failure;
+    }
+
+    @Override
+    public void run() {
+        byte[] buffer = new byte[8192];
+        try (FileChannel file = FileChannel.open(log, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS), PrivateFiles.fileAttributes(log))) {
+            file.position(file.size());
+            write(file, ("--- enrollflow: download started " + Instant.now() + System.lineSeparator())
+                    .getBytes(StandardCharsets.UTF_8), -1);
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                write(file, buffer, n);
+                scan(buffer, n);
+            }
+            matchLine();
+        } catch (IOException e) {
+            // the log cannot be written (disk full, permissions): keep draining, so the tool is never blocked on a full
+            // pipe; the run's outcome is decided by its exit code as usual
+            failure = e;
+            drain(buffer);
+        }
+    }
+
+    private void write(FileChannel file, byte[] bytes, int length) throws IOException {
+        int n = length < 0 ? bytes.length : length;
+        if (file.position() + n > MAX_LOG_BYTES) {
+            keepTail(file);
+        }
+        ByteBuffer chunk = ByteBuffer.wrap(bytes, 0, n);
+        while (chunk.hasRemaining()) {
+            file.write(chunk);
+        }
+    }
+
+    /** Moves the last {@link #KEPT_BYTES} to the start, behind a line that says the rest was cut. */
+    private static void keepTail(FileChannel file) throws IOException {
+        long size = file.size();
+        long from = Math.max(0, size - KEPT_BYTES);
+        ByteBuffer tail = ByteBuffer.allocate((int) (size - from));
+        while (tail.hasRemaining() && file.read(tail, from + tail.position()) > 0) {
+            // read the whole tail
+        }
+        tail.flip();
+        byte[] note = ("--- enrollflow: " + from + " earlier bytes of output were cut (the log keeps its last "
+                + KEPT_BYTES / 1024 + " KiB)" + System.lineSeparator()).getBytes(StandardCharsets.UTF_8);
+        file.truncate(0);
+        file.position(0);
+        file.write(ByteBuffer.wrap(note));
+        while (tail.hasRemaining()) {
+            file.write(tail);
+        }
+    }
+
+    private void scan(byte[] buffer, int n) {
+        for (int i = 0; i < n; i++) {
+            byte b = buffer[i];
+            if (b == '\n') {
+                matchLine();
+            } else if (lineLength < line.length) {
+                line[lineLength++] = b;
+            }
+        }
+    }
+
+    private void matchLine() {
+        if (lineLength > 0 && !matched) {
+            // (malformed UTF-8 becomes U+FFFD: a tool's output need not be text)
+            String text = new String(line, 0, lineLength, StandardCharsets.UTF_8);
+            if (notEnrolled.matcher(text).find()) {
+                matched = true;
+            }
+        }
+        lineLength = 0;
+    }
+
+    private void drain(byte[] buffer) {
+        try {
+            while (in.read(buffer) > 0) {
+                // discarded: the log is not writable
+            }
+        } catch (IOException ended) {
+            // the pipe is gone: nothing more to read
+        }
+    }
+}
