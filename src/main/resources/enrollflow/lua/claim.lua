@@ -12,6 +12,7 @@
 -- ARGV[10..12] the per-reason, per-stage and per-stage-and-reason dead-letter index prefixes (RedisKeys): a fresh
 -- start removes the task's old record, which names the stage and reason whose indexes list it; with a hash-tag
 -- namespace they share KEYS[4]'s slot
+-- KEYS[7] the orderId's task index (a set, the console's search; '' when the task has no orderId)
 -- Returns {decision, attempts, enrolled}: decision is
 --   'claimed'   run it (attempts = this attempt's number; enrolled = 1 when enrollment is already recorded)
 --   'poison'    it was in flight on max-deliveries crashed instances: dead-letter it (the claim is held)
@@ -75,6 +76,10 @@ redis.call('HSET', KEYS[1], 'taskId', ARGV[5], 'status', 'processing', 'stage', 
   'payload', ARGV[4], 'orderId', ARGV[6], 'courseUrl', ARGV[7], 'updatedAt', ARGV[2])
 redis.call('LPUSH', KEYS[2], cjson.encode({status = 'processing', at = ARGV[2], message = ''}))
 redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
+-- the console's search by orderId
+if KEYS[7] and KEYS[7] ~= '' then
+  redis.call('SADD', KEYS[7], ARGV[5])
+end
 local enrolled = 0
 if redis.call('HEXISTS', KEYS[1], 'enrolledAt') == 1 then enrolled = 1 end
 return {'claimed', attempts, enrolled}

@@ -10,6 +10,7 @@
 -- ARGV[11..13] the per-reason, per-stage and per-stage-and-reason index prefixes (RedisKeys): a record already under
 -- this key (rare: a task dead-lettered again without a fresh start) leaves the indexes of its old stage and reason, which
 -- only the old record names; with a hash-tag namespace those indexes share the slot of KEYS[5]
+-- KEYS[11] this minute's failed counter (the console's fleet-wide chart; kept 25 hours)
 -- Returns the dead-letter count after the write.
 local old = redis.call('HGET', KEYS[5], ARGV[4])
 if old then
@@ -37,4 +38,9 @@ if KEYS[1] ~= '' then
   redis.call('DEL', KEYS[3])
 end
 redis.call('LREM', KEYS[4], 1, ARGV[3])
+-- the console's chart: failures per minute, fleet-wide
+if KEYS[11] then
+  redis.call('INCR', KEYS[11])
+  redis.call('EXPIRE', KEYS[11], 90000)
+end
 return redis.call('HLEN', KEYS[5])

@@ -2,7 +2,8 @@
 -- A transition that was followed at once by this one (enrolled, then downloading) may come with it: it enters the
 -- history first, so one round trip records both.
 -- KEYS[1] task status hash, KEYS[2] task history list,
--- KEYS[3] claim key, KEYS[4] processing list (both only read when ARGV[3] is not empty)
+-- KEYS[3] claim key, KEYS[4] processing list (both only read when ARGV[3] is not empty),
+-- KEYS[5] this minute's completed counter (counted when the status is 'completed'; kept 25 hours)
 -- ARGV[1] now (ISO-8601), ARGV[2] history size, ARGV[3] raw payload to acknowledge ('' = not a decision),
 -- ARGV[4] how many earlier transitions come first (n), then n times: status, at, message;
 -- then field, value, field, value ... ('status' and 'message' among them feed the history)
@@ -26,6 +27,11 @@ if status then
 end
 if status or earlier > 0 then
   redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[2]) - 1)
+end
+-- the console's fleet-wide chart: completions per minute
+if status == 'completed' and KEYS[5] then
+  redis.call('INCR', KEYS[5])
+  redis.call('EXPIRE', KEYS[5], 90000)
 end
 if ARGV[3] ~= '' then
   redis.call('DEL', KEYS[3])

@@ -106,7 +106,8 @@ public class DeadLetterStore {
                 List.of(hasHash ? keys.task(id) : "", hasHash ? keys.history(id) : "", hasHash ? keys.claim(id) : "",
                         run.processingList(), keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads(),
                         keys.deadLetterIndex(null, reason.word()), keys.deadLetterIndex(stage.word(), null),
-                        keys.deadLetterIndex(stage.word(), reason.word())),
+                        keys.deadLetterIndex(stage.word(), reason.word()),
+                        keys.failedInMinute(Instant.parse(now).getEpochSecond() / 60)),
                 now, status.historySize(), run.raw(), key, record.toString(), Instant.parse(now).toEpochMilli(),
                 stage.word(), reason.word(), message, cut(run.raw()),
                 keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(), keys.deadLetterStageReasonPrefix());

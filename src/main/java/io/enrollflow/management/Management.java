@@ -35,6 +35,11 @@ public final class Management {
         checkToken(settings, "enrollflow.management.token");
         checkToken(settings, "enrollflow.management.read-token");
         callback(settings, outcome -> { });
+        settings.duration("enrollflow.console.session-timeout", java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(30));
+        String readToken = settings.text("enrollflow.management.read-token");
+        if (!readToken.isBlank() && readToken.trim().equals(settings.text("enrollflow.management.token").trim())) {
+            throw new ConfigException("enrollflow.management.read-token", "must differ from enrollflow.management.token");
+        }
     }
 
     /** The shortest management token accepted: guessing 16 random characters over the network is hopeless. */
@@ -107,6 +112,11 @@ public final class Management {
             ManagementServer server = new ManagementServer(settings.required("enrollflow.management.host"), port,
                     settings.text("enrollflow.management.token"), new Health(camel, redis, pause), metrics,
                     new OperatorApi(status, deadLetters, replays, pause));
+            server.readToken(settings.text("enrollflow.management.read-token"));
+            server.mountConsole(new io.enrollflow.console.JdkHttpConsole(new io.enrollflow.console.Console(redis, keys, status,
+                    deadLetters, replays, pause, settings.text("enrollflow.management.token"),
+                    settings.text("enrollflow.management.read-token"),
+                    settings.duration("enrollflow.console.session-timeout", java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(30)))));
             registry.bind("managementServer", server);
             addService(camel, server);
         }

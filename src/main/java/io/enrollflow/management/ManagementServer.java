@@ -77,6 +77,11 @@ public class ManagementServer extends ServiceSupport {
         setIfAbsent("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
         setIfAbsent("sun.net.httpserver.maxReqHeaders", MAX_HEADERS);
         setIfAbsent("sun.net.httpserver.maxReqHeaderSize", MAX_HEADER_BYTES);
+        // the JDK server sends an answer's headers and body as two writes; with Nagle's algorithm on, the body waits
+        // for the client's delayed ACK (about 40 ms on Linux) on every small answer
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
     }
 
     private static void setIfAbsent(String property, int value) {
@@ -86,6 +91,7 @@ public class ManagementServer extends ServiceSupport {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String host;
@@ -96,6 +102,10 @@ public class ManagementServer extends ServiceSupport {
     private final OperatorApi api;
     private HttpServer server;
     private ExecutorService executor;
+    /** The operators' console at every path that is not /observe or /api (null: not mounted, 404 there). */
+    private volatile io.enrollflow.console.JdkHttpConsole console;
+    /** enrollflow.management.read-token: opens every GET of /api (never an action); null when not set. */
+    private volatile BearerToken readToken;
 
     public ManagementServer(String host, int port, String token, Health health, Metrics metrics, OperatorApi api) {
         this.host = host;
@@ -104,6 +114,16 @@ public class ManagementServer extends ServiceSupport {
         this.health = health;
         this.metrics = metrics;
         this.api = api;
+    }
+
+    /** Mounts the operators' console at {@code /} (CONTRACT §11). */
+    public void mountConsole(io.enrollflow.console.JdkHttpConsole console) {
+        this.console = console;
+    }
+
+    /** Sets the read token (empty: none): it opens every GET of the API and nothing else. */
+    public void readToken(String token) {
+        this.readToken = token == null || token.isBlank() ? null : new BearerToken(token);
     }
 
     /** The port listened on; -1 when not listening. */
@@ -191,6 +211,8 @@ public class ManagementServer extends ServiceSupport {
             default -> {
                 if (path.equals("/api") || path.startsWith("/api/")) {
                     api(exchange, method, path);
+                } else if (console != null) {
+                    console.handle(exchange);
                 } else {
                     sendJson(exchange, OperatorApi.error(404, "no such endpoint"));
                 }
@@ -199,7 +221,18 @@ public class ManagementServer extends ServiceSupport {
     }
 
     private void api(HttpExchange exchange, String method, String path) throws IOException {
-        switch (token.check(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        BearerToken reader = readToken;
+        BearerToken.Verdict verdict = token.check(authorization);
+        if (verdict != BearerToken.Verdict.ACCEPTED && reader != null && reader.check(authorization) == BearerToken.Verdict.ACCEPTED) {
+            if (!method.equals("GET")) {
+                // the read token only looks: an action with it is forbidden, not unauthenticated
+                sendJson(exchange, OperatorApi.error(403, "the read token opens GET only"));
+                return;
+            }
+            verdict = BearerToken.Verdict.ACCEPTED;
+        }
+        switch (verdict) {
             case NOT_CONFIGURED -> {
                 sendJson(exchange, OperatorApi.error(403, "the API is closed: set enrollflow.management.token to open it"));
                 return;

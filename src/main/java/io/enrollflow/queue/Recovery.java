@@ -49,6 +49,8 @@ public class Recovery extends ServiceSupport {
     private final InFlight inFlight;
     private ScheduledExecutorService timer;
     private Set<String> suspectedOrphans = Set.of();
+    /** This instance's details (JSON) for the console, written next to the heartbeat; null = none. */
+    private volatile String details;
     private boolean redisDown;
     /** Runs with every heartbeat: what lives as long as the heartbeat (download permit leases) is renewed with it. */
     private volatile Runnable onHeartbeat = () -> { };
@@ -110,8 +112,18 @@ public class Recovery extends ServiceSupport {
         }
     }
 
+    /** Sets the details (JSON: host, startedAt, concurrency) each heartbeat writes for the console. */
+    public void details(String json) {
+        this.details = json;
+    }
+
     void heartbeat() {
         redis.getBucket(keys.heartbeat(instanceId), StringCodec.INSTANCE).set(instanceId, heartbeatTtl());
+        String described = details;
+        if (described != null) {
+            // with the heartbeat's TTL, so a dead instance's details go when its heartbeat does
+            redis.getBucket(keys.instanceDetails(instanceId), StringCodec.INSTANCE).set(described, heartbeatTtl());
+        }
         redis.getSet(keys.instances(), StringCodec.INSTANCE).add(instanceId);
         onHeartbeat.run();
     }

@@ -181,6 +181,31 @@ public final class RedisKeys {
         return ns + ":invalid-seq";
     }
 
+    /** Tasks completed in one minute (epoch minute), fleet-wide: a counter with a TTL (the console's chart). */
+    public String completedInMinute(long epochMinute) {
+        return ns + ":stats:completed:" + epochMinute;
+    }
+
+    /** Tasks dead-lettered in one minute (epoch minute), fleet-wide: a counter with a TTL (the console's chart). */
+    public String failedInMinute(long epochMinute) {
+        return ns + ":stats:failed:" + epochMinute;
+    }
+
+    /** The ids of the tasks taken with this orderId (a set): the console's search by orderId. */
+    public String orderTasks(String orderId) {
+        return ns + ":order:" + orderId;
+    }
+
+    /** An instance's details (JSON: host, startedAt, concurrency), living as long as its heartbeat. */
+    public String instanceDetails(String instanceId) {
+        return ns + ":instance-details:" + instanceId;
+    }
+
+    /** A console session (value: role and CSRF token), by the SHA-256 of its cookie; expires with the session. */
+    public String consoleSession(String sessionHash) {
+        return ns + ":console:session:" + sessionHash;
+    }
+
     /** Fleet-wide limits (CONTRACT §12): the enrollment calls of the current window, scored by Redis time (µs). */
     public String enrollRateLog() {
         return ns + ":limit:enroll-rate";

@@ -106,6 +106,8 @@ public class EnrollflowBeans implements CamelConfiguration {
         InFlight inFlight = new InFlight();
         Recovery recovery = new Recovery(redis, scripts, keys, instanceId,
                 settings.duration("enrollflow.queue.recovery-timeout"), inFlight);
+        recovery.details(io.enrollflow.console.InstanceDetails.of(settings.integer("enrollflow.worker.concurrency", 1, 1000),
+                recovery.heartbeatTtl()).json());
         RedisQueueComponent queue = camel.getComponent("redis-queue", RedisQueueComponent.class);
         queue.setRedisson(redis);
         queue.setKeys(keys);

@@ -78,7 +78,7 @@ public class StatusStore {
         String at = now();
         List<Object> result = scripts.list(Script.CLAIM,
                 List.of(keys.task(id), keys.history(id), keys.claim(id), keys.deadLetters(), keys.deadLetterIndex(),
-                        keys.deadLetterPayloads()),
+                        keys.deadLetterPayloads(), orderId == null || orderId.isEmpty() ? "" : keys.orderTasks(orderId)),
                 instanceId, at, historySize, run.raw(), id, orderId, courseUrl, keys.heartbeatPrefix(), maxDeliveries,
                 keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(), keys.deadLetterStageReasonPrefix());
         Claim decision = Claim.valueOf(String.valueOf(result.get(0)).toUpperCase(java.util.Locale.ROOT));
@@ -145,8 +145,8 @@ public class StatusStore {
         if (heldAt != null) {
             args.addAll(List.of("enrolledAt", heldAt));
         }
-        scripts.integer(Script.TRANSITION, List.of(keys.task(id), keys.history(id), keys.claim(id), run.processingList()),
-                args.toArray());
+        scripts.integer(Script.TRANSITION, List.of(keys.task(id), keys.history(id), keys.claim(id), run.processingList(),
+                keys.completedInMinute(Instant.parse(at).getEpochSecond() / 60)), args.toArray());
         if (heldAt != null) {
             run.releaseHeldEnrolled();
             announce(new StatusChange(id, TaskStatus.ENROLLED, null, heldMessage, null, heldAt));

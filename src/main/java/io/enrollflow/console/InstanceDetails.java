@@ -1,0 +1,62 @@
+package io.enrollflow.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enrollflow.status.StatusStore;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+
+/**
+ * What the console shows of an instance besides its heartbeat: host, start time, concurrency, and the heartbeat's
+ * lifetime (so its age can be read from the key's remaining TTL with Redis's clock, not the instances' clocks).
+ * Written by {@link io.enrollflow.queue.Recovery} with each heartbeat.
+ */
+public record InstanceDetails(String host, String startedAt, int concurrency, long heartbeatTtlMs) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** This instance, started now. */
+    public static InstanceDetails of(int concurrency, Duration heartbeatTtl) {
+        return new InstanceDetails(hostName(), StatusStore.now(), concurrency, heartbeatTtl.toMillis());
+    }
+
+    private static String hostName() {
+        String fromEnv = System.getenv("HOSTNAME");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            // no name resolvable: the console shows the instance without one
+            return "unknown";
+        }
+    }
+
+    public String json() {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("host", host);
+        node.put("startedAt", startedAt);
+        node.put("concurrency", concurrency);
+        node.put("heartbeatTtlMs", heartbeatTtlMs);
+        return node.toString();
+    }
+
+    /** Parses what {@link #json()} wrote; null for null or unreadable text. */
+    static InstanceDetails parse(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            JsonNode node = JSON.readTree(json);
+            return new InstanceDetails(node.path("host").asText(), node.path("startedAt").asText(),
+                    node.path("concurrency").asInt(), node.path("heartbeatTtlMs").asLong());
+        } catch (java.io.IOException e) {
+            // written by another version: shown as unknown
+            return null;
+        }
+    }
+}
