@@ -146,6 +146,25 @@ class FleetLimitsIT {
     }
 
     @Test
+    void aStoppedInstanceGivesItsPermitBackAtOnceNotWhenTheLeaseLapses() {
+        // a lease lives 18 s here (3/5 of the recovery timeout): a permit gone sooner was given back
+        Script download = spans("stopped", "sleep 600");
+        fleet.download(download)
+                .set("enrollflow.download.max-concurrent", "1")
+                .set("enrollflow.queue.recovery-timeout", "30s");
+        Worker worker = fleet.start();
+        String instanceId = worker.awaitReady(redis.client(), START);
+        String id = pushOne(aTask().id("stopped-1"));
+        awaitStatus(id, "downloading", Duration.ofSeconds(60));
+        assertEquals(1, permitsOf(instanceId));
+
+        worker.sigterm();
+
+        assertEquals(java.util.Optional.of(0), worker.awaitExit(Duration.ofSeconds(30)), worker.log());
+        await(Duration.ofSeconds(5)).until(() -> permitsOf(instanceId) == 0);
+    }
+
+    @Test
     void aDrive429WithRetryAfterPausesEveryInstancesDriveCallsAndFailsNoTask() throws IOException {
         startDrive();
         drive.inject(Fault.status(429, "rateLimitExceeded").retryAfter(3).on(Call.UPLOAD_START).nth(3));
