@@ -5,8 +5,12 @@
 -- KEYS[5] retry schedule (sorted set: member task id, score due time in epoch ms)
 -- ARGV[1] now (ISO-8601), ARGV[2] history size, ARGV[3] raw payload, ARGV[4] task id, ARGV[5] due (epoch ms),
 -- ARGV[6] due (ISO-8601), ARGV[7] the limit (enroll_rate, download_permits, upload_budget, drive_pause),
--- ARGV[8] message (what it waits for)
--- Returns the number of processing-list entries removed (0 or 1).
+-- ARGV[8] message (what it waits for), ARGV[9] the run's fencing token
+-- Returns the number of processing-list entries removed (0 or 1), or -1 when the claim holds another token: the run
+-- was fenced (its task was taken over) and nothing was written.
+if (redis.call('GET', KEYS[3]) or '') ~= ARGV[9] then
+  return -1
+end
 local before = redis.call('HGET', KEYS[1], 'message')
 redis.call('HSET', KEYS[1], 'heldBack', ARGV[7], 'message', ARGV[8], 'nextAttemptAt', ARGV[6], 'updatedAt', ARGV[1])
 redis.call('HDEL', KEYS[1], 'retryDue')

@@ -2,20 +2,26 @@
 -- A transition that was followed at once by this one (enrolled, then downloading) may come with it: it enters the
 -- history first, so one round trip records both.
 -- KEYS[1] task status hash, KEYS[2] task history list,
--- KEYS[3] claim key, KEYS[4] processing list (both only read when ARGV[3] is not empty),
+-- KEYS[3] claim key, KEYS[4] processing list (only read when ARGV[3] is not empty),
 -- KEYS[5] this minute's completed counter (counted when the status is 'completed'; kept 25 hours)
 -- ARGV[1] now (ISO-8601), ARGV[2] history size, ARGV[3] raw payload to acknowledge ('' = not a decision),
--- ARGV[4] how many earlier transitions come first (n), then n times: status, at, message;
--- then field, value, field, value ... ('status' and 'message' among them feed the history)
--- Returns the number of processing-list entries removed (0 or 1).
-local earlier = tonumber(ARGV[4])
+-- ARGV[4] the run's fencing token (the claim's value claim.lua gave it),
+-- ARGV[5] how many earlier transitions come first (n), then n times: status, at, message;
+-- then field, value, field, value ... ('status' and 'message' among them feed the history; fields alone, such as a
+-- Drive folder id, write no history)
+-- Returns the number of processing-list entries removed (0 or 1), or -1 when the claim holds another token: the run
+-- was fenced (its task was taken over) and nothing was written.
+if (redis.call('GET', KEYS[3]) or '') ~= ARGV[4] then
+  return -1
+end
+local earlier = tonumber(ARGV[5])
 for j = 0, earlier - 1 do
-  local b = 5 + 3 * j
+  local b = 6 + 3 * j
   redis.call('LPUSH', KEYS[2], cjson.encode({status = ARGV[b], at = ARGV[b + 1], message = ARGV[b + 2]}))
 end
 local fields = {}
 local status, message = nil, ''
-for i = 5 + 3 * earlier, #ARGV, 2 do
+for i = 6 + 3 * earlier, #ARGV, 2 do
   fields[#fields + 1] = ARGV[i]
   fields[#fields + 1] = ARGV[i + 1]
   if ARGV[i] == 'status' then status = ARGV[i + 1] end

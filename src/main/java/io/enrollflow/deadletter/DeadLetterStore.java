@@ -3,9 +3,11 @@ package io.enrollflow.deadletter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enrollflow.redis.RedisFailures;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
+import io.enrollflow.status.ClaimLostException;
 import io.enrollflow.status.StatusChange;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.status.TaskStatus;
@@ -16,6 +18,7 @@ import io.enrollflow.task.TaskParser;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisException;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,13 +83,14 @@ public class DeadLetterStore {
      * Dead-letters the run: its record, status failed (when it has a status hash), released from the processing list.
      *
      * @return the key of the record (the task id, or {@code invalid-<n>} for a payload without a usable one)
+     * @throws ClaimLostException when the task was taken over (the claim holds another token): nothing was written
      */
     public String record(TaskRun run, Stage stage, FailureReason reason, String message) {
         String now = StatusStore.now();
         boolean hasHash = run.taskId() != null;
         String key = hasHash ? run.taskId()
                 : "invalid-" + redis.getAtomicLong(keys.invalidSequence()).incrementAndGet();
-        Map<String, String> hash = hasHash ? status.read(key) : Map.of();
+        Map<String, String> hash = hasHash ? readStatus(key) : Map.of();
 
         ObjectNode record = JSON.createObjectNode();
         record.put("taskId", key);
@@ -102,6 +106,9 @@ public class DeadLetterStore {
             record.put("log", run.downloadLogTail());
         }
         String id = hasHash ? key : "";
+        if (run.fenced()) {
+            throw new ClaimLostException(key, "fenced in this instance");
+        }
         long size = scripts.integer(Script.DEAD_LETTER,
                 List.of(hasHash ? keys.task(id) : "", hasHash ? keys.history(id) : "", hasHash ? keys.claim(id) : "",
                         run.processingList(), keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads(),
@@ -110,7 +117,12 @@ public class DeadLetterStore {
                         keys.failedInMinute(Instant.parse(now).getEpochSecond() / 60)),
                 now, status.historySize(), run.raw(), key, record.toString(), Instant.parse(now).toEpochMilli(),
                 stage.word(), reason.word(), message, cut(run.raw()),
-                keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(), keys.deadLetterStageReasonPrefix());
+                keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(), keys.deadLetterStageReasonPrefix(),
+                run.claimToken());
+        if (size < 0) {
+            run.fence();
+            throw new ClaimLostException(key, "Redis refused its dead letter");
+        }
         run.markDecided();
         status.announce(new StatusChange(hasHash ? key : null, TaskStatus.FAILED, reason.word(), message, null, now));
         if (size > warnSize) {
@@ -118,6 +130,18 @@ public class DeadLetterStore {
                     + "note=\"dead letters are piling up; replay or purge them (dlq list)\"", key, stage.word(), size, warnSize);
         }
         return key;
+    }
+
+    /** The task's status hash; empty when its key holds another type (dead-letter.lua replaces it). */
+    private Map<String, String> readStatus(String taskId) {
+        try {
+            return status.read(taskId);
+        } catch (RedisException e) {
+            if (RedisFailures.isInfrastructure(e)) {
+                throw e; // the run ends undecided; recovery requeues it
+            }
+            return Map.of();
+        }
     }
 
     /** The payload as received: its JSON when it is JSON, else its text (cut at the intake limit). */

@@ -18,7 +18,9 @@ import java.util.Optional;
 /**
  * The Java half of routes/deliver.camel.yaml: status uploading, the configured {@link Delivery} (Drive or folder),
  * then the task's end: completed with its deliveryUrl and released from the queue in one step, and its work folder
- * removed unless {@code enrollflow.download.keep}.
+ * removed unless {@code enrollflow.download.keep}. The uploading transition is fenced (refused when the task was taken
+ * over), so a run that lost its claim uploads nothing; the folder id is written through the same fence. A fenced run
+ * leaves the work folder alone: it is the current claim holder's.
  */
 public class DeliveryStep {
 
@@ -60,7 +62,7 @@ public class DeliveryStep {
         }
         status.transition(run, TaskStatus.UPLOADING, Stage.DELIVER, leftOut.isEmpty() ? "delivering" : "delivering; " + leftOut);
         long started = System.nanoTime();
-        String url = delivery.deliver(run.task(), taskDir, new HashState(run.taskId()));
+        String url = delivery.deliver(run.task(), taskDir, new HashState(run));
         status.complete(run, url, leftOut.isEmpty() ? "delivered" : "delivered; " + leftOut);
         LOG.info("task={} stage=deliver outcome=completed email={} seconds={} delivery_url={}", run.taskId(),
                 Masking.email(run.task().email()), Math.round((System.nanoTime() - started) / 1e8) / 10.0, url);
@@ -74,22 +76,22 @@ public class DeliveryStep {
         }
     }
 
-    /** Delivery notes kept as fields of the task's status hash. */
+    /** Delivery notes kept as fields of the task's status hash; written only while the run holds its claim. */
     private final class HashState implements DeliveryState {
-        private final String taskId;
+        private final TaskRun run;
 
-        HashState(String taskId) {
-            this.taskId = taskId;
+        HashState(TaskRun run) {
+            this.run = run;
         }
 
         @Override
         public Optional<String> get(String field) {
-            return Optional.ofNullable(status.field(taskId, field));
+            return Optional.ofNullable(status.field(run.taskId(), field));
         }
 
         @Override
         public void put(String field, String value) {
-            status.putField(taskId, field, value);
+            status.putField(run, field, value);
         }
     }
 }

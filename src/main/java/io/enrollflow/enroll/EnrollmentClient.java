@@ -75,6 +75,8 @@ public class EnrollmentClient {
     public void prepareRequest(Exchange exchange) {
         TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
         run.stage(Stage.ENROLL);
+        // a stage boundary: a run whose task was taken over does not call the API (the call writes nothing to fence)
+        status.ensureClaimed(run);
         Task task = run.task();
         ObjectNode body = JSON.createObjectNode();
         body.putArray("urls").add(task.courseUrl());

@@ -91,6 +91,7 @@ public final class Management {
     public static void install(CamelContext camel, Settings settings, RedissonClient redis, RedisKeys keys,
                                RedisScripts scripts, StatusStore status, DeadLetterStore deadLetters, InFlight inFlight) {
         Metrics metrics = new Metrics(redis, keys, inFlight);
+        inFlight.events(metrics);
         List<StatusListener> listeners = new ArrayList<>(List.of(metrics));
         StatusCallback callback = callback(settings, metrics::callbackFailure);
         if (callback != null) {

@@ -1,6 +1,7 @@
 package io.enrollflow.management;
 
 import io.enrollflow.queue.InFlight;
+import io.enrollflow.queue.QueueEvents;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.status.StatusChange;
 import io.enrollflow.status.StatusListener;
@@ -38,12 +39,14 @@ import java.util.concurrent.TimeUnit;
  *       the same value), {@code enrollflow_redis_up}, and this instance's {@code enrollflow_in_flight};</li>
  *   <li>{@code enrollflow_callback_failures_total{outcome}}: status callback attempts that failed (retried, gave_up)
  *       or were dropped because the send queue was full;</li>
+ *   <li>{@code enrollflow_runs_fenced_total}: runs that lost their claim (their task was taken over) and stopped
+ *       without writing; {@code enrollflow_recovery_errors_total}: heartbeats and recovery rounds that failed;</li>
  *   <li>the JVM's memory, threads, CPU and uptime.</li>
  * </ul>
  * The hot path only increments counters and records timers (lock-free); Redis is read only when scraped, in one
  * pipelined round trip with a short timeout, so a scrape during an outage answers quickly with NaN gauges.
  */
-public class Metrics implements StatusListener {
+public class Metrics implements StatusListener, QueueEvents {
 
     /** Histogram buckets of the stage timer: enrollment takes seconds, downloads minutes to hours. */
     private static final Duration[] STAGE_BUCKETS = {Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
@@ -82,6 +85,9 @@ public class Metrics implements StatusListener {
             // registered at 0, so that an alert on the rate has a series before the first failure
             registry.counter("enrollflow.callback.failures", "outcome", outcome);
         }
+        // registered at 0, so that an alert on the rate has a series before the first event
+        registry.counter("enrollflow.runs.fenced");
+        registry.counter("enrollflow.recovery.errors");
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -105,6 +111,16 @@ public class Metrics implements StatusListener {
     private void finished(String outcome, String reason) {
         Counter.builder("enrollflow.tasks.finished").description("Tasks that ended, by outcome and reason")
                 .tag("outcome", outcome).tag("reason", nonNull(reason)).register(registry).increment();
+    }
+
+    @Override
+    public void fenced() {
+        registry.counter("enrollflow.runs.fenced").increment();
+    }
+
+    @Override
+    public void recoveryFailed() {
+        registry.counter("enrollflow.recovery.errors").increment();
     }
 
     /** One pass through a stage (enroll, download, deliver) and whether it ended in an exception. */

@@ -15,6 +15,23 @@ public class InFlight {
 
     private final Set<TaskRun> runs = ConcurrentHashMap.newKeySet();
     private volatile boolean interrupting;
+    private volatile QueueEvents events = QueueEvents.NONE;
+
+    /** Who is told of fenced runs and failed recovery rounds (the metrics; set once while the runtime is wired). */
+    public void events(QueueEvents events) {
+        this.events = events == null ? QueueEvents.NONE : events;
+    }
+
+    public QueueEvents events() {
+        return events;
+    }
+
+    /** Fences every run in hand (their claims may have been taken over); returns how many. */
+    int fenceAll() {
+        List<TaskRun> now = runs();
+        now.forEach(TaskRun::fence);
+        return now.size();
+    }
 
     void add(TaskRun run) {
         runs.add(run);

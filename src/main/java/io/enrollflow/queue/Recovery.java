@@ -1,12 +1,17 @@
 package io.enrollflow.queue;
 
+import io.enrollflow.redis.RedisConnection;
+import io.enrollflow.redis.RedisFailures;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
 import io.enrollflow.task.TaskParser;
 import io.enrollflow.task.TaskRun;
+import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.options.OptionalOptions;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,49 +23,68 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Crash recovery (CONTRACT §7), run by every instance on start and then every {@code recovery-timeout / 5}:
+ * Crash recovery (CONTRACT §7), on two threads of its own from Camel's ExecutorServiceManager, every
+ * {@code recovery-timeout / 5} (the period):
  * <ol>
- *   <li>heartbeat: {@code enrollflow:instance:<id>} is set with a TTL of 3/5 of the recovery timeout, and the id added
- *       to {@code enrollflow:instances};</li>
- *   <li>reap: every other instance in that set whose heartbeat expired has its processing list handed back to the
- *       queue (reap.lua); claim.lua then sees its claims' owner dead, counts the crash, and lets the tasks run again —
- *       so a {@code kill -9}ed instance's tasks run again within the recovery timeout, and a task that keeps killing
- *       instances ends as {@code poison};</li>
+ *   <li>heartbeat (thread {@code enrollflow-heartbeat}, nothing else runs there): {@code <ns>:instance:<id>} holds
+ *       this instance's epoch for {@link #heartbeatTtl()} (three periods), and the id is in {@code <ns>:instances}
+ *       (heartbeat.lua). Each refresh is one Redis call bounded to two periods ({@link #heartbeatCallTimeout()}, no
+ *       client retries), so even the slowest refresh ends before the heartbeat it renews expires — which the client's
+ *       own slowest call ({@link RedisConnection#slowestCall()}, 23 s) would not. A refresh that finds the heartbeat
+ *       gone (this instance stalled or was cut off long enough to be presumed dead, and may have been reaped) fences
+ *       every run in hand and registers again under a new epoch ({@link Membership});</li>
+ *   <li>reap (thread {@code enrollflow-recovery}): every other instance in that set whose heartbeat expired has its
+ *       processing list handed back to the queue (reap.lua); claim.lua then sees its claims' owner dead, counts the
+ *       crash, and lets the tasks run again — so a {@code kill -9}ed instance's tasks run again within the recovery
+ *       timeout, and a task that keeps ending without a decision ends as {@code poison};</li>
  *   <li>orphans: an entry of this instance's own processing list that no worker holds (its decision could not be
- *       written, e.g. Redis dropped the connection) on two checks in a row is put back on the queue.</li>
+ *       written, e.g. Redis dropped the connection) on two checks in a row is put back on the queue; the run that
+ *       takes it counts toward max-deliveries.</li>
  * </ol>
- * Recovery is at-least-once: a task taken again continues from what is recorded (enrollment skipped when recorded,
- * delivery completing what exists), so running it again duplicates no effect.
+ * A failed heartbeat or round is never silent: it is logged when its cause changes (not once per round) and counted
+ * ({@code enrollflow_recovery_errors_total}); the next round tries again.
+ * <p>
+ * Recovery is at-least-once; fencing makes it exactly-once in effect: a run taken over is refused by Redis at its next
+ * write, and the run that took it continues from what is recorded (enrollment skipped when recorded, delivery
+ * completing what exists).
  */
 public class Recovery extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+    /** After fencing its runs, how long a heartbeat waits for them to stop before registering again. */
+    private static final long FENCED_RUNS_STOP_MS = 10_000;
 
     private final RedissonClient redis;
     private final RedisScripts scripts;
     private final RedisKeys keys;
-    private final String instanceId;
+    private final Membership membership;
     private final Duration recoveryTimeout;
     private final InFlight inFlight;
-    private ScheduledExecutorService timer;
+    private final CamelContext camel;
+    private ScheduledExecutorService heartbeatThread;
+    private ScheduledExecutorService recoveryThread;
     private Set<String> suspectedOrphans = Set.of();
-    /** This instance's details (JSON) for the console, written next to the heartbeat; null = none. */
+    /** This instance's details (JSON) for the console, written with each heartbeat; null = none. */
     private volatile String details;
-    private boolean redisDown;
+    private String heartbeatFailure;
+    private String roundFailure;
+    private boolean registered;
+    /** Set by the shutdown's hand-back: the instance is forgotten, so the heartbeat must not register it again. */
+    private volatile boolean handedBack;
     /** Runs with every heartbeat: what lives as long as the heartbeat (download permit leases) is renewed with it. */
     private volatile Runnable onHeartbeat = () -> { };
 
-    public Recovery(RedissonClient redis, RedisScripts scripts, RedisKeys keys, String instanceId,
+    public Recovery(CamelContext camel, RedissonClient redis, RedisScripts scripts, RedisKeys keys, Membership membership,
                     Duration recoveryTimeout, InFlight inFlight) {
+        this.camel = camel;
         this.redis = redis;
         this.scripts = scripts;
         this.keys = keys;
-        this.instanceId = instanceId;
+        this.membership = membership;
         this.recoveryTimeout = recoveryTimeout;
         this.inFlight = inFlight;
     }
@@ -70,45 +94,114 @@ public class Recovery extends ServiceSupport {
         return Duration.ofMillis(Math.max(200, recoveryTimeout.toMillis() / 5));
     }
 
-    /** How long a heartbeat lives without refresh: three periods, so two missed refreshes are survived. */
+    /** How long a heartbeat lives without refresh: three periods, so a refresh that times out is survived. */
     public Duration heartbeatTtl() {
         return period().multipliedBy(3);
     }
 
+    /**
+     * The bound of one heartbeat call (no retries): two periods, less than {@link #heartbeatTtl()}, so a heartbeat
+     * sent while the last one still lives lands before it expires or fails in time for the next try.
+     */
+    public Duration heartbeatCallTimeout() {
+        return period().multipliedBy(2);
+    }
+
     @Override
     protected void doStart() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "enrollflow-recovery");
-            thread.setDaemon(true);
-            return thread;
-        });
-        timer.scheduleWithFixedDelay(this::tick, 0, period().toMillis(), TimeUnit.MILLISECONDS);
+        heartbeatThread = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "enrollflow-heartbeat");
+        recoveryThread = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "enrollflow-recovery");
+        heartbeatThread.scheduleWithFixedDelay(this::beat, 0, period().toMillis(), TimeUnit.MILLISECONDS);
+        recoveryThread.scheduleWithFixedDelay(this::tick, period().toMillis() / 2, period().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
     protected void doStop() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
+        if (heartbeatThread != null) {
+            camel.getExecutorServiceManager().shutdownNow(heartbeatThread);
+            heartbeatThread = null;
+        }
+        if (recoveryThread != null) {
+            camel.getExecutorServiceManager().shutdownNow(recoveryThread);
+            recoveryThread = null;
         }
     }
 
-    /** One round: heartbeat, reap the dead, requeue own orphans. Never throws: it runs on a timer. */
+    /** One heartbeat. Never throws: it runs on a timer. */
+    void beat() {
+        if (handedBack) {
+            return;
+        }
+        try {
+            // A refresh is the authority: the heartbeat still holding this epoch means it never expired (only a refresh
+            // of that same epoch writes it), so no claim of this instance was taken over, however long the lease
+            // looked lapsed here (a stall: stages and Drive calls waited meanwhile).
+            if (!heartbeat(!registered)) {
+                comeBack("the heartbeat was gone when refreshed");
+            }
+            registered = true;
+            heartbeatFailure = recovered(heartbeatFailure, "heartbeat");
+            onHeartbeat.run();
+        } catch (RuntimeException e) {
+            heartbeatFailure = failed(heartbeatFailure, "heartbeat", e);
+        }
+    }
+
+    /**
+     * This instance was (or may have been) presumed dead and its tasks taken over: its runs are fenced (they stop and
+     * write nothing), and it registers again under a new epoch, so the old runs' claims stay dead.
+     */
+    private void comeBack(String why) {
+        membership.renew();
+        int fenced = inFlight.fenceAll();
+        LOG.warn("task=- stage=recovery outcome=presumed-dead why=\"{}\" fenced_runs={} note=\"its runs stop and write "
+                + "nothing; it registers again\"", why, fenced);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FENCED_RUNS_STOP_MS);
+        while (inFlight.runs().stream().anyMatch(TaskRun::fenced) && System.nanoTime() < deadline) {
+            // the lease stays lapsed meanwhile: no fenced run sends anything to Drive or starts a stage
+            try {
+                TimeUnit.MILLISECONDS.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        heartbeat(true);
+    }
+
+    /** Sets what is renewed with each heartbeat (it may throw when Redis is down, as the heartbeat does). */
+    public void onHeartbeat(Runnable renewal) {
+        this.onHeartbeat = renewal;
+    }
+
+    /**
+     * heartbeat.lua, bounded to {@link #heartbeatCallTimeout()} without client retries. Returns false when a refresh
+     * found the heartbeat gone (nothing was written).
+     */
+    boolean heartbeat(boolean register) {
+        long sentAt = System.nanoTime();
+        RScript bounded = redis.getScript(OptionalOptions.defaults().codec(StringCodec.INSTANCE)
+                .timeout(heartbeatCallTimeout()).retryAttempts(0));
+        Long result = bounded.eval(RScript.Mode.READ_WRITE, Script.HEARTBEAT.source(), RScript.ReturnType.INTEGER,
+                List.of(keys.heartbeat(membership.instanceId()), keys.instances(),
+                        keys.instanceDetails(membership.instanceId())),
+                membership.epoch(), heartbeatTtl().toMillis(), membership.instanceId(), register ? "1" : "0",
+                details == null ? "" : details);
+        boolean written = result != null && result == 1;
+        if (written) {
+            membership.beat(sentAt, heartbeatTtl());
+        }
+        return written;
+    }
+
+    /** One round: reap the dead, requeue own orphans. Never throws: it runs on a timer. */
     void tick() {
         try {
-            heartbeat();
             reapDeadInstances();
             requeueOrphans();
-            if (redisDown) {
-                redisDown = false;
-                LOG.info("task=- stage=recovery outcome=redis-back");
-            }
+            roundFailure = recovered(roundFailure, "round");
         } catch (RuntimeException e) {
-            // Redis unreachable: try again next round; log once per outage
-            if (!redisDown) {
-                redisDown = true;
-                LOG.warn("task=- stage=recovery outcome=redis-unreachable error=\"{}\"", e.getMessage());
-            }
+            roundFailure = failed(roundFailure, "round", e);
         }
     }
 
@@ -117,27 +210,37 @@ public class Recovery extends ServiceSupport {
         this.details = json;
     }
 
-    void heartbeat() {
-        redis.getBucket(keys.heartbeat(instanceId), StringCodec.INSTANCE).set(instanceId, heartbeatTtl());
-        String described = details;
-        if (described != null) {
-            // with the heartbeat's TTL, so a dead instance's details go when its heartbeat does
-            redis.getBucket(keys.instanceDetails(instanceId), StringCodec.INSTANCE).set(described, heartbeatTtl());
+    /** Counts a failure; logs it when its cause differs from the last one's. Returns the cause. */
+    private String failed(String last, String what, RuntimeException e) {
+        inFlight.events().recoveryFailed();
+        String cause = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (!cause.equals(last)) {
+            if (RedisFailures.isInfrastructure(e)) {
+                // Redis unreachable or slow: tried again next period
+                LOG.warn("task=- stage=recovery outcome={}-failed error=\"{}\" note=\"Redis unreachable; trying again "
+                        + "every {} ms\"", what, cause, period().toMillis());
+            } else {
+                // a fault of enrollflow (or a Redis error that repeats itself): tried again next period, loudly
+                LOG.error("task=- stage=recovery outcome={}-failed error=\"{}\" note=\"trying again every {} ms\"",
+                        what, cause, period().toMillis(), e);
+            }
         }
-        redis.getSet(keys.instances(), StringCodec.INSTANCE).add(instanceId);
-        onHeartbeat.run();
+        return cause;
     }
 
-    /** Sets what is renewed with each heartbeat (it may throw when Redis is down, as the heartbeat does). */
-    public void onHeartbeat(Runnable renewal) {
-        this.onHeartbeat = renewal;
+    private String recovered(String last, String what) {
+        if (last != null) {
+            LOG.info("task=- stage=recovery outcome={}-back", what);
+        }
+        return null;
     }
 
     void reapDeadInstances() {
         Set<Object> instances = redis.getSet(keys.instances(), StringCodec.INSTANCE).readAll();
         for (Object other : instances) {
             String id = String.valueOf(other);
-            if (id.equals(instanceId) || redis.getBucket(keys.heartbeat(id), StringCodec.INSTANCE).isExists()) {
+            if (id.equals(membership.instanceId())
+                    || redis.getBucket(keys.heartbeat(id), StringCodec.INSTANCE).isExists()) {
                 continue;
             }
             long moved = scripts.integer(Script.REAP,
@@ -150,6 +253,7 @@ public class Recovery extends ServiceSupport {
     }
 
     void requeueOrphans() {
+        String instanceId = membership.instanceId();
         List<Object> held = redis.getList(keys.processing(instanceId), StringCodec.INSTANCE).readAll();
         Map<String, Integer> working = new HashMap<>();
         for (TaskRun run : inFlight.runs()) {
@@ -174,7 +278,7 @@ public class Recovery extends ServiceSupport {
         for (String raw : confirmed) {
             String taskId = TaskParser.peek(raw).taskId();
             long moved = scripts.integer(Script.REQUEUE_ORPHAN, List.of(keys.processing(instanceId), keys.queue(),
-                    taskId == null ? "" : keys.claim(taskId)), raw, instanceId);
+                    taskId == null ? "" : keys.claim(taskId)), raw, membership.owner());
             if (moved > 0) {
                 LOG.warn("task={} stage=recovery outcome=requeued note=\"its run ended without a recorded decision\"",
                         taskId == null ? "-" : taskId);
@@ -185,10 +289,13 @@ public class Recovery extends ServiceSupport {
     }
 
     /**
-     * On shutdown, once the workers stopped: whatever this instance still holds goes back to the queue at once (not
-     * after the recovery timeout), its claims released, and the instance forgotten.
+     * On shutdown, once the workers stopped or were fenced: whatever this instance still holds goes back to the queue
+     * at once (not after the recovery timeout), its claims deleted (which fences any run still going), and the
+     * instance forgotten.
      */
     public long handBack() {
+        handedBack = true;
+        String instanceId = membership.instanceId();
         List<Object> scriptKeys = new ArrayList<>(List.of(keys.processing(instanceId), keys.queue(), keys.instances(),
                 keys.heartbeat(instanceId)));
         for (Object raw : redis.getList(keys.processing(instanceId), StringCodec.INSTANCE).readAll()) {
@@ -197,6 +304,6 @@ public class Recovery extends ServiceSupport {
                 scriptKeys.add(keys.claim(taskId));
             }
         }
-        return scripts.integer(Script.HAND_BACK, scriptKeys, instanceId);
+        return scripts.integer(Script.HAND_BACK, scriptKeys, instanceId, membership.owner());
     }
 }

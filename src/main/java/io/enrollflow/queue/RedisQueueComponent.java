@@ -1,12 +1,14 @@
 package io.enrollflow.queue;
 
 import io.enrollflow.redis.RedisKeys;
+import io.enrollflow.task.TaskRun;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 import org.redisson.api.RedissonClient;
 
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * {@code redis-queue:<list key>?concurrency=N}: consumes a Redis list reliably. No Camel component does (DESIGN.md:
@@ -21,6 +23,10 @@ public class RedisQueueComponent extends DefaultComponent {
     private String instanceId;
     private InFlight inFlight = new InFlight();
     private Recovery recovery;
+    private Membership membership;
+    private BiConsumer<TaskRun, String> undecided = (run, where) -> {
+        throw new IllegalStateException("task " + run.taskId() + " ended without a decision after " + where);
+    };
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -69,6 +75,27 @@ public class RedisQueueComponent extends DefaultComponent {
     /** The runs in hand, shared with recovery and the failure handler. */
     public void setInFlight(InFlight inFlight) {
         this.inFlight = inFlight;
+    }
+
+    /**
+     * Who decides a claimed run that returned without completing, retrying or dead-lettering (the failure handler:
+     * {@code internal_error}); given the run and where it went last (route and step).
+     */
+    public BiConsumer<TaskRun, String> getUndecided() {
+        return undecided;
+    }
+
+    public void setUndecided(BiConsumer<TaskRun, String> undecided) {
+        this.undecided = undecided;
+    }
+
+    /** This instance's membership: its consumers take no task while its lease lapsed (it may be presumed dead). */
+    public Membership getMembership() {
+        return membership;
+    }
+
+    public void setMembership(Membership membership) {
+        this.membership = membership;
     }
 
     public Recovery getRecovery() {

@@ -2,9 +2,12 @@ package io.enrollflow.queue;
 
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
+import io.enrollflow.status.ClaimLostException;
 import io.enrollflow.task.TaskRun;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Processor;
+import org.apache.camel.Route;
 import org.apache.camel.support.DefaultConsumer;
 import org.redisson.api.RBlockingDeque;
 import org.redisson.api.RList;
@@ -26,10 +29,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ol>
  *   <li>fetch: {@code BLMOVE <queue> <processing list> RIGHT LEFT} (oldest first), blocking at most pollTimeout;</li>
  *   <li>process: the route runs synchronously on this thread;</li>
- *   <li>acknowledge: a run that reached a decision (completed, retry scheduled, dead-lettered) was already removed
- *       from the processing list in that decision's Redis step; a run that was ignored (a duplicate) is removed here;
- *       a run that ended with an exception (its decision could not be recorded) is left in the processing list, so
- *       recovery puts it back on the queue — it is never dropped.</li>
+ *   <li>acknowledge ({@link #acknowledge}): a run that reached a decision (completed, retry scheduled,
+ *       dead-lettered) was already removed from the processing list in that decision's Redis step; a run that intake
+ *       ignored (a duplicate) is removed here; a claimed run that returned without a decision is an
+ *       {@code internal_error} (the component's undecided handler); a fenced run writes nothing; a run that ended
+ *       with an exception (its decision could not be recorded) is left in the processing list, so recovery puts it
+ *       back on the queue — it is never dropped.</li>
  * </ol>
  * While Redis is unreachable the loop waits with backoff and logs once per outage, not once per attempt.
  * <p>
@@ -39,8 +44,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * consuming end of the queue (requeue-orphan.lua), so every instance honours a pause within that time.
  * <p>
  * Stopping (SIGTERM): no new task is taken; the tasks in hand may finish for {@code shutdownTimeout}; those still
- * running then are interrupted (a download's process tree is killed) and everything this instance holds is handed
- * back to the queue at once.
+ * running then are interrupted (a download's process tree is killed), those that still do not stop are fenced, and
+ * only then is everything this instance holds handed back to the queue at once.
  */
 public class RedisQueueConsumer extends DefaultConsumer {
 
@@ -49,6 +54,8 @@ public class RedisQueueConsumer extends DefaultConsumer {
     private static final long MAX_OUTAGE_BACKOFF_MS = 5_000;
     /** How stale the cached pause flag may be (a paused loop looks again every fifth of it). */
     static final long PAUSE_CHECK_MS = 500;
+    /** After interrupting the workers at shutdown, how long they may take to stop before their runs are fenced. */
+    private static final long WORKER_STOP_GRACE_SECONDS = 10;
 
     private final RedisQueueEndpoint endpoint;
     private final AtomicBoolean outage = new AtomicBoolean();
@@ -90,7 +97,13 @@ public class RedisQueueConsumer extends DefaultConsumer {
                         + "their tasks go back to the queue\"", inFlight.size());
                 inFlight.startInterrupting();
                 executor.shutdownNow();
-                executor.awaitTermination(10, TimeUnit.SECONDS);
+                if (!executor.awaitTermination(WORKER_STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                    // a worker that ignores its interrupt (stuck in a call) is fenced: the hand-back below deletes the
+                    // claims, so whatever it writes later is refused by Redis
+                    int fenced = inFlight.fenceAll();
+                    LOG.warn("task=- stage=shutdown outcome=fenced runs={} note=\"workers did not stop; their runs are "
+                            + "fenced and their tasks handed back\"", fenced);
+                }
             }
             executor = null;
             Recovery recovery = endpoint.getComponent().getRecovery();
@@ -113,7 +126,8 @@ public class RedisQueueConsumer extends DefaultConsumer {
         String processing = processingList();
         long backoff = 100;
         while (running && isRunAllowed()) {
-            if (paused()) {
+            if (paused() || !leaseHeld()) {
+                // paused, or this instance may have been presumed dead (a stall): take nothing until the heartbeat says
                 if (!sleep(PAUSE_CHECK_MS / 5)) {
                     return;
                 }
@@ -149,34 +163,88 @@ public class RedisQueueConsumer extends DefaultConsumer {
         exchange.setProperty(TaskRun.PROPERTY, run);
         exchange.getIn().setBody(raw);
         InFlight inFlight = endpoint.getComponent().getInFlight();
+        run.started();
         inFlight.add(run);
         try {
-            getProcessor().process(exchange);
-        } catch (Exception e) {
-            exchange.setException(e);
+            try {
+                getProcessor().process(exchange);
+            } catch (Exception e) {
+                exchange.setException(e);
+            }
+            if (exchange.getException() == null && !run.decided() && !run.ignored() && !run.fenced()) {
+                // a claimed run that decided nothing (an edited route skipped a step): internal_error
+                try {
+                    endpoint.getComponent().getUndecided().accept(run, lastStep(exchange, run));
+                } catch (RuntimeException e) {
+                    exchange.setException(e);
+                }
+            }
+            acknowledge(exchange, run, raw, processing);
+        } finally {
+            run.ended();
+            inFlight.remove(run);
+            if (run.fenced() && running) {
+                // fencing interrupted this thread to stop the run (a download): the next task must not inherit that
+                Thread.interrupted();
+            }
+            releaseExchange(exchange, false);
         }
+    }
+
+    /**
+     * The acknowledgement rule: a run that reached a decision was released from the processing list in that
+     * decision's Redis step; a run that intake ignored (a duplicate, a completed task, one waiting for its retry) is
+     * removed here, and it is the only kind acknowledged without a decision. A fenced run (its task was taken over)
+     * writes nothing, not even this. A run that ended with an exception (its decision could not be recorded) stays in
+     * the processing list, so recovery puts it back on the queue: it is never dropped.
+     */
+    private void acknowledge(Exchange exchange, TaskRun run, String raw, String processing) {
+        String id = run.taskId() == null ? "-" : run.taskId();
+        Exception failure = exchange.getException();
         try {
-            if (exchange.getException() != null && inFlight.interrupting()) {
+            if (run.fenced() || causedBy(failure, ClaimLostException.class)) {
+                LOG.warn("task={} stage={} outcome=fenced note=\"its claim was taken over (this instance was presumed dead); "
+                        + "the run stopped and wrote nothing\"", id, run.stage().word());
+                endpoint.getComponent().getInFlight().events().fenced();
+            } else if (failure != null && endpoint.getComponent().getInFlight().interrupting()) {
                 // interrupted by shutdown: the hand-back that follows puts it back on the queue
-                LOG.info("task={} stage=shutdown outcome=interrupted note=\"handed back to the queue\"",
-                        run.taskId() == null ? "-" : run.taskId());
-            } else if (exchange.getException() != null) {
+                LOG.info("task={} stage=shutdown outcome=interrupted note=\"handed back to the queue\"", id);
+            } else if (failure != null) {
                 // no decision recorded: the task stays in the processing list; recovery requeues it
-                getExceptionHandler().handleException("task " + (run.taskId() == null ? "-" : run.taskId())
-                        + " ended without a recorded decision; it stays in " + processing + " for recovery", exchange,
-                        exchange.getException());
-            } else if (!run.decided()) {
-                // ignored (duplicate, completed, waiting): acknowledge it
+                getExceptionHandler().handleException("task " + id + " ended without a recorded decision; it stays in "
+                        + processing + " for recovery", exchange, failure);
+            } else if (run.ignored()) {
                 RList<String> list = endpoint.getComponent().getRedisson().getList(processing, StringCodec.INSTANCE);
                 list.remove(raw, 1);
             }
         } catch (RedisException e) {
             // acknowledging failed: the task stays in the processing list; recovery finds it already decided
-            LOG.warn("task={} stage=intake outcome=ack-failed error=\"{}\"", run.taskId(), e.getMessage());
-        } finally {
-            inFlight.remove(run);
-            releaseExchange(exchange, false);
+            LOG.warn("task={} stage=intake outcome=ack-failed error=\"{}\"", id, e.getMessage());
         }
+    }
+
+    /** Where a run went last: the route of the last endpoint it was sent to, and the last step Camel recorded. */
+    private String lastStep(Exchange exchange, TaskRun run) {
+        String route = exchange.getFromRouteId();
+        String to = exchange.getProperty(ExchangePropertyKey.TO_ENDPOINT, String.class);
+        if (to != null) {
+            for (Route candidate : getEndpoint().getCamelContext().getRoutes()) {
+                if (to.equals(candidate.getEndpoint().getEndpointUri())) {
+                    route = candidate.getRouteId();
+                }
+            }
+        }
+        String node = exchange.getExchangeExtension().getHistoryNodeId();
+        return "route " + route + ", step " + (node != null ? node : to != null ? "to " + to : run.stage().word());
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -220,6 +288,11 @@ public class RedisQueueConsumer extends DefaultConsumer {
             }
         }
         return paused;
+    }
+
+    private boolean leaseHeld() {
+        Membership membership = endpoint.getComponent().getMembership();
+        return membership == null || membership.leaseHeld();
     }
 
     private boolean sleep(long millis) {

@@ -18,7 +18,23 @@ import java.time.Duration;
  */
 public final class RedisConnection {
 
+    /** How long the client waits for one answer before it tries again. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** How many times the client sends a command again after a timeout or a dropped connection. */
+    public static final int RETRY_ATTEMPTS = 3;
+    /** The wait between two tries. */
+    public static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+
     private RedisConnection() {
+    }
+
+    /**
+     * The longest one Redis call of this client can take before it fails: every try timing out, with the waits in
+     * between ({@code TIMEOUT × (RETRY_ATTEMPTS + 1) + RETRY_DELAY × RETRY_ATTEMPTS}, 23 s). The heartbeat does not
+     * go through these settings: its lifetime would have to exceed this (see {@code queue.Recovery}).
+     */
+    public static Duration slowestCall() {
+        return TIMEOUT.multipliedBy(RETRY_ATTEMPTS + 1L).plus(RETRY_DELAY.multipliedBy(RETRY_ATTEMPTS));
     }
 
     /**
@@ -49,12 +65,12 @@ public final class RedisConnection {
                 .setAddress(url)
                 .setConnectionPoolSize(blockingUse + 16)
                 .setConnectionMinimumIdleSize(Math.min(blockingUse + 2, 8))
-                .setRetryAttempts(3)
+                .setRetryAttempts(RETRY_ATTEMPTS)
                 // a constant delay, not the default jittered one: Redisson ticks its timeout wheel at a fraction of the
                 // first retry delay, so a random one (e.g. 743 ms) makes it wake every 21 ms even on an idle worker;
                 // 1 s gives 100 ms ticks
-                .setRetryDelay(new ConstantDelay(Duration.ofSeconds(1)))
-                .setTimeout(5_000)
+                .setRetryDelay(new ConstantDelay(RETRY_DELAY))
+                .setTimeout((int) TIMEOUT.toMillis())
                 .setConnectTimeout(5_000);
         return Redisson.create(config);
     }

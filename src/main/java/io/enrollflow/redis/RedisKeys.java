@@ -87,6 +87,11 @@ public final class RedisKeys {
         return ns + ":claim:" + taskId;
     }
 
+    /** A counter INCRed by every claim: the first part of each claim's fencing token, so no two claims hold the same. */
+    public String claimSequence() {
+        return ns + ":claim-seq";
+    }
+
     /** The tasks an instance has taken and not yet decided (its reliable-take list). */
     public String processing(String instanceId) {
         return ns + ":processing:" + instanceId;

@@ -26,6 +26,7 @@ public final class RedisScripts {
         MOVE_DUE("move-due.lua"), DEAD_LETTER("dead-letter.lua"), REPLAY("replay.lua"), REAP("reap.lua"),
         HAND_BACK("hand-back.lua"), REQUEUE_ORPHAN("requeue-orphan.lua"), PURGE("purge.lua"),
         DEAD_LETTER_PAGE("dead-letter-page.lua"), INDEX_DEAD_LETTERS("index-dead-letters.lua"),
+        HEARTBEAT("heartbeat.lua"),
         // the fleet-wide limits (io.enrollflow.limit)
         RATE_LIMIT("rate-limit.lua"), DOWNLOAD_PERMIT("download-permit.lua"), UPLOAD_BUDGET("upload-budget.lua"),
         DRIVE_PAUSE("drive-pause.lua"), HOLD_BACK("hold-back.lua");
@@ -41,6 +42,11 @@ public final class RedisScripts {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        /** The script's Lua text (for a call in a batch with options of its own, such as the heartbeat's). */
+        public String source() {
+            return source;
         }
     }
 

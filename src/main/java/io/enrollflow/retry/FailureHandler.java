@@ -3,6 +3,8 @@ package io.enrollflow.retry;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.queue.InFlight;
 import io.enrollflow.queue.WorkerStoppedException;
+import io.enrollflow.redis.RedisFailures;
+import io.enrollflow.status.ClaimLostException;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Masking;
@@ -15,18 +17,27 @@ import org.redisson.client.RedisException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Instant;
 
 /**
- * Decides what becomes of a task whose run threw, for the onException clauses of routes/task-failures.camel.yaml:
- * <ul>
- *   <li>{@link #deadLetter}: a failure no retry can mend ({@link TaskFailedException}), or an unexpected error
- *       (a bug: retrying would only repeat it) — dead-lettered at once;</li>
- *   <li>{@link #retryOrDeadLetter}: a transient failure ({@link TransientTaskException}, an I/O error) — another
- *       attempt is scheduled in Redis while attempts remain, then dead-lettered with the stage's reason.</li>
- * </ul>
- * Either way the task is released in the same Redis step as the decision. If that step fails (Redis down), the
- * exception propagates, the run ends undecided and the task stays in the processing list for recovery.
+ * Decides what becomes of a task whose run failed (the onException clauses of routes/error-handling.camel.yaml), or
+ * ended without a decision (the queue consumer, {@link #undecided}). In this order:
+ * <ol>
+ *   <li>no decision at all: a run that lost its claim ({@link ClaimLostException}: the task was taken over) writes
+ *       nothing; a run interrupted by shutdown is handed back whole; a run cut off by a Redis connection failure or
+ *       timeout stays in the processing list and recovery requeues it;</li>
+ *   <li>dead-lettered at once: a failure no retry can mend ({@link TaskFailedException}), and a run that could not
+ *       claim its task because of a Redis error (its attempts cannot be counted);</li>
+ *   <li>retried while attempts remain, then dead-lettered: a transient failure ({@link TransientTaskException}, an
+ *       I/O error) with its stage's reason; anything else — an unexpected exception, a Redis reply that is not a
+ *       connection failure, a run that decided nothing — with {@code internal_error} (logged as an ERROR).</li>
+ * </ol>
+ * The decision is written with the task's release in one fenced Redis step. If a retry cannot be written because of
+ * a Redis error that is not a connection failure (a key of the wrong type), the task is dead-lettered with
+ * {@code internal_error} instead (dead-letter.lua replaces a wrong-typed status key). If no decision can be written,
+ * the exception propagates: the run ends undecided and recovery requeues the task, which counts toward
+ * {@code max-deliveries}.
  */
 public class FailureHandler {
 
@@ -44,72 +55,130 @@ public class FailureHandler {
         this.inFlight = inFlight;
     }
 
+    /** The route's "everything else" clause. */
     public void deadLetter(Exchange exchange) {
-        TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        leaveUndecidedWhenNotTheTasksFault(run, cause);
-        status.writeHeld(run);
-        FailureReason reason = cause instanceof TaskFailedException failed ? failed.reason() : unexpectedReason(run.stage());
-        String message = cause instanceof TaskFailedException ? cause.getMessage() : describe(cause);
-        if (!(cause instanceof TaskFailedException)) {
-            LOG.error("task={} stage={} outcome=error note=\"unexpected error, dead-lettered\"", label(run), run.stage().word(), cause);
-        }
-        String key = deadLetters.record(run, run.stage(), reason, message);
-        LOG.warn("task={} stage={} outcome=failed reason={} message=\"{}\"", key, run.stage().word(), reason.word(),
-                Masking.emailsIn(message));
+        decide(exchange.getProperty(TaskRun.PROPERTY, TaskRun.class),
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
     }
 
+    /** The route's transient clause (a {@link TransientTaskException} or an I/O error in the cause chain). */
     public void retryOrDeadLetter(Exchange exchange) {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        if (cause instanceof TaskFailedException) {
-            // Camel picks the onException clause by the innermost cause first (Camel docs, "Exception Clause"), so a
-            // final failure caused by an I/O error (Drive's 403 arrives as an IOException) lands here: final all the same.
-            deadLetter(exchange);
-            return;
-        }
-        TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
+        decide(exchange.getProperty(TaskRun.PROPERTY, TaskRun.class),
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+    }
+
+    /**
+     * A claimed run returned without completing, retrying or dead-lettering (an edited route that skips a step): an
+     * {@code internal_error}, retried, then dead-lettered.
+     *
+     * @param where the last route and step the run went through, for the ERROR log and the message
+     */
+    public void undecided(TaskRun run, String where) {
+        decide(run, new IllegalStateException("the run ended without a decision (completed, retry or dead letter) "
+                + "after " + where + "; check the routes"));
+    }
+
+    /** The decision for a run that failed with {@code cause} (see the class comment for the order). */
+    public void decide(TaskRun run, Exception cause) {
         leaveUndecidedWhenNotTheTasksFault(run, cause);
+        Failure failure = classify(run, cause);
+        if (failure.reason == FailureReason.INTERNAL_ERROR) {
+            LOG.error("task={} stage={} outcome=internal-error error=\"{}\" note=\"a fault of enrollflow or its routes, "
+                    + "not of the task; retried, then dead-lettered\"", label(run), run.stage().word(), failure.message, cause);
+        }
+        try {
+            write(run, failure);
+        } catch (RedisException e) {
+            if (RedisFailures.isInfrastructure(e) || !failure.retry) {
+                throw e; // no decision could be written: the run ends undecided and recovery requeues the task
+            }
+            // the decision itself met a Redis fault (a key of the wrong type): that is the task's end
+            LOG.error("task={} stage={} outcome=internal-error note=\"its decision could not be written; dead-lettered\"",
+                    label(run), run.stage().word(), e);
+            write(run, new Failure(FailureReason.INTERNAL_ERROR, describe(e), false));
+        }
+    }
+
+    /** What a failure means: the reason it ends with, its message, and whether another attempt may mend it. */
+    record Failure(FailureReason reason, String message, boolean retry) {
+    }
+
+    /** The decision for a failure that is the task's (or enrollflow's) to record. */
+    static Failure classify(TaskRun run, Exception cause) {
+        // Camel picks the onException clause by the innermost cause first (Camel docs, "Exception Clause"), so a final
+        // failure wrapped in another (Drive's 403 arrives inside an IOException) is final all the same
+        TaskFailedException failed = causedBy(cause, TaskFailedException.class);
+        if (failed != null) {
+            return new Failure(failed.reason(), failed.getMessage(), false);
+        }
+        if (run.taskId() != null && !run.claimed()) {
+            // the claim itself failed (a Redis error that is not a connection failure): without a claim the attempts
+            // cannot be counted, so the task ends here
+            return new Failure(FailureReason.INTERNAL_ERROR, describe(cause), false);
+        }
+        TransientTaskException transientFailure = causedBy(cause, TransientTaskException.class);
+        if (transientFailure != null) {
+            return new Failure(transientFailure.reasonWhenExhausted(), transientFailure.getMessage(), true);
+        }
+        if (causedBy(cause, IOException.class) != null) {
+            return new Failure(stageReason(run.stage()), describe(cause), true);
+        }
+        return new Failure(FailureReason.INTERNAL_ERROR, describe(cause), true);
+    }
+
+    private void write(TaskRun run, Failure failure) {
         status.writeHeld(run);
-        FailureReason reason = cause instanceof TransientTaskException transientFailure
-                ? transientFailure.reasonWhenExhausted() : unexpectedReason(run.stage());
-        String message = describe(cause);
-        if (run.taskId() != null && retries.hasAttemptsLeft(run)) {
-            Instant due = retries.schedule(run, run.stage(), reason, message);
-            LOG.info("task={} stage={} outcome=retrying attempt={} next_attempt_at={} message=\"{}\"",
-                    run.taskId(), run.stage().word(), run.attempt(), due, Masking.emailsIn(message));
+        if (failure.retry && run.taskId() != null && retries.hasAttemptsLeft(run)) {
+            Instant due = retries.schedule(run, run.stage(), failure.reason, failure.message);
+            LOG.info("task={} stage={} outcome=retrying reason={} attempt={} next_attempt_at={} message=\"{}\"",
+                    run.taskId(), run.stage().word(), failure.reason.word(), run.attempt(), due,
+                    Masking.emailsIn(failure.message));
         } else {
-            String key = deadLetters.record(run, run.stage(), reason, message);
+            String key = deadLetters.record(run, run.stage(), failure.reason, failure.message);
             LOG.warn("task={} stage={} outcome=failed reason={} attempts={} message=\"{}\"",
-                    key, run.stage().word(), reason.word(), run.attempt(), Masking.emailsIn(message));
+                    key, run.stage().word(), failure.reason.word(), run.attempt(), Masking.emailsIn(failure.message));
         }
     }
 
     /**
-     * A run that failed through no fault of its task gets no decision: interrupted by shutdown, it is handed back to
-     * the queue whole; cut off by Redis, it stays in the processing list and recovery requeues it.
+     * A run that failed through no fault of its task gets no decision: one that lost its claim writes nothing (the
+     * task is another run's now); interrupted by shutdown, it is handed back to the queue whole; cut off by a Redis
+     * connection failure or timeout, it stays in the processing list and recovery requeues it.
      */
     private void leaveUndecidedWhenNotTheTasksFault(TaskRun run, Exception cause) {
-        if (inFlight.interrupting() && !(cause instanceof TaskFailedException)) {
-            throw new WorkerStoppedException(run.taskId() == null ? "-" : run.taskId(), cause);
+        ClaimLostException lost = causedBy(cause, ClaimLostException.class);
+        if (lost != null) {
+            throw lost;
         }
-        // Redis failed under the run (a dropped connection, an outage): the task did nothing wrong, so it is neither
-        // retried nor dead-lettered; the run ends undecided and recovery requeues it from the processing list
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof RedisException) {
-                throw new IllegalStateException("task " + (run.taskId() == null ? "-" : run.taskId())
-                        + ": Redis failed while it ran; it stays in the processing list and is requeued", cause);
-            }
+        if (run.fenced()) {
+            throw new ClaimLostException(label(run), "fenced in this instance");
+        }
+        if (inFlight.interrupting() && !(cause instanceof TaskFailedException)) {
+            throw new WorkerStoppedException(label(run), cause);
+        }
+        if (RedisFailures.isInfrastructure(cause)) {
+            throw new IllegalStateException("task " + label(run)
+                    + ": Redis failed while it ran; it stays in the processing list and is requeued", cause);
         }
     }
 
-    /** The reason a stage's unexpected errors end with. */
-    static FailureReason unexpectedReason(Stage stage) {
+    /** The reason a stage's I/O failures end with once attempts run out. */
+    static FailureReason stageReason(Stage stage) {
         return switch (stage) {
-            case INTAKE -> FailureReason.INVALID_TASK;
+            case INTAKE -> FailureReason.INTERNAL_ERROR;
             case ENROLL -> FailureReason.ENROLLMENT_UNAVAILABLE;
             case DOWNLOAD -> FailureReason.DOWNLOAD_FAILED;
             case DELIVER -> FailureReason.DELIVERY_FAILED;
         };
+    }
+
+    private static <T extends Throwable> T causedBy(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     private static String describe(Exception cause) {

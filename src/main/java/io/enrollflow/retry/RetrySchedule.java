@@ -3,6 +3,7 @@ package io.enrollflow.retry;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
+import io.enrollflow.status.ClaimLostException;
 import io.enrollflow.status.StatusChange;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.status.TaskStatus;
@@ -57,16 +58,27 @@ public class RetrySchedule {
         return run.attempt() < maxAttempts;
     }
 
-    /** Schedules the next attempt and releases the task, in one step. Returns when it is due. */
+    /**
+     * Schedules the next attempt and releases the task, in one step. Returns when it is due.
+     *
+     * @throws ClaimLostException when the task was taken over: nothing was written
+     */
     public Instant schedule(TaskRun run, Stage stage, FailureReason reason, String message) {
         Duration delay = backoff.delay(run.attempt());
         Instant due = Instant.now().plus(delay).truncatedTo(ChronoUnit.MILLIS);
         String id = run.taskId();
         String at = StatusStore.now();
-        scripts.integer(Script.SCHEDULE_RETRY,
+        if (run.fenced()) {
+            throw new ClaimLostException(id, "fenced in this instance");
+        }
+        long removed = scripts.integer(Script.SCHEDULE_RETRY,
                 List.of(keys.task(id), keys.history(id), keys.claim(id), run.processingList(), keys.retries()),
                 at, status.historySize(), run.raw(), id, due.toEpochMilli(), due.toString(),
-                stage.word(), reason.word(), message);
+                stage.word(), reason.word(), message, run.claimToken());
+        if (removed < 0) {
+            run.fence();
+            throw new ClaimLostException(id, "Redis refused its retry");
+        }
         run.markDecided();
         status.announce(new StatusChange(id, TaskStatus.RETRYING, reason.word(), message, null, at));
         return due;

@@ -7,6 +7,7 @@ import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.delivery.Delivery;
 import io.enrollflow.delivery.DeliveryStep;
 import io.enrollflow.delivery.drive.DriveDelivery;
+import io.enrollflow.delivery.drive.DriveGuard;
 import io.enrollflow.delivery.folder.FolderDelivery;
 import io.enrollflow.download.DownloadCommand;
 import io.enrollflow.download.DownloadRunner;
@@ -17,6 +18,7 @@ import io.enrollflow.limit.Limits;
 import io.enrollflow.management.Management;
 import io.enrollflow.management.Metrics;
 import io.enrollflow.queue.InFlight;
+import io.enrollflow.queue.Membership;
 import io.enrollflow.queue.RedisQueueComponent;
 import io.enrollflow.queue.Recovery;
 import io.enrollflow.redis.RedisKeys;
@@ -93,8 +95,9 @@ public class EnrollflowBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext camel) {
         RedisScripts scripts = new RedisScripts(redis);
+        Membership membership = new Membership(instanceId);
         StatusStore status = new StatusStore(redis, scripts, keys,
-                settings.integer("enrollflow.status.history-size", 1, 10_000), instanceId,
+                settings.integer("enrollflow.status.history-size", 1, 10_000), membership,
                 settings.integer("enrollflow.queue.max-deliveries", 1, 1000));
         DeadLetterStore deadLetters = new DeadLetterStore(redis, scripts, keys, status,
                 settings.integer("enrollflow.dead-letter.warn-size", 0, Integer.MAX_VALUE));
@@ -104,7 +107,7 @@ public class EnrollflowBeans implements CamelConfiguration {
                 settings.integer("enrollflow.retry.max-attempts", 1, 1000));
 
         InFlight inFlight = new InFlight();
-        Recovery recovery = new Recovery(redis, scripts, keys, instanceId,
+        Recovery recovery = new Recovery(camel, redis, scripts, keys, membership,
                 settings.duration("enrollflow.queue.recovery-timeout"), inFlight);
         recovery.details(io.enrollflow.console.InstanceDetails.of(settings.integer("enrollflow.worker.concurrency", 1, 1000),
                 recovery.heartbeatTtl()).json());
@@ -113,6 +116,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         queue.setKeys(keys);
         queue.setInstanceId(instanceId);
         queue.setInFlight(inFlight);
+        queue.setMembership(membership);
         queue.setRecovery(recovery);
         try {
             camel.addService(recovery, true, true);
@@ -127,7 +131,10 @@ public class EnrollflowBeans implements CamelConfiguration {
         Delivery delivery = switch (target) {
             case "folder" -> new FolderDelivery(Path.of(settings.required("enrollflow.delivery.folder")),
                     !settings.flag("enrollflow.download.keep"));
-            case "drive" -> DriveDelivery.create(settings, camel, fleetLimits.drivePause());
+            // no Drive request leaves while this instance may have been presumed dead (its lease lapsed: a stall), and
+            // no upload begun before it came back goes on; every one waits out the fleet's Drive pause (CONTRACT §12)
+            case "drive" -> DriveDelivery.create(settings, camel,
+                    new DriveGuard(membership::leaseHeld, membership::generation), fleetLimits.drivePause());
             default -> throw new ConfigException("enrollflow.delivery.target", "\"" + target + "\" is unknown");
         };
 
@@ -144,7 +151,9 @@ public class EnrollflowBeans implements CamelConfiguration {
                 "drive".equals(target) ? fleetLimits.beforeDriveDelivery() : DeliveryStep.BeforeDelivery.NONE));
         registry.bind("enrollRate", fleetLimits.enrollRate());
         registry.bind("holdBack", fleetLimits.holdBack());
-        registry.bind("failures", new FailureHandler(retries, deadLetters, status, inFlight));
+        FailureHandler failures = new FailureHandler(retries, deadLetters, status, inFlight);
+        queue.setUndecided(failures::undecided);
+        registry.bind("failures", failures);
         registry.bind("retrySchedule", retries);
     }
 }

@@ -43,7 +43,12 @@ public class EnrollflowRuntime {
         this.instanceId = newInstanceId();
         int concurrency = settings.integer("enrollflow.worker.concurrency", 1, 1000);
         Properties props = routeProperties(settings);
-        props.setProperty("camel.main.routesIncludePattern", routesPattern(routesDir));
+        String routes = routesPattern(routesDir);
+        if (!routes.startsWith("classpath:")) {
+            // the operator's routes (the jar's copy is complete): a missing route stops start-up before Camel starts
+            RequiredRoutes.checkFiles(routes);
+        }
+        props.setProperty("camel.main.routesIncludePattern", routes);
         main.setInitialProperties(props);
         // SIGTERM and Ctrl-C are handled by the run command (exit 0 after a graceful stop); Camel's own JVM hook would
         // only announce "triggered by SIGTERM" on every exit, a configuration error's included

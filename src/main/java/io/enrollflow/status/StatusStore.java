@@ -1,5 +1,6 @@
 package io.enrollflow.status;
 
+import io.enrollflow.queue.Membership;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
@@ -21,21 +22,28 @@ import java.util.Map;
  * (completed) also release the task from its processing list in the same Lua step. Every transition, once recorded,
  * is told to the {@link StatusListener} (metrics, status callbacks); the retry schedule, the dead letters and replays
  * tell theirs through {@link #announce}.
+ * <p>
+ * Fencing (CONTRACT §7): every write a run makes presents the run's claim token, and the script refuses it when the
+ * claim holds another (the task was taken over): then nothing is written and {@link ClaimLostException} is thrown.
+ * {@link #ensureClaimed} checks the claim at a stage boundary, before a download or an upload starts.
  */
 public class StatusStore {
 
     /** What intake's claim decided about a task taken from the queue. */
     public enum Claim { CLAIMED, POISON, COMPLETED, IN_FLIGHT, WAITING }
 
-    /** The claim's decision and, when claimed, the number of this attempt and whether enrollment is recorded. */
-    public record ClaimResult(Claim decision, int attempt, boolean enrolled) {
+    /**
+     * The claim's decision and, when claimed, the number of this attempt, whether enrollment is recorded, and the
+     * fencing token (also for poison: the claim is held while the task is dead-lettered).
+     */
+    public record ClaimResult(Claim decision, int attempt, boolean enrolled, String token) {
     }
 
     private final RedissonClient redis;
     private final RedisScripts scripts;
     private final RedisKeys keys;
     private final int historySize;
-    private final String instanceId;
+    private final Membership membership;
     private final int maxDeliveries;
     private volatile StatusListener listener = StatusListener.NONE;
 
@@ -45,11 +53,17 @@ public class StatusStore {
      */
     public StatusStore(RedissonClient redis, RedisScripts scripts, RedisKeys keys, int historySize, String instanceId,
                        int maxDeliveries) {
+        this(redis, scripts, keys, historySize, new Membership(instanceId), maxDeliveries);
+    }
+
+    /** @param membership this instance's id and epoch: who its claims name as owner */
+    public StatusStore(RedissonClient redis, RedisScripts scripts, RedisKeys keys, int historySize, Membership membership,
+                       int maxDeliveries) {
         this.redis = redis;
         this.scripts = scripts;
         this.keys = keys;
         this.historySize = historySize;
-        this.instanceId = instanceId;
+        this.membership = membership;
         this.maxDeliveries = maxDeliveries;
     }
 
@@ -78,20 +92,62 @@ public class StatusStore {
         String at = now();
         List<Object> result = scripts.list(Script.CLAIM,
                 List.of(keys.task(id), keys.history(id), keys.claim(id), keys.deadLetters(), keys.deadLetterIndex(),
-                        keys.deadLetterPayloads(), orderId == null || orderId.isEmpty() ? "" : keys.orderTasks(orderId)),
-                instanceId, at, historySize, run.raw(), id, orderId, courseUrl, keys.heartbeatPrefix(), maxDeliveries,
-                keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(), keys.deadLetterStageReasonPrefix());
+                        keys.deadLetterPayloads(), keys.claimSequence(),
+                        orderId == null || orderId.isEmpty() ? "" : keys.orderTasks(orderId)),
+                membership.owner(), at, historySize, run.raw(), id, orderId, courseUrl, keys.heartbeatPrefix(),
+                maxDeliveries, keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(),
+                keys.deadLetterStageReasonPrefix());
         Claim decision = Claim.valueOf(String.valueOf(result.get(0)).toUpperCase(java.util.Locale.ROOT));
         int attempt = ((Number) result.get(1)).intValue();
         boolean enrolled = ((Number) result.get(2)).intValue() == 1;
+        String token = String.valueOf(result.get(3));
         if (decision == Claim.CLAIMED) {
             announce(new StatusChange(id, TaskStatus.PROCESSING, null, "", null, at));
         }
-        return new ClaimResult(decision, attempt, enrolled);
+        return new ClaimResult(decision, attempt, enrolled, token);
     }
 
-    /** A transition on the way (downloading, uploading): recorded, the task stays taken. */
+    /**
+     * A stage boundary (before enrollment, the download, the delivery): the run goes on only while it holds its claim.
+     * It stops when this instance fenced it, when the lease lapsed (a stall: the instance may have been presumed dead
+     * meanwhile; its heartbeat thread decides), or when the claim holds another token (the task was taken over).
+     *
+     * @throws ClaimLostException when the run must stop; the run is then fenced
+     */
+    public void ensureClaimed(TaskRun run) {
+        ensureLeaseHeld(run);
+        String held = (String) redis.getBucket(keys.claim(run.taskId()), StringCodec.INSTANCE).get();
+        if (!run.claimToken().equals(held)) {
+            run.fence();
+            throw new ClaimLostException(run.taskId(), "the claim was taken over");
+        }
+    }
+
+    /**
+     * The local half of {@link #ensureClaimed}, for a boundary whose next write is fenced anyway (the transition that
+     * opens the download and the delivery): the run stops when this instance fenced it or its lease lapsed.
+     */
+    public void ensureLeaseHeld(TaskRun run) {
+        if (run.fenced()) {
+            throw new ClaimLostException(run.taskId(), "fenced in this instance");
+        }
+        if (!membership.leaseHeld()) {
+            run.fence();
+            throw new ClaimLostException(run.taskId(), "this instance's heartbeat may have expired");
+        }
+    }
+
+    /** This instance's membership (its owner name and lease). */
+    public Membership membership() {
+        return membership;
+    }
+
+    /**
+     * A transition on the way (downloading, uploading): recorded, the task stays taken. It opens a stage, so it is the
+     * stage's claim check too: the script refuses it when the task was taken over.
+     */
     public void transition(TaskRun run, TaskStatus status, Stage stage, String message) {
+        ensureLeaseHeld(run);
         write(run, "", now(), status, message, null, "status", status.word(), "stage", stage.word(), "message", message);
     }
 
@@ -133,9 +189,12 @@ public class StatusStore {
     private void write(TaskRun run, String ack, String at, TaskStatus status, String message, String deliveryUrl,
                        String... fields) {
         String id = run.taskId();
+        if (run.fenced()) {
+            throw new ClaimLostException(id, "fenced in this instance");
+        }
         String heldAt = run.heldEnrolledAt();
         String heldMessage = run.heldEnrolledMessage();
-        List<Object> args = new ArrayList<>(List.of(at, historySize, ack));
+        List<Object> args = new ArrayList<>(List.of(at, historySize, ack, run.claimToken()));
         if (heldAt == null) {
             args.add(0);
         } else {
@@ -145,11 +204,18 @@ public class StatusStore {
         if (heldAt != null) {
             args.addAll(List.of("enrolledAt", heldAt));
         }
-        scripts.integer(Script.TRANSITION, List.of(keys.task(id), keys.history(id), keys.claim(id), run.processingList(),
-                keys.completedInMinute(Instant.parse(at).getEpochSecond() / 60)), args.toArray());
+        long removed = scripts.integer(Script.TRANSITION, List.of(keys.task(id), keys.history(id), keys.claim(id),
+                run.processingList(), keys.completedInMinute(Instant.parse(at).getEpochSecond() / 60)), args.toArray());
+        if (removed < 0) {
+            run.fence();
+            throw new ClaimLostException(id, "Redis refused its " + (status == null ? "write" : status.word()));
+        }
         if (heldAt != null) {
             run.releaseHeldEnrolled();
             announce(new StatusChange(id, TaskStatus.ENROLLED, null, heldMessage, null, heldAt));
+        }
+        if (status == null) {
+            return; // fields only (a delivery note): no transition to tell
         }
         announce(new StatusChange(id, status, null, message, deliveryUrl, at));
     }
@@ -167,9 +233,12 @@ public class StatusStore {
         return (String) redis.getMap(keys.task(taskId), StringCodec.INSTANCE).get(field);
     }
 
-    /** Writes one field of a task's hash at once (delivery notes such as a Drive folder id). */
-    public void putField(String taskId, String field, String value) {
-        redis.getMap(keys.task(taskId), StringCodec.INSTANCE).fastPut(field, value);
+    /**
+     * Writes one field of the run's task hash at once (delivery notes such as a Drive folder id), fenced like every
+     * write of a run: refused ({@link ClaimLostException}) when the task was taken over.
+     */
+    public void putField(TaskRun run, String field, String value) {
+        write(run, "", now(), null, null, null, field, value);
     }
 
     /** The task's hash, or an empty map when there is none. */

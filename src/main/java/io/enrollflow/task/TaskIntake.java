@@ -10,8 +10,10 @@ import org.slf4j.LoggerFactory;
  * The first step of routes/pipeline.camel.yaml, for each payload taken from the queue:
  * <ol>
  *   <li>no usable task id → {@link TaskFailedException} ({@code invalid_task}; dead-lettered as {@code invalid-<n>});</li>
- *   <li>claim it (claim.lua): a task that kept crashing instances is dead-lettered as {@code poison}; a completed task, one in flight elsewhere, or one waiting for its retry is acknowledged
- *       and ignored ({@link #CLAIMED_PROPERTY} false);</li>
+ *   <li>claim it (claim.lua, which hands the run its fencing token): a task whose runs kept ending without a decision
+ *       is dead-lettered as {@code poison}; a completed task, one in flight elsewhere, or one waiting for its retry is
+ *       acknowledged and ignored ({@link #CLAIMED_PROPERTY} false, {@link TaskRun#markIgnored()}: the only runs
+ *       acknowledged without a decision);</li>
  *   <li>check every rule → {@link TaskFailedException} ({@code invalid_task}, with its status hash), or the validated
  *       {@link Task} on the run.</li>
  * </ol>
@@ -46,16 +48,27 @@ public class TaskIntake {
         exchange.setProperty(TASK_ID_PROPERTY, peek.taskId());
         ClaimResult claim = status.claim(run, peek.orderId(), peek.courseUrl());
         switch (claim.decision()) {
-            case COMPLETED -> LOG.info("task={} stage=intake outcome=ignored note=\"already completed; acknowledged\"", run.taskId());
-            case IN_FLIGHT -> LOG.info("task={} stage=intake outcome=ignored note=\"already in flight; acknowledged\"", run.taskId());
-            case WAITING -> LOG.info("task={} stage=intake outcome=ignored note=\"waiting for its next attempt; acknowledged\"", run.taskId());
+            case COMPLETED -> {
+                run.markIgnored();
+                LOG.info("task={} stage=intake outcome=ignored note=\"already completed; acknowledged\"", run.taskId());
+            }
+            case IN_FLIGHT -> {
+                run.markIgnored();
+                LOG.info("task={} stage=intake outcome=ignored note=\"already in flight; acknowledged\"", run.taskId());
+            }
+            case WAITING -> {
+                run.markIgnored();
+                LOG.info("task={} stage=intake outcome=ignored note=\"waiting for its next attempt; acknowledged\"", run.taskId());
+            }
             case POISON -> {
+                run.claimToken(claim.token());
                 run.attempt(claim.attempt());
                 throw new TaskFailedException(FailureReason.POISON, "instances died while working on it, as many"
                         + " times as enrollflow.queue.max-deliveries allows; find what in it crashes the worker"
                         + " (its download log, the instance's last log lines) before replaying it");
             }
             case CLAIMED -> {
+                run.claimToken(claim.token());
                 run.attempt(claim.attempt());
                 run.enrolled(claim.enrolled());
                 Task task = parser.parse(run.raw(), peek);

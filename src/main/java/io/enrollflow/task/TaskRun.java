@@ -8,7 +8,13 @@ package io.enrollflow.task;
  * Lifecycle: taken (raw, processingList) → claimed (taskId, attempt) → validated (task) → decided: completed, retry
  * scheduled or dead-lettered, each of which releases it from the processing list in the same Redis step
  * ({@link #markDecided()}); a run that ends without a decision (Redis down while recording it) stays in the
- * processing list for recovery.
+ * processing list for recovery. A run that intake ignored (a duplicate, a completed task) is {@link #ignored()}: the
+ * only kind acknowledged without a decision.
+ * <p>
+ * Fencing: the claim gives the run a token ({@link #claimToken()}) that each of its writes presents; Redis refuses a
+ * write whose token is no longer the claim's. When this instance learns its runs may have been taken over (its
+ * heartbeat lapsed), it {@link #fence()}s them: the flag is set and the worker thread interrupted, which kills a
+ * running download; every later write or stage boundary of the run then stops it.
  */
 public final class TaskRun {
 
@@ -26,10 +32,64 @@ public final class TaskRun {
     private String heldEnrolledAt;
     private String heldEnrolledMessage;
     private String downloadLogTail;
+    private String claimToken = "";
+    private boolean ignored;
+    private volatile boolean fenced;
+    /** The thread working on the run while it is in progress; null once it ended (then nothing is interrupted). */
+    private Thread worker;
 
     public TaskRun(String raw, String processingList) {
         this.raw = raw;
         this.processingList = processingList;
+    }
+
+    /** The run's fencing token: the claim's value claim.lua handed out; empty while the run holds no claim. */
+    public String claimToken() {
+        return claimToken;
+    }
+
+    public void claimToken(String token) {
+        this.claimToken = token == null ? "" : token;
+    }
+
+    /** True when the run holds a claim (a task id was read and claim.lua gave it a token). */
+    public boolean claimed() {
+        return !claimToken.isEmpty();
+    }
+
+    /** True when intake acknowledged the task without running it (completed, in flight elsewhere, waiting). */
+    public boolean ignored() {
+        return ignored;
+    }
+
+    public void markIgnored() {
+        this.ignored = true;
+    }
+
+    /** True once this instance fenced the run: it must write nothing more. */
+    public boolean fenced() {
+        return fenced;
+    }
+
+    /** The run starts on the calling thread (the one {@link #fence()} interrupts). */
+    public synchronized void started() {
+        this.worker = Thread.currentThread();
+    }
+
+    /** The run is over: a later {@link #fence()} interrupts nothing. */
+    public synchronized void ended() {
+        this.worker = null;
+    }
+
+    /**
+     * Fences the run: it lost (or may have lost) its claim. Interrupting its thread kills a running download
+     * ({@code DownloadRunner} kills the tree when interrupted) and ends a wait; the run then stops at its next step.
+     */
+    public synchronized void fence() {
+        this.fenced = true;
+        if (worker != null && worker != Thread.currentThread()) {
+            worker.interrupt();
+        }
     }
 
     public String raw() {

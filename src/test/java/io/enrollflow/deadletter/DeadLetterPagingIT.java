@@ -63,7 +63,7 @@ class DeadLetterPagingIT {
     private Tasks deadLettered(Tasks task, Stage stage, FailureReason reason, String message) {
         TaskRun run = new TaskRun(task.json(), PROCESSING);
         run.taskId(task.taskId());
-        status.claim(run, "1007", task.courseUrl());
+        run.claimToken(status.claim(run, "1007", task.courseUrl()).token());
         deadLetters.record(run, stage, reason, message);
         return task;
     }

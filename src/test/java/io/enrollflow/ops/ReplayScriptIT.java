@@ -63,7 +63,7 @@ class ReplayScriptIT {
         redis.client().getList(PROCESSING).add(task.json());
         TaskRun run = new TaskRun(task.json(), PROCESSING);
         run.taskId(task.taskId());
-        status.claim(run, "1007", task.courseUrl());
+        run.claimToken(status.claim(run, "1007", task.courseUrl()).token());
         deadLetters.record(run, Stage.ENROLL, FailureReason.ENROLLMENT_UNAVAILABLE, "HTTP 503");
         assertNotNull(redis.deadLetter(task.taskId()));
         return task;

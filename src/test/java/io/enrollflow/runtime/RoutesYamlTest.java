@@ -1,5 +1,6 @@
 package io.enrollflow.runtime;
 
+import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.catalog.EndpointValidationResult;
@@ -166,6 +167,25 @@ class RoutesYamlTest {
             collect(route.getOutputs(), uris);
         }
         return uris;
+    }
+
+    @Test
+    void theProjectsRoutesHaveEveryRouteEnrollflowNeeds() {
+        RequiredRoutes.checkFiles("file:" + ROUTES.toAbsolutePath() + "/*.yaml");
+    }
+
+    @Test
+    void routesWithoutTheRetryMoverAreRefusedNamingIt(@TempDir Path dir) throws Exception {
+        for (Path file : routeFiles()) {
+            if (!file.getFileName().toString().equals("retry-mover.camel.yaml")) {
+                Files.copy(file, dir.resolve(file.getFileName()));
+            }
+        }
+
+        ConfigException refused = assertThrows(ConfigException.class,
+                () -> RequiredRoutes.checkFiles("file:" + dir + "/*.yaml"));
+
+        assertTrue(refused.getMessage().contains("\"retry-mover\""), refused.getMessage());
     }
 
     private static void collect(List<ProcessorDefinition<?>> outputs, List<String> uris) {

@@ -59,7 +59,7 @@ class StatusStoreIT {
     private TaskRun claimed(Tasks task) {
         TaskRun run = new TaskRun(task.json(), PROCESSING);
         run.taskId(task.taskId());
-        status.claim(run, "1007", task.courseUrl());
+        run.claimToken(status.claim(run, "1007", task.courseUrl()).token());
         return run;
     }
 

@@ -37,10 +37,12 @@ final class DriveClientFactory implements GoogleDriveClientFactory {
     private final GoogleCredentials credentials;
     private final NetHttpTransport transport;
     private final Sleeper sleeper;
+    private final DriveGuard guard;
     private final DriveThrottle throttle;
 
     DriveClientFactory(DriveSettings settings, GoogleCredentials credentials, NetHttpTransport transport, Sleeper sleeper,
-                       DriveThrottle throttle) {
+                       DriveGuard guard, DriveThrottle throttle) {
+        this.guard = guard;
         this.throttle = throttle;
         this.settings = settings;
         this.credentials = credentials;
@@ -64,7 +66,7 @@ final class DriveClientFactory implements GoogleDriveClientFactory {
 
     Drive build() {
         RetryingRequestInitializer http = new RetryingRequestInitializer(new HttpCredentialsAdapter(credentials), settings, sleeper,
-                throttle);
+                guard, throttle);
         Drive.Builder builder = new Drive.Builder(transport, GsonFactory.getDefaultInstance(), http)
                 .setApplicationName(APPLICATION_NAME)
                 .setGoogleClientRequestInitializer(this::prepare);

@@ -88,12 +88,20 @@ public final class DriveDelivery implements Delivery {
      * @throws ConfigException naming the key of the first wrong setting (a missing or unreadable key file included)
      */
     public static DriveDelivery create(Settings settings, CamelContext camel) {
-        return create(settings, camel, Sleeper.DEFAULT, DriveThrottle.NONE);
+        return create(settings, camel, Sleeper.DEFAULT, DriveGuard.NONE, DriveThrottle.NONE);
     }
 
-    /** As {@link #create(Settings, CamelContext)}, every request first asking the throttle (the fleet's Drive pause). */
-    public static DriveDelivery create(Settings settings, CamelContext camel, DriveThrottle throttle) {
-        return create(settings, camel, Sleeper.DEFAULT, throttle);
+    /**
+     * As {@link #create(Settings, CamelContext)}, with a guard asked before every Drive request (each upload chunk
+     * included), so that a fenced run sends nothing more (CONTRACT §7).
+     */
+    public static DriveDelivery create(Settings settings, CamelContext camel, DriveGuard guard) {
+        return create(settings, camel, Sleeper.DEFAULT, guard, DriveThrottle.NONE);
+    }
+
+    /** As {@link #create(Settings, CamelContext, DriveGuard)}, every request also waiting out the fleet's Drive pause. */
+    public static DriveDelivery create(Settings settings, CamelContext camel, DriveGuard guard, DriveThrottle throttle) {
+        return create(settings, camel, Sleeper.DEFAULT, guard, throttle);
     }
 
     /**
@@ -108,10 +116,11 @@ public final class DriveDelivery implements Delivery {
 
     /** As {@link #create(Settings, CamelContext)}, with the sleeper the in-place back-off waits with. */
     static DriveDelivery create(Settings settings, CamelContext camel, Sleeper sleeper) {
-        return create(settings, camel, sleeper, DriveThrottle.NONE);
+        return create(settings, camel, sleeper, DriveGuard.NONE, DriveThrottle.NONE);
     }
 
-    private static DriveDelivery create(Settings settings, CamelContext camel, Sleeper sleeper, DriveThrottle throttle) {
+    private static DriveDelivery create(Settings settings, CamelContext camel, Sleeper sleeper, DriveGuard guard,
+                                        DriveThrottle throttle) {
         DriveSettings drive = DriveSettings.from(settings);
         NetHttpTransport transport = new NetHttpTransport();
         ServiceAccountCredentials key = readKey(drive.serviceAccountKey(), transport);
@@ -121,7 +130,7 @@ public final class DriveDelivery implements Delivery {
         }
 
         GoogleDriveComponent component = camel.getComponent("google-drive", GoogleDriveComponent.class);
-        component.setClientFactory(new DriveClientFactory(drive, credentials, transport, sleeper, throttle));
+        component.setClientFactory(new DriveClientFactory(drive, credentials, transport, sleeper, guard, throttle));
         // The component builds its client only when a service-account key is configured; ours is already parsed, the
         // path is what the component hands back to the factory.
         // (A configuration of our own: in 4.17.0 a fresh component's getConfiguration() answers null.)

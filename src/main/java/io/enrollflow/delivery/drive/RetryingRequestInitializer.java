@@ -1,6 +1,7 @@
 package io.enrollflow.delivery.drive;
 
 import com.google.api.client.http.EmptyContent;
+import com.google.api.client.http.GenericUrl;
 import com.google.api.client.http.HttpBackOffIOExceptionHandler;
 import com.google.api.client.http.HttpBackOffUnsuccessfulResponseHandler;
 import com.google.api.client.http.HttpExecuteInterceptor;
@@ -13,8 +14,12 @@ import com.google.api.client.util.ExponentialBackOff;
 import com.google.api.client.util.Sleeper;
 import com.google.auth.http.HttpCredentialsAdapter;
 
+import io.enrollflow.status.ClaimLostException;
+
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Prepares every HTTP request the Drive client makes (metadata calls, the resumable upload's initiation and each of
@@ -39,19 +44,42 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
     private final HttpCredentialsAdapter credentials;
     private final DriveSettings settings;
     private final Sleeper sleeper;
+    private final DriveGuard guard;
     private final DriveThrottle throttle;
+    /** Resumable upload sessions (their URL) and the generation they began under; removed when they end. */
+    private final Map<String, Long> sessions = new ConcurrentHashMap<>();
 
     RetryingRequestInitializer(HttpCredentialsAdapter credentials, DriveSettings settings, Sleeper sleeper,
-                               DriveThrottle throttle) {
+                               DriveGuard guard, DriveThrottle throttle) {
         this.throttle = throttle;
         this.credentials = credentials;
         this.settings = settings;
         this.sleeper = sleeper;
+        this.guard = guard;
     }
 
     @Override
     public void initialize(HttpRequest request) throws IOException {
         credentials.initialize(request);
+        // Each request, every upload chunk and every retry included, first asks the guard (a stalled instance that may
+        // have been presumed dead sends nothing to Drive; an upload begun before it came back sends no further chunk);
+        // a refusal is thrown before the request leaves, outside the retry handlers, so it ends the upload at once.
+        long builtUnder = guard.generation().getAsLong();
+        HttpExecuteInterceptor authorize = request.getInterceptor();
+        request.setInterceptor(r -> {
+            refuseWhenFenced(r);
+            if (authorize != null) {
+                authorize.intercept(r);
+            }
+        });
+        request.setResponseInterceptor(response -> {
+            String session = response.getHeaders().getLocation();
+            if (session != null && "resumable".equals(request.getUrl().getFirst("uploadType"))) {
+                sessions.put(new GenericUrl(session).build(), builtUnder);
+            } else if (response.getStatusCode() / 100 == 2 || response.getStatusCode() / 100 == 4) {
+                sessions.remove(request.getUrl().build()); // the upload ended: complete, or gone
+            }
+        });
         request.setConnectTimeout((int) settings.connectTimeout().toMillis());
         request.setReadTimeout((int) settings.readTimeout().toMillis());
         request.setNumberOfRetries(MAX_RETRIES_PER_REQUEST);
@@ -60,6 +88,17 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
         if (!isMetadataCreate(request)) {
             HttpBackOffIOExceptionHandler backOff = new HttpBackOffIOExceptionHandler(newBackOff()).setSleeper(sleeper);
             request.setIOExceptionHandler(new OnIOException(backOff));
+        }
+    }
+
+    private void refuseWhenFenced(HttpRequest request) {
+        if (!guard.mayAct().getAsBoolean()) {
+            throw new ClaimLostException("-", "this instance may have been presumed dead; no Drive request leaves");
+        }
+        Long begun = sessions.get(request.getUrl().build());
+        if (begun != null && begun != guard.generation().getAsLong()) {
+            sessions.remove(request.getUrl().build());
+            throw new ClaimLostException("-", "this upload began before the instance was presumed dead");
         }
     }
 

@@ -25,6 +25,7 @@ import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.Signature;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -210,6 +211,7 @@ public final class DriveStandIn implements AutoCloseable {
     private final List<String> tokenSubjects = new CopyOnWriteArrayList<>();
     private final AtomicLong bytesReceived = new AtomicLong();
     private final AtomicInteger uploadsCompleted = new AtomicInteger();
+    private volatile long chunkDelayMillis;
     private final AtomicInteger ids = new AtomicInteger();
     private volatile int pageSize = DEFAULT_PAGE_SIZE;
     private volatile String refuseTokens;
@@ -472,6 +474,11 @@ public final class DriveStandIn implements AutoCloseable {
     }
 
     /** Files created with content (resumable or multipart), since start. */
+    /** Answers every upload chunk only after this long (a slow link), until set back to zero. */
+    public void chunkDelay(Duration delay) {
+        chunkDelayMillis = delay.toMillis();
+    }
+
     public int uploadsCompleted() {
         return uploadsCompleted.get();
     }
@@ -563,6 +570,14 @@ public final class DriveStandIn implements AutoCloseable {
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"stand-in\", error=\"invalid_token\"");
                 error(exchange, 401, "authError", "Request had invalid authentication credentials.");
                 return;
+            }
+            long delay = chunkDelayMillis;
+            if (call == Call.UPLOAD_CHUNK && delay > 0) {
+                try {
+                    Thread.sleep(delay); // a slow network: the upload is in progress long enough to stall it
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             try {
                 dispatch(call, request);

@@ -1,0 +1,22 @@
+package io.enrollflow.queue;
+
+/** What the queue and recovery tell the metrics (CONTRACT §8): runs fenced, recovery rounds that failed. */
+public interface QueueEvents {
+
+    /** Nobody listening (tests, the CLI). */
+    QueueEvents NONE = new QueueEvents() {
+        @Override
+        public void fenced() {
+        }
+
+        @Override
+        public void recoveryFailed() {
+        }
+    };
+
+    /** A run lost its claim and stopped without writing anything more. */
+    void fenced();
+
+    /** A heartbeat or a recovery round failed. */
+    void recoveryFailed();
+}
