@@ -210,12 +210,30 @@ class LimitScriptsIT {
         assertFalse(redis.hash(task.taskId()).containsKey("heldBack"));
     }
 
+    @Test
+    void aFencedRunsHoldBackWritesNothing() {
+        Tasks task = aTask();
+        TaskRun stale = claimed(task);
+        stale.claimToken("1 another-instance 1");
+        HoldBack holdBack = new HoldBack(scripts, keys, status, new InFlight());
+
+        assertThrows(io.enrollflow.status.ClaimLostException.class, () -> holdBack.holdBack(failedWith(stale,
+                new LimitReachedException(Limit.ENROLL_RATE, "waiting for the enrollment rate limit (1/1m)",
+                        Duration.ofSeconds(30)))));
+
+        assertTrue(stale.fenced());
+        assertFalse(redis.hash(task.taskId()).containsKey("heldBack"));
+        assertFalse(redis.client().getScoredSortedSet(keys.retries()).contains(task.taskId()));
+        assertEquals(List.of(task.json()), redis.list(PROCESSING), "still the claim holder's to decide");
+    }
+
     private TaskRun claimed(Tasks task) {
         TaskRun run = new TaskRun(task.json(), PROCESSING);
         redis.client().getList(PROCESSING).add(task.json());
         run.taskId(task.taskId());
         StatusStore.ClaimResult claim = status.claim(run, "1007", task.courseUrl());
         run.attempt(claim.attempt());
+        run.claimToken(claim.token());
         return run;
     }
 
