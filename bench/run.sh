@@ -4,6 +4,7 @@
 #   bench/run.sh                                  # defaults: --tasks 5000 --concurrency 1,10,50 --idle-seconds 60 --pickups 200
 #   bench/run.sh --tasks 1000 --concurrency 10    # a quicker look
 #   bench/run.sh --jvm-flags "-Xmx128m -XX:+UseSerialGC"
+#   bench/run.sh --tasks 2000 --concurrency 50 --limits true   # + enrollflow with its fleet-wide limits never reached
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q package -DskipTests

@@ -21,7 +21,7 @@
 --   'poison'    its runs ended without a decision max-deliveries times: dead-letter it (the claim is held: token)
 --   'completed' already delivered: acknowledge and ignore
 --   'in_flight' a live owner (its heartbeat holds the claim's epoch) holds the claim: acknowledge and ignore
---   'waiting'   it waits for a scheduled retry: acknowledge and ignore (the retry brings it back)
+--   'waiting'   it waits for a scheduled retry or a limit's hold: acknowledge and ignore (the retry brings it back)
 -- A status or history key of another type is an error before anything is written (the run is internal_error).
 local statusType = redis.call('TYPE', KEYS[1]).ok
 if statusType ~= 'hash' and statusType ~= 'none' then
@@ -50,6 +50,11 @@ end
 if not held and status == 'retrying' and redis.call('HGET', KEYS[1], 'retryDue') ~= '1' then
   return {'waiting', 0, 0, ''}
 end
+-- a task held back by a fleet-wide limit (hold-back.lua) waits in the retry schedule too, whatever its status
+local heldBack = redis.call('HGET', KEYS[1], 'heldBack')
+if not held and heldBack and redis.call('HGET', KEYS[1], 'retryDue') ~= '1' then
+  return {'waiting', 0, 0, ''}
+end
 local token = redis.call('INCR', KEYS[7]) .. ' ' .. ARGV[1]
 redis.call('SET', KEYS[3], token)
 local attempts
@@ -73,9 +78,15 @@ if status == false or status == 'failed' or status == 'queued' then
   attempts = 1
 else
   -- a due retry, or a run that ended without a decision: the next attempt
-  attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+  -- (back from a limit's hold, hold-back.lua: the same attempt goes on; a limit uses up none, CONTRACT §12)
+  local back = heldBack and not held
+  if back then
+    attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '1')
+  else
+    attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+  end
   local unfinished = status == 'processing' or status == 'enrolled' or status == 'downloading' or status == 'uploading'
-  if held or unfinished then
+  if held or (unfinished and not back) then
     -- the last run decided nothing: its instance died or stalled (claim left behind), or it was requeued as an
     -- orphan or handed back (status still mid-run); each counts toward max-deliveries, so no task re-runs forever
     local crashes = redis.call('HINCRBY', KEYS[1], 'crashes', 1)
@@ -84,7 +95,7 @@ else
     end
   end
 end
-redis.call('HDEL', KEYS[1], 'retryDue', 'nextAttemptAt')
+redis.call('HDEL', KEYS[1], 'retryDue', 'nextAttemptAt', 'heldBack')
 redis.call('HSET', KEYS[1], 'taskId', ARGV[5], 'status', 'processing', 'stage', 'intake', 'reason', '', 'message', '',
   'payload', ARGV[4], 'orderId', ARGV[6], 'courseUrl', ARGV[7], 'updatedAt', ARGV[2])
 redis.call('LPUSH', KEYS[2], cjson.encode({status = 'processing', at = ARGV[2], message = ''}))

@@ -34,7 +34,7 @@ final class FleetView {
 
     record Overview(long queueDepth, long inFlight, long retries, long deadLetters, Map<String, Long> deadLettersByReason,
                     IntakePause.State intake, int instances, long[] completedPerMinute, long[] failedPerMinute,
-                    long lastMinute) {
+                    long lastMinute, long downloadPermits, long drivePauseMillis) {
     }
 
     /** A task in an instance's hands. */
@@ -82,6 +82,10 @@ final class FleetView {
         RFuture<Integer> retries = batch.getScoredSortedSet(keys.retries(), StringCodec.INSTANCE).sizeAsync();
         RFuture<Integer> dead = batch.getMap(keys.deadLetters(), StringCodec.INSTANCE).sizeAsync();
         RFuture<Object> paused = batch.getBucket(keys.intakePaused(), StringCodec.INSTANCE).getAsync();
+        // the fleet-wide limits (CONTRACT §12): leases held (a lapsed one counts until the next acquire drops it) and
+        // what is left of a Drive pause
+        RFuture<Integer> permits = batch.getScoredSortedSet(keys.downloadPermits(), StringCodec.INSTANCE).sizeAsync();
+        RFuture<Long> drivePause = batch.getBucket(keys.drivePause(), StringCodec.INSTANCE).remainTimeToLiveAsync();
         List<RFuture<Integer>> held = new ArrayList<>();
         List<RFuture<Long>> beats = new ArrayList<>();
         for (String id : instanceIds) {
@@ -113,7 +117,7 @@ final class FleetView {
         Object since = join(paused);
         return new Overview(join(queue), inFlight, join(retries), join(dead), deadLetters.countByReason(),
                 new IntakePause.State(since != null, since == null ? null : String.valueOf(since)), alive,
-                completed, failed, minute);
+                completed, failed, minute, join(permits), Math.max(0, join(drivePause)));
     }
 
     /** Every instance the fleet knows of, live ones with their tasks in hand (oldest claim first). */

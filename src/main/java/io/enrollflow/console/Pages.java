@@ -95,6 +95,11 @@ final class Pages {
         card(b, "retry-size", "Retry schedule", o.retries(), "/retries");
         card(b, "dead-letter-count", "Dead letters", o.deadLetters(), "/dead-letters");
         card(b, "instance-count", "Instances", o.instances(), "/instances");
+        b.append("<div class=\"card\"><span class=\"label\">Download permits in use</span><span class=\"value\" id=\"")
+                .append("download-permits\">").append(o.downloadPermits()).append("</span></div>");
+        b.append("<div class=\"card\"><span class=\"label\">Drive pause</span><span class=\"value\" id=\"drive-pause\">")
+                .append(o.drivePauseMillis() > 0 ? "paused, " + (o.drivePauseMillis() + 999) / 1000 + " s left" : "none")
+                .append("</span></div>");
         b.append("<div class=\"card\"><span class=\"label\">Intake</span><span class=\"value\" id=\"intake-state\">")
                 .append(o.intake().word()).append("</span>");
         if (o.intake().paused()) {

@@ -30,8 +30,20 @@ public class DeliveryStep {
     private final DownloadRunner downloads;
     private final StatusStore status;
     private final boolean keep;
+    private final BeforeDelivery before;
 
-    public DeliveryStep(Delivery delivery, DownloadRunner downloads, StatusStore status, boolean keep) {
+    /** What must let a task's delivery start: the fleet-wide limits of its target (io.enrollflow.limit). */
+    @FunctionalInterface
+    public interface BeforeDelivery {
+        BeforeDelivery NONE = (run, taskDir) -> { };
+
+        /** Returns when the delivery may start; throws to hold the task back or fail it (an I/O error: transient). */
+        void await(TaskRun run, Path taskDir) throws IOException;
+    }
+
+    public DeliveryStep(Delivery delivery, DownloadRunner downloads, StatusStore status, boolean keep,
+                        BeforeDelivery before) {
+        this.before = before;
         this.delivery = delivery;
         this.downloads = downloads;
         this.status = status;
@@ -42,6 +54,7 @@ public class DeliveryStep {
         TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
         run.stage(Stage.DELIVER);
         Path taskDir = downloads.taskDir(run.task());
+        before.await(run, taskDir);
         // only regular files and folders are delivered (TaskTree): say what else the download left and is not sent
         String leftOut = TaskTree.scan(taskDir).leftOutNote();
         if (!leftOut.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.enrollflow.download;
 
+import io.enrollflow.limit.DownloadPermits;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.status.TaskStatus;
 import io.enrollflow.task.Stage;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * The Java half of routes/download.camel.yaml. {@link #download} sets the header {@link #OUTCOME_HEADER}
  * (downloaded | not_enrolled) for the route's router; after enrolling again, {@link #downloadAfterReEnroll} runs the
  * command once more and fails the task ({@code not_enrolled}) if it still says so. A failed run's log tail travels with
- * the task into its dead-letter record.
+ * the task into its dead-letter record. Each run of the command holds one of the fleet's download permits
+ * ({@code enrollflow.download.max-concurrent}), given back when the command ends, however it ends.
  */
 public class DownloadStep {
 
@@ -23,10 +25,12 @@ public class DownloadStep {
 
     private final DownloadRunner runner;
     private final StatusStore status;
+    private final DownloadPermits permits;
 
-    public DownloadStep(DownloadRunner runner, StatusStore status) {
+    public DownloadStep(DownloadRunner runner, StatusStore status, DownloadPermits permits) {
         this.runner = runner;
         this.status = status;
+        this.permits = permits;
     }
 
     public void download(Exchange exchange) throws Exception {
@@ -46,6 +50,12 @@ public class DownloadStep {
 
     private DownloadRunner.Outcome runOnce(TaskRun run, String message) throws Exception {
         run.stage(Stage.DOWNLOAD);
+        try (DownloadPermits.Permit permit = permits.acquire(run)) {
+            return runWithPermit(run, message);
+        }
+    }
+
+    private DownloadRunner.Outcome runWithPermit(TaskRun run, String message) throws Exception {
         status.transition(run, TaskStatus.DOWNLOADING, Stage.DOWNLOAD, message);
         long started = System.nanoTime();
         try {

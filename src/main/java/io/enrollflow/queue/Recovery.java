@@ -75,6 +75,8 @@ public class Recovery extends ServiceSupport {
     private boolean registered;
     /** Set by the shutdown's hand-back: the instance is forgotten, so the heartbeat must not register it again. */
     private volatile boolean handedBack;
+    /** Runs with every heartbeat: what lives as long as the heartbeat (download permit leases) is renewed with it. */
+    private volatile Runnable onHeartbeat = () -> { };
 
     public Recovery(CamelContext camel, RedissonClient redis, RedisScripts scripts, RedisKeys keys, Membership membership,
                     Duration recoveryTimeout, InFlight inFlight) {
@@ -139,6 +141,7 @@ public class Recovery extends ServiceSupport {
             }
             registered = true;
             heartbeatFailure = recovered(heartbeatFailure, "heartbeat");
+            onHeartbeat.run();
         } catch (RuntimeException e) {
             heartbeatFailure = failed(heartbeatFailure, "heartbeat", e);
         }
@@ -164,6 +167,11 @@ public class Recovery extends ServiceSupport {
             }
         }
         heartbeat(true);
+    }
+
+    /** Sets what is renewed with each heartbeat (it may throw when Redis is down, as the heartbeat does). */
+    public void onHeartbeat(Runnable renewal) {
+        this.onHeartbeat = renewal;
     }
 
     /**

@@ -239,4 +239,34 @@ public final class RedisKeys {
     public String consoleSession(String sessionHash) {
         return ns + ":console:session:" + sessionHash;
     }
+
+    /** Fleet-wide limits (CONTRACT §12): the enrollment calls of the current window, scored by Redis time (µs). */
+    public String enrollRateLog() {
+        return ns + ":limit:enroll-rate";
+    }
+
+    /** Download permits in use: one lease per running download, scored by its expiry (Redis time, ms). */
+    public String downloadPermits() {
+        return ns + ":limit:download-permits";
+    }
+
+    /** Drive uploads of the last 24 h: task id scored by when its bytes were reserved (Redis time, ms). */
+    public String uploadLog() {
+        return ns + ":limit:upload-log";
+    }
+
+    /** The bytes each task of {@link #uploadLog()} reserved. */
+    public String uploadBytes() {
+        return ns + ":limit:upload-bytes";
+    }
+
+    /** The sum of {@link #uploadBytes()}: the fleet's Drive bytes of the last 24 h. */
+    public String uploadTotal() {
+        return ns + ":limit:upload-total";
+    }
+
+    /** Present (with a TTL: the pause's length) while Drive asked the fleet to slow down. */
+    public String drivePause() {
+        return ns + ":limit:drive-pause";
+    }
 }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The Lua scripts under {@code enrollflow/lua/}: each makes one multi-key change atomically (its header lists KEYS,
@@ -61,7 +62,13 @@ public final class RedisScripts {
         PURGE("purge.lua", args -> false),
         DEAD_LETTER_PAGE("dead-letter-page.lua", args -> false),
         INDEX_DEAD_LETTERS("index-dead-letters.lua", args -> false),
-        HEARTBEAT("heartbeat.lua", args -> false);
+        HEARTBEAT("heartbeat.lua", args -> false),
+        // the fleet-wide limits (io.enrollflow.limit); a hold-back sends a task back to the schedule, like a retry
+        RATE_LIMIT("rate-limit.lua", args -> false),
+        DOWNLOAD_PERMIT("download-permit.lua", args -> false),
+        UPLOAD_BUDGET("upload-budget.lua", args -> false),
+        DRIVE_PAUSE("drive-pause.lua", args -> false),
+        HOLD_BACK("hold-back.lua", args -> true);
 
         private final String source;
         private final Predicate<Object[]> decision;
@@ -164,6 +171,12 @@ public final class RedisScripts {
     /** Runs a script whose result is a list (of strings or numbers). */
     public List<Object> list(Script which, List<Object> keys, Object... args) {
         return eval(which, RScript.ReturnType.MULTI, keys, args);
+    }
+
+    /** Runs a script whose result is an integer, without waiting for it (a metrics scrape bounds its wait). */
+    public CompletionStage<Long> integerAsync(Script which, List<Object> keys, Object... args) {
+        checkKeys(which, keys);
+        return script.<Long>evalAsync(RScript.Mode.READ_WRITE, which.source, RScript.ReturnType.INTEGER, keys, args);
     }
 
     /** Runs a script whose result is an integer. */

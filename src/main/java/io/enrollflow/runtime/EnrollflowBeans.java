@@ -13,7 +13,10 @@ import io.enrollflow.download.DownloadCommand;
 import io.enrollflow.download.DownloadRunner;
 import io.enrollflow.download.DownloadStep;
 import io.enrollflow.enroll.EnrollmentClient;
+import io.enrollflow.limit.LimitSettings;
+import io.enrollflow.limit.Limits;
 import io.enrollflow.management.Management;
+import io.enrollflow.management.Metrics;
 import io.enrollflow.queue.InFlight;
 import io.enrollflow.queue.Membership;
 import io.enrollflow.queue.RedisQueueComponent;
@@ -56,6 +59,7 @@ public class EnrollflowBeans implements CamelConfiguration {
     private final Backoff backoff;
     private final String target;
     private final RedisKeys keys;
+    private final LimitSettings limits;
 
     public EnrollflowBeans(Settings settings, RedissonClient redis, String instanceId) {
         this.settings = settings;
@@ -87,6 +91,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         settings.flag("enrollflow.download.keep");
         RedisScripts.check(settings);
         Management.check(settings);
+        this.limits = LimitSettings.from(settings);
     }
 
     @Override
@@ -126,25 +131,33 @@ public class EnrollflowBeans implements CamelConfiguration {
             throw new IllegalStateException("cannot start crash recovery", e);
         }
 
+        Limits fleetLimits = new Limits(limits, settings, redis, scripts, keys, status, inFlight,
+                recovery.heartbeatTtl(), instanceId);
+        recovery.onHeartbeat(fleetLimits.permits()::renew);
+
         Delivery delivery = switch (target) {
             case "folder" -> new FolderDelivery(Path.of(settings.required("enrollflow.delivery.folder")),
                     !settings.flag("enrollflow.download.keep"));
             // no Drive request leaves while this instance may have been presumed dead (its lease lapsed: a stall), and
-            // no upload begun before it came back goes on
+            // no upload begun before it came back goes on; every one waits out the fleet's Drive pause (CONTRACT §12)
             case "drive" -> DriveDelivery.create(settings, camel,
-                    new DriveGuard(membership::leaseHeld, membership::generation));
+                    new DriveGuard(membership::leaseHeld, membership::generation), fleetLimits.drivePause());
             default -> throw new ConfigException("enrollflow.delivery.target", "\"" + target + "\" is unknown");
         };
 
         Management.install(camel, settings, redis, keys, scripts, status, deadLetters, inFlight);
+        fleetLimits.bindMetrics(camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry());
 
         var registry = camel.getRegistry();
         registry.bind("taskIntake", new TaskIntake(parser, status));
         registry.bind("enrollment", new EnrollmentClient(settings.httpUrl("enrollflow.enroll.url"),
                 settings.text("enrollflow.enroll.token"), settings.duration("enrollflow.enroll.timeout"),
                 settings.pattern("enrollflow.enroll.already-enrolled-pattern"), status));
-        registry.bind("download", new DownloadStep(downloads, status));
-        registry.bind("delivery", new DeliveryStep(delivery, downloads, status, settings.flag("enrollflow.download.keep")));
+        registry.bind("download", new DownloadStep(downloads, status, fleetLimits.permits()));
+        registry.bind("delivery", new DeliveryStep(delivery, downloads, status, settings.flag("enrollflow.download.keep"),
+                "drive".equals(target) ? fleetLimits.beforeDriveDelivery() : DeliveryStep.BeforeDelivery.NONE));
+        registry.bind("enrollRate", fleetLimits.enrollRate());
+        registry.bind("holdBack", fleetLimits.holdBack());
         FailureHandler failures = new FailureHandler(retries, deadLetters, status, inFlight);
         queue.setUndecided(failures::undecided);
         registry.bind("failures", failures);

@@ -220,6 +220,14 @@ public class StatusStore {
         announce(new StatusChange(id, status, null, message, deliveryUrl, at));
     }
 
+    /**
+     * A note on a task that keeps its status (it waits at a fleet-wide limit): the message and updatedAt change, the
+     * status and history do not.
+     */
+    public void note(String taskId, String message) {
+        redis.getMap(keys.task(taskId), StringCodec.INSTANCE).putAll(Map.of("message", message, "updatedAt", now()));
+    }
+
     /** One field of a task's hash; null when absent. */
     public String field(String taskId, String field) {
         return (String) redis.getMap(keys.task(taskId), StringCodec.INSTANCE).get(field);

@@ -27,12 +27,17 @@ import java.util.concurrent.TimeUnit;
  * Prints one table. Nothing here is asserted: the figures are for the operator sizing a fleet.
  * <p>
  * Options: --tasks N (5000), --concurrency 1,10,50, --idle-seconds 60, --pickups 200, --jvm-flags "…" (for enrollflow),
- * --threads true (each system's CPU per task by thread group: where the time goes).
+ * --threads true (each system's CPU per task by thread group: where the time goes), --limits true (enrollflow a second
+ * time with the fleet-wide limits on but never reached: an enrollment rate of {@value #UNREACHED_RATE} and
+ * {@value #UNREACHED_PERMITS} download permits; the line "limits cost" compares the two).
  */
 public final class PipelineBench {
 
     private static final String QUEUE = "enrollflow:tasks";
     private static final int WARM_UP = 50;
+    /** Limits set so high that no run reaches them: what is measured is their bookkeeping. */
+    static final String UNREACHED_RATE = "1000000/1s";
+    static final String UNREACHED_PERMITS = "100000";
 
     private final Path jar;
     private final Path command;
@@ -43,6 +48,7 @@ public final class PipelineBench {
     private final RedissonClient redis;
     private final BenchEnrollmentStub stub;
     private boolean showThreads;
+    private boolean withLimits;
     private int runNumber;
 
     record Result(String system, int concurrency, int tasks, double tasksPerSecond, long p50, long p99, double rssMiB,
@@ -78,6 +84,7 @@ public final class PipelineBench {
         PipelineBench bench = new PipelineBench(Path.of(options.getOrDefault("jar", "target/enrollflow.jar")),
                 Path.of(options.getOrDefault("command", "bench/write1k.sh")).toAbsolutePath(), flags);
         bench.showThreads = Boolean.parseBoolean(options.getOrDefault("threads", "false"));
+        bench.withLimits = Boolean.parseBoolean(options.getOrDefault("limits", "false"));
         try {
             bench.run(tasks, levels, idleSeconds, pickups);
         } finally {
@@ -90,8 +97,12 @@ public final class PipelineBench {
         System.out.printf("enrollflow pipeline benchmark: %d tasks per run, %d cores, enrollflow JVM flags: %s%n",
                 tasks, Runtime.getRuntime().availableProcessors(), jvmFlags.isEmpty() ? "(defaults)" : String.join(" ", jvmFlags));
         List<Result[]> rows = new ArrayList<>();
+        List<Result[]> limited = new ArrayList<>();
         for (int concurrency : levels) {
             Result flow = measure("enrollflow", concurrency, tasks);
+            if (withLimits) {
+                limited.add(new Result[] {flow, measure("limited", concurrency, tasks)});
+            }
             Result base = measure("baseline", concurrency, tasks);
             rows.add(new Result[] {flow, base});
         }
@@ -107,6 +118,13 @@ public final class PipelineBench {
             }
             System.out.printf("%-11s %-10s %10.2f %9s %9.2f%n", "", "ratio", row[0].tasksPerSecond() / row[1].tasksPerSecond(),
                     "", (double) row[0].p99() / Math.max(1, row[1].p99()));
+        }
+        for (Result[] pair : limited) {
+            System.out.printf("limits cost at concurrency %d: %.1f tasks/s without, %.1f with limits never reached"
+                            + " (%+.1f%% throughput), p99 %d -> %d ms, CPU %.1f -> %.1f s%n", pair[0].concurrency(),
+                    pair[0].tasksPerSecond(), pair[1].tasksPerSecond(),
+                    100 * (pair[1].tasksPerSecond() / pair[0].tasksPerSecond() - 1), pair[0].p99(), pair[1].p99(),
+                    pair[0].cpuSeconds(), pair[1].cpuSeconds());
         }
         System.out.printf("%nidle: %.2f%% of one core over %d s on an empty queue (concurrency 10)%n", idle[0], idleSeconds);
         System.out.printf("pickup (LPUSH -> enrollment call), %d single pushes: p50 %.1f ms, p99 %.1f ms%n", pickups, idle[1], idle[2]);
@@ -205,7 +223,7 @@ public final class PipelineBench {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         ProcessBuilder builder;
-        if (system.equals("enrollflow")) {
+        if (!system.equals("baseline")) {
             // "{run}" in a flag becomes the run's number (e.g. one JFR recording per run)
             jvmFlags.forEach(flag -> cmd.add(flag.replace("{run}", Integer.toString(runNumber))));
             cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "run"));
@@ -219,6 +237,10 @@ public final class PipelineBench {
             env.put("ENROLLFLOW_DOWNLOAD_WORK_DIR", work.toString());
             env.put("ENROLLFLOW_WORKER_CONCURRENCY", Integer.toString(concurrency));
             env.put("ENROLLFLOW_MANAGEMENT_PORT", "0");
+            if (system.equals("limited")) {
+                env.put("ENROLLFLOW_ENROLL_RATE_LIMIT", UNREACHED_RATE);
+                env.put("ENROLLFLOW_DOWNLOAD_MAX_CONCURRENT", UNREACHED_PERMITS);
+            }
         } else {
             cmd.addAll(List.of("-cp", classpath, BaselineWorker.class.getName(), redisServer.url(), stub.url(),
                     command.toString(), work.toString(), delivered.toString(), Integer.toString(concurrency), QUEUE));
@@ -231,7 +253,7 @@ public final class PipelineBench {
     private void awaitReady(String system) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline) {
-            boolean ready = system.equals("enrollflow")
+            boolean ready = !system.equals("baseline")
                     ? !redis.getSet("enrollflow:instances", StringCodec.INSTANCE).isEmpty()
                     : redis.getBucket("bench:baseline:ready", StringCodec.INSTANCE).isExists();
             if (ready) {

@@ -46,13 +46,24 @@ class ConsolePagesTest {
     @Test
     void pagesLoadNoInlineScriptAndCarryTheCsrfTokenInEveryForm() {
         String page = Pages.overview(new FleetView.Overview(1, 2, 3, 4, Map.of("poison", 4L),
-                new io.enrollflow.management.IntakePause.State(false, null), 1, new long[180], new long[180], 29_000_000L), OPERATOR, null);
+                new io.enrollflow.management.IntakePause.State(false, null), 1, new long[180], new long[180], 29_000_000L, 0, 0),
+                OPERATOR, null);
         assertFalse(page.contains("<script>"), "only <script src>");
         assertTrue(page.contains("<script src=\"/static/console.js\" defer></script>"));
         int forms = page.split("<form method=\"post\"", -1).length - 1;
         int tokens = page.split("name=\"csrf\" value=\"csrf-token\"", -1).length - 1;
         assertEquals(2, forms, "pause and sign-out");
         assertEquals(forms, tokens, "every action form carries the token");
+    }
+
+    @Test
+    void theOverviewShowsTheFleetWideLimits() {
+        String page = Pages.overview(new FleetView.Overview(1, 2, 3, 4, Map.of(),
+                new io.enrollflow.management.IntakePause.State(false, null), 1, new long[180], new long[180], 29_000_000L, 2, 2_500),
+                OPERATOR, null);
+
+        assertTrue(page.contains("id=\"download-permits\">2<"), page);
+        assertTrue(page.contains("id=\"drive-pause\">paused, 3 s left<"), page);
     }
 
     @Test

@@ -38,7 +38,9 @@ class RedisKeysTest {
                 keys.deadLetterIndex(), keys.deadLetterPayloads(), keys.intakePaused(), keys.invalidSequence(),
                 keys.deadLetterIndex("enroll", null), keys.deadLetterIndex(null, "poison"),
                 keys.deadLetterIndex("enroll", "poison"), keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(),
-                keys.deadLetterStageReasonPrefix(), keys.deadLetterIndexesBuilt(), keys.claimSequence()}) {
+                keys.deadLetterStageReasonPrefix(), keys.deadLetterIndexesBuilt(), keys.claimSequence(),
+                keys.enrollRateLog(), keys.downloadPermits(), keys.uploadLog(), keys.uploadBytes(), keys.uploadTotal(),
+                keys.drivePause()}) {
             assertTrue(key.startsWith("{shop-b}:"), key);
         }
         assertEquals("{shop-b}:tasks", keys.queue());

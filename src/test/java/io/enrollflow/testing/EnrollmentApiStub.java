@@ -58,6 +58,7 @@ public final class EnrollmentApiStub implements AfterEachCallback, AfterAllCallb
         return thread;
     });
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<Long> arrivals = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Answer>> answers = new HashMap<>();
     private Answer defaultAnswer = Answer.success();
     private volatile boolean stopped;
@@ -107,6 +108,11 @@ public final class EnrollmentApiStub implements AfterEachCallback, AfterAllCallb
         return List.copyOf(requests);
     }
 
+    /** When each request arrived ({@link System#nanoTime()}), in order: what a rate limit is checked against. */
+    public List<Long> arrivalNanos() {
+        return List.copyOf(arrivals);
+    }
+
     /** The requests whose {@code urls[0]} is this course URL. */
     public List<Request> requestsFor(String courseUrl) {
         return requests.stream().filter(r -> courseUrl.equals(r.courseUrl())).toList();
@@ -136,6 +142,7 @@ public final class EnrollmentApiStub implements AfterEachCallback, AfterAllCallb
         answers.clear();
         defaultAnswer = Answer.success();
         requests.clear();
+        arrivals.clear();
     }
 
     @Override
@@ -154,6 +161,7 @@ public final class EnrollmentApiStub implements AfterEachCallback, AfterAllCallb
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            arrivals.add(System.nanoTime());
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));

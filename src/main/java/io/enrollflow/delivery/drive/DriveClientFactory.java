@@ -38,10 +38,12 @@ final class DriveClientFactory implements GoogleDriveClientFactory {
     private final NetHttpTransport transport;
     private final Sleeper sleeper;
     private final DriveGuard guard;
+    private final DriveThrottle throttle;
 
     DriveClientFactory(DriveSettings settings, GoogleCredentials credentials, NetHttpTransport transport, Sleeper sleeper,
-                       DriveGuard guard) {
+                       DriveGuard guard, DriveThrottle throttle) {
         this.guard = guard;
+        this.throttle = throttle;
         this.settings = settings;
         this.credentials = credentials;
         this.transport = transport;
@@ -63,7 +65,8 @@ final class DriveClientFactory implements GoogleDriveClientFactory {
     }
 
     Drive build() {
-        RetryingRequestInitializer http = new RetryingRequestInitializer(new HttpCredentialsAdapter(credentials), settings, sleeper, guard);
+        RetryingRequestInitializer http = new RetryingRequestInitializer(new HttpCredentialsAdapter(credentials), settings, sleeper,
+                guard, throttle);
         Drive.Builder builder = new Drive.Builder(transport, GsonFactory.getDefaultInstance(), http)
                 .setApplicationName(APPLICATION_NAME)
                 .setGoogleClientRequestInitializer(this::prepare);

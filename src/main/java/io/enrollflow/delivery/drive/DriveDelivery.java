@@ -88,7 +88,7 @@ public final class DriveDelivery implements Delivery {
      * @throws ConfigException naming the key of the first wrong setting (a missing or unreadable key file included)
      */
     public static DriveDelivery create(Settings settings, CamelContext camel) {
-        return create(settings, camel, Sleeper.DEFAULT, DriveGuard.NONE);
+        return create(settings, camel, Sleeper.DEFAULT, DriveGuard.NONE, DriveThrottle.NONE);
     }
 
     /**
@@ -96,7 +96,12 @@ public final class DriveDelivery implements Delivery {
      * included), so that a fenced run sends nothing more (CONTRACT §7).
      */
     public static DriveDelivery create(Settings settings, CamelContext camel, DriveGuard guard) {
-        return create(settings, camel, Sleeper.DEFAULT, guard);
+        return create(settings, camel, Sleeper.DEFAULT, guard, DriveThrottle.NONE);
+    }
+
+    /** As {@link #create(Settings, CamelContext, DriveGuard)}, every request also waiting out the fleet's Drive pause. */
+    public static DriveDelivery create(Settings settings, CamelContext camel, DriveGuard guard, DriveThrottle throttle) {
+        return create(settings, camel, Sleeper.DEFAULT, guard, throttle);
     }
 
     /**
@@ -111,10 +116,11 @@ public final class DriveDelivery implements Delivery {
 
     /** As {@link #create(Settings, CamelContext)}, with the sleeper the in-place back-off waits with. */
     static DriveDelivery create(Settings settings, CamelContext camel, Sleeper sleeper) {
-        return create(settings, camel, sleeper, DriveGuard.NONE);
+        return create(settings, camel, sleeper, DriveGuard.NONE, DriveThrottle.NONE);
     }
 
-    private static DriveDelivery create(Settings settings, CamelContext camel, Sleeper sleeper, DriveGuard guard) {
+    private static DriveDelivery create(Settings settings, CamelContext camel, Sleeper sleeper, DriveGuard guard,
+                                        DriveThrottle throttle) {
         DriveSettings drive = DriveSettings.from(settings);
         NetHttpTransport transport = new NetHttpTransport();
         ServiceAccountCredentials key = readKey(drive.serviceAccountKey(), transport);
@@ -124,7 +130,7 @@ public final class DriveDelivery implements Delivery {
         }
 
         GoogleDriveComponent component = camel.getComponent("google-drive", GoogleDriveComponent.class);
-        component.setClientFactory(new DriveClientFactory(drive, credentials, transport, sleeper, guard));
+        component.setClientFactory(new DriveClientFactory(drive, credentials, transport, sleeper, guard, throttle));
         // The component builds its client only when a service-account key is configured; ours is already parsed, the
         // path is what the component hands back to the factory.
         // (A configuration of our own: in 4.17.0 a fresh component's getConfiguration() answers null.)
@@ -140,7 +146,8 @@ public final class DriveDelivery implements Delivery {
 
         ProducerTemplate template = camel.createProducerTemplate();
         String tokenUri = key.getTokenServerUri() == null ? "" : key.getTokenServerUri().toString();
-        DriveFailures failures = new DriveFailures(drive.parentFolderId(), key.getClientEmail(), drive.delegate(), tokenUri);
+        DriveFailures failures = new DriveFailures(drive.parentFolderId(), key.getClientEmail(), drive.delegate(), tokenUri,
+                throttle, drive.retryInitialInterval());
         LOG.info("stage=deliver target=drive parent={} account={} delegate={} root={}", drive.parentFolderId(),
                 key.getClientEmail(), Masking.email(drive.delegate()),
                 drive.rootUrl().isEmpty() ? "https://www.googleapis.com/" : drive.rootUrl());

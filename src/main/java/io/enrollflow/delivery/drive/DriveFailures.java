@@ -9,6 +9,7 @@ import io.enrollflow.task.TaskFailedException;
 import io.enrollflow.task.TransientTaskException;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -30,8 +31,14 @@ final class DriveFailures {
     private final String serviceAccountEmail;
     private final String delegate;
     private final String tokenUri;
+    private final DriveThrottle throttle;
+    private final Duration backOff;
 
-    DriveFailures(String parentFolderId, String serviceAccountEmail, String delegate, String tokenUri) {
+    /** @param throttle told of a rate-limit 403 (a 429 it hears from the request's handler), to pause for backOff */
+    DriveFailures(String parentFolderId, String serviceAccountEmail, String delegate, String tokenUri,
+                  DriveThrottle throttle, Duration backOff) {
+        this.throttle = throttle;
+        this.backOff = backOff;
         this.parentFolderId = parentFolderId;
         this.serviceAccountEmail = serviceAccountEmail;
         this.delegate = delegate;
@@ -87,6 +94,9 @@ final class DriveFailures {
                                       Exception cause) {
         String answer = "Drive answered " + status + (reason.isEmpty() ? "" : " " + reason) + " (" + firstLine(message)
                 + ") to " + doing;
+        if (status == 403 && RATE_LIMIT_REASONS.contains(reason)) {
+            throttle.slowDown(backOff, "Drive answered 403 " + reason);
+        }
         if (status == 429 || status / 100 == 5 || (status == 403 && RATE_LIMIT_REASONS.contains(reason))) {
             return transientFailure(answer, cause);
         }

@@ -17,6 +17,7 @@ import com.google.auth.http.HttpCredentialsAdapter;
 import io.enrollflow.status.ClaimLostException;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -44,11 +45,13 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
     private final DriveSettings settings;
     private final Sleeper sleeper;
     private final DriveGuard guard;
+    private final DriveThrottle throttle;
     /** Resumable upload sessions (their URL) and the generation they began under; removed when they end. */
     private final Map<String, Long> sessions = new ConcurrentHashMap<>();
 
     RetryingRequestInitializer(HttpCredentialsAdapter credentials, DriveSettings settings, Sleeper sleeper,
-                               DriveGuard guard) {
+                               DriveGuard guard, DriveThrottle throttle) {
+        this.throttle = throttle;
         this.credentials = credentials;
         this.settings = settings;
         this.sleeper = sleeper;
@@ -81,6 +84,7 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
         request.setReadTimeout((int) settings.readTimeout().toMillis());
         request.setNumberOfRetries(MAX_RETRIES_PER_REQUEST);
         request.setUnsuccessfulResponseHandler(new OnUnsuccessfulResponse());
+        throttled(request);
         if (!isMetadataCreate(request)) {
             HttpBackOffIOExceptionHandler backOff = new HttpBackOffIOExceptionHandler(newBackOff()).setSleeper(sleeper);
             request.setIOExceptionHandler(new OnIOException(backOff));
@@ -106,6 +110,34 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
                 .setMaxIntervalMillis(Math.max(MAX_INTERVAL_MILLIS, (int) settings.retryInitialInterval().toMillis()))
                 .setMaxElapsedTimeMillis((int) settings.retryMaxElapsed().toMillis())
                 .build();
+    }
+
+    /**
+     * The fleet's Drive pause (CONTRACT §12) holds every request, its retries included: asked before the credentials
+     * adapter's interceptor (which sets the Authorization header) runs.
+     */
+    private void throttled(HttpRequest request) {
+        HttpExecuteInterceptor auth = request.getInterceptor();
+        if (auth instanceof Throttled) {
+            return;
+        }
+        request.setInterceptor(new Throttled(auth));
+    }
+
+    private final class Throttled implements HttpExecuteInterceptor {
+        private final HttpExecuteInterceptor auth;
+
+        Throttled(HttpExecuteInterceptor auth) {
+            this.auth = auth;
+        }
+
+        @Override
+        public void intercept(HttpRequest request) throws IOException {
+            throttle.beforeCall();
+            if (auth != null) {
+                auth.intercept(request);
+            }
+        }
     }
 
     /** {@code POST .../files} without {@code uploadType}: creates a folder (or an empty file); not idempotent. */
@@ -146,10 +178,15 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
                 refreshedToken = true;
                 boolean retry = credentials.handleResponse(request, response, supportsRetry);
                 request.setUnsuccessfulResponseHandler(this); // the adapter re-initialised the request and put itself there
+                throttled(request); // ... as its interceptor too
                 if (retry) {
                     resendChunkAsStatusQuery(request);
                 }
                 return retry;
+            }
+            if (response.getStatusCode() == 429) {
+                // Drive asks the whole fleet to slow down, not just this request (CONTRACT §12)
+                throttle.slowDown(retryAfter(response), "Drive answered 429");
             }
             boolean retry = backOff.handleResponse(request, response, supportsRetry);
             if (retry) {
@@ -157,6 +194,19 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
             }
             return retry;
         }
+    }
+
+    /** The answer's {@code Retry-After} in seconds (Drive sends seconds), else the back-off's first interval. */
+    private Duration retryAfter(HttpResponse response) {
+        String value = response.getHeaders().getRetryAfter();
+        if (value != null) {
+            try {
+                return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+            } catch (NumberFormatException e) {
+                // an HTTP date or garbage: the back-off's interval below
+            }
+        }
+        return settings.retryInitialInterval();
     }
 
     private static final class OnIOException implements HttpIOExceptionHandler {

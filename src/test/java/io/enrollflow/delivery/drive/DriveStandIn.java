@@ -106,6 +106,7 @@ public final class DriveStandIn implements AutoCloseable {
         private int times = 1;
         private int every;
         private int afterUploads = -1;
+        private long retryAfterSeconds = -1;
         private final AtomicInteger seen = new AtomicInteger();
         private final AtomicInteger fired = new AtomicInteger();
 
@@ -160,6 +161,12 @@ public final class DriveStandIn implements AutoCloseable {
         /** Only once the stand-in has completed this many uploads (since it started). */
         public Fault afterUploads(int completedUploads) {
             afterUploads = completedUploads;
+            return this;
+        }
+
+        /** The answer carries {@code Retry-After: <seconds>}, as Drive's 429 may. */
+        public Fault retryAfter(long seconds) {
+            retryAfterSeconds = seconds;
             return this;
         }
 
@@ -250,6 +257,9 @@ public final class DriveStandIn implements AutoCloseable {
         }
     }
 
+    private final List<Long> apiArrivals = new CopyOnWriteArrayList<>();
+    private final List<Long> firedAt = new CopyOnWriteArrayList<>();
+
     private DriveStandIn() throws IOException {
         for (Call call : Call.values()) {
             requests.put(call, new AtomicInteger());
@@ -326,6 +336,16 @@ public final class DriveStandIn implements AutoCloseable {
     /** Forgets every issued token: the next API call gets 401 and the client must fetch a new one. */
     public void expireTokens() {
         tokens.clear();
+    }
+
+    /** When each Drive API request (the token endpoint's aside) arrived, {@link System#nanoTime()}, in order. */
+    public List<Long> apiArrivalNanos() {
+        return List.copyOf(apiArrivals);
+    }
+
+    /** When each injected fault answered, {@link System#nanoTime()}. */
+    public List<Long> faultNanos() {
+        return List.copyOf(firedAt);
     }
 
     public Fault inject(Fault fault) {
@@ -525,6 +545,9 @@ public final class DriveStandIn implements AutoCloseable {
                 return;
             }
             requests.get(call).incrementAndGet();
+            if (call != Call.TOKEN) {
+                apiArrivals.add(System.nanoTime());
+            }
             if (call != Call.TOKEN && !"true".equals(request.query.get("supportsAllDrives"))) {
                 withoutSupportsAllDrives.add(method + " " + uri);
             }
@@ -534,6 +557,10 @@ public final class DriveStandIn implements AutoCloseable {
                     if (fault.drop) {
                         throw new IOException("stand-in drops the connection (injected fault)");
                     }
+                    if (fault.retryAfterSeconds >= 0) {
+                        exchange.getResponseHeaders().add("Retry-After", Long.toString(fault.retryAfterSeconds));
+                    }
+                    firedAt.add(System.nanoTime());
                     error(exchange, fault.status, fault.reason, "injected " + fault.status + " " + fault.reason);
                     return;
                 }

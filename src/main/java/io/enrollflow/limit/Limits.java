@@ -1,0 +1,102 @@
+package io.enrollflow.limit;
+
+import io.enrollflow.config.Settings;
+import io.enrollflow.delivery.DeliveryStep.BeforeDelivery;
+import io.enrollflow.queue.InFlight;
+import io.enrollflow.redis.RedisKeys;
+import io.enrollflow.redis.RedisScripts;
+import io.enrollflow.status.StatusStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.redisson.api.RedissonClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The fleet-wide limits of one instance (CONTRACT §12), built once at start-up from {@link LimitSettings}: where each
+ * is asked ({@link #enrollRate()} by the enroll route, {@link #permits()} by the download step,
+ * {@link #beforeDriveDelivery()} and {@link #drivePause()} by Drive delivery), {@link #holdBack()} for the routes'
+ * decision, and the metrics.
+ */
+public final class Limits {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Limits.class);
+
+    /** How long a scrape waits for Redis before reporting the limits' gauges as unknown. */
+    private static final long SCRAPE_TIMEOUT_MS = 1_000;
+
+    private final EnrollmentRateLimit enrollRate;
+    private final DownloadPermits permits;
+    private final UploadBudget uploadBudget;
+    private final DrivePause drivePause;
+    private final HoldBack holdBack;
+    private final LimitMetrics metrics;
+
+    /**
+     * @param lease how long a download permit lives unrenewed: the heartbeat's TTL
+     */
+    public Limits(LimitSettings limits, Settings settings, RedissonClient redis, RedisScripts scripts, RedisKeys keys,
+                  StatusStore status, InFlight inFlight, Duration lease, String instanceId) {
+        this.metrics = new LimitMetrics(this::permitsInUse, this::drivePaused);
+        LimitGate gate = new LimitGate(status, metrics);
+        this.enrollRate = new EnrollmentRateLimit(scripts, keys, limits.enrollRate(), gate, instanceId);
+        this.permits = new DownloadPermits(redis, scripts, keys, limits.maxDownloads(), lease, gate, instanceId);
+        this.uploadBudget = new UploadBudget(scripts, keys, limits.uploadBytesPerDay(), gate,
+                settings.text(LimitSettings.UPLOAD_PER_DAY));
+        this.drivePause = new DrivePause(redis, scripts, keys, gate, instanceId);
+        this.holdBack = new HoldBack(scripts, keys, status, inFlight);
+        LOG.info("task=- stage=limits enroll_rate={} download_max_concurrent={} drive_max_upload_per_day={}",
+                limits.enrollRate() == null ? "none" : limits.enrollRate(),
+                limits.maxDownloads() == 0 ? "none" : limits.maxDownloads(),
+                limits.uploadBytesPerDay() == 0 ? "none" : settings.text(LimitSettings.UPLOAD_PER_DAY));
+    }
+
+    public EnrollmentRateLimit enrollRate() {
+        return enrollRate;
+    }
+
+    public DownloadPermits permits() {
+        return permits;
+    }
+
+    public DrivePause drivePause() {
+        return drivePause;
+    }
+
+    public HoldBack holdBack() {
+        return holdBack;
+    }
+
+    /** Before a Drive delivery: the fleet's Drive pause, then the daily budget. */
+    public BeforeDelivery beforeDriveDelivery() {
+        return (run, taskDir) -> {
+            drivePause.beforeDelivery(run);
+            uploadBudget.reserve(run, taskDir);
+        };
+    }
+
+    /** Binds the limits' metrics to the management registry. */
+    public void bindMetrics(MeterRegistry registry) {
+        metrics.bindTo(registry);
+    }
+
+    private double permitsInUse() {
+        try {
+            return permits.inUseAsync().get(SCRAPE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // Redis unreachable or slow: unknown for this scrape
+            return Double.NaN;
+        }
+    }
+
+    private double drivePaused() {
+        try {
+            return drivePause.leftAsync().get(SCRAPE_TIMEOUT_MS, TimeUnit.MILLISECONDS) > 0 ? 1 : 0;
+        } catch (Exception e) {
+            // Redis unreachable or slow: unknown for this scrape
+            return Double.NaN;
+        }
+    }
+}
