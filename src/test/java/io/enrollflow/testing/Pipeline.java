@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.redisson.client.codec.StringCodec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,6 +74,8 @@ public final class Pipeline implements BeforeEachCallback, AfterEachCallback, Af
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private final DownloadScripts.Script download;
     private RedisKeys keys = RedisKeys.defaults();
+    /** Per class: the instance's heartbeat value (its epoch), put back after Redis is emptied between tests. */
+    private String heartbeatValue;
     private boolean perClass;
     private EnrollflowRuntime runtime;
 
@@ -166,7 +169,17 @@ public final class Pipeline implements BeforeEachCallback, AfterEachCallback, Af
         EnrollflowRuntime created = new EnrollflowRuntime(settings(), Path.of("routes"));
         created.start();
         runtime = created;
+        if (perClass) {
+            String heartbeat = keys.heartbeat(created.instanceId());
+            await(Duration.ofSeconds(30)).until(() -> redis.exists(heartbeat));
+            heartbeatValue = heartbeatValue();
+        }
         return this;
+    }
+
+    private String heartbeatValue() {
+        Object value = redis.client().getBucket(keys.heartbeat(runtime.instanceId()), StringCodec.INSTANCE).get();
+        return value == null ? heartbeatValue : String.valueOf(value);
     }
 
     /** The running runtime. */
@@ -199,14 +212,17 @@ public final class Pipeline implements BeforeEachCallback, AfterEachCallback, Af
     }
 
     /**
-     * Per class: the Redis extension has just emptied Redis, heartbeat included, so the running instance is about to
-     * find itself presumed dead, fence whatever it holds and register again under a new epoch (CONTRACT §7). A task
-     * pushed before that would be claimed under the old epoch and fenced mid-run; wait for the new heartbeat first.
+     * Per class: the Redis extension has just emptied Redis, heartbeat included. Left so, the running instance would
+     * find itself presumed dead at its next heartbeat, fence what it holds and register again under a new epoch
+     * (CONTRACT §7), and a task the test pushes meanwhile would be fenced mid-run. The heartbeat and the instance's
+     * membership are put back as they were, as if Redis had never been emptied under the instance.
      */
     @Override
     public void beforeEach(ExtensionContext context) {
-        if (perClass && runtime != null) {
+        if (perClass && runtime != null && heartbeatValue != null) {
             String heartbeat = keys.heartbeat(runtime.instanceId());
+            redis.client().getBucket(heartbeat, StringCodec.INSTANCE).setIfAbsent(heartbeatValue, Duration.ofMinutes(1));
+            redis.client().getSet(keys.instances(), StringCodec.INSTANCE).add(runtime.instanceId());
             await(Duration.ofSeconds(30)).until(() -> redis.exists(heartbeat));
         }
     }
@@ -217,6 +233,7 @@ public final class Pipeline implements BeforeEachCallback, AfterEachCallback, Af
             stop();
         } else if (runtime != null) {
             awaitIdle();
+            heartbeatValue = heartbeatValue();
             for (Path dir : List.of(workDir(), deliveryFolder())) {
                 FolderDelivery.deleteTree(dir);
                 Files.createDirectories(dir);
