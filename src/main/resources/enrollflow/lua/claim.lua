@@ -21,6 +21,8 @@
 --   'poison'    its runs ended without a decision max-deliveries times: dead-letter it (the claim is held: token)
 --   'completed' already delivered: acknowledge and ignore
 --   'in_flight' a live owner (its heartbeat holds the claim's epoch) holds the claim: acknowledge and ignore
+--   'own'       this instance holds the claim already (token = the claim): in flight on another of its workers, or
+--               this claim sent a second time after a lost reply; the instance tells which (TaskIntake)
 --   'waiting'   it waits for a scheduled retry or a limit's hold: acknowledge and ignore (the retry brings it back)
 -- A status or history key of another type is an error before anything is written (the run is internal_error).
 local statusType = redis.call('TYPE', KEYS[1]).ok
@@ -39,7 +41,14 @@ local held = redis.call('GET', KEYS[3])
 if held then
   local instance, epoch = string.match(held, '^%S+ (%S+) (%S+)$')
   if instance then
-    if instance .. ' ' .. epoch == ARGV[1] or redis.call('GET', ARGV[8] .. instance) == epoch then
+    if instance .. ' ' .. epoch == ARGV[1] then
+      -- this very instance holds it: another of its workers runs the task, or this is a claim the client sent again
+      -- after its first reply was lost (a failover); only the instance knows which, so it gets the claim back
+      local enrolledAlready = 0
+      if redis.call('HEXISTS', KEYS[1], 'enrolledAt') == 1 then enrolledAlready = 1 end
+      return {'own', tonumber(redis.call('HGET', KEYS[1], 'attempts') or '1'), enrolledAlready, held}
+    end
+    if redis.call('GET', ARGV[8] .. instance) == epoch then
       return {'in_flight', 0, 0, ''}
     end
   elseif held == string.match(ARGV[1], '^%S+') or redis.call('EXISTS', ARGV[8] .. held) == 1 then

@@ -45,6 +45,16 @@ public class InFlight {
         return runs.size();
     }
 
+    /** True when a run in hand other than {@code run} holds the claim {@code token} (claim.lua's 'own'). */
+    public boolean heldByAnother(TaskRun run, String token) {
+        for (TaskRun other : runs) {
+            if (other != run && token.equals(other.claimToken())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Snapshot of the runs in hand. */
     public List<TaskRun> runs() {
         return List.copyOf(runs);

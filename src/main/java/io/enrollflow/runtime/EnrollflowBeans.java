@@ -149,7 +149,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         fleetLimits.bindMetrics(camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry());
 
         var registry = camel.getRegistry();
-        registry.bind("taskIntake", new TaskIntake(parser, status));
+        registry.bind("taskIntake", new TaskIntake(parser, status, inFlight::heldByAnother));
         registry.bind("enrollment", new EnrollmentClient(settings.httpUrl("enrollflow.enroll.url"),
                 settings.text("enrollflow.enroll.token"), settings.duration("enrollflow.enroll.timeout"),
                 settings.pattern("enrollflow.enroll.already-enrolled-pattern"), status));

@@ -29,8 +29,11 @@ import java.util.Map;
  */
 public class StatusStore {
 
-    /** What intake's claim decided about a task taken from the queue. */
-    public enum Claim { CLAIMED, POISON, COMPLETED, IN_FLIGHT, WAITING }
+    /**
+     * What intake's claim decided about a task taken from the queue. OWN: this instance holds the claim already
+     * (another of its workers runs the task, or the claim was sent twice after a lost reply): intake tells which.
+     */
+    public enum Claim { CLAIMED, POISON, COMPLETED, IN_FLIGHT, WAITING, OWN }
 
     /**
      * The claim's decision and, when claimed, the number of this attempt, whether enrollment is recorded, and the

@@ -6,6 +6,8 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.BiPredicate;
+
 /**
  * The first step of routes/pipeline.camel.yaml, for each payload taken from the queue:
  * <ol>
@@ -31,10 +33,16 @@ public class TaskIntake {
 
     private final TaskParser parser;
     private final StatusStore status;
+    private final BiPredicate<TaskRun, String> heldByAnotherRun;
 
-    public TaskIntake(TaskParser parser, StatusStore status) {
+    /**
+     * @param heldByAnotherRun whether another run in this instance (not the given one) holds the given claim token:
+     *                         tells a task in flight here from a claim sent twice (claim.lua's 'own')
+     */
+    public TaskIntake(TaskParser parser, StatusStore status, BiPredicate<TaskRun, String> heldByAnotherRun) {
         this.parser = parser;
         this.status = status;
+        this.heldByAnotherRun = heldByAnotherRun;
     }
 
     public void claim(Exchange exchange) {
@@ -67,17 +75,30 @@ public class TaskIntake {
                         + " times as enrollflow.queue.max-deliveries allows; find what in it crashes the worker"
                         + " (its download log, the instance's last log lines) before replaying it");
             }
-            case CLAIMED -> {
-                run.claimToken(claim.token());
-                run.attempt(claim.attempt());
-                run.enrolled(claim.enrolled());
-                Task task = parser.parse(run.raw(), peek);
-                run.task(task);
-                exchange.setProperty(CLAIMED_PROPERTY, true);
-                exchange.setProperty(ENROLLED_EARLIER_PROPERTY, claim.enrolled());
-                LOG.info("task={} stage=intake outcome=taken attempt={} order={} email={}", task.taskId(), claim.attempt(),
-                        task.orderId(), Masking.email(task.email()));
+            case OWN -> {
+                if (heldByAnotherRun.test(run, claim.token())) {
+                    run.markIgnored();
+                    LOG.info("task={} stage=intake outcome=ignored note=\"already in flight here; acknowledged\"", run.taskId());
+                } else {
+                    // no worker here holds the claim: the client sent this claim again after losing the first reply
+                    // (a failover), and the first one's writes are in Redis; the run takes its claim and goes on
+                    LOG.warn("task={} stage=intake outcome=claim-adopted note=\"the claim's first reply was lost\"", run.taskId());
+                    claimed(exchange, run, peek, claim);
+                }
             }
+            case CLAIMED -> claimed(exchange, run, peek, claim);
         }
+    }
+
+    private void claimed(Exchange exchange, TaskRun run, TaskParser.Peek peek, ClaimResult claim) {
+        run.claimToken(claim.token());
+        run.attempt(claim.attempt());
+        run.enrolled(claim.enrolled());
+        Task task = parser.parse(run.raw(), peek);
+        run.task(task);
+        exchange.setProperty(CLAIMED_PROPERTY, true);
+        exchange.setProperty(ENROLLED_EARLIER_PROPERTY, claim.enrolled());
+        LOG.info("task={} stage=intake outcome=taken attempt={} order={} email={}", task.taskId(), claim.attempt(),
+                task.orderId(), Masking.email(task.email()));
     }
 }

@@ -97,6 +97,23 @@ class ClaimScriptIT {
     }
 
     @Test
+    void aClaimSentAgainByItsOwnerGivesTheSameClaimBackAndCountsNothing() {
+        // a claim whose reply was lost (a failover) is sent again by the client: the same owner asks once more
+        Tasks task = aTask();
+        ClaimResult first = claim(asAlpha, task);
+        alive(alpha);
+        int historyBefore = redis.list(KEYS.history(task.taskId())).size();
+
+        ClaimResult again = claim(asAlpha, task);
+
+        assertEquals(Claim.OWN, again.decision(), "the instance decides: in flight on another worker, or its own claim");
+        assertEquals(first.token(), again.token());
+        assertEquals(first.attempt(), again.attempt(), "no attempt counted");
+        assertEquals(first.token(), claimValue(task), "the claim is untouched");
+        assertEquals(historyBefore, redis.list(KEYS.history(task.taskId())).size(), "nothing written");
+    }
+
+    @Test
     void aTaskHeldByALiveInstanceIsInFlightForAnother() {
         Tasks task = aTask();
         ClaimResult first = claim(asAlpha, task);
