@@ -11,11 +11,14 @@
 -- Drive folder id, write no history)
 -- Returns the number of processing-list entries removed (0 or 1), or -1 when the claim holds another token: the run
 -- was fenced (its task was taken over) and nothing was written.
--- 'completed' is final (CONTRACT §3): a write that comes after it changes nothing, only acknowledges. It happens when a
--- failover cuts the connection after the script ran on the old primary and reached the replica: the client cannot
--- tell, sends the same completion again to the new primary (the claim is gone by then, so this comes before the
--- fencing check), and without this the history would hold two 'completed'.
+-- 'completed' is final (CONTRACT §3): a write that comes after it changes nothing. The run that completed the task
+-- (its token is kept as 'completedBy') may send its completion again when a failover cut the connection after the
+-- script ran on the old primary and reached the replica: the client cannot tell, and the claim is gone by then, so this
+-- comes before the fencing check; such a repeat only acknowledges. Any other run's write is refused (-1): it was fenced.
 if redis.call('HGET', KEYS[1], 'status') == 'completed' then
+  if redis.call('HGET', KEYS[1], 'completedBy') ~= ARGV[4] then
+    return -1
+  end
   if ARGV[3] ~= '' then
     return redis.call('LREM', KEYS[4], 1, ARGV[3])
   end
@@ -38,6 +41,9 @@ for i = 6 + 3 * earlier, #ARGV, 2 do
   if ARGV[i] == 'message' then message = ARGV[i + 1] end
 end
 redis.call('HSET', KEYS[1], 'updatedAt', ARGV[1], unpack(fields))
+if status == 'completed' then
+  redis.call('HSET', KEYS[1], 'completedBy', ARGV[4])
+end
 if status then
   redis.call('LPUSH', KEYS[2], cjson.encode({status = status, at = ARGV[1], message = message}))
 end

@@ -136,6 +136,18 @@ class FencingIT {
     }
 
     @Test
+    void aCompletionSentAgainByTheRunThatCompletedOnlyAcknowledges() {
+        // a failover cut the connection after the completion reached the replica: the client sends it again
+        asBeta.ensureClaimed(current);
+        asBeta.complete(current, "https://drive.example/b");
+
+        asBeta.complete(current, "https://drive.example/b");
+
+        assertEquals("completed", redis.hash(task.taskId()).get("status"));
+        assertEquals(1, redis.list(KEYS.history(task.taskId())).stream().filter(e -> e.contains("\"completed\"")).count());
+    }
+
+    @Test
     void theCurrentHolderWritesAndCompletesOnce() {
         asBeta.ensureClaimed(current);
         asBeta.putField(current, "driveFolderId", "folder-b");
