@@ -7,14 +7,14 @@
 -- KEYS[5] dead-letter index     enrollflow:dead-letters:index
 -- KEYS[6] dead-letter payloads  enrollflow:dead-letters:payloads
 -- KEYS[7] claim sequence        enrollflow:claim-seq   (INCR: every claim's token is new)
+-- KEYS[8] the orderId's task index (a set, the console's search; the never-written RedisKeys.none() when the task has
+-- no orderId: an empty name would lie outside the namespace's Cluster slot)
 -- ARGV[1] owner ('<instance id> <epoch>'; the instance's heartbeat holds the epoch while it lives), ARGV[2] now
 -- (ISO-8601), ARGV[3] history size, ARGV[4] raw payload, ARGV[5] taskId, ARGV[6] orderId, ARGV[7] courseUrl,
 -- ARGV[8] heartbeat key prefix ('enrollflow:instance:'), ARGV[9] max deliveries (runs that may end without a decision),
 -- ARGV[10..12] the per-reason, per-stage and per-stage-and-reason dead-letter index prefixes (RedisKeys): a fresh
 -- start removes the task's old record, which names the stage and reason whose indexes list it; with a hash-tag
 -- namespace they share KEYS[4]'s slot
--- KEYS[8] the orderId's task index (a set, the console's search; the never-written RedisKeys.none() when the task has
--- no orderId: an empty name would lie outside the namespace's Cluster slot)
 -- Returns {decision, attempts, enrolled, token}: decision is
 --   'claimed'   run it (attempts = this attempt's number; enrolled = 1 when enrollment is already recorded;
 --               token = the claim's value, which every write of the run must present)

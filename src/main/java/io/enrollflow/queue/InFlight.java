@@ -45,10 +45,15 @@ public class InFlight {
         return runs.size();
     }
 
-    /** True when a run in hand other than {@code run} holds the claim {@code token} (claim.lua's 'own'). */
+    /**
+     * True when a run in hand other than {@code run}, of the same task, holds the claim {@code token} or is still
+     * claiming (its token not yet known: its claim's reply may be a moment behind): claim.lua's 'own' then means "in
+     * flight here", not "this claim was sent twice".
+     */
     public boolean heldByAnother(TaskRun run, String token) {
         for (TaskRun other : runs) {
-            if (other != run && token.equals(other.claimToken())) {
+            if (other != run && run.taskId() != null && run.taskId().equals(other.taskId())
+                    && (other.claimToken().isEmpty() || token.equals(other.claimToken()))) {
                 return true;
             }
         }
