@@ -104,7 +104,9 @@ class ClusterIT {
 
         // pause: a task pushed meanwhile waits on the queue; resume: it runs
         assertEquals(0, cli.run("intake", "pause").exitCode());
-        Thread.sleep(1_500); // the pause is honoured within a second (PauseIT); then nothing may be taken
+        // the worker says when it sees the pause (it reads the flag at most 500 ms old); from then nothing may be taken
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> first.log().contains("stage=intake outcome=paused"));
         Tasks held = aTask().id("held-1");
         push(redis, held.json());
         Awaitility.await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
