@@ -99,7 +99,7 @@ public final class Management {
             addService(camel, callback);
         }
         status.listener(StatusListener.all(listeners));
-        camel.getManagementStrategy().addEventNotifier(new StageTimer(metrics));
+        camel.addRoutePolicyFactory(new StageTimer(metrics));
 
         ReplayService replays = new ReplayService(scripts, keys, status, deadLetters);
         IntakePause pause = new IntakePause(redis, keys);

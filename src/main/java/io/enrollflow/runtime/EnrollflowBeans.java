@@ -4,7 +4,6 @@ import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.Settings;
 import io.enrollflow.deadletter.DeadLetterIndexing;
 import io.enrollflow.deadletter.DeadLetterStore;
-import io.enrollflow.delivery.Delivery;
 import io.enrollflow.delivery.DeliveryStep;
 import io.enrollflow.delivery.drive.DriveDelivery;
 import io.enrollflow.delivery.drive.DriveGuard;
@@ -135,15 +134,19 @@ public class EnrollflowBeans implements CamelConfiguration {
                 recovery.heartbeatTtl(), instanceId);
         recovery.onHeartbeat(fleetLimits.permits()::renew);
 
-        Delivery delivery = switch (target) {
-            case "folder" -> new FolderDelivery(Path.of(settings.required("enrollflow.delivery.folder")),
-                    !settings.flag("enrollflow.download.keep"));
+        DeliveryStep delivery = new DeliveryStep(downloads, status, settings.flag("enrollflow.download.keep"),
+                "drive".equals(target) ? fleetLimits.beforeDriveDelivery() : DeliveryStep.BeforeDelivery.NONE);
+        // deliver.camel.yaml chooses between the two on enrollflow.delivery.target at start-up; only the chosen one is
+        // built (Drive needs its key file and folder)
+        if ("drive".equals(target)) {
             // no Drive request leaves while this instance may have been presumed dead (its lease lapsed: a stall), and
             // no upload begun before it came back goes on; every one waits out the fleet's Drive pause (CONTRACT §12)
-            case "drive" -> DriveDelivery.create(settings, camel,
-                    new DriveGuard(membership::leaseHeld, membership::generation), fleetLimits.drivePause());
-            default -> throw new ConfigException("enrollflow.delivery.target", "\"" + target + "\" is unknown");
-        };
+            camel.getRegistry().bind("driveDelivery", delivery.via(DriveDelivery.create(settings, camel,
+                    new DriveGuard(membership::leaseHeld, membership::generation), fleetLimits.drivePause())));
+        } else {
+            camel.getRegistry().bind("folderDelivery", delivery.via(new FolderDelivery(
+                    Path.of(settings.required("enrollflow.delivery.folder")), !settings.flag("enrollflow.download.keep"))));
+        }
 
         Management.install(camel, settings, redis, keys, scripts, status, deadLetters, inFlight);
         fleetLimits.bindMetrics(camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry());
@@ -154,8 +157,7 @@ public class EnrollflowBeans implements CamelConfiguration {
                 settings.text("enrollflow.enroll.token"), settings.duration("enrollflow.enroll.timeout"),
                 settings.pattern("enrollflow.enroll.already-enrolled-pattern"), status));
         registry.bind("download", new DownloadStep(downloads, status, fleetLimits.permits()));
-        registry.bind("delivery", new DeliveryStep(delivery, downloads, status, settings.flag("enrollflow.download.keep"),
-                "drive".equals(target) ? fleetLimits.beforeDriveDelivery() : DeliveryStep.BeforeDelivery.NONE));
+        registry.bind("delivery", delivery);
         registry.bind("enrollRate", fleetLimits.enrollRate());
         registry.bind("holdBack", fleetLimits.holdBack());
         FailureHandler failures = new FailureHandler(retries, deadLetters, status, inFlight);

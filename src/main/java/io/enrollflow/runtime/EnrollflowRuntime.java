@@ -14,6 +14,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -76,6 +77,13 @@ public class EnrollflowRuntime {
         props.setProperty("enrollflow.queue.poll-timeout.millis",
                 Long.toString(settings.duration("enrollflow.queue.poll-timeout",
                         EnrollflowBeans.POLL_TIMEOUT_MIN, EnrollflowBeans.POLL_TIMEOUT_MAX).toMillis()));
+        props.setProperty("enrollflow.retry.mover-period.millis", Long.toString(settings.duration(
+                "enrollflow.retry.mover-period", Duration.ofMillis(100), Duration.ofHours(1)).toMillis()));
+        // camel-http's redelivery counts the retries after the first attempt; the setting counts every attempt
+        props.setProperty("enrollflow.status.callback-redeliveries",
+                Integer.toString(settings.integer("enrollflow.status.callback-attempts", 1, 100) - 1));
+        props.setProperty("enrollflow.status.callback-timeout.millis",
+                Long.toString(settings.duration("enrollflow.status.callback-timeout").toMillis()));
         long shutdownMillis = settings.duration("enrollflow.worker.shutdown-timeout").toMillis();
         props.setProperty("enrollflow.worker.shutdown-timeout.millis", Long.toString(shutdownMillis));
         // Camel's own bound must outlast ours: the consumer waits for in-flight tasks, then hands back the rest
