@@ -1,14 +1,14 @@
 package io.enrollflow.cli;
 
-import io.enrollflow.callback.StatusCallback;
+import io.enrollflow.callback.StatusCallbacks;
 import io.enrollflow.config.Settings;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.deadletter.ReplayService;
 import io.enrollflow.management.IntakePause;
-import io.enrollflow.management.Management;
 import io.enrollflow.redis.RedisConnection;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
+import io.enrollflow.runtime.CallbackContext;
 import io.enrollflow.status.StatusStore;
 import org.redisson.api.RedissonClient;
 
@@ -25,10 +25,11 @@ final class Stores implements AutoCloseable {
     final DeadLetterStore deadLetters;
     final ReplayService replays;
     final IntakePause pause;
-    private final StatusCallback callback;
+    private final StatusCallbacks callbacks;
+    private CallbackContext callbackRoute;
 
     Stores(Settings settings) {
-        this.callback = Management.callback(settings, outcome -> { });
+        this.callbacks = StatusCallbacks.from(settings, outcome -> { });
         this.redis = RedisConnection.connect(settings, 1, false);
         this.keys = RedisKeys.from(settings);
         RedisScripts scripts = new RedisScripts(redis);
@@ -40,17 +41,17 @@ final class Stores implements AutoCloseable {
         deadLetters.indexExisting();
         this.replays = new ReplayService(scripts, keys, status, deadLetters);
         this.pause = new IntakePause(redis, keys);
-        if (callback != null) {
-            callback.start();
-            status.listener(callback);
+        if (callbacks.enabled()) {
+            callbackRoute = CallbackContext.start(settings, callbacks);
+            status.listener(callbacks);
         }
     }
 
     @Override
     public void close() {
         try {
-            if (callback != null) {
-                callback.stop();
+            if (callbackRoute != null) {
+                callbackRoute.close();
             }
         } finally {
             redis.shutdown();

@@ -1,6 +1,6 @@
 package io.enrollflow.management;
 
-import io.enrollflow.callback.StatusCallback;
+import io.enrollflow.callback.StatusCallbacks;
 import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.Settings;
 import io.enrollflow.deadletter.DeadLetterStore;
@@ -34,7 +34,7 @@ public final class Management {
         }
         checkToken(settings, "enrollflow.management.token");
         checkToken(settings, "enrollflow.management.read-token");
-        callback(settings, outcome -> { });
+        StatusCallbacks.from(settings, outcome -> { });
         settings.duration("enrollflow.console.session-timeout", java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(30));
         String readToken = settings.text("enrollflow.management.read-token");
         if (!readToken.isBlank() && readToken.trim().equals(settings.text("enrollflow.management.token").trim())) {
@@ -68,35 +68,17 @@ public final class Management {
         }
     }
 
-    /** The status callback the settings ask for, not started; null when {@code enrollflow.status.callback-url} is empty. */
-    public static StatusCallback callback(Settings settings, java.util.function.Consumer<String> failures) {
-        String url = settings.text("enrollflow.status.callback-url");
-        if (url.isEmpty()) {
-            return null;
-        }
-        String probe = url.replace("${taskId}", "taskId");
-        try {
-            java.net.URI uri = new java.net.URI(probe);
-            if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
-                throw new ConfigException("enrollflow.status.callback-url", "is not an absolute http or https URL");
-            }
-        } catch (java.net.URISyntaxException e) {
-            throw new ConfigException("enrollflow.status.callback-url", "is not a URL: " + e.getReason());
-        }
-        return new StatusCallback(url, settings.integer("enrollflow.status.callback-attempts", 1, 100),
-                settings.duration("enrollflow.status.callback-timeout"), failures);
-    }
-
     /** Installs everything into the Camel context being configured. */
     public static void install(CamelContext camel, Settings settings, RedissonClient redis, RedisKeys keys,
                                RedisScripts scripts, StatusStore status, DeadLetterStore deadLetters, InFlight inFlight) {
         Metrics metrics = new Metrics(redis, keys, inFlight);
         inFlight.events(metrics);
         List<StatusListener> listeners = new ArrayList<>(List.of(metrics));
-        StatusCallback callback = callback(settings, metrics::callbackFailure);
-        if (callback != null) {
-            listeners.add(callback);
-            addService(camel, callback);
+        // the routes' status-callbacks route refers to its beans, so they are bound even when callbacks are off
+        StatusCallbacks callbacks = StatusCallbacks.from(settings, metrics::callbackFailure);
+        callbacks.install(camel);
+        if (callbacks.enabled()) {
+            listeners.add(callbacks);
         }
         status.listener(StatusListener.all(listeners));
         camel.addRoutePolicyFactory(new StageTimer(metrics));
