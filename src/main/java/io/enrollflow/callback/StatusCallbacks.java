@@ -108,8 +108,9 @@ public final class StatusCallbacks implements StatusListener {
     @Override
     public void changed(StatusChange change) {
         CamelContext context = camel;
-        if (change.taskId() == null || !enabled() || context == null || !context.isStarted()) {
-            // a payload without a task id has no status for the backend to follow; a stopping process posts nothing new
+        if (change.taskId() == null || !enabled() || context == null || context.getStatus().isStopped()) {
+            // a payload without a task id has no status for the backend to follow; a stopped process posts nothing. A
+            // stopping one still does: the pipeline's last runs end while the callbacks route, stopped last, still sends
             return;
         }
         try {

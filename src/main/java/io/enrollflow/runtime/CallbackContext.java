@@ -51,6 +51,11 @@ public final class CallbackContext implements AutoCloseable {
         }
     }
 
+    /** The context, for tests that stop the route's consumer. */
+    CamelContext camel() {
+        return camel;
+    }
+
     @Override
     public void close() {
         camel.stop();
