@@ -198,7 +198,14 @@ public final class Settings {
 
     /** An absolute http(s) URL; a message about a bad one shows it without user info or query ({@link Redact}). */
     public URI httpUrl(String key) {
-        String value = required(key);
+        return httpUrl(key, required(key));
+    }
+
+    /**
+     * {@link #httpUrl(String)} for a value made from the key's (a URL template with its placeholders filled): the one
+     * check of every http(s) URL setting.
+     */
+    public static URI httpUrl(String key, String value) {
         try {
             URI uri = new URI(value);
             if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {

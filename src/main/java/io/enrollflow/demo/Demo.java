@@ -3,6 +3,7 @@ package io.enrollflow.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.RedisSettings;
 import io.enrollflow.config.Settings;
 import io.enrollflow.deadletter.DeadLetter;
 import io.enrollflow.delivery.folder.FolderDelivery;
@@ -147,7 +148,7 @@ public class Demo {
         Map<String, DeadLetter> deadLetters = new LinkedHashMap<>();
         try {
             runtime.start();
-            RedisKeys keys = RedisKeys.from(settings);
+            RedisKeys keys = RedisKeys.from(RedisSettings.from(settings));
             line("", "started: instance " + runtime.instanceId() + ", "
                     + settings.text("enrollflow.worker.concurrency") + " workers");
 
