@@ -1,6 +1,7 @@
 package io.enrollflow.redis;
 
 import io.enrollflow.config.RedisSettings;
+import io.enrollflow.config.Settings;
 
 /**
  * Every Redis key enrollflow uses, named in one place and all starting with {@code <namespace>:}
@@ -32,9 +33,9 @@ public final class RedisKeys {
         this.queue = queue == null || queue.isEmpty() ? namespace + ":tasks" : queue;
     }
 
-    /** The keys of the default namespace, {@code enrollflow}, with its default queue. */
+    /** The keys of application.properties' default namespace and queue (tests and tools that start no runtime). */
     public static RedisKeys defaults() {
-        return new RedisKeys("enrollflow", null);
+        return from(RedisSettings.from(Settings.bundled()));
     }
 
     /**
