@@ -28,15 +28,15 @@ import java.util.concurrent.TimeUnit;
  * Prints one table. Nothing here is asserted: the figures are for the operator sizing a fleet.
  * <p>
  * enrollflow is started the documented way: {@code bin/enrollflow run} (the launcher with the worker's JVM defaults,
- * flags in {@code JAVA_OPTS}) where that file exists, else {@code java -jar target/enrollflow.jar run}; the first line
- * says which. With {@code --peer bullmq} a BullMQ worker ({@code bench/bullmq/worker.mjs}, Node) does the same work at
+ * flags in {@code JAVA_OPTS}) where that file exists, else {@code java -jar target/enrollflow.jar run}; the second
+ * line says which. With {@code --peer bullmq} a BullMQ worker ({@code bench/bullmq/worker.mjs}, Node) does the same work at
  * each concurrency against the same Redis, stub and download command, measured the same way (its N jobs queued in
  * one {@code Queue.addBulk} once it is warm, as the others get theirs in one pipelined push), and a second table sets
  * enrollflow beside it (issue 15).
  * <p>
  * Options: --tasks N (5000), --concurrency 1,10,50, --idle-seconds 60, --pickups 200, --jvm-flags "…" (for enrollflow),
  * --peer bullmq (off by default: it needs Node 20 and {@code npm ci} in bench/bullmq, which bench/run.sh does),
- * --launcher PATH (bin/enrollflow), --node PATH (node),
+ * --launcher PATH (bin/enrollflow), --node PATH (node), --peer-dir PATH (bench/bullmq),
  * --threads true (each system's CPU per task by thread group: where the time goes), --limits true (enrollflow a second
  * time with the fleet-wide limits on but never reached: an enrollment rate of {@value #UNREACHED_RATE} and
  * {@value #UNREACHED_PERMITS} download permits; the line "limits cost" compares the two).
@@ -62,8 +62,8 @@ public final class PipelineBench {
     private final BenchEnrollmentStub stub;
     private boolean showThreads;
     private boolean withLimits;
-    /** The launcher script when it exists (enrollflow then starts as {@code <launcher> run}), else null: java -jar. */
-    private Path launcher;
+    /** The launcher script: enrollflow starts as {@code <launcher> run} when it exists, else by java -jar. */
+    private Path launcher = Path.of("bin/enrollflow").toAbsolutePath();
     /** The BullMQ peer's folder (worker.mjs, add.mjs, node_modules) when --peer bullmq, else null. */
     private Path peerDir;
     private String node = "node";
@@ -103,8 +103,9 @@ public final class PipelineBench {
                 Path.of(options.getOrDefault("command", "bench/write1k.sh")).toAbsolutePath(), flags);
         bench.showThreads = Boolean.parseBoolean(options.getOrDefault("threads", "false"));
         bench.withLimits = Boolean.parseBoolean(options.getOrDefault("limits", "false"));
-        Path launcher = Path.of(options.getOrDefault("launcher", "bin/enrollflow")).toAbsolutePath();
-        bench.launcher = Files.isRegularFile(launcher) ? launcher : null;
+        if (options.containsKey("launcher")) {
+            bench.launcher = Path.of(options.get("launcher")).toAbsolutePath();
+        }
         bench.node = options.getOrDefault("node", "node");
         String peer = options.getOrDefault("peer", "none");
         if (peer.equals(PEER)) {
@@ -131,10 +132,10 @@ public final class PipelineBench {
     void run(int tasks, int[] levels, int idleSeconds, int pickups) throws Exception {
         System.out.printf("enrollflow pipeline benchmark: %d tasks per run, %d cores, enrollflow JVM flags: %s%n",
                 tasks, Runtime.getRuntime().availableProcessors(), jvmFlags.isEmpty() ? "(defaults)" : String.join(" ", jvmFlags));
-        System.out.println("enrollflow started by: " + (launcher != null
+        System.out.println("enrollflow started by: " + (launched()
                 ? launcher + " run" + (jvmFlags.isEmpty() ? "" : " with JAVA_OPTS=\"" + String.join(" ", jvmFlags) + "\"")
                 : "java " + (jvmFlags.isEmpty() ? "" : String.join(" ", jvmFlags) + " ") + "-jar " + jar + " run"
-                        + " (no " + Path.of("bin/enrollflow") + ")"));
+                        + " (no " + launcher + ")"));
         if (peerDir != null) {
             System.out.println("peer: BullMQ " + peerVersion() + " on Node " + nodeVersion() + " (" + peerDir.resolve("worker.mjs") + ")");
         }
@@ -147,9 +148,12 @@ public final class PipelineBench {
                 limited.add(new Result[] {flow, measure("limited", concurrency, tasks)});
             }
             Result base = measure("baseline", concurrency, tasks);
-            rows.add(new Result[] {flow, base});
             if (peerDir != null) {
-                peers.add(new Result[] {flow, measure(PEER, concurrency, tasks)});
+                Result peer = measure(PEER, concurrency, tasks);
+                peers.add(new Result[] {flow, peer});
+                rows.add(new Result[] {flow, base, peer});
+            } else {
+                rows.add(new Result[] {flow, base});
             }
         }
         double[] idle = idleAndPickup(idleSeconds, pickups);
@@ -164,6 +168,10 @@ public final class PipelineBench {
             }
             System.out.printf("%-11s %-10s %10.2f %9s %9.2f%n", "", "ratio", row[0].tasksPerSecond() / row[1].tasksPerSecond(),
                     "", (double) row[0].p99() / Math.max(1, row[1].p99()));
+            if (row.length > 2) {
+                System.out.printf("%-11s %-10s %10.2f %9s %9.2f%n", "", "vs " + PEER,
+                        row[0].tasksPerSecond() / row[2].tasksPerSecond(), "", (double) row[0].p99() / Math.max(1, row[2].p99()));
+            }
         }
         for (Result[] pair : limited) {
             System.out.printf("limits cost at concurrency %d: %.1f tasks/s without, %.1f with limits never reached"
@@ -174,7 +182,8 @@ public final class PipelineBench {
         }
         System.out.printf("%nidle: %.2f%% of one core over %d s on an empty queue (concurrency 10)%n", idle[0], idleSeconds);
         System.out.printf("pickup (LPUSH -> enrollment call), %d single pushes: p50 %.1f ms, p99 %.1f ms%n", pickups, idle[1], idle[2]);
-        System.out.println("ratio = enrollflow / baseline: throughput (higher is better) and p99 latency (lower is better)");
+        System.out.println("ratio = enrollflow / baseline: throughput (higher is better) and p99 latency (lower is better)"
+                + (peers.isEmpty() ? "" : "; vs " + PEER + " = enrollflow / " + PEER + ", the same"));
         if (!peers.isEmpty()) {
             printPeerTable(peers);
         }
@@ -302,7 +311,7 @@ public final class PipelineBench {
         } else if (!system.equals("baseline")) {
             // "{run}" in a flag becomes the run's number (e.g. one JFR recording per run)
             List<String> flags = jvmFlags.stream().map(flag -> flag.replace("{run}", Integer.toString(runNumber))).toList();
-            if (launcher != null) {
+            if (launched()) {
                 cmd.addAll(List.of(launcher.toString(), "run"));
             } else {
                 cmd.add(ProcessHandle.current().info().command().orElse("java"));
@@ -311,7 +320,7 @@ public final class PipelineBench {
             }
             builder = new ProcessBuilder(cmd).directory(scratch.toFile());
             Map<String, String> env = builder.environment();
-            if (launcher != null && !flags.isEmpty()) {
+            if (launched() && !flags.isEmpty()) {
                 env.put("JAVA_OPTS", String.join(" ", flags));
             }
             env.put("ENROLLFLOW_REDIS_URL", redisServer.url());
@@ -348,6 +357,11 @@ public final class PipelineBench {
             TimeUnit.MILLISECONDS.sleep(100);
         }
         throw new IllegalStateException(system + " did not become ready in 60 s; see its log in " + scratch);
+    }
+
+    /** Whether enrollflow starts by its launcher script (the documented way) rather than by java -jar. */
+    private boolean launched() {
+        return Files.isRegularFile(launcher);
     }
 
     /**
