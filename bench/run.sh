@@ -16,8 +16,8 @@ for ((i = 0; i + 1 < ${#args[@]}; i++)); do
   if [[ "${args[i]}" == "--peer" && "${args[i + 1]}" == "bullmq" ]]; then
     command -v node >/dev/null && command -v npm >/dev/null \
       || { echo "--peer bullmq needs node (20 or later) and npm on the PATH" >&2; exit 2; }
-    if [[ ! -d bench/bullmq/node_modules ]]; then
-      # exactly the versions in package-lock.json; node_modules is not committed (.gitignore)
+    if [[ ! -d bench/bullmq/node_modules || bench/bullmq/package-lock.json -nt bench/bullmq/node_modules/.package-lock.json ]]; then
+      # exactly the versions in package-lock.json (again when the lock changed); node_modules is not committed (.gitignore)
       (cd bench/bullmq && npm ci --no-audit --no-fund)
     fi
   fi
