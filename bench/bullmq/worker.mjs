@@ -54,7 +54,7 @@ function download(taskDir) {
   });
 }
 
-async function process_(job) {
+async function enrollJob(job) {
   const task = job.data;
   const answer = JSON.parse(await post(JSON.stringify({ urls: [task.courseUrl], email: task.email })));
   if (!answer?.results?.[0]?.success) {
@@ -70,7 +70,7 @@ async function process_(job) {
   await rename(taskDir, path.join(deliveryDir, task.taskId));
 }
 
-const worker = new Worker(queueName, process_, { connection, concurrency });
+const worker = new Worker(queueName, enrollJob, { connection, concurrency });
 
 // The one status write per job, after BullMQ has recorded the terminal state (moveToFinished): updatedAt is BullMQ's
 // own finishedOn, so the latency PipelineBench reads includes BullMQ's completion step, as enrollflow's includes its own.
