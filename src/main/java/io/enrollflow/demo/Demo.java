@@ -3,6 +3,7 @@ package io.enrollflow.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.QueueSettings;
 import io.enrollflow.config.RedisSettings;
 import io.enrollflow.config.Settings;
 import io.enrollflow.deadletter.DeadLetter;
@@ -150,7 +151,7 @@ public class Demo {
             runtime.start();
             RedisKeys keys = RedisKeys.from(RedisSettings.from(settings));
             line("", "started: instance " + runtime.instanceId() + ", "
-                    + settings.text("enrollflow.worker.concurrency") + " workers");
+                    + QueueSettings.from(settings).concurrency() + " workers");
 
             int idWidth = tasks.stream().mapToInt(t -> t.taskId().length()).max().orElse(4);
             out.println();
