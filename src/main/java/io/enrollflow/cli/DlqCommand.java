@@ -6,8 +6,6 @@ import io.enrollflow.deadletter.DeadLetter;
 import io.enrollflow.deadletter.DeadLetterFilter;
 import io.enrollflow.deadletter.DeadLetterPage;
 import io.enrollflow.deadletter.DeadLetterStore;
-import io.enrollflow.task.FailureReason;
-import io.enrollflow.task.Stage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +17,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -277,13 +274,9 @@ public class DlqCommand implements Runnable {
     }
 
     static void checkFilters(CommandSpec spec, String stage, String reason) {
-        if (stage != null && Arrays.stream(Stage.values()).noneMatch(s -> s.word().equals(stage))) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "unknown --stage " + stage + " (intake, enroll, download, deliver)");
-        }
-        if (reason != null && FailureReason.ofWord(reason) == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "unknown --reason " + reason + " ("
-                    + String.join(", ", Arrays.stream(FailureReason.values()).map(FailureReason::word).toList()) + ")");
+        String problem = DeadLetterFilter.problem(stage, reason);
+        if (problem != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), problem);
         }
     }
 

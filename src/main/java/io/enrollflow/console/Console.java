@@ -8,8 +8,6 @@ import io.enrollflow.deadletter.ReplayService;
 import io.enrollflow.management.IntakePause;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.status.StatusStore;
-import io.enrollflow.task.FailureReason;
-import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskParser;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisException;
@@ -21,7 +19,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -315,16 +312,8 @@ public final class Console {
     /** A filter from request fields; null when a reason or stage names none. */
     private static DeadLetterFilter filter(String reason, String stage, String text) {
         DeadLetterFilter filter = new DeadLetterFilter(reason, stage, text);
-        if (filter.reason() != null && FailureReason.ofWord(filter.reason()) == null) {
-            return null;
-        }
-        if (filter.stage() != null && Arrays.stream(Stage.values()).noneMatch(s -> s.word().equals(filter.stage()))) {
-            return null;
-        }
-        if (filter.text() != null && filter.text().length() > 200) {
-            return null;
-        }
-        return filter;
+        boolean textTooLong = filter.text() != null && filter.text().length() > 200;
+        return textTooLong || DeadLetterFilter.problem(filter.stage(), filter.reason()) != null ? null : filter;
     }
 
     private static boolean validId(String id) {

@@ -17,15 +17,13 @@ import java.util.regex.Pattern;
 /**
  * The intake rules of CONTRACT §2, in two steps so that a bad payload still gets a status when it can:
  * {@link #peek(String)} finds a usable task id (none: the payload is dead-lettered as {@code invalid-<n>}), then
- * {@link #parse(String)} checks every other rule and builds the {@link Task}, or throws
+ * {@link #parse(String, Peek)} checks every other rule and builds the {@link Task}, or throws
  * {@link TaskFailedException} with reason {@code invalid_task} and a message naming the field.
  */
 public final class TaskParser {
 
     /** Payloads over 64 KiB are not even parsed. */
     public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
-    /** Dead-letter records keep at most this much of an unparseable payload's text. */
-    public static final int MAX_PAYLOAD_CHARS = MAX_PAYLOAD_BYTES;
 
     public static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /**
@@ -94,11 +92,6 @@ public final class TaskParser {
         JsonNode courseUrl = first(object, COURSE_URL_NAMES);
         return new Peek(text, null, orderId != null && orderId.isValueNode() ? orderId.asText() : "",
                 courseUrl != null && courseUrl.isValueNode() ? courseUrl.asText() : "", object);
-    }
-
-    /** Checks every rule. */
-    public Task parse(String raw) {
-        return parse(raw, peek(raw));
     }
 
     /** Checks every rule of a payload {@link #peek(String)} looked at (its parsed JSON is reused). */
