@@ -1,0 +1,46 @@
+package io.enrollflow.cli;
+
+import io.enrollflow.deadletter.DeadLetterFilter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+
+/**
+ * {@code dlq purge <taskId>... | --all [--yes]}: removes records for good (their tasks stay {@code failed}).
+ * {@code --all} asks for {@code --yes}.
+ */
+@Command(name = "purge", mixinStandardHelpOptions = true,
+        description = "Remove dead letters for good (the tasks stay failed).")
+class DlqPurgeCommand extends DlqChange {
+
+    @Parameters(paramLabel = "TASK_ID", arity = "0..*", description = "The records to remove")
+    List<String> taskIds;
+    @Option(names = "--all", description = "Every dead letter (needs --yes)")
+    boolean all;
+    @Option(names = "--yes", description = "Confirm --all")
+    boolean yes;
+
+    @Override
+    public Integer call() {
+        boolean named = taskIds != null && !taskIds.isEmpty();
+        if (named == all) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "name the records to purge, or give --all");
+        }
+        if (all && !yes) {
+            spec.commandLine().getErr().println("enrollflow: dlq purge --all removes every dead letter for good; "
+                    + "add --yes to confirm (dlq list shows them)");
+            spec.commandLine().getErr().flush();
+            return EnrollflowCommand.USAGE;
+        }
+        try (Stores stores = new Stores(dlq.parent.settings())) {
+            if (all) {
+                return eachMatching("purged", each -> stores.replays.purgeMatching(DeadLetterFilter.ALL, each),
+                        letter -> "");
+            }
+            return report("purged", stores.replays.purge(taskIds), id -> "");
+        }
+    }
+}
