@@ -2,12 +2,11 @@ package io.enrollflow.cli;
 
 import io.enrollflow.deadletter.DeadLetter;
 import io.enrollflow.deadletter.ReplayService;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
@@ -16,12 +15,17 @@ import java.util.function.ToLongFunction;
  * What {@code dlq replay} and {@code dlq purge} share: the ids named or a selection, a line per task done, then the
  * count; an unknown id is reported on stderr and makes the exit code 1 (the others are still done).
  */
-abstract class DlqChange implements Callable<Integer> {
+abstract class DlqChange extends DlqSubcommand {
 
-    @ParentCommand
-    DlqCommand dlq;
-    @Spec
-    CommandSpec spec;
+    @Parameters(paramLabel = "TASK_ID", arity = "0..*", description = "The dead letters, by task id")
+    List<String> taskIds;
+    @Option(names = "--all", description = "Every dead letter")
+    boolean all;
+
+    /** True when ids were named (rather than a selection). */
+    boolean named() {
+        return taskIds != null && !taskIds.isEmpty();
+    }
 
     /**
      * A selection: a line per task as each batch goes ({@code detail} appended), then the count; nothing is held but

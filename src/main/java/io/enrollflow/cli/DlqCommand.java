@@ -11,8 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -36,12 +34,7 @@ public class DlqCommand extends CommandGroup {
 
     /** {@code dlq list [--stage S] [--reason R] [--limit N] [--offset N] [--json]}: one page, read from an index. */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List dead letters, newest first.")
-    static class ListCommand implements java.util.concurrent.Callable<Integer> {
-        @ParentCommand
-        DlqCommand dlq;
-        @Spec
-        CommandSpec spec;
-
+    static class ListCommand extends DlqSubcommand {
         @Option(names = "--stage", description = "Only this stage: intake, enroll, download, deliver")
         String stage;
         @Option(names = "--reason", description = "Only this reason, e.g. enrollment_unavailable")
@@ -67,7 +60,7 @@ public class DlqCommand extends CommandGroup {
                         "--offset must be from 0 to " + DeadLetterStore.MAX_OFFSET);
             }
             PrintWriter out = spec.commandLine().getOut();
-            try (Stores stores = new Stores(dlq.parent.settings())) {
+            try (Stores stores = openStores()) {
                 DeadLetterPage page = stores.deadLetters.page(new DeadLetterFilter(reason, stage, null), offset, limit);
                 List<DeadLetter> letters = page.records();
                 if (json) {
@@ -97,12 +90,7 @@ public class DlqCommand extends CommandGroup {
 
     /** {@code dlq show <taskId> [--json]}. */
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one dead letter.")
-    static class ShowCommand implements java.util.concurrent.Callable<Integer> {
-        @ParentCommand
-        DlqCommand dlq;
-        @Spec
-        CommandSpec spec;
-
+    static class ShowCommand extends DlqSubcommand {
         @Parameters(index = "0", paramLabel = "TASK_ID")
         String taskId;
         @Option(names = "--json", description = "The record as one JSON object")
@@ -111,7 +99,7 @@ public class DlqCommand extends CommandGroup {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (Stores stores = new Stores(dlq.parent.settings())) {
+            try (Stores stores = openStores()) {
                 DeadLetter letter = stores.deadLetters.get(taskId);
                 if (letter == null) {
                     spec.commandLine().getErr().println("enrollflow: no dead letter for " + taskId);

@@ -4,9 +4,6 @@ import io.enrollflow.deadletter.DeadLetterFilter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
-import java.util.List;
 
 /**
  * {@code dlq purge <taskId>... | --all [--yes]}: removes records for good (their tasks stay {@code failed}).
@@ -16,17 +13,12 @@ import java.util.List;
         description = "Remove dead letters for good (the tasks stay failed).")
 class DlqPurgeCommand extends DlqChange {
 
-    @Parameters(paramLabel = "TASK_ID", arity = "0..*", description = "The records to remove")
-    List<String> taskIds;
-    @Option(names = "--all", description = "Every dead letter (needs --yes)")
-    boolean all;
-    @Option(names = "--yes", description = "Confirm --all")
+    @Option(names = "--yes", description = "Confirm --all (it removes every dead letter)")
     boolean yes;
 
     @Override
     public Integer call() {
-        boolean named = taskIds != null && !taskIds.isEmpty();
-        if (named == all) {
+        if (named() == all) {
             throw new CommandLine.ParameterException(spec.commandLine(), "name the records to purge, or give --all");
         }
         if (all && !yes) {
@@ -35,7 +27,7 @@ class DlqPurgeCommand extends DlqChange {
             spec.commandLine().getErr().flush();
             return EnrollflowCommand.USAGE;
         }
-        try (Stores stores = new Stores(dlq.parent.settings())) {
+        try (Stores stores = openStores()) {
             if (all) {
                 return eachMatching("purged", each -> stores.replays.purgeMatching(DeadLetterFilter.ALL, each),
                         letter -> "");

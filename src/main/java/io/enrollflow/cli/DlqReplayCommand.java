@@ -5,10 +5,8 @@ import io.enrollflow.deadletter.DeadLetterFilter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,10 +18,6 @@ import java.util.Map;
         description = "Put dead-lettered tasks back on the queue (their records go).")
 class DlqReplayCommand extends DlqChange {
 
-    @Parameters(paramLabel = "TASK_ID", arity = "0..*", description = "The tasks to replay")
-    List<String> taskIds;
-    @Option(names = "--all", description = "Every dead letter")
-    boolean all;
     @Option(names = "--reason", description = "Every dead letter with this reason, e.g. enrollment_unavailable")
     String reason;
     @Option(names = "--stage", description = "Every dead letter of this stage: intake, enroll, download, deliver")
@@ -31,7 +25,7 @@ class DlqReplayCommand extends DlqChange {
 
     @Override
     public Integer call() {
-        boolean named = taskIds != null && !taskIds.isEmpty();
+        boolean named = named();
         boolean filtered = stage != null || reason != null;
         int ways = (named ? 1 : 0) + (all ? 1 : 0) + (filtered ? 1 : 0);
         if (ways != 1) {
@@ -39,7 +33,7 @@ class DlqReplayCommand extends DlqChange {
                     "name the tasks to replay, or give --all, or --reason and/or --stage (one of these)");
         }
         DlqCommand.checkFilters(spec, stage, reason);
-        try (Stores stores = new Stores(dlq.parent.settings())) {
+        try (Stores stores = openStores()) {
             if (!named) {
                 return eachMatching("replayed", each -> stores.replays.replayMatching(
                         new DeadLetterFilter(reason, stage, null), each), DlqReplayCommand::detail);
