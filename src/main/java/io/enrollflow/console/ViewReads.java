@@ -14,6 +14,7 @@ final class ViewReads {
     private ViewReads() {
     }
 
+    /** The task id a stored payload names (taskId, id or task_id), or null when it names none or is not JSON. */
     static String taskIdOf(String raw) {
         return taskIdOf(parse(raw));
     }
@@ -30,6 +31,7 @@ final class ViewReads {
         return null;
     }
 
+    /** A JSON object, or null when the text is not one. */
     static JsonNode parse(String text) {
         try {
             JsonNode node = JSON.readTree(text);
@@ -40,6 +42,7 @@ final class ViewReads {
         }
     }
 
+    /** A counter's value; 0 when it is missing or not a number. */
     static long number(Object value) {
         if (value == null) {
             return 0;
@@ -51,10 +54,12 @@ final class ViewReads {
         }
     }
 
+    /** A hash field's value; empty when missing. */
     static String str(Object value) {
         return value == null ? "" : String.valueOf(value);
     }
 
+    /** One answer of a batch that was executed. */
     static <T> T join(RFuture<T> future) {
         return future.toCompletableFuture().join();
     }

@@ -23,9 +23,4 @@ public final class Outage {
     public boolean over() {
         return down.compareAndSet(true, false);
     }
-
-    /** True between a failure and the next success. */
-    public boolean ongoing() {
-        return down.get();
-    }
 }

@@ -13,7 +13,6 @@ class OutageTest {
         assertTrue(outage.began());
         assertFalse(outage.began());
         assertFalse(outage.began());
-        assertTrue(outage.ongoing());
     }
 
     @Test
@@ -23,7 +22,6 @@ class OutageTest {
         outage.began();
         assertTrue(outage.over());
         assertFalse(outage.over());
-        assertFalse(outage.ongoing());
     }
 
     @Test
