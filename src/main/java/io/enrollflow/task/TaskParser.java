@@ -3,6 +3,7 @@ package io.enrollflow.task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enrollflow.util.WebUrls;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -147,8 +148,7 @@ public final class TaskParser {
         } catch (URISyntaxException e) {
             throw invalid("courseUrl is not a URL: " + e.getReason());
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+        if (!WebUrls.isHttp(uri)) {
             throw invalid("courseUrl must be an absolute http or https URL");
         }
         String host = uri.getHost().toLowerCase(Locale.ROOT);
