@@ -2,6 +2,8 @@ package io.enrollflow.cli;
 
 import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.Settings;
+import io.enrollflow.util.Causes;
+import org.apache.camel.util.ObjectHelper;
 import org.redisson.client.RedisConnectionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +11,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -58,17 +59,18 @@ public class EnrollflowCommand implements Callable<Integer> {
         // picocli answers a usage error with CommandLine.ExitCode.USAGE, which is our 2
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
-            ConfigException config = find(e, ConfigException.class);
+            ConfigException config = ObjectHelper.getException(ConfigException.class, e);
             if (config != null) {
                 err.println("enrollflow: configuration error: " + config.getMessage());
                 err.flush();
                 return USAGE;
             }
-            RedisConnectionException unreachable = deepest(e, RedisConnectionException.class);
+            // Redisson wraps its own: the innermost one names the address
+            RedisConnectionException unreachable = Causes.deepest(e, RedisConnectionException.class);
             if (unreachable != null) {
                 // an operator's command against a Redis that is down: say so in one line, not a stack trace
                 err.println("enrollflow: cannot reach Redis (enrollflow.redis.url): " + unreachable.getMessage()
-                        + " (" + innermost(unreachable).getMessage() + ")");
+                        + " (" + Causes.root(unreachable).getMessage() + ")");
                 err.flush();
                 return NOT_FOUND_OR_FAILED;
             }
@@ -80,34 +82,6 @@ public class EnrollflowCommand implements Callable<Integer> {
         return cli.execute(args);
     }
 
-    static <T extends Throwable> T find(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
-    }
-
-    /** The innermost exception of the type in the cause chain: Redisson wraps its own, the deepest names the address. */
-    static <T extends Throwable> T deepest(Throwable e, Class<T> type) {
-        T found = null;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                found = type.cast(t);
-            }
-        }
-        return found;
-    }
-
-    static Throwable innermost(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
     /** The version from the jar's manifest. */
     static class Version implements CommandLine.IVersionProvider {
         @Override
@@ -115,9 +89,5 @@ public class EnrollflowCommand implements Callable<Integer> {
             String version = EnrollflowCommand.class.getPackage().getImplementationVersion();
             return new String[] {"enrollflow " + (version == null ? "(development)" : version)};
         }
-    }
-
-    static String[] rest(String[] args) {
-        return Arrays.copyOfRange(args, 1, args.length);
     }
 }

@@ -11,6 +11,7 @@ import io.enrollflow.delivery.folder.FolderDelivery;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.runtime.EnrollflowRuntime;
 import io.enrollflow.task.Masking;
+import io.enrollflow.util.Causes;
 import org.redisson.api.RDeque;
 import org.redisson.client.codec.StringCodec;
 
@@ -271,10 +272,7 @@ public class Demo {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(e);
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         return root == e ? message : e.getMessage() + " (" + message + ")";
     }
