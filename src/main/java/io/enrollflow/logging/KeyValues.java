@@ -52,12 +52,22 @@ public final class KeyValues {
                 valueEnd = wordEnd(text, valueStart);
                 value = text.substring(valueStart, valueEnd);
             }
-            if (pairs.stream().noneMatch(p -> p.key().equals(key))) {
+            if (!has(pairs, key)) {
                 pairs.add(new Pair(key, value));
             }
             i = valueEnd;
         }
         return pairs;
+    }
+
+    /** A handful of pairs per line: a loop beats a set or a stream here (this runs for every JSON line). */
+    private static boolean has(List<Pair> pairs, String key) {
+        for (int i = 0; i < pairs.size(); i++) {
+            if (pairs.get(i).key().equals(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The index of the {@code =} ending a key that starts at {@code start}, or -1 when the word is no pair. */
