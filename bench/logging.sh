@@ -14,6 +14,7 @@ mvn -B -q package -DskipTests
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target/bench-runtime.classpath
 LIB=target/bench-lib
 mkdir -p "$LIB/simple" target/bench-logs
+rm -f target/bench-logs/*.log
 mvn -B -q dependency:copy -Dartifact=org.slf4j:slf4j-simple:2.0.17 -DoutputDirectory="$LIB"
 SLF4J_API=$(tr ':' '\n' < target/bench-runtime.classpath | grep '/slf4j-api-')
 # the settings enrollflow shipped for slf4j-simple (before issue 15)
