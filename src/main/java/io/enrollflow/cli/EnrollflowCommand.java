@@ -1,7 +1,10 @@
 package io.enrollflow.cli;
 
 import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.LogSettings;
 import io.enrollflow.config.Settings;
+import io.enrollflow.logging.Logging;
+import io.enrollflow.management.ManagementServer;
 import io.enrollflow.util.Causes;
 import org.apache.camel.util.ObjectHelper;
 import org.redisson.client.RedisConnectionException;
@@ -39,6 +42,10 @@ public class EnrollflowCommand implements Callable<Integer> {
             scope = CommandLine.ScopeType.INHERIT)
     Path routes;
 
+    @Option(names = "--log-config", description = "Log4j 2 configuration file (default: the jar's log4j2.xml)",
+            scope = CommandLine.ScopeType.INHERIT)
+    Path logConfig;
+
     @Override
     public Integer call() throws Exception {
         return new RunCommand().run(this);
@@ -49,15 +56,44 @@ public class EnrollflowCommand implements Callable<Integer> {
         return Settings.load(config, System.getenv());
     }
 
-    public static int execute(String... args) {
-        // before any JDK HTTP server exists (the demo's sample service is one): its limits are read once per process
-        io.enrollflow.management.ManagementServer.limitSlowClients();
-        if (args.length > 0 && QUIET.contains(args[0]) && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    /**
+     * The command line of this process ({@code main}): sets up logging ({@link Logging}) before the command runs, and
+     * stops it (the asynchronous appender drained) before returning the exit code.
+     */
+    public static int executeAsProcess(String... args) {
+        try {
+            return execute(true, args);
+        } finally {
+            Logging.stop();
         }
+    }
+
+    /** Runs a command inside a JVM that has its logging already (tests): logging is left as it is. */
+    public static int execute(String... args) {
+        return execute(false, args);
+    }
+
+    private static int execute(boolean ownLogging, String... args) {
         CommandLine cli = new CommandLine(new EnrollflowCommand());
+        cli.setExecutionStrategy(parseResult -> {
+            if (ownLogging && !helpRequested(parseResult)) {
+                try {
+                    startLogging(parseResult);
+                } catch (RuntimeException e) {
+                    // to the handler below: a configuration error is one line and exit 2
+                    throw new CommandLine.ExecutionException(cli, e.getMessage(), e);
+                }
+            }
+            // before any JDK HTTP server exists (the demo's sample service is one): its limits are read once per process
+            ManagementServer.limitSlowClients();
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         // picocli answers a usage error with CommandLine.ExitCode.USAGE, which is our 2
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (ownLogging) {
+                // the process ends: what is still queued is written before the error line
+                Logging.stop();
+            }
             PrintWriter err = commandLine.getErr();
             ConfigException config = ObjectHelper.getException(ConfigException.class, e);
             if (config != null) {
@@ -80,6 +116,27 @@ public class EnrollflowCommand implements Callable<Integer> {
             return NOT_FOUND_OR_FAILED;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * Logging for the command about to run: the format from the settings ({@code enrollflow.log.format}), the
+     * operator's {@code --log-config}, and warnings only for the commands that print for a person.
+     */
+    private static void startLogging(CommandLine.ParseResult parseResult) {
+        EnrollflowCommand top = (EnrollflowCommand) parseResult.commandSpec().userObject();
+        CommandLine.ParseResult sub = parseResult.subcommand();
+        boolean quiet = sub != null && QUIET.contains(sub.commandSpec().name());
+        Settings settings = top.settings();
+        Logging.start(LogSettings.from(settings).format(), top.logConfig, quiet);
+    }
+
+    private static boolean helpRequested(CommandLine.ParseResult parseResult) {
+        for (CommandLine.ParseResult p = parseResult; p != null; p = p.subcommand()) {
+            if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The version from the jar's manifest. */

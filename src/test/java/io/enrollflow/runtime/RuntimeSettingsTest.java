@@ -100,6 +100,7 @@ class RuntimeSettingsTest {
         BAD.put("enrollflow.management.token", "short");
         BAD.put("enrollflow.management.read-token", "change-me-change-me-change-me");
         BAD.put("enrollflow.console.session-timeout", "10s");
+        BAD.put("enrollflow.log.format", "xml");
     }
 
     @Test
