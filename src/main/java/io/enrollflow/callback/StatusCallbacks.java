@@ -2,9 +2,8 @@ package io.enrollflow.callback;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.CallbackSettings;
 import io.enrollflow.config.Redact;
-import io.enrollflow.config.Settings;
 import io.enrollflow.status.StatusChange;
 import io.enrollflow.status.StatusListener;
 import org.apache.camel.CamelContext;
@@ -18,8 +17,6 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -67,25 +64,13 @@ public final class StatusCallbacks implements StatusListener {
     }
 
     /**
-     * The callbacks the settings ask for, checked; {@link #enabled()} is false when {@code enrollflow.status.callback-url}
-     * is empty (the route still runs, idle, so that the routes are the same either way).
+     * The callbacks the settings ask for; {@link #enabled()} is false when {@code enrollflow.status.callback-url} is
+     * empty (the route still runs, idle, so that the routes are the same either way).
      *
      * @param failures told {@code retried}, {@code gave_up} or {@code dropped} for each failure (a metric)
      */
-    public static StatusCallbacks from(Settings settings, Consumer<String> failures) {
-        String url = settings.text("enrollflow.status.callback-url");
-        if (!url.isEmpty()) {
-            try {
-                URI uri = new URI(url.replace("${taskId}", "taskId"));
-                if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
-                    throw new ConfigException("enrollflow.status.callback-url", "is not an absolute http or https URL");
-                }
-            } catch (URISyntaxException e) {
-                throw new ConfigException("enrollflow.status.callback-url", "is not a URL: " + e.getReason());
-            }
-        }
-        return new StatusCallbacks(url, settings.integer("enrollflow.status.callback-attempts", 1, 100),
-                settings.duration("enrollflow.status.callback-timeout"), failures);
+    public static StatusCallbacks from(CallbackSettings settings, Consumer<String> failures) {
+        return new StatusCallbacks(settings.url(), settings.attempts(), settings.timeout(), failures);
     }
 
     /** True when a callback URL is set. */
@@ -212,6 +197,6 @@ public final class StatusCallbacks implements StatusListener {
     }
 
     String url(String taskId) {
-        return urlTemplate.replace("${taskId}", URLEncoder.encode(taskId, StandardCharsets.UTF_8));
+        return urlTemplate.replace(CallbackSettings.TASK_ID, URLEncoder.encode(taskId, StandardCharsets.UTF_8));
     }
 }

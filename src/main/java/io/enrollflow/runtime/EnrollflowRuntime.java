@@ -1,6 +1,10 @@
 package io.enrollflow.runtime;
 
+import io.enrollflow.config.CallbackSettings;
 import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.QueueSettings;
+import io.enrollflow.config.RedisSettings;
+import io.enrollflow.config.RetrySettings;
 import io.enrollflow.config.Settings;
 import io.enrollflow.redis.RedisConnection;
 import io.enrollflow.redis.RedisKeys;
@@ -14,7 +18,6 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -44,8 +47,8 @@ public class EnrollflowRuntime {
     /** Checks the settings and connects to Redis; a bad setting throws {@link ConfigException}. */
     public EnrollflowRuntime(Settings settings, Path routesDir) {
         this.instanceId = newInstanceId();
-        int concurrency = settings.integer("enrollflow.worker.concurrency", 1, 1000);
-        Properties props = routeProperties(settings);
+        RuntimeSettings parsed = RuntimeSettings.from(settings);
+        Properties props = routeProperties(settings, parsed.redis(), parsed.queue());
         String routes = routesPattern(routesDir);
         if (!routes.startsWith("classpath:")) {
             // the operator's routes (the jar's copy is complete): a missing route stops start-up before Camel starts
@@ -56,10 +59,10 @@ public class EnrollflowRuntime {
         // SIGTERM and Ctrl-C are handled by the run command (exit 0 after a graceful stop); Camel's own JVM hook would
         // only announce "triggered by SIGTERM" on every exit, a configuration error's included
         main.setShutdownStrategy(new SimpleMainShutdownStrategy());
-        this.redisMode = RedisConnection.mode(settings);
-        this.redis = RedisConnection.connect(settings, concurrency, true);
+        this.redisMode = RedisConnection.mode(parsed.redis());
+        this.redis = RedisConnection.connect(parsed.redis(), parsed.queue().concurrency(), true);
         try {
-            main.configure().addConfiguration(new EnrollflowBeans(settings, redis, instanceId));
+            main.configure().addConfiguration(new EnrollflowBeans(settings, parsed, redis, instanceId));
         } catch (RuntimeException e) {
             redis.shutdown();
             throw e;
@@ -67,24 +70,28 @@ public class EnrollflowRuntime {
     }
 
     /**
-     * The properties Camel gets: every setting, plus the values derived from them for endpoint options that take
-     * another form (milliseconds, a pool size) and for camel-main itself.
+     * The properties Camel gets: every setting, the ones the routes read as parsed (a {{placeholder}} never parses a
+     * setting again), plus the values derived from them for endpoint options that take another form (milliseconds)
+     * and for camel-main itself.
      */
     public static Properties routeProperties(Settings settings) {
+        return routeProperties(settings, RedisSettings.from(settings), QueueSettings.from(settings));
+    }
+
+    /** {@link #routeProperties(Settings)} with the records already parsed. */
+    public static Properties routeProperties(Settings settings, RedisSettings redis, QueueSettings queue) {
         Properties props = settings.asProperties();
         // the queue the pipeline consumes: the setting, or <namespace>:tasks when it is empty
-        props.setProperty(RedisKeys.QUEUE_KEY, RedisKeys.from(settings).queue());
-        props.setProperty("enrollflow.queue.poll-timeout.millis",
-                Long.toString(settings.duration("enrollflow.queue.poll-timeout",
-                        EnrollflowBeans.POLL_TIMEOUT_MIN, EnrollflowBeans.POLL_TIMEOUT_MAX).toMillis()));
-        props.setProperty("enrollflow.retry.mover-period.millis", Long.toString(settings.duration(
-                "enrollflow.retry.mover-period", Duration.ofMillis(100), Duration.ofHours(1)).toMillis()));
+        props.setProperty(RedisSettings.QUEUE_KEY, RedisKeys.from(redis).queue());
+        props.setProperty(QueueSettings.CONCURRENCY, Integer.toString(queue.concurrency()));
+        props.setProperty("enrollflow.queue.poll-timeout.millis", Long.toString(queue.pollTimeout().toMillis()));
+        props.setProperty("enrollflow.retry.mover-period.millis",
+                Long.toString(RetrySettings.from(settings).moverPeriod().toMillis()));
+        CallbackSettings callbacks = CallbackSettings.from(settings);
         // camel-http's redelivery counts the retries after the first attempt; the setting counts every attempt
-        props.setProperty("enrollflow.status.callback-redeliveries",
-                Integer.toString(settings.integer("enrollflow.status.callback-attempts", 1, 100) - 1));
-        props.setProperty("enrollflow.status.callback-timeout.millis",
-                Long.toString(settings.duration("enrollflow.status.callback-timeout").toMillis()));
-        long shutdownMillis = settings.duration("enrollflow.worker.shutdown-timeout").toMillis();
+        props.setProperty("enrollflow.status.callback-redeliveries", Integer.toString(callbacks.attempts() - 1));
+        props.setProperty("enrollflow.status.callback-timeout.millis", Long.toString(callbacks.timeout().toMillis()));
+        long shutdownMillis = queue.shutdownTimeout().toMillis();
         props.setProperty("enrollflow.worker.shutdown-timeout.millis", Long.toString(shutdownMillis));
         // Camel's own bound must outlast ours: the consumer waits for in-flight tasks, then hands back the rest
         props.setProperty("camel.main.shutdownTimeout", Long.toString(shutdownMillis / 1000 + 20));

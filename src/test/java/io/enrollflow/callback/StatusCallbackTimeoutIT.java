@@ -1,5 +1,6 @@
 package io.enrollflow.callback;
 
+import io.enrollflow.config.CallbackSettings;
 import io.enrollflow.config.Settings;
 import io.enrollflow.runtime.CallbackContext;
 import io.enrollflow.status.StatusChange;
@@ -53,7 +54,7 @@ class StatusCallbackTimeoutIT {
             Settings settings = Settings.load(null, Map.of()).with(Map.of(
                     "enrollflow.status.callback-url", "http://127.0.0.1:" + server.getLocalPort() + "/hooks/${taskId}",
                     "enrollflow.status.callback-attempts", "1", "enrollflow.status.callback-timeout", "1s"));
-            StatusCallbacks callbacks = StatusCallbacks.from(settings, failures::add);
+            StatusCallbacks callbacks = StatusCallbacks.from(CallbackSettings.from(settings), failures::add);
             try (CallbackContext route = CallbackContext.start(settings, callbacks)) {
                 callbacks.changed(new StatusChange("slow-1", TaskStatus.PROCESSING, null, "", null, "2026-12-01T00:00:00Z"));
                 callbacks.changed(new StatusChange("next-2", TaskStatus.PROCESSING, null, "", null, "2026-12-01T00:00:01Z"));

@@ -1,6 +1,7 @@
 package io.enrollflow.runtime;
 
 import io.enrollflow.callback.StatusCallbacks;
+import io.enrollflow.config.CallbackSettings;
 import io.enrollflow.config.Settings;
 import io.enrollflow.status.StatusChange;
 import io.enrollflow.status.TaskStatus;
@@ -27,7 +28,7 @@ class StatusCallbacksRouteTest {
         List<String> failures = new CopyOnWriteArrayList<>();
         Settings settings = Settings.load(null, Map.of()).with(Map.of(
                 "enrollflow.status.callback-url", "http://127.0.0.1:9/hooks/${taskId}?token=never-logged"));
-        StatusCallbacks callbacks = StatusCallbacks.from(settings, failures::add);
+        StatusCallbacks callbacks = StatusCallbacks.from(CallbackSettings.from(settings), failures::add);
         try (CallbackContext route = CallbackContext.start(settings, callbacks)) {
             route.camel().getRouteController().suspendRoute(StatusCallbacks.ROUTE_ID);
             Route callbacksRoute = route.camel().getRoute(StatusCallbacks.ROUTE_ID);
