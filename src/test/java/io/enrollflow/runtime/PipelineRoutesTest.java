@@ -50,6 +50,7 @@ class PipelineRoutesTest extends CamelTestSupport {
     private volatile RuntimeException enrollRateFailure;
     private volatile RuntimeException downloadFailure;
     private volatile Exception decided;
+    private volatile boolean enrolledEarlier;
 
     @Override
     public void configureTest(TestExecutionConfiguration test) {
@@ -73,7 +74,7 @@ class PipelineRoutesTest extends CamelTestSupport {
                 exchange.setProperty(TaskRun.PROPERTY, run);
                 exchange.setProperty(TaskIntake.TASK_ID_PROPERTY, "T-1");
                 exchange.setProperty(TaskIntake.CLAIMED_PROPERTY, true);
-                exchange.setProperty(TaskIntake.ENROLLED_EARLIER_PROPERTY, false);
+                exchange.setProperty(TaskIntake.ENROLLED_EARLIER_PROPERTY, enrolledEarlier);
                 steps.add("taskIntake.claim");
             }
         });
@@ -176,6 +177,16 @@ class PipelineRoutesTest extends CamelTestSupport {
                 "enrollment.recordEnrolled", "download.download", "delivery.start", "folderDelivery.deliver",
                 "delivery.complete"), steps);
         assertNull(decided);
+    }
+
+    @Test
+    void aTaskEnrolledOnAnEarlierAttemptSkipsTheEnrollmentCall() {
+        enrolledEarlier = true;
+
+        runTask();
+
+        assertEquals(List.of("taskIntake.claim", "download.download", "delivery.start", "folderDelivery.deliver",
+                "delivery.complete"), steps);
     }
 
     @Test
