@@ -3,6 +3,7 @@ package io.enrollflow.delivery.drive;
 import com.google.api.services.drive.model.File;
 import io.enrollflow.delivery.TaskTree;
 import io.enrollflow.task.Task;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,27 +28,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * the tree ({@link TaskTree}: regular files and folders only, no link followed), finds or creates each sub-folder, and
  * compares each file with what Drive holds by name and size; then {@link #upload} sends the missing files,
  * {@code enrollflow.drive.parallel-uploads} at a time, each by resumable upload streamed from disk, and only then moves
- * same-name copies of another size to the trash (a crash in between loses nothing).
+ * same-name copies of another size to the trash (a crash in between loses nothing). Upload threads come from
+ * {@code threads} (Camel's: named, and stopped with the CamelContext).
  */
-final class DriveTreeUploader {
+record DriveTreeUploader(int parallelUploads, ExecutorServiceManager threads, DriveCalls drive,
+                         DriveFailures failures) {
 
     static final String DEFAULT_MIME_TYPE = "application/octet-stream";
 
     /** The delivery's own category: these lines are steps of one delivery. */
     private static final Logger LOG = LoggerFactory.getLogger(DriveDelivery.class);
-
-    private final int parallelUploads;
-    private final ExecutorServiceManager threads;
-    private final DriveCalls drive;
-    private final DriveFailures failures;
-
-    /** @param threads where each delivery's upload threads come from (named, and stopped with the CamelContext) */
-    DriveTreeUploader(int parallelUploads, ExecutorServiceManager threads, DriveCalls drive, DriveFailures failures) {
-        this.parallelUploads = parallelUploads;
-        this.threads = threads;
-        this.drive = drive;
-        this.failures = failures;
-    }
 
     /** One file to upload into a Drive folder. */
     record Upload(String folderId, Path file, String name, long size) {
@@ -110,8 +100,11 @@ final class DriveTreeUploader {
     long upload(Task task, Plan plan) throws InterruptedException {
         AtomicLong bytes = new AtomicLong();
         if (!plan.uploads.isEmpty()) {
-            ExecutorService pool = threads.newFixedThreadPool(this, "drive-upload-" + task.taskId(),
-                    Math.min(parallelUploads, plan.uploads.size()));
+            int size = Math.min(parallelUploads, plan.uploads.size());
+            String name = "drive-upload-" + task.taskId();
+            // every upload queued at once: Camel's default queue holds 1000, and a task may have more files
+            ExecutorService pool = threads.newThreadPool(this, name, new ThreadPoolProfileBuilder(name)
+                    .poolSize(size).maxPoolSize(size).maxQueueSize(Integer.MAX_VALUE).build());
             List<Future<?>> running = new ArrayList<>();
             try {
                 for (Upload upload : plan.uploads) {
