@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Upload throughput and memory of the Drive delivery (DESIGN.md: speed and memory are measured here, never asserted).
 #
-#   bench/drive-upload.sh [MiB] [rounds]     default 1024 (1 GiB), 3 rounds
+#   bench/drive-upload.sh [MiB] [rounds]     default 1024 (1 GiB), 5 rounds
 #
 # Needs only JDK 17 and Maven. Starts the Drive stand-in (src/test/java/.../DriveStandIn) in its own JVM, then a
 # second JVM with -Xmx96m that, in each round, delivers a file of that size through DriveDelivery (camel-google-drive,
 # resumable upload, enrollflow.drive.chunk-size-kib from application.properties or ENROLLFLOW_DRIVE_CHUNK_SIZE_KIB)
 # and sends the same bytes with one plain HTTP PUT to the same stand-in, the two taking turns going first. Prints each
 # round's rates and ratio, the median ratio with the lowest and highest (on a loaded machine the spread says how far
-# to trust it), and the delivering JVM's peak heap and peak RSS.
+# to trust it), and the delivering JVM's peak heap and peak RSS. The stand-in counts the bytes it receives without
+# writing them to disk, so the disk is not part of either figure.
 set -euo pipefail
 
 MIB="${1:-1024}"
-ROUNDS="${2:-3}"
+ROUNDS="${2:-5}"
 HEAP="${BENCH_XMX:-96m}"
 cd "$(dirname "$0")/.."
 

@@ -34,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code serve <dir>}: starts a {@link DriveStandIn} (in its own JVM, so its memory does not count), writes its
  *       key file and root URL into {@code dir}, and runs until killed;</li>
  *   <li>{@code upload <dir> <MiB> [rounds]}: in the measured JVM, makes a file of that size; then, in each round
- *       (default 3), delivers it through DriveDelivery (camel-google-drive, resumable, the chunk size of
+ *       (default 5), delivers it through DriveDelivery (camel-google-drive, resumable, the chunk size of
  *       application.properties or {@code ENROLLFLOW_DRIVE_CHUNK_SIZE_KIB}) and sends the same bytes with one plain HTTP
  *       PUT to the same stand-in, the two taking turns going first. Prints each round's rates and ratio, the median
  *       ratio with the lowest and highest (how steady the machine was), peak heap and peak RSS.</li>
@@ -51,7 +51,7 @@ public final class DriveUploadBench {
         Path dir = Path.of(args[1]);
         switch (args[0]) {
             case "serve" -> serve(dir);
-            case "upload" -> upload(dir, Long.parseLong(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 3);
+            case "upload" -> upload(dir, Long.parseLong(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 5);
             default -> throw new IllegalArgumentException("use: serve <dir> | upload <dir> <MiB> [rounds]");
         }
     }
@@ -61,6 +61,8 @@ public final class DriveUploadBench {
         // the script ends this JVM with SIGTERM: remove the uploaded gigabytes from the temp directory then
         Runtime.getRuntime().addShutdownHook(new Thread(drive::close, "stand-in-cleanup"));
         drive.pageSize(100);
+        // the bytes are counted, not written to disk: 2 GiB a round would make the machine's disk part of the figure
+        drive.discardUploads();
         drive.writeKeyFile(dir.resolve("key.json"));
         Files.writeString(dir.resolve("parent-id"), drive.createFolder(null, "Bench"));
         Files.writeString(dir.resolve("root-url.tmp"), drive.rootUrl());

@@ -76,7 +76,7 @@ public final class DriveDelivery implements Delivery {
      * @throws ConfigException naming the key of the first wrong setting (a missing or unreadable key file included)
      */
     public static DriveDelivery create(Settings settings, CamelContext camel) {
-        return create(settings, camel, Sleeper.DEFAULT, DriveGuard.NONE, DriveThrottle.NONE);
+        return create(settings, camel, DriveGuard.NONE, DriveThrottle.NONE);
     }
 
     /**
@@ -85,21 +85,6 @@ public final class DriveDelivery implements Delivery {
      * request waiting out the fleet's Drive pause.
      */
     public static DriveDelivery create(Settings settings, CamelContext camel, DriveGuard guard, DriveThrottle throttle) {
-        return create(settings, camel, Sleeper.DEFAULT, guard, throttle);
-    }
-
-    /**
-     * Checks the {@code enrollflow.drive.*} settings (not the key file's content) before Camel starts, so that a bad
-     * one stops start-up with its one line and nothing logged before it.
-     *
-     * @throws ConfigException naming the key of the first wrong setting
-     */
-    public static void check(Settings settings) {
-        DriveSettings.from(settings);
-    }
-
-    private static DriveDelivery create(Settings settings, CamelContext camel, Sleeper sleeper, DriveGuard guard,
-                                        DriveThrottle throttle) {
         DriveSettings drive = DriveSettings.from(settings);
         NetHttpTransport transport = new NetHttpTransport();
         ServiceAccountCredentials key = readKey(drive.serviceAccountKey(), transport);
@@ -109,7 +94,7 @@ public final class DriveDelivery implements Delivery {
         }
 
         GoogleDriveComponent component = camel.getComponent("google-drive", GoogleDriveComponent.class);
-        component.setClientFactory(new DriveClientFactory(drive, credentials, transport, sleeper, guard, throttle));
+        component.setClientFactory(new DriveClientFactory(drive, credentials, transport, Sleeper.DEFAULT, guard, throttle));
         // The component builds its client only when a service-account key is configured; ours is already parsed, the
         // path is what the component hands back to the factory.
         // (A configuration of our own: in 4.17.0 a fresh component's getConfiguration() answers null.)
@@ -130,6 +115,16 @@ public final class DriveDelivery implements Delivery {
                 key.getClientEmail(), Masking.email(drive.delegate()),
                 drive.rootUrl().isEmpty() ? "https://www.googleapis.com/" : drive.rootUrl());
         return new DriveDelivery(drive, new DriveCalls(template, guard), failures, camel);
+    }
+
+    /**
+     * Checks the {@code enrollflow.drive.*} settings (not the key file's content) before Camel starts, so that a bad
+     * one stops start-up with its one line and nothing logged before it.
+     *
+     * @throws ConfigException naming the key of the first wrong setting
+     */
+    public static void check(Settings settings) {
+        DriveSettings.from(settings);
     }
 
     private static ServiceAccountCredentials readKey(Path file, NetHttpTransport transport) {

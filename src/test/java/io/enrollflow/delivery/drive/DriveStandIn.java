@@ -213,6 +213,14 @@ public final class DriveStandIn implements AutoCloseable {
         return oauth.writeKeyFile(file, rootUrl(), tokenUri());
     }
 
+    /**
+     * Resumable uploads from now on keep no bytes (a file's size is still what arrived; its content reads as empty):
+     * for benchmarks, so that gigabytes sent are not gigabytes written to disk.
+     */
+    public void discardUploads() {
+        store.discardUploads();
+    }
+
     /** Largest page the stand-in answers, whatever the client asks for. */
     public void pageSize(int max) {
         protocol.pageSize(max);

@@ -17,8 +17,6 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -315,7 +313,7 @@ final class StandInProtocol implements HttpHandler {
                 }
                 InputStream body = r.exchange.getRequestBody();
                 long skip = session.received - first;
-                try (OutputStream out = Files.newOutputStream(session.part, StandardOpenOption.APPEND)) {
+                try (OutputStream out = store.append(session)) {
                     byte[] buffer = new byte[1 << 16];
                     for (int n; (n = body.read(buffer)) > 0; ) {
                         bytesReceived.addAndGet(n);

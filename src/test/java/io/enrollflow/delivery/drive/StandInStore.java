@@ -8,9 +8,11 @@ import io.enrollflow.delivery.drive.DriveStandIn.Item;
 import io.enrollflow.delivery.drive.StandInProtocol.Answer;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -42,6 +44,7 @@ final class StandInStore {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final AtomicInteger uploadsCompleted = new AtomicInteger();
+    private volatile boolean discardUploads;
 
     static final class Node {
         final String id;
@@ -181,6 +184,17 @@ final class StandInStore {
 
     Session session(String id) {
         return sessions.get(id);
+    }
+
+    /** Where a resumable upload's next bytes go: its part file, or nowhere once uploads are discarded. */
+    OutputStream append(Session session) throws IOException {
+        return discardUploads ? OutputStream.nullOutputStream()
+                : Files.newOutputStream(session.part, StandardOpenOption.APPEND);
+    }
+
+    /** Resumable uploads from now on are counted and completed, their bytes not kept (files then read as empty). */
+    void discardUploads() {
+        discardUploads = true;
     }
 
     Node finish(Session session) throws IOException {
