@@ -9,7 +9,7 @@
 # and sends the same bytes with one plain HTTP PUT to the same stand-in, the two taking turns going first. Prints each
 # round's rates and ratio, the median ratio with the lowest and highest (on a loaded machine the spread says how far
 # to trust it), and the delivering JVM's peak heap and peak RSS. The stand-in counts the bytes it receives without
-# writing them to disk, so the disk is not part of either figure.
+# writing them to disk, so the disk is not part of either figure (BENCH_KEEP_BYTES=true writes them, as in tests).
 set -euo pipefail
 
 MIB="${1:-1024}"

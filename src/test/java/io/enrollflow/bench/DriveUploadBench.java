@@ -62,7 +62,10 @@ public final class DriveUploadBench {
         Runtime.getRuntime().addShutdownHook(new Thread(drive::close, "stand-in-cleanup"));
         drive.pageSize(100);
         // the bytes are counted, not written to disk: 2 GiB a round would make the machine's disk part of the figure
-        drive.discardUploads();
+        // (BENCH_KEEP_BYTES=true keeps them, as the stand-in does in tests)
+        if (!Boolean.parseBoolean(System.getenv("BENCH_KEEP_BYTES"))) {
+            drive.discardUploads();
+        }
         drive.writeKeyFile(dir.resolve("key.json"));
         Files.writeString(dir.resolve("parent-id"), drive.createFolder(null, "Bench"));
         Files.writeString(dir.resolve("root-url.tmp"), drive.rootUrl());
@@ -95,6 +98,12 @@ public final class DriveUploadBench {
             writeRandom(warmDir.resolve("warm-up.bin"), Math.min(mib, 64) * MIB);
             delivery.deliver(task("warm-up"), warmDir, new MemoryState());
             plainPut(rootUrl, warmDir.resolve("warm-up.bin"));
+            // what a delivery costs besides its bytes: find the parent, make the folder, list it, start the upload, share
+            Path tinyDir = dir.resolve("tiny");
+            writeRandom(tinyDir.resolve("tiny.bin"), 1);
+            Phase tiny = Phase.of(() -> delivery.deliver(task("tiny"), tinyDir, new MemoryState()));
+            System.out.printf("fixed cost           %.0f ms per delivery (a 1-byte file: folder, listing, upload, share)%n",
+                    tiny.seconds() * 1000);
             for (int round = 1; round <= rounds; round++) {
                 // each round a new task (so a new Drive folder: nothing is skipped as already there), and the two
                 // sides take turns going first, so neither always meets the machine's other load at the same moment

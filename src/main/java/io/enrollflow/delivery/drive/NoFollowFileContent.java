@@ -23,10 +23,10 @@ import java.util.Objects;
  * Its stream supports {@code mark}/{@code reset} by moving the file's position ({@link SeekableStream}). That matters
  * for memory and speed: {@code MediaHttpUploader} wraps a stream without mark support in a {@code BufferedInputStream}
  * and marks each chunk, which copies every chunk into a heap buffer of the chunk's size (8 MiB per upload at the old
- * default). With this stream a chunk costs {@link SeekableStream#BUFFER_BYTES} of heap whatever its size, so the chunk
- * size only decides how many requests a file takes.
+ * default). With this stream a chunk costs no heap whatever its size, so the chunk size only decides how many
+ * requests a file takes.
  * <p>
- * The stream also asks the {@link DriveGuard} each time it reads from the file (every {@link SeekableStream#BUFFER_BYTES}):
+ * The stream also asks the {@link DriveGuard} each time it reads from the file (every 8 KiB as the uploader copies):
  * a run whose instance may have been presumed dead, or came back since the stream opened, stops sending in the middle
  * of a chunk (CONTRACT §7), not only before the next request, so a large chunk sends nothing more after a stall than a
  * small one would.
@@ -74,20 +74,15 @@ final class NoFollowFileContent extends AbstractInputStreamContent {
     }
 
     /**
-     * A file read through its channel with a small buffer; {@link #mark} remembers a file position and {@link #reset}
-     * goes back to it (any distance: the bytes are read again from the file, never kept), {@link #skip} moves forward.
-     * Used by one thread at a time, like any stream.
+     * A file read straight through its channel into the reader's array (no buffer of its own: the uploader copies in
+     * pieces of 8 KiB, as a plain copy loop does); {@link #mark} remembers a file position and {@link #reset} goes back
+     * to it (any distance: the bytes are read again from the file, never kept), {@link #skip} moves forward. Used by
+     * one thread at a time, like any stream.
      */
     static final class SeekableStream extends InputStream {
 
-        /** Reads from the file in pieces of this size: few system calls, and small enough to stay in the CPU's cache. */
-        static final int BUFFER_BYTES = 64 * 1024;
-
         private final SeekableByteChannel channel;
         private final Runnable beforeRead;
-        private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES).flip(); // empty, ready to read from
-        /** The file position of the next byte this stream hands out. */
-        private long position;
         private long mark = -1;
 
         /** @param beforeRead asked before each read from the file; may throw to end the upload */
@@ -98,11 +93,8 @@ final class NoFollowFileContent extends AbstractInputStreamContent {
 
         @Override
         public int read() throws IOException {
-            if (!fill()) {
-                return -1;
-            }
-            position++;
-            return buffer.get() & 0xff;
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -111,12 +103,12 @@ final class NoFollowFileContent extends AbstractInputStreamContent {
             if (len == 0) {
                 return 0;
             }
-            if (!fill()) {
-                return -1;
-            }
-            int n = Math.min(len, buffer.remaining());
-            buffer.get(b, off, n);
-            position += n;
+            beforeRead.run();
+            ByteBuffer into = ByteBuffer.wrap(b, off, len);
+            int n;
+            do {
+                n = channel.read(into);
+            } while (n == 0);
             return n;
         }
 
@@ -126,15 +118,15 @@ final class NoFollowFileContent extends AbstractInputStreamContent {
             if (n <= 0) {
                 return 0;
             }
-            long from = position;
+            long from = channel.position();
             long target = from + Math.min(n, Math.max(0, channel.size() - from));
-            seek(target);
+            channel.position(target);
             return target - from;
         }
 
         @Override
         public int available() throws IOException {
-            return (int) Math.min(Integer.MAX_VALUE, Math.max(0, channel.size() - position));
+            return (int) Math.min(Integer.MAX_VALUE, Math.max(0, channel.size() - channel.position()));
         }
 
         @Override
@@ -145,7 +137,12 @@ final class NoFollowFileContent extends AbstractInputStreamContent {
         /** Remembers the current position; {@code readLimit} does not matter, nothing is kept. */
         @Override
         public void mark(int readLimit) {
-            mark = position;
+            try {
+                mark = channel.position();
+            } catch (IOException e) {
+                // mark cannot throw: reset() then fails, and the upload with it (the task is retried)
+                mark = -1;
+            }
         }
 
         @Override
@@ -153,40 +150,12 @@ final class NoFollowFileContent extends AbstractInputStreamContent {
             if (mark < 0) {
                 throw new IOException("reset without mark");
             }
-            seek(mark);
+            channel.position(mark);
         }
 
         @Override
         public void close() throws IOException {
             channel.close();
-        }
-
-        /** The buffer holds unread bytes after this, unless the file ends here (false). */
-        private boolean fill() throws IOException {
-            if (buffer.hasRemaining()) {
-                return true;
-            }
-            beforeRead.run();
-            buffer.clear();
-            int n;
-            do {
-                n = channel.read(buffer);
-            } while (n == 0);
-            buffer.flip();
-            return n > 0;
-        }
-
-        /** Reads next from this file position: within the buffer by moving in it, else from the channel. */
-        private void seek(long target) throws IOException {
-            long bufferStart = position - buffer.position();
-            long bufferEnd = position + buffer.remaining();
-            if (target >= bufferStart && target <= bufferEnd) {
-                buffer.position((int) (target - bufferStart));
-            } else {
-                channel.position(target);
-                buffer.clear().flip();
-            }
-            position = target;
         }
     }
 }
