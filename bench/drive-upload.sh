@@ -8,8 +8,9 @@
 # resumable upload, enrollflow.drive.chunk-size-kib from application.properties or ENROLLFLOW_DRIVE_CHUNK_SIZE_KIB)
 # and sends the same bytes with one plain HTTP PUT to the same stand-in, the two taking turns going first. Prints each
 # round's rates and ratio, the median ratio with the lowest and highest (on a loaded machine the spread says how far
-# to trust it), and the delivering JVM's peak heap and peak RSS. The stand-in counts the bytes it receives without
-# writing them to disk, so the disk is not part of either figure (BENCH_KEEP_BYTES=true writes them, as in tests).
+# to trust it), the fixed cost of one delivery, and the delivering JVM's peak heap and peak RSS. The stand-in writes
+# what it receives to a temp directory, as in tests; BENCH_DISCARD_BYTES=true has it only count the bytes, so the
+# disk is no part of either figure and the client's own cost shows.
 set -euo pipefail
 
 MIB="${1:-1024}"

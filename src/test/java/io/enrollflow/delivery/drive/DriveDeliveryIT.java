@@ -534,19 +534,4 @@ class DriveDeliveryIT {
         }
         return out;
     }
-
-    /** The task's durable notes, in memory; a new instance is a lost state. */
-    static final class MemoryState implements DeliveryState {
-        private final Map<String, String> fields = new ConcurrentHashMap<>();
-
-        @Override
-        public Optional<String> get(String field) {
-            return Optional.ofNullable(fields.get(field));
-        }
-
-        @Override
-        public void put(String field, String value) {
-            fields.put(field, value);
-        }
-    }
 }

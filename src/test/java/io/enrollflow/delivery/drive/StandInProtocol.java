@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
@@ -247,19 +248,23 @@ final class StandInProtocol implements HttpHandler {
         } catch (IllegalArgumentException e) {
             throw new Answer(400, "invalid", "Invalid Value: q (" + e.getMessage() + ")");
         }
-        List<Node> matches = store.matching(filter);
+        String fields = r.query.get("fields");
+        send(r.exchange, 200, page(r, "drive#fileList", "files", store.matching(filter), n -> store.render(n, fields)));
+    }
+
+    /** One page of a listing, as Drive pages: {@code pageToken} is the offset, at most the stand-in's page size. */
+    private <T> ObjectNode page(Request r, String kind, String name, List<T> all, Function<T, ObjectNode> render) {
         int offset = r.query.containsKey("pageToken") ? Integer.parseInt(r.query.get("pageToken")) : 0;
         int size = Math.min(pageSize, r.query.containsKey("pageSize") ? Integer.parseInt(r.query.get("pageSize")) : 100);
-        String fields = r.query.get("fields");
-        ObjectNode out = JSON.createObjectNode().put("kind", "drive#fileList");
-        ArrayNode files = out.putArray("files");
-        for (Node n : matches.subList(Math.min(offset, matches.size()), Math.min(offset + size, matches.size()))) {
-            files.add(store.render(n, fields));
+        ObjectNode out = JSON.createObjectNode().put("kind", kind);
+        ArrayNode items = out.putArray(name);
+        for (T item : all.subList(Math.min(offset, all.size()), Math.min(offset + size, all.size()))) {
+            items.add(render.apply(item));
         }
-        if (offset + size < matches.size()) {
+        if (offset + size < all.size()) {
             out.put("nextPageToken", String.valueOf(offset + size));
         }
-        send(r.exchange, 200, out);
+        return out;
     }
 
     private void createMetadata(Request r) throws IOException {
@@ -396,19 +401,9 @@ final class StandInProtocol implements HttpHandler {
 
     private void listPermissions(Request r) throws IOException {
         Node node = store.existing(pathId(r));
-        List<Grant> all = store.permissions(node.id);
-        int offset = r.query.containsKey("pageToken") ? Integer.parseInt(r.query.get("pageToken")) : 0;
-        int size = Math.min(pageSize, r.query.containsKey("pageSize") ? Integer.parseInt(r.query.get("pageSize")) : 100);
         String fields = r.query.get("fields");
-        ObjectNode out = JSON.createObjectNode().put("kind", "drive#permissionList");
-        ArrayNode list = out.putArray("permissions");
-        for (Grant g : all.subList(Math.min(offset, all.size()), Math.min(offset + size, all.size()))) {
-            list.add(renderGrant(g, fields));
-        }
-        if (offset + size < all.size()) {
-            out.put("nextPageToken", String.valueOf(offset + size));
-        }
-        send(r.exchange, 200, out);
+        send(r.exchange, 200, page(r, "drive#permissionList", "permissions", store.permissions(node.id),
+                g -> renderGrant(g, fields)));
     }
 
 
