@@ -1,5 +1,7 @@
 package io.enrollflow.config;
 
+import io.enrollflow.util.WebUrls;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -215,7 +217,7 @@ public final class Settings {
     public static URI httpUrl(String key, String value) {
         try {
             URI uri = new URI(value);
-            if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
+            if (!WebUrls.isHttp(uri)) {
                 throw new ConfigException(key, "\"" + Redact.url(value) + "\" is not an absolute http or https URL");
             }
             return uri;

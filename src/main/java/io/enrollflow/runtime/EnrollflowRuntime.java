@@ -12,6 +12,7 @@ import io.enrollflow.redis.RedisStartupChecks;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.SimpleMainShutdownStrategy;
+import org.apache.camel.util.ObjectHelper;
 import org.redisson.api.RedissonClient;
 
 import java.lang.management.ManagementFactory;
@@ -213,11 +214,7 @@ public class EnrollflowRuntime {
 
     /** A setting found bad while Camel started arrives wrapped: surface it as itself. */
     private static Exception unwrapConfig(Exception e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConfigException config) {
-                return config;
-            }
-        }
-        return e;
+        ConfigException config = ObjectHelper.getException(ConfigException.class, e);
+        return config != null ? config : e;
     }
 }

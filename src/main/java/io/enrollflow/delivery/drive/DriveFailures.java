@@ -8,6 +8,8 @@ import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.TaskFailedException;
 import io.enrollflow.task.TransientTaskException;
 
+import org.apache.camel.util.ObjectHelper;
+
 import java.io.IOException;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -46,7 +48,7 @@ record DriveFailures(DriveSettings settings, String serviceAccountEmail, String 
 
     /** Drive answered 404 (somewhere in the cause chain). */
     static boolean isNotFound(Throwable error) {
-        HttpResponseException http = find(error, HttpResponseException.class);
+        HttpResponseException http = ObjectHelper.getException(HttpResponseException.class, error);
         return http != null && http.getStatusCode() == 404;
     }
 
@@ -57,7 +59,7 @@ record DriveFailures(DriveSettings settings, String serviceAccountEmail, String 
      */
     RuntimeException classify(Throwable error, String doing, boolean onParent) {
         // The token endpoint's failures first: they wrap the endpoint's HttpResponseException.
-        Retryable auth = find(error, Retryable.class);
+        Retryable auth = ObjectHelper.getException(Retryable.class, error);
         if (auth != null) {
             Throwable cause = (Throwable) auth;
             if (auth.isRetryable()) {
@@ -70,7 +72,7 @@ record DriveFailures(DriveSettings settings, String serviceAccountEmail, String 
                     + (settings.delegate().isEmpty() ? "" : ", and that domain-wide delegation for its client id is "
                     + "granted the scope https://www.googleapis.com/auth/drive in the Workspace admin console"), cause);
         }
-        GoogleJsonResponseException json = find(error, GoogleJsonResponseException.class);
+        GoogleJsonResponseException json = ObjectHelper.getException(GoogleJsonResponseException.class, error);
         if (json != null) {
             GoogleJsonError details = json.getDetails();
             String reason = details != null && details.getErrors() != null && !details.getErrors().isEmpty()
@@ -78,11 +80,11 @@ record DriveFailures(DriveSettings settings, String serviceAccountEmail, String 
             String message = details != null && details.getMessage() != null ? details.getMessage() : json.getStatusMessage();
             return byStatus(json.getStatusCode(), reason == null ? "" : reason, message, doing, onParent, json);
         }
-        HttpResponseException http = find(error, HttpResponseException.class);
+        HttpResponseException http = ObjectHelper.getException(HttpResponseException.class, error);
         if (http != null) {
             return byStatus(http.getStatusCode(), "", http.getStatusMessage(), doing, onParent, http);
         }
-        IOException io = find(error, IOException.class);
+        IOException io = ObjectHelper.getException(IOException.class, error);
         if (io != null) {
             return transientFailure("network error while trying to " + doing + ": " + io, io);
         }
@@ -139,14 +141,5 @@ record DriveFailures(DriveSettings settings, String serviceAccountEmail, String 
         int nl = text.indexOf('\n');
         // Drive's words are kept in the status and dead letter: at most Bounded.MESSAGE_CHARS of them
         return io.enrollflow.task.Bounded.message(nl < 0 ? text : text.substring(0, nl));
-    }
-
-    private static <T> T find(Throwable error, Class<T> type) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
     }
 }
