@@ -148,6 +148,6 @@ public class EnrollmentClient {
     /** The router's "enrolled" branch: record it. */
     public void recordEnrolled(Exchange exchange) {
         TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
-        status.enrolled(run, exchange.getMessage().getHeader(MESSAGE_HEADER, "enrolled", String.class));
+        status.holdEnrolled(run, exchange.getMessage().getHeader(MESSAGE_HEADER, "enrolled", String.class));
     }
 }

@@ -155,13 +155,12 @@ public class StatusStore {
     }
 
     /**
-     * Enrollment done. Held on the run and written with the transition that follows it at once (downloading), so the
-     * two cost one Redis step: status enrolled in the history, and enrolledAt, so that a later attempt of this task
+     * Enrollment done: held on the run, not written yet. The transition that follows it at once (downloading) writes it
+     * in the same Redis step: status enrolled in the history, and enrolledAt, so that a later attempt of this task
      * skips the call. Should the run end before that (a crash), the next attempt enrolls again, which the API answers
-     * as enrolled.
+     * as enrolled; a run that fails first writes it on its own ({@link #writeHeld}).
      */
-    public void enrolled(TaskRun run, String message) {
-        run.enrolled(true);
+    public void holdEnrolled(TaskRun run, String message) {
         run.holdEnrolled(now(), message);
     }
 

@@ -27,8 +27,6 @@ public final class TaskRun {
     private int attempt;
     private Stage stage = Stage.INTAKE;
     private boolean decided;
-    private boolean reEnrolled;
-    private boolean enrolled;
     private String heldEnrolledAt;
     private String heldEnrolledMessage;
     private String downloadLogTail;
@@ -143,15 +141,6 @@ public final class TaskRun {
         this.decided = true;
     }
 
-    /** True when enrollment is recorded for this task (this run's, or an earlier attempt's): no need to call again. */
-    public boolean enrolled() {
-        return enrolled;
-    }
-
-    public void enrolled(boolean enrolled) {
-        this.enrolled = enrolled;
-    }
-
     /**
      * This run's enrollment, known but not yet written: it is written together with the transition that follows it at
      * once (downloading), one Redis step instead of two. Null when nothing is held.
@@ -173,15 +162,6 @@ public final class TaskRun {
     public void releaseHeldEnrolled() {
         this.heldEnrolledAt = null;
         this.heldEnrolledMessage = null;
-    }
-
-    /** True once the download said "not enrolled" and the run enrolled again (that happens at most once). */
-    public boolean reEnrolled() {
-        return reEnrolled;
-    }
-
-    public void markReEnrolled() {
-        this.reEnrolled = true;
     }
 
     /** The last 4 KiB of the download command's output, for a failure's dead-letter record; null if none ran. */
