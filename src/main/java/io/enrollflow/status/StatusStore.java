@@ -206,8 +206,19 @@ public class StatusStore {
         if (heldAt != null) {
             args.addAll(List.of("enrolledAt", heldAt));
         }
-        long removed = scripts.integer(Script.TRANSITION, List.of(keys.task(id), keys.history(id), keys.claim(id),
-                run.processingList(), keys.completedInMinute(Instant.parse(at).getEpochSecond() / 60)), args.toArray());
+        List<Object> scriptKeys = new ArrayList<>(List.of(keys.task(id), keys.history(id), keys.claim(id),
+                run.processingList(), keys.completedInMinute(Instant.parse(at).getEpochSecond() / 60)));
+        // an acknowledgement may take the worker's next task in the same step (the consumer says whether it wants one)
+        String nextFrom = ack.isEmpty() ? null : run.nextQueue();
+        long removed;
+        if (nextFrom == null) {
+            removed = scripts.integer(Script.TRANSITION, scriptKeys, args.toArray());
+        } else {
+            scriptKeys.add(nextFrom);
+            List<Object> reply = scripts.list(Script.TRANSITION, scriptKeys, args.toArray());
+            removed = ((Number) reply.get(0)).longValue();
+            run.next(reply.size() > 1 && reply.get(1) != null ? String.valueOf(reply.get(1)) : null);
+        }
         if (removed < 0) {
             run.fence();
             throw new ClaimLostException(id, "Redis refused its " + (status == null ? "write" : status.word()));

@@ -1,5 +1,7 @@
 package io.enrollflow.task;
 
+import java.util.function.Supplier;
+
 /**
  * One run of one task through the pipeline: what the queue consumer took (the raw payload and the processing list it
  * sits in until a decision), and what the routes learn on the way. Travels as the exchange property
@@ -30,6 +32,9 @@ public final class TaskRun {
     private String heldEnrolledAt;
     private String heldEnrolledMessage;
     private String downloadLogTail;
+    /** Asked when the run is acknowledged: the queue to take the worker's next task from, or null for none. */
+    private Supplier<String> nextQueue = () -> null;
+    private String next;
     private String claimToken = "";
     private boolean ignored;
     private volatile boolean fenced;
@@ -162,6 +167,28 @@ public final class TaskRun {
     public void releaseHeldEnrolled() {
         this.heldEnrolledAt = null;
         this.heldEnrolledMessage = null;
+    }
+
+    /**
+     * Lets the step that acknowledges the run (its completion) take the worker's next task in the same Redis step. The
+     * supplier is asked at that moment (the consumer answers null while it is stopping, paused or without its lease).
+     */
+    public void takeNextFrom(Supplier<String> queue) {
+        this.nextQueue = queue;
+    }
+
+    /** The queue the acknowledging step may take the next task from; null for none. */
+    public String nextQueue() {
+        return nextQueue.get();
+    }
+
+    /** The payload the acknowledging step took for this worker (now in its processing list); null when none. */
+    public String next() {
+        return next;
+    }
+
+    public void next(String raw) {
+        this.next = raw;
     }
 
     /** The last 4 KiB of the download command's output, for a failure's dead-letter record; null if none ran. */
