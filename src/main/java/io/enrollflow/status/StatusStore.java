@@ -25,7 +25,9 @@ import java.util.Map;
  * <p>
  * Fencing (CONTRACT §7): every write a run makes presents the run's claim token, and the script refuses it when the
  * claim holds another (the task was taken over): then nothing is written and {@link ClaimLostException} is thrown.
- * {@link #ensureClaimed} checks the claim at a stage boundary, before a download or an upload starts.
+ * {@link #ensureClaimed} reads the claim at a stage boundary whose next step writes nothing (the enrollment call, when
+ * enrolling again after a download); {@link #ensureLeaseHeld} is the local check where the claim was confirmed under
+ * this instance's epoch and the next write is fenced anyway.
  */
 public class StatusStore {
 
