@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
@@ -65,8 +64,6 @@ public class DownloadRunner {
     /** After the command and its group are gone, how long the output may take to end. */
     private static final Duration OUTPUT_GRACE = Duration.ofSeconds(5);
 
-    /** Where Linux shows each process, with its process group. */
-    private static final Path PROC = Path.of("/proc");
     /** util-linux {@code setsid}, when present: the command then leads a process group of its own. */
     static final Path SETSID = firstExisting("/usr/bin/setsid", "/bin/setsid");
     /** {@code kill}, to signal a whole process group (Java can only signal single processes). */
@@ -193,9 +190,7 @@ public class DownloadRunner {
         boolean grouped = SETSID != null && KILL != null;
         boolean groupMayLive = true;
         if (grouped) {
-            // the usual end: the command exited and left nothing in its group; a look under /proc costs far less than
-            // starting kill (a process start per task)
-            groupMayLive = (process.isAlive() || groupHasMembers(group)) && signalGroup("-TERM", group);
+            groupMayLive = signalGroup("-TERM", group);
         } else {
             process.destroy();
             seen.forEach(ProcessHandle::destroy);
@@ -214,37 +209,6 @@ public class DownloadRunner {
         process.destroyForcibly();
         seen.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * Whether any process is in the group: the pgrp field of each {@code /proc/<pid>/stat} (the third after the command
-     * name, which may hold spaces and parentheses: hence the last ')'). A group with no process left can get none (only
-     * a member can fork into it). True when /proc cannot be read: then kill is asked.
-     */
-    static boolean groupHasMembers(long pgid) {
-        try (DirectoryStream<Path> pids = Files.newDirectoryStream(PROC, DownloadRunner::isPid)) {
-            for (Path pid : pids) {
-                String stat;
-                try {
-                    stat = new String(Files.readAllBytes(pid.resolve("stat")), StandardCharsets.ISO_8859_1);
-                } catch (IOException ended) {
-                    continue; // the process ended while we looked
-                }
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 4);
-                if (fields.length > 2 && Long.parseLong(fields[2]) == pgid) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (IOException | RuntimeException e) {
-            // no /proc to read (or a line of an unknown shape): kill answers instead
-            return true;
-        }
-    }
-
-    private static boolean isPid(Path entry) {
-        String name = entry.getFileName().toString();
-        return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
     }
 
     /**

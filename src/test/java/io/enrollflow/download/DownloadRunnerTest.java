@@ -31,22 +31,6 @@ class DownloadRunnerTest {
     Path dir;
 
     @Test
-    void aProcessGroupIsSeenUnderProcWhileItHasAMemberAndNotAfter() throws Exception {
-        // setsid makes sleep the leader of a group of its own, numbered by its pid
-        Process sleeper = new ProcessBuilder("setsid", "sleep", "30").start();
-        try {
-            long group = sleeper.pid();
-            await().atMost(Duration.ofSeconds(30)).until(() -> DownloadRunner.groupHasMembers(group));
-
-            sleeper.destroyForcibly().waitFor();
-
-            await().atMost(Duration.ofSeconds(30)).until(() -> !DownloadRunner.groupHasMembers(group));
-        } finally {
-            sleeper.destroyForcibly();
-        }
-    }
-
-    @Test
     void foldersWithoutAFileAreNoDownload() throws Exception {
         Files.createDirectories(dir.resolve("Module 1/Lesson 1"));
         Files.createDirectories(dir.resolve("Module 2"));
