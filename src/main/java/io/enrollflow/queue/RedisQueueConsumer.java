@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The reliable take, one loop per consumer thread ({@code concurrency} threads; parallelism must come from here,
  * since {@code threads} after a synchronous consumer gives none):
  * <ol>
- *   <li>fetch: {@code BLMOVE <queue> <processing list> RIGHT LEFT} (oldest first), blocking at most pollTimeout;</li>
+ *   <li>fetch: {@code BLMOVE <queue> <processing list> RIGHT LEFT} (oldest first), blocking at most pollTimeout —
+ *       unless the last task's completion already took the next one the same way, in its own script
+ *       ({@link #nextQueue()}: one round trip per task fewer while the queue has a backlog);</li>
  *   <li>process: the route runs synchronously on this thread;</li>
  *   <li>acknowledge ({@link Acknowledgement}): a run that reached a decision (completed, retry scheduled,
  *       dead-lettered) was already removed from the processing list in that decision's Redis step; a run that intake
