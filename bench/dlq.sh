@@ -9,4 +9,4 @@ cd "$(dirname "$0")/.."
 mvn -B -q package -DskipTests
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 exec java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
-    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn io.enrollflow.bench.DlqBench "$@"
+    -Denrollflow.log.root-level=warn io.enrollflow.bench.DlqBench "$@"

@@ -28,7 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-java -cp "$CP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+java -cp "$CP" -Denrollflow.log.root-level=warn \
     io.enrollflow.bench.DriveUploadBench serve "$WORK" > "$WORK/stand-in.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
@@ -39,5 +39,5 @@ done
 [ -f "$WORK/root-url" ] || { echo "the stand-in did not start"; cat "$WORK/stand-in.log"; exit 1; }
 
 echo "uploading ${MIB} MiB with -Xmx${HEAP} ..."
-java -Xmx"$HEAP" -cp "$CP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+java -Xmx"$HEAP" -cp "$CP" -Denrollflow.log.root-level=warn \
     io.enrollflow.bench.DriveUploadBench upload "$WORK" "$MIB"

@@ -8,4 +8,4 @@ cd "$(dirname "$0")/.."
 mvn -B -q test-compile
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 exec java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
-    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn io.enrollflow.bench.WaitReplicasBench "$@"
+    -Denrollflow.log.root-level=warn io.enrollflow.bench.WaitReplicasBench "$@"

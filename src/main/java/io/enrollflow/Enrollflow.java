@@ -9,6 +9,6 @@ public final class Enrollflow {
     }
 
     public static void main(String[] args) {
-        System.exit(EnrollflowCommand.execute(args));
+        System.exit(EnrollflowCommand.executeAsProcess(args));
     }
 }

@@ -6,52 +6,35 @@ import io.enrollflow.deadletter.DeadLetter;
 import io.enrollflow.deadletter.DeadLetterFilter;
 import io.enrollflow.deadletter.DeadLetterPage;
 import io.enrollflow.deadletter.DeadLetterStore;
-import io.enrollflow.task.FailureReason;
-import io.enrollflow.task.Stage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /** {@code dlq list|show|replay|purge}: the dead letters (CONTRACT §6). */
 @Command(name = "dlq", mixinStandardHelpOptions = true, description = "Dead letters: failed tasks, why, and putting them back.",
-        subcommands = {DlqCommand.ListCommand.class, DlqCommand.ShowCommand.class, DlqCommand.ReplayCommand.class,
-                DlqCommand.PurgeCommand.class})
-public class DlqCommand implements Runnable {
+        subcommands = {DlqCommand.ListCommand.class, DlqCommand.ShowCommand.class, DlqReplayCommand.class,
+                DlqPurgeCommand.class})
+public class DlqCommand extends CommandGroup {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @ParentCommand
-    EnrollflowCommand parent;
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a dlq sub-command: list, show, replay or purge");
+    String subcommands() {
+        return "list, show, replay or purge";
     }
 
     /** {@code dlq list [--stage S] [--reason R] [--limit N] [--offset N] [--json]}: one page, read from an index. */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List dead letters, newest first.")
-    static class ListCommand implements java.util.concurrent.Callable<Integer> {
-        @ParentCommand
-        DlqCommand dlq;
-        @Spec
-        CommandSpec spec;
-
+    static class ListCommand extends DlqSubcommand {
         @Option(names = "--stage", description = "Only this stage: intake, enroll, download, deliver")
         String stage;
         @Option(names = "--reason", description = "Only this reason, e.g. enrollment_unavailable")
@@ -77,7 +60,7 @@ public class DlqCommand implements Runnable {
                         "--offset must be from 0 to " + DeadLetterStore.MAX_OFFSET);
             }
             PrintWriter out = spec.commandLine().getOut();
-            try (Stores stores = new Stores(dlq.parent.settings())) {
+            try (Stores stores = openStores()) {
                 DeadLetterPage page = stores.deadLetters.page(new DeadLetterFilter(reason, stage, null), offset, limit);
                 List<DeadLetter> letters = page.records();
                 if (json) {
@@ -107,12 +90,7 @@ public class DlqCommand implements Runnable {
 
     /** {@code dlq show <taskId> [--json]}. */
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one dead letter.")
-    static class ShowCommand implements java.util.concurrent.Callable<Integer> {
-        @ParentCommand
-        DlqCommand dlq;
-        @Spec
-        CommandSpec spec;
-
+    static class ShowCommand extends DlqSubcommand {
         @Parameters(index = "0", paramLabel = "TASK_ID")
         String taskId;
         @Option(names = "--json", description = "The record as one JSON object")
@@ -121,7 +99,7 @@ public class DlqCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (Stores stores = new Stores(dlq.parent.settings())) {
+            try (Stores stores = openStores()) {
                 DeadLetter letter = stores.deadLetters.get(taskId);
                 if (letter == null) {
                     spec.commandLine().getErr().println("enrollflow: no dead letter for " + taskId);
@@ -152,138 +130,10 @@ public class DlqCommand implements Runnable {
         }
     }
 
-    /**
-     * {@code dlq replay <taskId>... | --all | --reason R | --stage S}: each task back onto the queue (status queued,
-     * replays + 1) and its record removed, one atomic step per task. One line per task, then the count; an unknown id
-     * is reported and makes the exit code 1 (the others are still replayed).
-     */
-    @Command(name = "replay", mixinStandardHelpOptions = true,
-            description = "Put dead-lettered tasks back on the queue (their records go).")
-    static class ReplayCommand implements java.util.concurrent.Callable<Integer> {
-        @ParentCommand
-        DlqCommand dlq;
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(paramLabel = "TASK_ID", arity = "0..*", description = "The tasks to replay")
-        List<String> taskIds;
-        @Option(names = "--all", description = "Every dead letter")
-        boolean all;
-        @Option(names = "--reason", description = "Every dead letter with this reason, e.g. enrollment_unavailable")
-        String reason;
-        @Option(names = "--stage", description = "Every dead letter of this stage: intake, enroll, download, deliver")
-        String stage;
-
-        @Override
-        public Integer call() {
-            boolean named = taskIds != null && !taskIds.isEmpty();
-            boolean filtered = stage != null || reason != null;
-            int ways = (named ? 1 : 0) + (all ? 1 : 0) + (filtered ? 1 : 0);
-            if (ways != 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "name the tasks to replay, or give --all, or --reason and/or --stage (one of these)");
-            }
-            checkFilters(spec, stage, reason);
-            try (Stores stores = new Stores(dlq.parent.settings())) {
-                if (!named) {
-                    // a line per task as each batch goes, then the count: nothing held but the batch
-                    PrintWriter out = spec.commandLine().getOut();
-                    long replayed = stores.replays.replayMatching(new DeadLetterFilter(reason, stage, null),
-                            letter -> out.println("replayed " + letter.taskId() + replayDetail(letter)));
-                    out.println(replayed + " replayed");
-                    out.flush();
-                    return EnrollflowCommand.OK;
-                }
-                Map<String, DeadLetter> letters = new HashMap<>();
-                for (String id : taskIds) {
-                    DeadLetter letter = stores.deadLetters.get(id);
-                    if (letter != null) {
-                        letters.put(id, letter);
-                    }
-                }
-                var outcome = stores.replays.replay(taskIds);
-                return report(spec, "replayed", outcome.done(), outcome.unknown(), id -> {
-                    DeadLetter letter = letters.get(id);
-                    return letter == null ? "" : replayDetail(letter);
-                });
-            }
-        }
-    }
-
-    private static String replayDetail(DeadLetter letter) {
-        return " (" + letter.reason() + " at " + letter.stage() + ", replay " + (letter.replays() + 1) + ")";
-    }
-
-    /**
-     * {@code dlq purge <taskId>... | --all [--yes]}: removes records for good (their tasks stay {@code failed}).
-     * {@code --all} asks for {@code --yes}.
-     */
-    @Command(name = "purge", mixinStandardHelpOptions = true,
-            description = "Remove dead letters for good (the tasks stay failed).")
-    static class PurgeCommand implements java.util.concurrent.Callable<Integer> {
-        @ParentCommand
-        DlqCommand dlq;
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(paramLabel = "TASK_ID", arity = "0..*", description = "The records to remove")
-        List<String> taskIds;
-        @Option(names = "--all", description = "Every dead letter (needs --yes)")
-        boolean all;
-        @Option(names = "--yes", description = "Confirm --all")
-        boolean yes;
-
-        @Override
-        public Integer call() {
-            boolean named = taskIds != null && !taskIds.isEmpty();
-            if (named == all) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "name the records to purge, or give --all");
-            }
-            if (all && !yes) {
-                spec.commandLine().getErr().println("enrollflow: dlq purge --all removes every dead letter for good; "
-                        + "add --yes to confirm (dlq list shows them)");
-                spec.commandLine().getErr().flush();
-                return EnrollflowCommand.USAGE;
-            }
-            try (Stores stores = new Stores(dlq.parent.settings())) {
-                if (all) {
-                    PrintWriter out = spec.commandLine().getOut();
-                    long purged = stores.replays.purgeMatching(DeadLetterFilter.ALL,
-                            letter -> out.println("purged " + letter.taskId()));
-                    out.println(purged + " purged");
-                    out.flush();
-                    return EnrollflowCommand.OK;
-                }
-                var outcome = stores.replays.purge(taskIds);
-                return report(spec, "purged", outcome.done(), outcome.unknown(), id -> "");
-            }
-        }
-    }
-
-    /**
-     * What replay and purge print: a line per task done ({@code detail} appended), each unknown id on stderr, then
-     * the count; exit 1 when any id was unknown (the others were still done).
-     */
-    static int report(CommandSpec spec, String verb, List<String> done, List<String> unknown,
-                      Function<String, String> detail) {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        done.forEach(id -> out.println(verb + " " + id + detail.apply(id)));
-        unknown.forEach(id -> err.println("enrollflow: no dead letter for " + id));
-        out.println(done.size() + " " + verb + (unknown.isEmpty() ? "" : ", " + unknown.size() + " not found"));
-        out.flush();
-        err.flush();
-        return unknown.isEmpty() ? EnrollflowCommand.OK : EnrollflowCommand.NOT_FOUND_OR_FAILED;
-    }
-
     static void checkFilters(CommandSpec spec, String stage, String reason) {
-        if (stage != null && Arrays.stream(Stage.values()).noneMatch(s -> s.word().equals(stage))) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "unknown --stage " + stage + " (intake, enroll, download, deliver)");
-        }
-        if (reason != null && FailureReason.ofWord(reason) == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "unknown --reason " + reason + " ("
-                    + String.join(", ", Arrays.stream(FailureReason.values()).map(FailureReason::word).toList()) + ")");
+        String problem = DeadLetterFilter.problem(stage, reason);
+        if (problem != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), problem);
         }
     }
 

@@ -1,7 +1,12 @@
 package io.enrollflow.cli;
 
 import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.LogSettings;
 import io.enrollflow.config.Settings;
+import io.enrollflow.logging.Logging;
+import io.enrollflow.management.ManagementServer;
+import io.enrollflow.util.Causes;
+import org.apache.camel.util.ObjectHelper;
 import org.redisson.client.RedisConnectionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +14,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -38,6 +42,10 @@ public class EnrollflowCommand implements Callable<Integer> {
             scope = CommandLine.ScopeType.INHERIT)
     Path routes;
 
+    @Option(names = "--log-config", description = "Log4j 2 configuration file (default: the jar's log4j2.xml)",
+            scope = CommandLine.ScopeType.INHERIT)
+    Path logConfig;
+
     @Override
     public Integer call() throws Exception {
         return new RunCommand().run(this);
@@ -48,27 +56,57 @@ public class EnrollflowCommand implements Callable<Integer> {
         return Settings.load(config, System.getenv());
     }
 
-    public static int execute(String... args) {
-        // before any JDK HTTP server exists (the demo's sample service is one): its limits are read once per process
-        io.enrollflow.management.ManagementServer.limitSlowClients();
-        if (args.length > 0 && QUIET.contains(args[0]) && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    /**
+     * The command line of this process ({@code main}): sets up logging ({@link Logging}) before the command runs, and
+     * stops it (the asynchronous appender drained) before returning the exit code.
+     */
+    public static int executeAsProcess(String... args) {
+        try {
+            return execute(true, args);
+        } finally {
+            Logging.stop();
         }
+    }
+
+    /** Runs a command inside a JVM that has its logging already (tests): logging is left as it is. */
+    public static int execute(String... args) {
+        return execute(false, args);
+    }
+
+    private static int execute(boolean ownLogging, String... args) {
         CommandLine cli = new CommandLine(new EnrollflowCommand());
+        cli.setExecutionStrategy(parseResult -> {
+            if (ownLogging && !helpRequested(parseResult)) {
+                try {
+                    startLogging(parseResult);
+                } catch (RuntimeException e) {
+                    // to the handler below: a configuration error is one line and exit 2
+                    throw new CommandLine.ExecutionException(cli, e.getMessage(), e);
+                }
+            }
+            // before any JDK HTTP server exists (the demo's sample service is one): its limits are read once per process
+            ManagementServer.limitSlowClients();
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         // picocli answers a usage error with CommandLine.ExitCode.USAGE, which is our 2
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (ownLogging) {
+                // the process ends: what is still queued is written before the error line
+                Logging.stop();
+            }
             PrintWriter err = commandLine.getErr();
-            ConfigException config = find(e, ConfigException.class);
+            ConfigException config = ObjectHelper.getException(ConfigException.class, e);
             if (config != null) {
                 err.println("enrollflow: configuration error: " + config.getMessage());
                 err.flush();
                 return USAGE;
             }
-            RedisConnectionException unreachable = deepest(e, RedisConnectionException.class);
+            // Redisson wraps its own: the innermost one names the address
+            RedisConnectionException unreachable = Causes.deepest(e, RedisConnectionException.class);
             if (unreachable != null) {
                 // an operator's command against a Redis that is down: say so in one line, not a stack trace
                 err.println("enrollflow: cannot reach Redis (enrollflow.redis.url): " + unreachable.getMessage()
-                        + " (" + innermost(unreachable).getMessage() + ")");
+                        + " (" + Causes.root(unreachable).getMessage() + ")");
                 err.flush();
                 return NOT_FOUND_OR_FAILED;
             }
@@ -80,32 +118,25 @@ public class EnrollflowCommand implements Callable<Integer> {
         return cli.execute(args);
     }
 
-    static <T extends Throwable> T find(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
+    /**
+     * Logging for the command about to run: the format from the settings ({@code enrollflow.log.format}), the
+     * operator's {@code --log-config}, and warnings only for the commands that print for a person.
+     */
+    private static void startLogging(CommandLine.ParseResult parseResult) {
+        EnrollflowCommand top = (EnrollflowCommand) parseResult.commandSpec().userObject();
+        CommandLine.ParseResult sub = parseResult.subcommand();
+        boolean quiet = sub != null && QUIET.contains(sub.commandSpec().name());
+        Settings settings = top.settings();
+        Logging.start(LogSettings.from(settings).format(), top.logConfig, quiet);
     }
 
-    /** The innermost exception of the type in the cause chain: Redisson wraps its own, the deepest names the address. */
-    static <T extends Throwable> T deepest(Throwable e, Class<T> type) {
-        T found = null;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                found = type.cast(t);
+    private static boolean helpRequested(CommandLine.ParseResult parseResult) {
+        for (CommandLine.ParseResult p = parseResult; p != null; p = p.subcommand()) {
+            if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) {
+                return true;
             }
         }
-        return found;
-    }
-
-    static Throwable innermost(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t;
+        return false;
     }
 
     /** The version from the jar's manifest. */
@@ -115,9 +146,5 @@ public class EnrollflowCommand implements Callable<Integer> {
             String version = EnrollflowCommand.class.getPackage().getImplementationVersion();
             return new String[] {"enrollflow " + (version == null ? "(development)" : version)};
         }
-    }
-
-    static String[] rest(String[] args) {
-        return Arrays.copyOfRange(args, 1, args.length);
     }
 }

@@ -1,11 +1,7 @@
 package io.enrollflow.cli;
 
 import io.enrollflow.management.IntakePause;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.function.Function;
@@ -16,16 +12,11 @@ import java.util.function.Function;
  */
 @Command(name = "intake", mixinStandardHelpOptions = true,
         description = "Pause or resume taking tasks, for every instance on this Redis.")
-public class IntakeCommand implements Runnable {
-
-    @ParentCommand
-    EnrollflowCommand parent;
-    @Spec
-    CommandSpec spec;
+public class IntakeCommand extends CommandGroup {
 
     @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name an intake sub-command: pause, resume or status");
+    String subcommands() {
+        return "pause, resume or status";
     }
 
     @Command(name = "pause", mixinStandardHelpOptions = true,

@@ -1,8 +1,7 @@
 package io.enrollflow.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enrollflow.management.TaskReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,14 +45,7 @@ public class StatusCommand implements Callable<Integer> {
             }
             List<String> history = stores.status.history(taskId);
             if (json) {
-                ObjectNode object = JSON.createObjectNode();
-                object.put("taskId", taskId);
-                hash.forEach(object::put);
-                ArrayNode array = object.putArray("history");
-                for (String entry : history) {
-                    array.add(JSON.readTree(entry));
-                }
-                out.println(object.toString());
+                out.println(TaskReport.json(taskId, hash, history).toString());
             } else {
                 out.println("task " + Terminal.line(taskId) + ": " + Terminal.line(hash.getOrDefault("status", "?")));
                 for (String field : MAIN_FIELDS) {

@@ -1,7 +1,11 @@
 package io.enrollflow.cli;
 
 import io.enrollflow.callback.StatusCallback;
+import io.enrollflow.config.CallbackSettings;
+import io.enrollflow.config.QueueSettings;
+import io.enrollflow.config.RedisSettings;
 import io.enrollflow.config.Settings;
+import io.enrollflow.config.StatusSettings;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.deadletter.ReplayService;
 import io.enrollflow.management.IntakePause;
@@ -28,14 +32,16 @@ final class Stores implements AutoCloseable {
     private final StatusCallback callback;
 
     Stores(Settings settings) {
-        this.callback = Management.callback(settings, outcome -> { });
-        this.redis = RedisConnection.connect(settings, 1, false);
-        this.keys = RedisKeys.from(settings);
+        // the settings an operator's command needs, each parsed once; the worker's own (download, delivery) are not read
+        this.callback = Management.callback(CallbackSettings.from(settings), outcome -> { });
+        RedisSettings redisSettings = RedisSettings.from(settings);
+        StatusSettings stores = StatusSettings.from(settings);
+        int maxDeliveries = QueueSettings.from(settings).maxDeliveries();
+        this.redis = RedisConnection.connect(redisSettings, 1, false);
+        this.keys = RedisKeys.from(redisSettings);
         RedisScripts scripts = new RedisScripts(redis);
-        this.status = new StatusStore(redis, scripts, keys, settings.integer("enrollflow.status.history-size", 1, 10_000),
-                "cli", settings.integer("enrollflow.queue.max-deliveries", 1, 1000));
-        this.deadLetters = new DeadLetterStore(redis, scripts, keys, status,
-                settings.integer("enrollflow.dead-letter.warn-size", 0, Integer.MAX_VALUE));
+        this.status = new StatusStore(redis, scripts, keys, stores.historySize(), "cli", maxDeliveries);
+        this.deadLetters = new DeadLetterStore(redis, scripts, keys, status, stores.deadLetterWarnSize());
         // one EXISTS once done: a dlq command right after an upgrade, before any instance ran, still sees every record
         deadLetters.indexExisting();
         this.replays = new ReplayService(scripts, keys, status, deadLetters);

@@ -52,15 +52,7 @@ public final class Settings {
      * @param env        the environment (System.getenv() in production; tests pass their own)
      */
     public static Settings load(Path configFile, Map<String, String> env) {
-        Properties merged = new Properties();
-        try (InputStream in = Settings.class.getClassLoader().getResourceAsStream(BUNDLED)) {
-            if (in == null) {
-                throw new IllegalStateException(BUNDLED + " is missing from the classpath: the jar is broken");
-            }
-            merged.load(new InputStreamReader(in, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + BUNDLED, e);
-        }
+        Properties merged = bundled().values;
         Path file = configFile != null ? configFile : (Files.isRegularFile(WORKING_DIR_FILE) ? WORKING_DIR_FILE : null);
         if (file != null) {
             if (!Files.isReadable(file)) {
@@ -81,6 +73,20 @@ public final class Settings {
             }
         }
         return new Settings(merged);
+    }
+
+    /** The jar's copy alone: every key with its default (no file, no environment). */
+    public static Settings bundled() {
+        Properties defaults = new Properties();
+        try (InputStream in = Settings.class.getClassLoader().getResourceAsStream(BUNDLED)) {
+            if (in == null) {
+                throw new IllegalStateException(BUNDLED + " is missing from the classpath: the jar is broken");
+            }
+            defaults.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + BUNDLED, e);
+        }
+        return new Settings(defaults);
     }
 
     /** Settings from explicit values only (tests and the demo build on the bundled defaults with this). */
@@ -117,11 +123,12 @@ public final class Settings {
         return value;
     }
 
+    /** true/yes/on or false/no/off; an empty value is an error too (its default is in application.properties). */
     public boolean flag(String key) {
-        String value = text(key).toLowerCase(Locale.ROOT);
+        String value = required(key).toLowerCase(Locale.ROOT);
         return switch (value) {
             case "true", "yes", "on" -> true;
-            case "false", "no", "off", "" -> false;
+            case "false", "no", "off" -> false;
             default -> throw new ConfigException(key, "\"" + value + "\" is not true or false");
         };
     }
@@ -198,7 +205,14 @@ public final class Settings {
 
     /** An absolute http(s) URL; a message about a bad one shows it without user info or query ({@link Redact}). */
     public URI httpUrl(String key) {
-        String value = required(key);
+        return httpUrl(key, required(key));
+    }
+
+    /**
+     * {@link #httpUrl(String)} for a value made from the key's (a URL template with its placeholders filled): the one
+     * check of every http(s) URL setting.
+     */
+    public static URI httpUrl(String key, String value) {
         try {
             URI uri = new URI(value);
             if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {

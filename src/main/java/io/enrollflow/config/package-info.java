@@ -1,2 +1,2 @@
-/** Settings: where they come from (file, jar copy, environment), how they are parsed, and the errors for bad ones. */
+/** Settings: where they come from (file, jar copy, environment), one record per concern parsed once, and the errors for bad ones. */
 package io.enrollflow.config;

@@ -1,7 +1,6 @@
 package io.enrollflow.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enrollflow.deadletter.DeadLetter;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.management.IntakePause;
@@ -14,23 +13,26 @@ import org.redisson.client.codec.StringCodec;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import static io.enrollflow.console.ViewReads.join;
+import static io.enrollflow.console.ViewReads.number;
+import static io.enrollflow.console.ViewReads.parse;
+import static io.enrollflow.console.ViewReads.str;
+import static io.enrollflow.console.ViewReads.taskIdOf;
+
 /**
  * What the console reads from Redis, each view in one or two pipelined round trips whatever the fleet's size: the
- * overview's numbers and per-minute chart, the live instances with their tasks in hand, a page of the queue or of the
- * retry schedule, one task, and the search by taskId or orderId. Fleet-wide by construction: it reads only Redis.
+ * overview's numbers and per-minute chart, the live instances with their tasks in hand, one task, and the search by
+ * taskId or orderId ({@link WaitingView} pages the queue and the retry schedule). Fleet-wide by construction: it reads only Redis.
  */
 final class FleetView {
 
     /** Minutes the overview's chart covers. */
     static final int CHART_MINUTES = 180;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     record Overview(long queueDepth, long inFlight, long retries, long deadLetters, Map<String, Long> deadLettersByReason,
                     IntakePause.State intake, int instances, long[] completedPerMinute, long[] failedPerMinute,
@@ -44,16 +46,6 @@ final class FleetView {
     record Instance(String id, InstanceDetails details, long heartbeatAgeMs, boolean alive, List<Run> runs) {
     }
 
-    /** A task waiting on the queue; position 1 is taken next. */
-    record Waiting(long position, String taskId, String orderId, String payload) {
-    }
-
-    record Scheduled(String taskId, long dueMs, Map<String, String> status) {
-    }
-
-    record Page<T>(List<T> items, long total, int offset, int limit) {
-    }
-
     record TaskView(String taskId, Map<String, String> status, List<JsonNode> history, DeadLetter deadLetter) {
         boolean exists() {
             return !status.isEmpty() || deadLetter != null;
@@ -64,14 +56,12 @@ final class FleetView {
     private final RedisKeys keys;
     private final StatusStore statusStore;
     private final DeadLetterStore deadLetters;
-    private final IntakePause pause;
 
-    FleetView(RedissonClient redis, RedisKeys keys, StatusStore statusStore, DeadLetterStore deadLetters, IntakePause pause) {
+    FleetView(RedissonClient redis, RedisKeys keys, StatusStore statusStore, DeadLetterStore deadLetters) {
         this.redis = redis;
         this.keys = keys;
         this.statusStore = statusStore;
         this.deadLetters = deadLetters;
-        this.pause = pause;
     }
 
     Overview overview() {
@@ -173,57 +163,6 @@ final class FleetView {
         return out;
     }
 
-    /** A page of the queue, oldest first (the end BLMOVE takes from). */
-    Page<Waiting> queue(int offset, int limit) {
-        RBatch batch = redis.createBatch();
-        RFuture<Integer> size = batch.getList(keys.queue(), StringCodec.INSTANCE).sizeAsync();
-        RFuture<List<Object>> range = batch.getList(keys.queue(), StringCodec.INSTANCE).rangeAsync(-(offset + limit), -(offset + 1));
-        batch.execute();
-        List<Object> raws = new ArrayList<>(join(range));
-        long total = join(size);
-        List<Waiting> out = new ArrayList<>();
-        for (int i = raws.size() - 1; i >= 0; i--) {
-            String raw = String.valueOf(raws.get(i));
-            JsonNode node = parse(raw);
-            out.add(new Waiting(offset + out.size() + 1L, taskIdOf(node), node == null ? "" : node.path("orderId").asText(""), raw));
-        }
-        return new Page<>(out, total, offset, limit);
-    }
-
-    /** A page of the retry schedule, soonest due first, with each task's status. */
-    Page<Scheduled> retries(int offset, int limit) {
-        RBatch batch = redis.createBatch();
-        RFuture<Integer> size = batch.getScoredSortedSet(keys.retries(), StringCodec.INSTANCE).sizeAsync();
-        RFuture<Collection<org.redisson.client.protocol.ScoredEntry<Object>>> entries =
-                batch.getScoredSortedSet(keys.retries(), StringCodec.INSTANCE).entryRangeAsync(offset, offset + limit - 1);
-        batch.execute();
-        RBatch statuses = redis.createBatch();
-        List<Map.Entry<String, Long>> due = new ArrayList<>();
-        List<RFuture<Map<Object, Object>>> hashes = new ArrayList<>();
-        for (var entry : join(entries)) {
-            String id = String.valueOf(entry.getValue());
-            due.add(Map.entry(id, entry.getScore().longValue()));
-            hashes.add(statuses.getMap(keys.task(id), StringCodec.INSTANCE)
-                    .getAllAsync(java.util.Set.of("stage", "reason", "message", "attempts", "orderId")));
-        }
-        if (!due.isEmpty()) {
-            statuses.execute();
-        }
-        List<Scheduled> out = new ArrayList<>();
-        for (int i = 0; i < due.size(); i++) {
-            Map<String, String> status = new LinkedHashMap<>();
-            join(hashes.get(i)).forEach((k, v) -> status.put(String.valueOf(k), String.valueOf(v)));
-            out.add(new Scheduled(due.get(i).getKey(), due.get(i).getValue(), status));
-        }
-        return new Page<>(out, join(size), offset, limit);
-    }
-
-    /** Makes a scheduled retry due now (the next mover round takes it); false when it is not scheduled. */
-    boolean runNow(String taskId) {
-        var schedule = redis.getScoredSortedSet(keys.retries(), StringCodec.INSTANCE);
-        return schedule.addIfExists(System.currentTimeMillis(), taskId);
-    }
-
     TaskView task(String taskId) {
         List<JsonNode> history = new ArrayList<>();
         for (String entry : statusStore.history(taskId)) {
@@ -265,50 +204,5 @@ final class FleetView {
             }
         }
         return -1;
-    }
-
-    private static String taskIdOf(String raw) {
-        return taskIdOf(parse(raw));
-    }
-
-    private static String taskIdOf(JsonNode node) {
-        if (node == null) {
-            return null;
-        }
-        for (String name : List.of("taskId", "id", "task_id")) {
-            if (node.hasNonNull(name) && node.get(name).isValueNode()) {
-                return node.get(name).asText();
-            }
-        }
-        return null;
-    }
-
-    private static JsonNode parse(String text) {
-        try {
-            JsonNode node = JSON.readTree(text);
-            return node != null && node.isObject() ? node : null;
-        } catch (java.io.IOException notJson) {
-            // not JSON (an invalid task): shown by its raw text only
-            return null;
-        }
-    }
-
-    private static long number(Object value) {
-        if (value == null) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(String.valueOf(value));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    private static String str(Object value) {
-        return value == null ? "" : String.valueOf(value);
-    }
-
-    private static <T> T join(RFuture<T> future) {
-        return future.toCompletableFuture().join();
     }
 }

@@ -1,5 +1,9 @@
 package io.enrollflow.deadletter;
 
+import io.enrollflow.task.FailureReason;
+import io.enrollflow.task.Stage;
+
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -17,6 +21,22 @@ public record DeadLetterFilter(String reason, String stage, String text) {
         reason = blankToNull(reason);
         stage = blankToNull(stage);
         text = blankToNull(text);
+    }
+
+    /**
+     * What is wrong with a stage or reason word as an operator gave it (CLI, API, console), or null when both are
+     * absent or name one: an unknown word would select nothing, silently.
+     */
+    public static String problem(String stage, String reason) {
+        if (stage != null && Arrays.stream(Stage.values()).noneMatch(s -> s.word().equals(stage))) {
+            return "unknown stage " + stage + " ("
+                    + String.join(", ", Arrays.stream(Stage.values()).map(Stage::word).toList()) + ")";
+        }
+        if (reason != null && FailureReason.ofWord(reason) == null) {
+            return "unknown reason " + reason + " ("
+                    + String.join(", ", Arrays.stream(FailureReason.values()).map(FailureReason::word).toList()) + ")";
+        }
+        return null;
     }
 
     /** True when the filter names a text, which only reading the records can check. */

@@ -1,8 +1,5 @@
 package io.enrollflow.deadletter;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enrollflow.redis.RedisFailures;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
@@ -14,7 +11,6 @@ import io.enrollflow.status.TaskStatus;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskRun;
-import io.enrollflow.task.TaskParser;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RedissonClient;
@@ -25,7 +21,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,15 +41,12 @@ import java.util.Map;
 public class DeadLetterStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterStore.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RedissonClient redis;
     private final RedisScripts scripts;
     private final RedisKeys keys;
     private final StatusStore status;
     private final int warnSize;
-    /** Ids per purge.lua call: bounds one script's run time (Redis serves nothing else meanwhile). */
-    private static final int PURGE_BATCH = 500;
     /** The largest page a listing (CLI, API) asks for. */
     public static final int MAX_LIMIT = 1000;
     /** The largest offset a listing asks for: far past any real backlog, small enough to stay a plain int. */
@@ -68,8 +60,6 @@ public class DeadLetterStore {
      * {@link #count} and replay or purge by filter read every record, in batches.
      */
     public static final int TEXT_SCAN_LIMIT = 10_000;
-    /** The index layout the marker {@code deadLetterIndexesBuilt} names: all, per reason, per stage, per pair. */
-    private static final String INDEX_LAYOUT = "1";
 
     public DeadLetterStore(RedissonClient redis, RedisScripts scripts, RedisKeys keys, StatusStore status, int warnSize) {
         this.redis = redis;
@@ -92,19 +82,7 @@ public class DeadLetterStore {
                 : "invalid-" + redis.getAtomicLong(keys.invalidSequence()).incrementAndGet();
         Map<String, String> hash = hasHash ? readStatus(key) : Map.of();
 
-        ObjectNode record = JSON.createObjectNode();
-        record.put("taskId", key);
-        record.set("task", payloadNode(run.raw()));
-        record.put("stage", stage.word());
-        record.put("reason", reason.word());
-        record.put("message", message);
-        record.put("attempts", Integer.parseInt(hash.getOrDefault("attempts", "1")));
-        record.put("firstFailedAt", hash.getOrDefault("firstFailedAt", now));
-        record.put("lastFailedAt", now);
-        record.put("replays", Integer.parseInt(hash.getOrDefault("replays", "0")));
-        if (run.downloadLogTail() != null) {
-            record.put("log", run.downloadLogTail());
-        }
+        String record = DeadLetterJson.record(key, run, stage, reason, message, hash, now);
         String id = hasHash ? key : "";
         if (run.fenced()) {
             throw new ClaimLostException(key, "fenced in this instance");
@@ -116,8 +94,8 @@ public class DeadLetterStore {
                         keys.deadLetterIndex(null, reason.word()), keys.deadLetterIndex(stage.word(), null),
                         keys.deadLetterIndex(stage.word(), reason.word()),
                         keys.failedInMinute(Instant.parse(now).getEpochSecond() / 60)),
-                now, status.historySize(), run.raw(), key, record.toString(), Instant.parse(now).toEpochMilli(),
-                stage.word(), reason.word(), message, cut(run.raw()),
+                now, status.historySize(), run.raw(), key, record, Instant.parse(now).toEpochMilli(),
+                stage.word(), reason.word(), message, DeadLetterJson.cut(run.raw()),
                 keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(), keys.deadLetterStageReasonPrefix(),
                 run.claimToken(), hasHash ? "1" : "0");
         if (size < 0) {
@@ -143,22 +121,6 @@ public class DeadLetterStore {
             }
             return Map.of();
         }
-    }
-
-    /** The payload as received: its JSON when it is JSON, else its text (cut at the intake limit). */
-    private static JsonNode payloadNode(String raw) {
-        if (raw.length() <= TaskParser.MAX_PAYLOAD_CHARS) {
-            try {
-                return JSON.readTree(raw);
-            } catch (Exception notJson) {
-                // not JSON: keep the text as it came
-            }
-        }
-        return JSON.getNodeFactory().textNode(cut(raw));
-    }
-
-    private static String cut(String raw) {
-        return raw.length() > TaskParser.MAX_PAYLOAD_CHARS ? raw.substring(0, TaskParser.MAX_PAYLOAD_CHARS) : raw;
     }
 
     /** One record, or null. */
@@ -247,61 +209,14 @@ public class DeadLetterStore {
         return counts;
     }
 
-    /** How many records there are. */
-    public int size() {
-        return redis.getMap(keys.deadLetters(), StringCodec.INSTANCE).size();
-    }
-
     /**
      * Files the records written before the per-reason and per-stage indexes existed (an upgrade) under those indexes,
-     * once per namespace: after the first run a marker key says it is done, and each later start costs one EXISTS. The
-     * records are read with HSCAN in batches of {@link #SCAN_BATCH}, so memory stays one batch whatever their number.
-     * Instances that start together may both do it: filing a record twice changes nothing, and a record written,
-     * replayed or purged meanwhile is filed (or skipped) by its own script.
+     * once per namespace (see {@link DeadLetterIndexing#fileExisting}).
      *
-     * @return how many records were filed (0 when the marker was there)
+     * @return how many records were filed (0 when it was done before)
      */
     public long indexExisting() {
-        if (redis.getBucket(keys.deadLetterIndexesBuilt(), StringCodec.INSTANCE).isExists()) {
-            return 0;
-        }
-        long filed = 0;
-        List<Object> args = new ArrayList<>();
-        var records = redis.<String, String>getMap(keys.deadLetters(), StringCodec.INSTANCE).entrySet(SCAN_BATCH);
-        for (Map.Entry<String, String> entry : records) {
-            args.add(entry.getKey());
-            args.add(scoreOf(entry.getValue()));
-            if (args.size() == 2 * SCAN_BATCH) {
-                filed += fileBatch(args);
-                args.clear();
-            }
-        }
-        if (!args.isEmpty()) {
-            filed += fileBatch(args);
-        }
-        redis.getBucket(keys.deadLetterIndexesBuilt(), StringCodec.INSTANCE).set(INDEX_LAYOUT);
-        if (filed > 0) {
-            LOG.info("stage=dead-letter outcome=indexed records={} note=\"dead letters written before this version "
-                    + "filed under their reason and stage\"", filed);
-        }
-        return filed;
-    }
-
-    private long fileBatch(List<Object> pairs) {
-        List<Object> args = new ArrayList<>(prefixes());
-        args.addAll(pairs);
-        return scripts.integer(Script.INDEX_DEAD_LETTERS, List.of(keys.deadLetters(), keys.deadLetterIndex()),
-                args.toArray());
-    }
-
-    /** The last failure of a stored record in epoch ms (0 when it has none that parses: it then lists as the oldest). */
-    private static long scoreOf(String json) {
-        try {
-            return Instant.parse(DeadLetter.parse(json).lastFailedAt()).toEpochMilli();
-        } catch (RuntimeException unreadable) {
-            // a record without a readable lastFailedAt is still filed (under score 0) so that it lists and can be purged
-            return 0;
-        }
+        return DeadLetterIndexing.fileExisting(redis, scripts, keys, prefixes());
     }
 
     /** The prefixes of the per-reason, per-stage and per-pair indexes, as the removing scripts take them in ARGV. */
@@ -355,33 +270,5 @@ public class DeadLetterStore {
 
     /** @param ids how many ids the index range held; @param records their records, oldest first */
     record OldestFirst(int ids, List<DeadLetter> records) {
-    }
-
-    /**
-     * Removes records with their stored payloads and index entries (purge.lua); the tasks' status hashes stay
-     * {@code failed}. Returns the ids that had a record.
-     */
-    public List<String> purge(Collection<String> ids) {
-        List<String> purged = new ArrayList<>();
-        List<String> batch = new ArrayList<>();
-        for (String id : new LinkedHashSet<>(ids)) {
-            batch.add(id);
-            if (batch.size() == PURGE_BATCH) {
-                purged.addAll(purgeBatch(batch));
-                batch.clear();
-            }
-        }
-        if (!batch.isEmpty()) {
-            purged.addAll(purgeBatch(batch));
-        }
-        return purged;
-    }
-
-    private List<String> purgeBatch(List<String> ids) {
-        List<Object> args = new ArrayList<>(prefixes());
-        args.addAll(ids);
-        List<Object> removed = scripts.list(Script.PURGE,
-                List.of(keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads()), args.toArray());
-        return removed.stream().map(String::valueOf).toList();
     }
 }

@@ -40,6 +40,8 @@ public class ReplayService {
      * short enough not to hold Redis up for other clients.
      */
     public static final int BATCH = 300;
+    /** Ids per purge.lua call: bounds one script's run time (Redis serves nothing else meanwhile). */
+    private static final int PURGE_BATCH = 500;
 
     private final RedisScripts scripts;
     private final RedisKeys keys;
@@ -95,7 +97,7 @@ public class ReplayService {
     /** {@link #purgeMatching(DeadLetterFilter)}, telling {@code purged} of each record removed. */
     public long purgeMatching(DeadLetterFilter filter, Consumer<DeadLetter> purged) {
         return walk(filter, batch -> {
-            Set<String> done = new HashSet<>(deadLetters.purge(batch.stream().map(DeadLetter::taskId).toList()));
+            Set<String> done = new HashSet<>(purgeRecords(batch.stream().map(DeadLetter::taskId).toList()));
             done.forEach(id -> LOG.info("task={} stage=dead-letter outcome=purged", id));
             return done;
         }, purged);
@@ -129,7 +131,7 @@ public class ReplayService {
 
     /** Removes these records; returns which ids had one. */
     public Outcome purge(Collection<String> taskIds) {
-        List<String> purged = deadLetters.purge(taskIds);
+        List<String> purged = purgeRecords(taskIds);
         List<String> unknown = new ArrayList<>(new LinkedHashSet<>(taskIds));
         unknown.removeAll(purged);
         purged.forEach(id -> LOG.info("task={} stage=dead-letter outcome=purged", id));
@@ -169,5 +171,33 @@ public class ReplayService {
             }
         }
         return replayed;
+    }
+
+    /**
+     * Removes records with their stored payloads and index entries (purge.lua); the tasks' status hashes stay
+     * {@code failed}. Returns the ids that had a record.
+     */
+    private List<String> purgeRecords(Collection<String> ids) {
+        List<String> purged = new ArrayList<>();
+        List<String> batch = new ArrayList<>();
+        for (String id : new LinkedHashSet<>(ids)) {
+            batch.add(id);
+            if (batch.size() == PURGE_BATCH) {
+                purged.addAll(purgeBatch(batch));
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            purged.addAll(purgeBatch(batch));
+        }
+        return purged;
+    }
+
+    private List<String> purgeBatch(List<String> ids) {
+        List<Object> args = new ArrayList<>(deadLetters.prefixes());
+        args.addAll(ids);
+        List<Object> removed = scripts.list(Script.PURGE,
+                List.of(keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads()), args.toArray());
+        return removed.stream().map(String::valueOf).toList();
     }
 }

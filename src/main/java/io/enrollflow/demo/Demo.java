@@ -3,12 +3,15 @@ package io.enrollflow.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.QueueSettings;
+import io.enrollflow.config.RedisSettings;
 import io.enrollflow.config.Settings;
 import io.enrollflow.deadletter.DeadLetter;
 import io.enrollflow.delivery.folder.FolderDelivery;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.runtime.EnrollflowRuntime;
 import io.enrollflow.task.Masking;
+import io.enrollflow.util.Causes;
 import org.redisson.api.RDeque;
 import org.redisson.client.codec.StringCodec;
 
@@ -147,9 +150,9 @@ public class Demo {
         Map<String, DeadLetter> deadLetters = new LinkedHashMap<>();
         try {
             runtime.start();
-            RedisKeys keys = RedisKeys.from(settings);
+            RedisKeys keys = RedisKeys.from(RedisSettings.from(settings));
             line("", "started: instance " + runtime.instanceId() + ", "
-                    + settings.text("enrollflow.worker.concurrency") + " workers");
+                    + QueueSettings.from(settings).concurrency() + " workers");
 
             int idWidth = tasks.stream().mapToInt(t -> t.taskId().length()).max().orElse(4);
             out.println();
@@ -269,10 +272,7 @@ public class Demo {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(e);
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         return root == e ? message : e.getMessage() + " (" + message + ")";
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.enrollflow.util.WebUrls;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -126,7 +126,7 @@ public final class SampleEnrollmentService implements AutoCloseable {
     private ObjectNode enroll(String email, String course, String url) {
         ObjectNode result = JSON.createObjectNode();
         result.put("url", url);
-        if (!CATALOGUE.contains(course) || !isHttp(url)) {
+        if (!CATALOGUE.contains(course) || !WebUrls.isHttp(url)) {
             result.put("success", false);
             result.put("message", "course not found: no such course in the catalogue");
         } else if (!enrollments.add(email + " " + course)) {
@@ -137,15 +137,6 @@ public final class SampleEnrollmentService implements AutoCloseable {
             result.put("message", "enrolled");
         }
         return result;
-    }
-
-    private static boolean isHttp(String url) {
-        try {
-            String scheme = URI.create(url).getScheme();
-            return "http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     private static ObjectNode error(String message) {

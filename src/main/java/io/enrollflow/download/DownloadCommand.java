@@ -1,15 +1,14 @@
 package io.enrollflow.download;
 
 import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.DownloadSettings;
+import io.enrollflow.config.Placeholders;
 import io.enrollflow.task.Task;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code enrollflow.download.command}, split into words once at start-up the way a POSIX shell splits them (blanks
@@ -23,9 +22,7 @@ import java.util.regex.Pattern;
  */
 public final class DownloadCommand {
 
-    public static final String KEY = "enrollflow.download.command";
-    static final Set<String> PLACEHOLDERS = Set.of("courseUrl", "taskDir", "taskId", "orderId", "quality");
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z]+)}");
+    public static final String KEY = DownloadSettings.COMMAND;
 
     private final List<String> words;
 
@@ -45,13 +42,7 @@ public final class DownloadCommand {
             throw new ConfigException(KEY, e.getMessage());
         }
         for (String word : words) {
-            Matcher m = PLACEHOLDER.matcher(word);
-            while (m.find()) {
-                if (!PLACEHOLDERS.contains(m.group(1))) {
-                    throw new ConfigException(KEY, "unknown placeholder ${" + m.group(1) + "} (known: "
-                            + String.join(", ", PLACEHOLDERS.stream().sorted().map(p -> "${" + p + "}").toList()) + ")");
-                }
-            }
+            Placeholders.check(KEY, word);
         }
         return new DownloadCommand(List.copyOf(words));
     }
@@ -71,7 +62,7 @@ public final class DownloadCommand {
                 "quality", Integer.toString(task.quality()));
         List<String> argv = new ArrayList<>(words.size());
         for (String word : words) {
-            argv.add(PLACEHOLDER.matcher(word).replaceAll(m -> Matcher.quoteReplacement(values.get(m.group(1)))));
+            argv.add(Placeholders.fill(word, values));
         }
         return argv;
     }

@@ -1,10 +1,7 @@
 package io.enrollflow.limit;
 
-import io.enrollflow.redis.RedisKeys;
-import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
 import io.enrollflow.task.TaskRun;
-import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,13 +39,9 @@ public class DownloadPermits {
 
     private static final Permit NONE = () -> { };
 
-    private final RedissonClient redis;
-    private final RedisScripts scripts;
-    private final RedisKeys keys;
+    private final LimitContext context;
     private final int max;
     private final Duration lease;
-    private final LimitGate gate;
-    private final String instanceId;
     private final Set<String> held = ConcurrentHashMap.newKeySet();
     private final AtomicLong sequence = new AtomicLong();
     private final String message;
@@ -57,15 +50,10 @@ public class DownloadPermits {
      * @param max   permits in the fleet; 0 = no limit, then {@link #acquire} hands out a permit that is no lease
      * @param lease how long a lease lives unrenewed: the heartbeat's TTL, so that it lapses with the heartbeat
      */
-    public DownloadPermits(RedissonClient redis, RedisScripts scripts, RedisKeys keys, int max, Duration lease,
-                           LimitGate gate, String instanceId) {
-        this.redis = redis;
-        this.scripts = scripts;
-        this.keys = keys;
+    public DownloadPermits(LimitContext context, int max, Duration lease) {
+        this.context = context;
         this.max = max;
         this.lease = lease;
-        this.gate = gate;
-        this.instanceId = instanceId;
         this.message = "waiting for a download permit (" + max + " at once in the fleet)";
     }
 
@@ -74,9 +62,9 @@ public class DownloadPermits {
         if (max <= 0) {
             return NONE;
         }
-        String member = instanceId + "|" + run.taskId() + "|" + sequence.incrementAndGet();
-        gate.pass(run, Limit.DOWNLOAD_PERMITS, message, () -> scripts.integer(Script.DOWNLOAD_PERMIT,
-                List.of(keys.downloadPermits()), "acquire", max, lease.toMillis(), member) == 1 ? 0 : -1);
+        String member = context.instanceId() + "|" + run.taskId() + "|" + sequence.incrementAndGet();
+        context.gate().pass(run, Limit.DOWNLOAD_PERMITS, message, () -> context.scripts().integer(Script.DOWNLOAD_PERMIT,
+                List.of(context.keys().downloadPermits()), "acquire", max, lease.toMillis(), member) == 1 ? 0 : -1);
         held.add(member);
         return () -> release(run, member);
     }
@@ -87,7 +75,8 @@ public class DownloadPermits {
      */
     private void release(TaskRun run, String member) {
         held.remove(member);
-        redis.getScoredSortedSet(keys.downloadPermits(), StringCodec.INSTANCE).removeAsync(member).whenComplete((removed, e) -> {
+        var leases = context.redis().getScoredSortedSet(context.keys().downloadPermits(), StringCodec.INSTANCE);
+        leases.removeAsync(member).whenComplete((removed, e) -> {
             if (e != null) {
                 // Redis unreachable: the lease lapses within the heartbeat's TTL; the task's fate is whatever its
                 // download decided
@@ -104,17 +93,13 @@ public class DownloadPermits {
         }
         List<Object> args = new ArrayList<>(List.of("renew", lease.toMillis()));
         args.addAll(held);
-        scripts.integer(Script.DOWNLOAD_PERMIT, List.of(keys.downloadPermits()), args.toArray());
+        context.scripts().integer(Script.DOWNLOAD_PERMIT, List.of(context.keys().downloadPermits()), args.toArray());
     }
 
-    /** Permits held in the whole fleet (unexpired leases). */
-    public long inUse() {
-        return scripts.integer(Script.DOWNLOAD_PERMIT, List.of(keys.downloadPermits()), "count");
-    }
-
-    /** Permits held in the whole fleet, without waiting for Redis (for a metrics scrape). */
+    /** Permits held in the whole fleet (unexpired leases), without waiting for Redis (for a metrics scrape). */
     CompletableFuture<Long> inUseAsync() {
-        return scripts.integerAsync(Script.DOWNLOAD_PERMIT, List.of(keys.downloadPermits()), "count").toCompletableFuture();
+        return context.scripts().integerAsync(Script.DOWNLOAD_PERMIT, List.of(context.keys().downloadPermits()), "count")
+                .toCompletableFuture();
     }
 
     /** This instance's leases, for tests. */

@@ -1,11 +1,8 @@
 package io.enrollflow.limit;
 
 import io.enrollflow.delivery.drive.DriveThrottle;
-import io.enrollflow.redis.RedisKeys;
-import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
 import io.enrollflow.task.TaskRun;
-import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,38 +31,31 @@ public class DrivePause implements DriveThrottle {
     static final Duration MAX_PAUSE = Duration.ofMinutes(10);
     static final String MESSAGE = "waiting for the Drive back-off (Drive asked the fleet to slow down)";
 
-    private final RedissonClient redis;
-    private final RedisScripts scripts;
-    private final RedisKeys keys;
-    private final LimitGate gate;
-    private final String instanceId;
+    private final LimitContext context;
 
-    public DrivePause(RedissonClient redis, RedisScripts scripts, RedisKeys keys, LimitGate gate, String instanceId) {
-        this.redis = redis;
-        this.scripts = scripts;
-        this.keys = keys;
-        this.gate = gate;
-        this.instanceId = instanceId;
+    public DrivePause(LimitContext context) {
+        this.context = context;
     }
 
     /** Milliseconds of the pause left (Redis's clock: the key's TTL); 0 when there is none. */
     public long left() {
-        long ttl = redis.getBucket(keys.drivePause(), StringCodec.INSTANCE).remainTimeToLive();
+        long ttl = context.redis().getBucket(context.keys().drivePause(), StringCodec.INSTANCE).remainTimeToLive();
         return Math.max(0, ttl);
     }
 
     /** As {@link #left()}, without waiting for Redis (for a metrics scrape). */
     CompletableFuture<Long> leftAsync() {
-        return redis.getBucket(keys.drivePause(), StringCodec.INSTANCE).remainTimeToLiveAsync().toCompletableFuture();
+        return context.redis().getBucket(context.keys().drivePause(), StringCodec.INSTANCE).remainTimeToLiveAsync()
+                .toCompletableFuture();
     }
 
     public void beforeDelivery(TaskRun run) {
-        gate.pass(run, Limit.DRIVE_PAUSE, MESSAGE, this::left);
+        context.gate().pass(run, Limit.DRIVE_PAUSE, MESSAGE, this::left);
     }
 
     @Override
     public void beforeCall() {
-        gate.pass(null, Limit.DRIVE_PAUSE, MESSAGE, this::left);
+        context.gate().pass(null, Limit.DRIVE_PAUSE, MESSAGE, this::left);
     }
 
     @Override
@@ -74,7 +64,8 @@ public class DrivePause implements DriveThrottle {
         long millis = Math.max(1, bounded.toMillis());
         long left;
         try {
-            left = scripts.integer(Script.DRIVE_PAUSE, List.of(keys.drivePause()), millis, instanceId + " " + why);
+            left = context.scripts().integer(Script.DRIVE_PAUSE, List.of(context.keys().drivePause()), millis,
+                    context.instanceId() + " " + why);
         } catch (RuntimeException e) {
             // Redis unreachable: the pause is not shared; this request still backs off on its own, and the task's fate
             // is the Drive answer's, as classified

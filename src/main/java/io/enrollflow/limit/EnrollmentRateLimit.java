@@ -1,8 +1,6 @@
 package io.enrollflow.limit;
 
 import io.enrollflow.limit.LimitSettings.Rate;
-import io.enrollflow.redis.RedisKeys;
-import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
 import io.enrollflow.task.TaskRun;
 import org.apache.camel.Exchange;
@@ -22,21 +20,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public class EnrollmentRateLimit {
 
-    private final RedisScripts scripts;
-    private final RedisKeys keys;
+    private final LimitContext context;
     private final Rate rate;
-    private final LimitGate gate;
-    private final String instanceId;
     private final AtomicLong calls = new AtomicLong();
     private final String message;
 
     /** @param rate the limit; null = none, then {@link #acquire} returns at once */
-    public EnrollmentRateLimit(RedisScripts scripts, RedisKeys keys, Rate rate, LimitGate gate, String instanceId) {
-        this.scripts = scripts;
-        this.keys = keys;
+    public EnrollmentRateLimit(LimitContext context, Rate rate) {
+        this.context = context;
         this.rate = rate;
-        this.gate = gate;
-        this.instanceId = instanceId;
         this.message = rate == null ? "" : "waiting for the enrollment rate limit (" + rate + ")";
     }
 
@@ -49,7 +41,8 @@ public class EnrollmentRateLimit {
 
     void acquire(TaskRun run) {
         long windowMicros = rate.window().toNanos() / 1_000;
-        gate.pass(run, Limit.ENROLL_RATE, message, () -> scripts.integer(Script.RATE_LIMIT,
-                List.of(keys.enrollRateLog()), rate.calls(), windowMicros, instanceId + ":" + calls.incrementAndGet()));
+        context.gate().pass(run, Limit.ENROLL_RATE, message, () -> context.scripts().integer(Script.RATE_LIMIT,
+                List.of(context.keys().enrollRateLog()), rate.calls(), windowMicros,
+                context.instanceId() + ":" + calls.incrementAndGet()));
     }
 }

@@ -3,7 +3,6 @@ package io.enrollflow.limit;
 import io.enrollflow.queue.InFlight;
 import io.enrollflow.queue.WorkerStoppedException;
 import io.enrollflow.redis.RedisKeys;
-import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
 import io.enrollflow.status.ClaimLostException;
 import io.enrollflow.status.StatusStore;
@@ -34,14 +33,12 @@ public class HoldBack {
     /** The retry mover looks every second: a shorter hold is rounded up to it. */
     static final Duration SHORTEST = Duration.ofSeconds(1);
 
-    private final RedisScripts scripts;
-    private final RedisKeys keys;
+    private final LimitContext context;
     private final StatusStore status;
     private final InFlight inFlight;
 
-    public HoldBack(RedisScripts scripts, RedisKeys keys, StatusStore status, InFlight inFlight) {
-        this.scripts = scripts;
-        this.keys = keys;
+    public HoldBack(LimitContext context, StatusStore status, InFlight inFlight) {
+        this.context = context;
         this.status = status;
         this.inFlight = inFlight;
     }
@@ -61,7 +58,8 @@ public class HoldBack {
         Duration wait = limit.waitFor().compareTo(SHORTEST) < 0 ? SHORTEST : limit.waitFor();
         Instant due = Instant.now().plus(wait).truncatedTo(ChronoUnit.MILLIS);
         String id = run.taskId();
-        long removed = scripts.integer(Script.HOLD_BACK,
+        RedisKeys keys = context.keys();
+        long removed = context.scripts().integer(Script.HOLD_BACK,
                 List.of(keys.task(id), keys.history(id), keys.claim(id), run.processingList(), keys.retries()),
                 StatusStore.now(), status.historySize(), run.raw(), id, due.toEpochMilli(), due.toString(),
                 limit.limit().word(), limit.getMessage(), run.claimToken());

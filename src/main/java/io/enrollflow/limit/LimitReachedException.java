@@ -1,5 +1,7 @@
 package io.enrollflow.limit;
 
+import org.apache.camel.util.ObjectHelper;
+
 import java.time.Duration;
 
 /**
@@ -29,11 +31,6 @@ public class LimitReachedException extends RuntimeException {
 
     /** The limit in the exception's cause chain, or null. */
     public static LimitReachedException in(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof LimitReachedException limit) {
-                return limit;
-            }
-        }
-        return null;
+        return ObjectHelper.getException(LimitReachedException.class, error);
     }
 }

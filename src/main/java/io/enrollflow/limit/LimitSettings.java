@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * @param enrollRate        {@code enrollflow.enroll.rate-limit}; null = no limit
  * @param maxDownloads      {@code enrollflow.download.max-concurrent}; 0 = no limit
  * @param uploadBytesPerDay {@code enrollflow.drive.max-upload-per-day} in bytes; 0 = no limit
+ * @param uploadPerDay      the same as the operator wrote it (it appears in task messages); empty = no limit
  */
-public record LimitSettings(Rate enrollRate, int maxDownloads, long uploadBytesPerDay) {
+public record LimitSettings(Rate enrollRate, int maxDownloads, long uploadBytesPerDay, String uploadPerDay) {
 
     public static final String ENROLL_RATE = "enrollflow.enroll.rate-limit";
     public static final String MAX_DOWNLOADS = "enrollflow.download.max-concurrent";
@@ -36,7 +37,7 @@ public record LimitSettings(Rate enrollRate, int maxDownloads, long uploadBytesP
     public static LimitSettings from(Settings settings) {
         return new LimitSettings(rate(settings.text(ENROLL_RATE)),
                 settings.integer(MAX_DOWNLOADS, 0, 100_000),
-                bytes(settings.text(UPLOAD_PER_DAY)));
+                bytes(settings.text(UPLOAD_PER_DAY)), settings.text(UPLOAD_PER_DAY));
     }
 
     static Rate rate(String value) {

@@ -1,6 +1,5 @@
 package io.enrollflow.limit;
 
-import io.enrollflow.config.Settings;
 import io.enrollflow.delivery.DeliveryStep.BeforeDelivery;
 import io.enrollflow.queue.InFlight;
 import io.enrollflow.redis.RedisKeys;
@@ -37,20 +36,19 @@ public final class Limits {
     /**
      * @param lease how long a download permit lives unrenewed: the heartbeat's TTL
      */
-    public Limits(LimitSettings limits, Settings settings, RedissonClient redis, RedisScripts scripts, RedisKeys keys,
+    public Limits(LimitSettings limits, RedissonClient redis, RedisScripts scripts, RedisKeys keys,
                   StatusStore status, InFlight inFlight, Duration lease, String instanceId) {
         this.metrics = new LimitMetrics(this::permitsInUse, this::drivePaused);
-        LimitGate gate = new LimitGate(status, metrics);
-        this.enrollRate = new EnrollmentRateLimit(scripts, keys, limits.enrollRate(), gate, instanceId);
-        this.permits = new DownloadPermits(redis, scripts, keys, limits.maxDownloads(), lease, gate, instanceId);
-        this.uploadBudget = new UploadBudget(scripts, keys, limits.uploadBytesPerDay(), gate,
-                settings.text(LimitSettings.UPLOAD_PER_DAY));
-        this.drivePause = new DrivePause(redis, scripts, keys, gate, instanceId);
-        this.holdBack = new HoldBack(scripts, keys, status, inFlight);
+        LimitContext context = new LimitContext(redis, scripts, keys, new LimitGate(status, metrics), instanceId);
+        this.enrollRate = new EnrollmentRateLimit(context, limits.enrollRate());
+        this.permits = new DownloadPermits(context, limits.maxDownloads(), lease);
+        this.uploadBudget = new UploadBudget(context, limits.uploadBytesPerDay(), limits.uploadPerDay());
+        this.drivePause = new DrivePause(context);
+        this.holdBack = new HoldBack(context, status, inFlight);
         LOG.info("task=- stage=limits enroll_rate={} download_max_concurrent={} drive_max_upload_per_day={}",
                 limits.enrollRate() == null ? "none" : limits.enrollRate(),
                 limits.maxDownloads() == 0 ? "none" : limits.maxDownloads(),
-                limits.uploadBytesPerDay() == 0 ? "none" : settings.text(LimitSettings.UPLOAD_PER_DAY));
+                limits.uploadBytesPerDay() == 0 ? "none" : limits.uploadPerDay());
     }
 
     public EnrollmentRateLimit enrollRate() {

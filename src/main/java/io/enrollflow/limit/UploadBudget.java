@@ -1,8 +1,6 @@
 package io.enrollflow.limit;
 
 import io.enrollflow.delivery.TaskTree;
-import io.enrollflow.redis.RedisKeys;
-import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
 import io.enrollflow.task.TaskRun;
 
@@ -24,18 +22,14 @@ public class UploadBudget {
     /** The rolling window. */
     static final Duration WINDOW = Duration.ofHours(24);
 
-    private final RedisScripts scripts;
-    private final RedisKeys keys;
+    private final LimitContext context;
     private final long budget;
-    private final LimitGate gate;
     private final String message;
 
     /** @param budget bytes per rolling 24 h; 0 = no limit */
-    public UploadBudget(RedisScripts scripts, RedisKeys keys, long budget, LimitGate gate, String setting) {
-        this.scripts = scripts;
-        this.keys = keys;
+    public UploadBudget(LimitContext context, long budget, String setting) {
+        this.context = context;
         this.budget = budget;
-        this.gate = gate;
         this.message = "waiting for the daily Drive upload limit (" + setting + " per 24 h)";
     }
 
@@ -46,8 +40,8 @@ public class UploadBudget {
         }
         long bytes = size(taskDir);
         String id = run.taskId();
-        gate.pass(run, Limit.UPLOAD_BUDGET, message, () -> ((Number) scripts.list(Script.UPLOAD_BUDGET,
-                List.of(keys.uploadLog(), keys.uploadBytes(), keys.uploadTotal()),
+        context.gate().pass(run, Limit.UPLOAD_BUDGET, message, () -> ((Number) context.scripts().list(Script.UPLOAD_BUDGET,
+                List.of(context.keys().uploadLog(), context.keys().uploadBytes(), context.keys().uploadTotal()),
                 id, bytes, budget, WINDOW.toMillis()).get(0)).longValue());
     }
 

@@ -1,8 +1,8 @@
 package io.enrollflow.management;
 
 import io.enrollflow.callback.StatusCallback;
-import io.enrollflow.config.ConfigException;
-import io.enrollflow.config.Settings;
+import io.enrollflow.config.CallbackSettings;
+import io.enrollflow.config.ManagementSettings;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.deadletter.ReplayService;
 import io.enrollflow.queue.InFlight;
@@ -26,74 +26,22 @@ public final class Management {
     private Management() {
     }
 
-    /** Checks the settings of this package (at construction of the runtime, before anything starts). */
-    public static void check(Settings settings) {
-        int port = settings.integer("enrollflow.management.port", 0, 65_535);
-        if (port > 0) {
-            settings.required("enrollflow.management.host");
-        }
-        checkToken(settings, "enrollflow.management.token");
-        checkToken(settings, "enrollflow.management.read-token");
-        callback(settings, outcome -> { });
-        settings.duration("enrollflow.console.session-timeout", java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(30));
-        String readToken = settings.text("enrollflow.management.read-token");
-        if (!readToken.isBlank() && readToken.trim().equals(settings.text("enrollflow.management.token").trim())) {
-            throw new ConfigException("enrollflow.management.read-token", "must differ from enrollflow.management.token");
-        }
-    }
-
-    /** The shortest management token accepted: guessing 16 random characters over the network is hopeless. */
-    static final int MIN_TOKEN_LENGTH = 16;
-    /** Words of the values people leave in a template; a token holding one is refused (case ignored). */
-    private static final List<String> PLACEHOLDER_WORDS = List.of("change", "replace", "placeholder", "example",
-            "secret-token", "your-token", "your_token", "insert", "todo", "xxxx", "0000", "1234");
-
-    /**
-     * An empty token closes what it guards; a set one must be at least {@value #MIN_TOKEN_LENGTH} characters and not a
-     * known placeholder (a manifest's {@code change-me} must not open the API to anyone who has read the manifest).
-     * The message names the key, never the value.
-     */
-    static void checkToken(Settings settings, String key) {
-        String token = settings.text(key);
-        if (token.isEmpty()) {
-            return;
-        }
-        if (token.length() < MIN_TOKEN_LENGTH) {
-            throw new ConfigException(key, "is shorter than " + MIN_TOKEN_LENGTH + " characters (make one with: "
-                    + "openssl rand -hex 32)");
-        }
-        String lower = token.toLowerCase(java.util.Locale.ROOT);
-        if (PLACEHOLDER_WORDS.stream().anyMatch(lower::contains) || lower.chars().distinct().count() < 4) {
-            throw new ConfigException(key, "is a placeholder, not a secret (make one with: openssl rand -hex 32)");
-        }
-    }
-
     /** The status callback the settings ask for, not started; null when {@code enrollflow.status.callback-url} is empty. */
-    public static StatusCallback callback(Settings settings, java.util.function.Consumer<String> failures) {
-        String url = settings.text("enrollflow.status.callback-url");
-        if (url.isEmpty()) {
+    public static StatusCallback callback(CallbackSettings settings, java.util.function.Consumer<String> failures) {
+        if (!settings.enabled()) {
             return null;
         }
-        String probe = url.replace("${taskId}", "taskId");
-        try {
-            java.net.URI uri = new java.net.URI(probe);
-            if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
-                throw new ConfigException("enrollflow.status.callback-url", "is not an absolute http or https URL");
-            }
-        } catch (java.net.URISyntaxException e) {
-            throw new ConfigException("enrollflow.status.callback-url", "is not a URL: " + e.getReason());
-        }
-        return new StatusCallback(url, settings.integer("enrollflow.status.callback-attempts", 1, 100),
-                settings.duration("enrollflow.status.callback-timeout"), failures);
+        return new StatusCallback(settings.url(), settings.attempts(), settings.timeout(), failures);
     }
 
     /** Installs everything into the Camel context being configured. */
-    public static void install(CamelContext camel, Settings settings, RedissonClient redis, RedisKeys keys,
-                               RedisScripts scripts, StatusStore status, DeadLetterStore deadLetters, InFlight inFlight) {
+    public static void install(CamelContext camel, ManagementSettings settings, CallbackSettings callbacks,
+                               RedissonClient redis, RedisKeys keys, RedisScripts scripts, StatusStore status,
+                               DeadLetterStore deadLetters, InFlight inFlight) {
         Metrics metrics = new Metrics(redis, keys, inFlight);
         inFlight.events(metrics);
         List<StatusListener> listeners = new ArrayList<>(List.of(metrics));
-        StatusCallback callback = callback(settings, metrics::callbackFailure);
+        StatusCallback callback = callback(callbacks, metrics::callbackFailure);
         if (callback != null) {
             listeners.add(callback);
             addService(camel, callback);
@@ -108,16 +56,13 @@ public final class Management {
         registry.bind("replayService", replays);
         registry.bind("intakePause", pause);
 
-        int port = settings.integer("enrollflow.management.port", 0, 65_535);
-        if (port > 0) {
-            ManagementServer server = new ManagementServer(settings.required("enrollflow.management.host"), port,
-                    settings.text("enrollflow.management.token"), new Health(camel, redis, pause), metrics,
+        if (settings.enabled()) {
+            ManagementServer server = new ManagementServer(settings.host(), settings.port(),
+                    settings.token(), new Health(camel, redis, pause), metrics,
                     new OperatorApi(status, deadLetters, replays, pause));
-            server.readToken(settings.text("enrollflow.management.read-token"));
+            server.readToken(settings.readToken());
             server.mountConsole(new io.enrollflow.console.JdkHttpConsole(new io.enrollflow.console.Console(redis, keys, status,
-                    deadLetters, replays, pause, settings.text("enrollflow.management.token"),
-                    settings.text("enrollflow.management.read-token"),
-                    settings.duration("enrollflow.console.session-timeout", java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(30)))));
+                    deadLetters, replays, pause, settings.token(), settings.readToken(), settings.sessionTimeout())));
             registry.bind("managementServer", server);
             addService(camel, server);
         }

@@ -1,41 +1,35 @@
 package io.enrollflow.management;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.service.ServiceSupport;
 import org.redisson.client.RedisException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The management HTTP server (CONTRACT §8) on {@code enrollflow.management.host}:{@code enrollflow.management.port}:
  * {@code /observe/health[/live|/ready]} and {@code /observe/metrics} open, {@code /api/*} behind the bearer token
- * ({@link BearerToken}: none configured → 403 for every call, wrong or missing → 401), all on one port.
+ * ({@link BearerToken}: none configured → 403 for every call, wrong or missing → 401), all on one port; this class
+ * owns the listening socket and its threads, {@link ManagementRouter} where each request goes.
  * <p>
  * Why our own small server on the JDK's {@code com.sun.net.httpserver.HttpServer} rather than camel-platform-http-main
  * with camel-health and camel-micrometer-prometheus: the contract wants health, metrics and the API on one port, and in
  * Camel 4.17.0 the management settings are ignored when {@code camel.server} and {@code camel.management} share a port
  * (CAMEL-25462); the platform-http stack would also bring Vert.x and Camel's own health/metric shapes, while ours are a
- * few classes: a pool of {@link #THREADS} to {@link #MAX_THREADS} threads, JSON by Jackson, Prometheus text by Micrometer's registry. It
+ * few classes: a pool of {@link #THREADS} to {@link #MAX_THREADS} threads (from Camel's ExecutorServiceManager), JSON by Jackson, Prometheus text by Micrometer's registry. It
  * is also off the Camel routes entirely, so a busy pipeline never delays a probe.
  * <p>
  * Lifecycle: a Camel service of the runtime — started with the context (ready reports DOWN until the routes run),
@@ -43,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * on without it and says so in a WARN: processing tasks matters more than answering probes, and the failing probes
  * make the problem visible.
  */
-public class ManagementServer extends ServiceSupport {
+public class ManagementServer extends ServiceSupport implements CamelContextAware {
 
     /** Threads kept serving requests: probes and scrapes are quick; the API's replays are rare. */
     static final int THREADS = 4;
@@ -92,38 +86,37 @@ public class ManagementServer extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final String host;
     private final int port;
-    private final BearerToken token;
-    private final Health health;
-    private final Metrics metrics;
-    private final OperatorApi api;
+    private final ManagementRouter router;
+    private CamelContext camelContext;
     private HttpServer server;
     private ExecutorService executor;
-    /** The operators' console at every path that is not /observe or /api (null: not mounted, 404 there). */
-    private volatile io.enrollflow.console.JdkHttpConsole console;
-    /** enrollflow.management.read-token: opens every GET of /api (never an action); null when not set. */
-    private volatile BearerToken readToken;
 
     public ManagementServer(String host, int port, String token, Health health, Metrics metrics, OperatorApi api) {
         this.host = host;
         this.port = port;
-        this.token = new BearerToken(token);
-        this.health = health;
-        this.metrics = metrics;
-        this.api = api;
+        this.router = new ManagementRouter(new BearerToken(token), health, metrics, api);
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
     }
 
     /** Mounts the operators' console at {@code /} (CONTRACT §11). */
     public void mountConsole(io.enrollflow.console.JdkHttpConsole console) {
-        this.console = console;
+        router.mountConsole(console);
     }
 
     /** Sets the read token (empty: none): it opens every GET of the API and nothing else. */
     public void readToken(String token) {
-        this.readToken = token == null || token.isBlank() ? null : new BearerToken(token);
+        router.readToken(token);
     }
 
     /** The port listened on; -1 when not listening. */
@@ -140,16 +133,17 @@ public class ManagementServer extends ServiceSupport {
                     + "the API are off in this instance; free the port or set enrollflow.management.port\"", host, port, e.getMessage());
             return;
         }
-        AtomicInteger count = new AtomicInteger();
         AtomicLong lastRefusal = new AtomicLong();
-        // No queue: a request waiting behind stalled ones would wait for them to time out, so the pool grows instead,
-        // up to MAX_THREADS. A request beyond that is not run; its connection stays in the server's "request started"
-        // list and is closed by the maxReqTime timer, freeing everything.
-        executor = new ThreadPoolExecutor(THREADS, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
-            Thread thread = new Thread(runnable, "enrollflow-management-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        }, (request, pool) -> {
+        // No queue (Camel makes a SynchronousQueue for maxQueueSize 0): a request waiting behind stalled ones would
+        // wait for them to time out, so the pool grows instead, up to MAX_THREADS. A request beyond that is not run;
+        // its connection stays in the server's "request started" list and is closed by the maxReqTime timer, freeing
+        // everything.
+        ThreadPoolProfile pool = new ThreadPoolProfileBuilder("enrollflow-management").poolSize(THREADS)
+                .maxPoolSize(MAX_THREADS).keepAliveTime(30L, TimeUnit.SECONDS).maxQueueSize(0).build();
+        executor = camelContext.getExecutorServiceManager().newThreadPool(this, "enrollflow-management", pool);
+        // Camel's own choices are Abort (the server's dispatcher would log each) or CallerRuns (the dispatcher would
+        // serve a slow client itself and stall every other): refuse quietly instead, with one WARN per 10 s
+        ((ThreadPoolExecutor) executor).setRejectedExecutionHandler((request, full) -> {
             long now = System.nanoTime();
             long last = lastRefusal.get();
             if (now - last > TimeUnit.SECONDS.toNanos(10) && lastRefusal.compareAndSet(last, now)) {
@@ -162,7 +156,7 @@ public class ManagementServer extends ServiceSupport {
         server.setExecutor(executor);
         server.start();
         LOG.info("task=- stage=management outcome=listening address={}:{} api={}", host, port(),
-                token.check(null) == BearerToken.Verdict.NOT_CONFIGURED ? "closed (no enrollflow.management.token)" : "token");
+                router.apiOpen() ? "token" : "closed (no enrollflow.management.token)");
     }
 
     @Override
@@ -172,8 +166,7 @@ public class ManagementServer extends ServiceSupport {
             server = null;
         }
         if (executor != null) {
-            executor.shutdown();
-            executor.awaitTermination(2, TimeUnit.SECONDS);
+            camelContext.getExecutorServiceManager().shutdownGraceful(executor, 2000);
             executor = null;
         }
     }
@@ -183,131 +176,16 @@ public class ManagementServer extends ServiceSupport {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getRawPath();
             try {
-                route(exchange, method, path);
+                router.route(exchange, method, path);
             } catch (RedisException e) {
                 // Redis unreachable: nothing was changed that is not recorded; the caller may try again
-                sendJson(exchange, OperatorApi.error(503, "Redis is unreachable; try again"));
+                ManagementRouter.sendJson(exchange, OperatorApi.error(503, "Redis is unreachable; try again"));
             } catch (RuntimeException e) {
                 LOG.error("task=- stage=management outcome=error method={} path={}", method, path, e);
-                sendJson(exchange, OperatorApi.error(500, "internal error; see the instance's log"));
+                ManagementRouter.sendJson(exchange, OperatorApi.error(500, "internal error; see the instance's log"));
             }
         } catch (IOException e) {
             // the client went away before the answer: nothing to do
-        }
-    }
-
-    private void route(HttpExchange exchange, String method, String path) throws IOException {
-        switch (path) {
-            case "/observe/health", "/observe/health/" -> sendHealth(exchange, method, health.overall());
-            case "/observe/health/live" -> sendHealth(exchange, method, health.live());
-            case "/observe/health/ready" -> sendHealth(exchange, method, health.ready());
-            case "/observe/metrics" -> {
-                if (!method.equals("GET")) {
-                    sendJson(exchange, OperatorApi.error(405, "use GET"));
-                    return;
-                }
-                send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape().getBytes(StandardCharsets.UTF_8));
-            }
-            default -> {
-                if (path.equals("/api") || path.startsWith("/api/")) {
-                    api(exchange, method, path);
-                } else if (console != null) {
-                    console.handle(exchange);
-                } else {
-                    sendJson(exchange, OperatorApi.error(404, "no such endpoint"));
-                }
-            }
-        }
-    }
-
-    private void api(HttpExchange exchange, String method, String path) throws IOException {
-        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        BearerToken reader = readToken;
-        BearerToken.Verdict verdict = token.check(authorization);
-        if (verdict != BearerToken.Verdict.ACCEPTED && reader != null && reader.check(authorization) == BearerToken.Verdict.ACCEPTED) {
-            if (!method.equals("GET")) {
-                // the read token only looks: an action with it is forbidden, not unauthenticated
-                sendJson(exchange, OperatorApi.error(403, "the read token opens GET only"));
-                return;
-            }
-            verdict = BearerToken.Verdict.ACCEPTED;
-        }
-        switch (verdict) {
-            case NOT_CONFIGURED -> {
-                sendJson(exchange, OperatorApi.error(403, "the API is closed: set enrollflow.management.token to open it"));
-                return;
-            }
-            case REFUSED -> {
-                LOG.warn("task=- stage=management outcome=unauthorized method={} path={} remote={}", method, path,
-                        exchange.getRemoteAddress().getAddress().getHostAddress());
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"enrollflow\"");
-                sendJson(exchange, OperatorApi.error(401, "a valid bearer token is required"));
-                return;
-            }
-            case ACCEPTED -> {
-                // go on
-            }
-        }
-        List<String> segments = new ArrayList<>();
-        for (String part : path.substring("/api".length()).split("/")) {
-            if (!part.isEmpty()) {
-                segments.add(URLDecoder.decode(part, StandardCharsets.UTF_8));
-            }
-        }
-        OperatorApi.Answer answer = api.handle(method, segments, query(exchange.getRequestURI().getRawQuery()));
-        if (!method.equals("GET")) {
-            LOG.info("task={} stage=management outcome=api method={} path={} status={}", taskOf(segments, method), method,
-                    path, answer.status());
-        }
-        sendJson(exchange, answer);
-    }
-
-    /** The task a call is about, for the log line's first field; "-" for calls about many or none. */
-    private static String taskOf(List<String> segments, String method) {
-        boolean aboutOne = segments.size() >= 2 && (segments.get(0).equals("tasks") || segments.get(0).equals("dead-letters"))
-                && !(segments.size() == 2 && segments.get(1).equals("replay") && method.equals("POST"));
-        return aboutOne ? segments.get(1) : "-";
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.putIfAbsent(name, value);
-        }
-        return out;
-    }
-
-    private static void sendHealth(HttpExchange exchange, String method, Health.Report report) throws IOException {
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            sendJson(exchange, OperatorApi.error(405, "use GET"));
-            return;
-        }
-        sendJson(exchange, new OperatorApi.Answer(report.up() ? 200 : 503, report.json()));
-    }
-
-    private static void sendJson(HttpExchange exchange, OperatorApi.Answer answer) throws IOException {
-        send(exchange, answer.status(), "application/json", json(answer.body()));
-    }
-
-    private static byte[] json(JsonNode node) throws IOException {
-        return JSON.writeValueAsBytes(node);
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head ? -1 : body.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
         }
     }
 }

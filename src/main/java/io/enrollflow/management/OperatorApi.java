@@ -10,12 +10,8 @@ import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.deadletter.ReplayService;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.task.TaskParser;
-import io.enrollflow.task.FailureReason;
-import io.enrollflow.task.Stage;
 
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -61,7 +57,7 @@ class OperatorApi {
      * @param segments the path after {@code /api/}, split at '/', URL-decoded
      * @param query    the query parameters (first value each)
      */
-    Answer handle(String method, List<String> segments, Map<String, String> query) throws IOException {
+    Answer handle(String method, List<String> segments, Map<String, String> query) {
         if (segments.isEmpty()) {
             return notFound("no such endpoint");
         }
@@ -78,7 +74,7 @@ class OperatorApi {
         };
     }
 
-    private Answer tasks(String method, List<String> segments) throws IOException {
+    private Answer tasks(String method, List<String> segments) {
         if (segments.size() != 2) {
             return notFound("no such endpoint");
         }
@@ -86,16 +82,9 @@ class OperatorApi {
             return methodNotAllowed("GET");
         }
         String taskId = segments.get(1);
-        Map<String, String> hash = status.read(taskId);
-        if (hash.isEmpty()) {
+        ObjectNode body = TaskReport.of(status, taskId);
+        if (body == null) {
             return notFound("no task " + taskId);
-        }
-        ObjectNode body = JSON.createObjectNode();
-        body.put("taskId", taskId);
-        hash.forEach(body::put);
-        ArrayNode history = body.putArray("history");
-        for (String entry : status.history(taskId)) {
-            history.add(JSON.readTree(entry));
         }
         return new Answer(200, body);
     }
@@ -134,7 +123,7 @@ class OperatorApi {
     private Answer list(Map<String, String> query) {
         String stage = query.get("stage");
         String reason = query.get("reason");
-        String problem = checkFilters(stage, reason);
+        String problem = DeadLetterFilter.problem(stage, reason);
         if (problem != null) {
             return badRequest(problem);
         }
@@ -177,7 +166,7 @@ class OperatorApi {
         if (all && (stage != null || reason != null)) {
             return badRequest("all=true replays every dead letter; leave out stage and reason, or all");
         }
-        String problem = checkFilters(stage, reason);
+        String problem = DeadLetterFilter.problem(stage, reason);
         if (problem != null) {
             return badRequest(problem);
         }
@@ -222,17 +211,6 @@ class OperatorApi {
         ids.forEach(array::add);
         body.put("count", ids.size());
         return new Answer(200, body);
-    }
-
-    static String checkFilters(String stage, String reason) {
-        if (stage != null && Arrays.stream(Stage.values()).noneMatch(s -> s.word().equals(stage))) {
-            return "unknown stage " + stage + " (intake, enroll, download, deliver)";
-        }
-        if (reason != null && FailureReason.ofWord(reason) == null) {
-            return "unknown reason " + reason + " ("
-                    + String.join(", ", Arrays.stream(FailureReason.values()).map(FailureReason::word).toList()) + ")";
-        }
-        return null;
     }
 
     static Answer error(int status, String message) {

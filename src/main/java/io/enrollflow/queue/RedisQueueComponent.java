@@ -7,6 +7,7 @@ import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 import org.redisson.api.RedissonClient;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
@@ -17,6 +18,9 @@ import java.util.function.BiConsumer;
  */
 @Component("redis-queue")
 public class RedisQueueComponent extends DefaultComponent {
+
+    /** The endpoint's options without a default of their own (enrollflow.worker.* and enrollflow.queue.* give them). */
+    static final List<String> REQUIRED_OPTIONS = List.of("concurrency", "pollTimeout", "shutdownTimeout");
 
     private RedissonClient redisson;
     private RedisKeys keys = RedisKeys.defaults();
@@ -35,6 +39,12 @@ public class RedisQueueComponent extends DefaultComponent {
         }
         if (redisson == null || instanceId == null) {
             throw new IllegalStateException("redis-queue needs the redisson client and instanceId set on the component");
+        }
+        for (String option : REQUIRED_OPTIONS) {
+            if (!parameters.containsKey(option)) {
+                throw new IllegalArgumentException("redis-queue needs ?" + option + "=...; the pipeline route passes the"
+                        + " setting from application.properties, where its default lives");
+            }
         }
         RedisQueueEndpoint endpoint = new RedisQueueEndpoint(uri, this, remaining);
         setProperties(endpoint, parameters);

@@ -15,12 +15,14 @@ public class RedisQueueEndpoint extends DefaultEndpoint {
 
     @UriPath(description = "The Redis list producers LPUSH onto")
     private final String key;
-    @UriParam(defaultValue = "5", description = "Consumer threads: tasks in flight at once")
-    private int concurrency = 5;
-    @UriParam(defaultValue = "1000", description = "How long one BLMOVE blocks (ms) before the loop checks for shutdown")
-    private long pollTimeout = 1000;
-    @UriParam(defaultValue = "30000", description = "On stop, how long in-flight tasks may take to finish (ms)")
-    private long shutdownTimeout = 30000;
+    // no defaults here: each option is required, the pipeline route passing the setting (application.properties
+    // holds every default, RedisQueueComponent.REQUIRED_OPTIONS)
+    @UriParam(description = "Consumer threads: tasks in flight at once")
+    private int concurrency;
+    @UriParam(description = "How long one BLMOVE blocks (ms) before the loop checks for shutdown")
+    private long pollTimeout;
+    @UriParam(description = "On stop, how long in-flight tasks may take to finish (ms)")
+    private long shutdownTimeout;
 
     public RedisQueueEndpoint(String uri, RedisQueueComponent component, String key) {
         super(uri, component);

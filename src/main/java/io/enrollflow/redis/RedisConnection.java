@@ -1,8 +1,7 @@
 package io.enrollflow.redis;
 
 import io.enrollflow.config.ConfigException;
-import io.enrollflow.config.Redact;
-import io.enrollflow.config.Settings;
+import io.enrollflow.config.RedisSettings;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -13,12 +12,8 @@ import org.redisson.config.ConstantDelay;
 import org.redisson.config.ReadMode;
 import org.redisson.config.SubscriptionMode;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Builds the one Redisson client enrollflow uses, in one of three modes (CONTRACT §1, §13): one server
@@ -29,12 +24,9 @@ import java.util.regex.Pattern;
  */
 public final class RedisConnection {
 
-    public static final String URL = "enrollflow.redis.url";
-    public static final String SENTINELS = "enrollflow.redis.sentinels";
-    public static final String MASTER_NAME = "enrollflow.redis.master-name";
-    public static final String CLUSTER_NODES = "enrollflow.redis.cluster-nodes";
-    public static final String PASSWORD = "enrollflow.redis.password";
-    public static final String TLS = "enrollflow.redis.tls";
+    public static final String URL = RedisSettings.URL;
+    public static final String SENTINELS = RedisSettings.SENTINELS;
+    public static final String CLUSTER_NODES = RedisSettings.CLUSTER_NODES;
 
     /** Where enrollflow's Redis is. */
     public enum Mode {
@@ -51,9 +43,6 @@ public final class RedisConnection {
             return setting;
         }
     }
-
-    /** {@code host:port}, the host a name, an IPv4 address or a bracketed IPv6 address. */
-    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+):(\\d{1,5})");
 
     /** How long the client waits for one answer before it tries again. */
     public static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -78,17 +67,11 @@ public final class RedisConnection {
 
     /**
      * The mode the settings choose: Sentinel when {@code enrollflow.redis.sentinels} is set, Cluster when
-     * {@code enrollflow.redis.cluster-nodes} is, else the one server of {@code enrollflow.redis.url}. Both lists set is
-     * a configuration error: enrollflow cannot tell which Redis is meant.
+     * {@code enrollflow.redis.cluster-nodes} is, else the one server of {@code enrollflow.redis.url} (both set does not
+     * pass {@link RedisSettings#from}).
      */
-    public static Mode mode(Settings settings) {
-        boolean sentinel = !settings.text(SENTINELS).isEmpty();
-        boolean cluster = !settings.text(CLUSTER_NODES).isEmpty();
-        if (sentinel && cluster) {
-            throw new ConfigException(CLUSTER_NODES, "set together with " + SENTINELS + "; set exactly one of them"
-                    + " (or neither, for the one server of " + URL + ")");
-        }
-        return sentinel ? Mode.SENTINEL : cluster ? Mode.CLUSTER : Mode.SINGLE;
+    public static Mode mode(RedisSettings settings) {
+        return settings.sentinel() ? Mode.SENTINEL : settings.cluster() ? Mode.CLUSTER : Mode.SINGLE;
     }
 
     /**
@@ -99,16 +82,15 @@ public final class RedisConnection {
      * @param lazy        true for the runtime: start even while Redis is unreachable and connect when it is back;
      *                    false for the CLI: fail at once with a clear message
      */
-    public static RedissonClient connect(Settings settings, int blockingUse, boolean lazy) {
+    public static RedissonClient connect(RedisSettings settings, int blockingUse, boolean lazy) {
         Config config = config(settings, blockingUse);
         config.setLazyInitialization(lazy);
         return Redisson.create(config);
     }
 
     /** The client configuration the settings describe; a bad setting throws {@link ConfigException} naming its key. */
-    static Config config(Settings settings, int blockingUse) {
+    static Config config(RedisSettings settings, int blockingUse) {
         Mode mode = mode(settings);
-        settings.flag(TLS);
         Config config = new Config();
         config.setCodec(StringCodec.INSTANCE);
         config.setUseScriptCache(true);
@@ -120,18 +102,15 @@ public final class RedisConnection {
         config.setThreads(2);
         switch (mode) {
             case SINGLE -> {
-                String url = settings.required(URL);
-                checkUrl(url);
-                tune(config.useSingleServer().setAddress(url)
+                tune(config.useSingleServer().setAddress(settings.url())
                         .setConnectionPoolSize(poolSize(blockingUse))
                         .setConnectionMinimumIdleSize(minimumIdle(blockingUse)));
             }
             case SENTINEL -> {
-                String master = settings.required(MASTER_NAME);
-                var sentinel = config.useSentinelServers().setMasterName(master)
+                var sentinel = config.useSentinelServers().setMasterName(settings.masterName())
                         // one sentinel is a poor setup but a working one: Redisson would refuse it at start-up
                         .setCheckSentinelsList(false);
-                addresses(settings, SENTINELS).forEach(sentinel::addSentinelAddress);
+                addresses(settings, settings.sentinels()).forEach(sentinel::addSentinelAddress);
                 tune(masterOnly(sentinel, blockingUse));
                 auth(settings, sentinel);
             }
@@ -148,7 +127,7 @@ public final class RedisConnection {
                             + " for " + keys.namespace() + ":tasks)");
                 }
                 var cluster = config.useClusterServers();
-                addresses(settings, CLUSTER_NODES).forEach(cluster::addNodeAddress);
+                addresses(settings, settings.clusterNodes()).forEach(cluster::addNodeAddress);
                 tune(masterOnly(cluster, blockingUse));
                 auth(settings, cluster);
             }
@@ -205,40 +184,16 @@ public final class RedisConnection {
     }
 
     /** The password of the Sentinel or Cluster nodes (one server takes it in its URL). Never logged. */
-    private static <T extends BaseConfig<T>> void auth(Settings settings, T config) {
-        String password = settings.text(PASSWORD);
+    private static <T extends BaseConfig<T>> void auth(RedisSettings settings, T config) {
+        String password = settings.password();
         if (!password.isEmpty()) {
             config.setPassword(password);
         }
     }
 
-    /** The {@code host:port} entries of a list setting as Redisson addresses, {@code rediss://} with TLS on. */
-    static List<String> addresses(Settings settings, String key) {
-        String scheme = settings.flag(TLS) ? "rediss://" : "redis://";
-        List<String> out = new ArrayList<>();
-        for (String entry : settings.list(key)) {
-            var m = HOST_PORT.matcher(entry);
-            if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(2)) > 65535) {
-                throw new ConfigException(key, "\"" + entry + "\" is not host:port (the list is comma-separated host:port)");
-            }
-            out.add(scheme + entry);
-        }
-        if (out.isEmpty()) {
-            throw new ConfigException(key, "names no host:port");
-        }
-        return out;
-    }
-
-    /** The address as typed may hold a password (redis://:secret@host): the message shows it redacted (CONTRACT §1). */
-    private static void checkUrl(String url) {
-        String problem = "\"" + Redact.url(url) + "\" is not a redis:// or rediss:// address (redis://host:port)";
-        try {
-            URI uri = new URI(url);
-            if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new ConfigException(URL, problem);
-            }
-        } catch (URISyntaxException e) {
-            throw new ConfigException(URL, problem);
-        }
+    /** The {@code host:port} entries of a list setting (checked there) as Redisson addresses, {@code rediss://} with TLS on. */
+    static List<String> addresses(RedisSettings settings, List<String> entries) {
+        String scheme = settings.tls() ? "rediss://" : "redis://";
+        return entries.stream().map(entry -> scheme + entry).toList();
     }
 }

@@ -1,5 +1,6 @@
 package io.enrollflow.redis;
 
+import io.enrollflow.util.Causes;
 import org.redisson.RedissonShutdownException;
 import org.redisson.client.RedisConnectionException;
 import org.redisson.client.RedisMasterDownException;
@@ -30,13 +31,6 @@ public final class RedisFailures {
 
     /** True when the throwable or one of its causes is a connection failure or a timeout. */
     public static boolean isInfrastructure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            for (Class<? extends Throwable> type : INFRASTRUCTURE) {
-                if (type.isInstance(t)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return Causes.anyOf(failure, INFRASTRUCTURE);
     }
 }

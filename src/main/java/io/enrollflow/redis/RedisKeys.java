@@ -1,9 +1,7 @@
 package io.enrollflow.redis;
 
-import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.RedisSettings;
 import io.enrollflow.config.Settings;
-
-import java.util.regex.Pattern;
 
 /**
  * Every Redis key enrollflow uses, named in one place and all starting with {@code <namespace>:}
@@ -19,12 +17,9 @@ import java.util.regex.Pattern;
 public final class RedisKeys {
 
     /** The setting naming the namespace. */
-    public static final String NAMESPACE_KEY = "enrollflow.redis.namespace";
+    public static final String NAMESPACE_KEY = RedisSettings.NAMESPACE;
     /** The setting naming the task queue. */
-    public static final String QUEUE_KEY = "enrollflow.queue.key";
-
-    /** A namespace: letters, digits and {@code _ . - : { }}; no spaces, no glob characters (keys are listed with them). */
-    private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_.:{}-]{1,64}");
+    public static final String QUEUE_KEY = RedisSettings.QUEUE_KEY;
 
     private final String ns;
     private final String queue;
@@ -38,23 +33,18 @@ public final class RedisKeys {
         this.queue = queue == null || queue.isEmpty() ? namespace + ":tasks" : queue;
     }
 
-    /** The keys of the default namespace, {@code enrollflow}, with its default queue. */
+    /** The keys of application.properties' default namespace and queue (tests and tools that start no runtime). */
     public static RedisKeys defaults() {
-        return new RedisKeys("enrollflow", null);
+        return from(RedisSettings.from(Settings.bundled()));
     }
 
     /**
-     * The keys the settings name. A namespace with characters a key should not carry is a configuration error naming
-     * its key. A queue named outside the namespace is accepted, as before namespaces existed (the producer's key is
-     * the backend's choice); on Redis Cluster it must carry the namespace's hash tag (checked where Cluster is set up).
+     * The keys the settings name (the namespace checked there). A queue named outside the namespace is accepted, as
+     * before namespaces existed (the producer's key is the backend's choice); on Redis Cluster it must carry the
+     * namespace's hash tag (checked where Cluster is set up).
      */
-    public static RedisKeys from(Settings settings) {
-        String namespace = settings.required(NAMESPACE_KEY);
-        if (!NAMESPACE.matcher(namespace).matches()) {
-            throw new ConfigException(NAMESPACE_KEY, "\"" + namespace + "\" is not a namespace (1 to 64 of letters, digits"
-                    + " and _ . - : { }; a hash tag such as {enrollflow} is fine)");
-        }
-        return new RedisKeys(namespace, settings.text(QUEUE_KEY));
+    public static RedisKeys from(RedisSettings settings) {
+        return new RedisKeys(settings.namespace(), settings.queueKey());
     }
 
     /** The namespace every key starts with. */

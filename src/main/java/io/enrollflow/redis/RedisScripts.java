@@ -1,6 +1,6 @@
 package io.enrollflow.redis;
 
-import io.enrollflow.config.Settings;
+import io.enrollflow.config.RedisSettings;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
@@ -36,9 +36,6 @@ import java.util.concurrent.CompletionStage;
  * its own connection, which a separate call from the pool would not be.
  */
 public final class RedisScripts {
-
-    public static final String WAIT_REPLICAS = "enrollflow.redis.wait-replicas";
-    public static final String WAIT_TIMEOUT = "enrollflow.redis.wait-timeout";
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisScripts.class);
     private static final long WARN_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
@@ -120,15 +117,8 @@ public final class RedisScripts {
     }
 
     /** The scripts with the durability the settings ask for ({@code enrollflow.redis.wait-replicas}, {@code -timeout}). */
-    public static RedisScripts from(Settings settings, RedissonClient redis) {
-        return new RedisScripts(redis, settings.integer(WAIT_REPLICAS, 0, 16),
-                settings.duration(WAIT_TIMEOUT, Duration.ofMillis(1), Duration.ofSeconds(60)));
-    }
-
-    /** Checks the durability settings (start-up, before anything runs). */
-    public static void check(Settings settings) {
-        settings.integer(WAIT_REPLICAS, 0, 16);
-        settings.duration(WAIT_TIMEOUT, Duration.ofMillis(1), Duration.ofSeconds(60));
+    public static RedisScripts from(RedisSettings settings, RedissonClient redis) {
+        return new RedisScripts(redis, settings.waitReplicas(), settings.waitTimeout());
     }
 
     private static void checkKeys(Script which, List<Object> keys) {
@@ -205,7 +195,7 @@ public final class RedisScripts {
                 LOG.warn("task=- stage=redis outcome=unreplicated script={} replicas={} wanted={} timeout={}ms total={}"
                         + " note=\"decisions are written on the primary but fewer replicas acknowledged them in time;"
                         + " each waits up to {} (said once a minute)\"", which.name().toLowerCase(), done.getSyncedSlaves(),
-                        waitReplicas, waitTimeout.toMillis(), total, WAIT_TIMEOUT);
+                        waitReplicas, waitTimeout.toMillis(), total, RedisSettings.WAIT_TIMEOUT);
             }
         }
         return result.toCompletableFuture().getNow(null);

@@ -13,6 +13,7 @@ import io.enrollflow.task.TaskFailedException;
 import io.enrollflow.task.TaskRun;
 import io.enrollflow.task.TransientTaskException;
 import org.apache.camel.Exchange;
+import org.apache.camel.util.ObjectHelper;
 import org.redisson.client.RedisException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,7 +108,7 @@ public class FailureHandler {
     static Failure classify(TaskRun run, Exception cause) {
         // Camel picks the onException clause by the innermost cause first (Camel docs, "Exception Clause"), so a final
         // failure wrapped in another (Drive's 403 arrives inside an IOException) is final all the same
-        TaskFailedException failed = causedBy(cause, TaskFailedException.class);
+        TaskFailedException failed = ObjectHelper.getException(TaskFailedException.class, cause);
         if (failed != null) {
             return new Failure(failed.reason(), failed.getMessage(), false);
         }
@@ -116,11 +117,11 @@ public class FailureHandler {
             // cannot be counted, so the task ends here
             return new Failure(FailureReason.INTERNAL_ERROR, describe(cause), false);
         }
-        TransientTaskException transientFailure = causedBy(cause, TransientTaskException.class);
+        TransientTaskException transientFailure = ObjectHelper.getException(TransientTaskException.class, cause);
         if (transientFailure != null) {
             return new Failure(transientFailure.reasonWhenExhausted(), transientFailure.getMessage(), true);
         }
-        if (causedBy(cause, IOException.class) != null) {
+        if (ObjectHelper.getException(IOException.class, cause) != null) {
             return new Failure(stageReason(run.stage()), describe(cause), true);
         }
         return new Failure(FailureReason.INTERNAL_ERROR, describe(cause), true);
@@ -146,7 +147,7 @@ public class FailureHandler {
      * connection failure or timeout, it stays in the processing list and recovery requeues it.
      */
     private void leaveUndecidedWhenNotTheTasksFault(TaskRun run, Exception cause) {
-        ClaimLostException lost = causedBy(cause, ClaimLostException.class);
+        ClaimLostException lost = ObjectHelper.getException(ClaimLostException.class, cause);
         if (lost != null) {
             throw lost;
         }
@@ -170,15 +171,6 @@ public class FailureHandler {
             case DOWNLOAD -> FailureReason.DOWNLOAD_FAILED;
             case DELIVER -> FailureReason.DELIVERY_FAILED;
         };
-    }
-
-    private static <T extends Throwable> T causedBy(Throwable failure, Class<T> type) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
     }
 
     private static String describe(Exception cause) {

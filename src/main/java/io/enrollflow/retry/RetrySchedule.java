@@ -10,6 +10,7 @@ import io.enrollflow.status.TaskStatus;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskRun;
+import io.enrollflow.util.Outage;
 import org.redisson.client.RedisException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +43,8 @@ public class RetrySchedule {
     private final StatusStore status;
     private final Backoff backoff;
     private final int maxAttempts;
-    /** Only the retry-mover's timer thread calls {@link #moveDue()}; volatile for whoever reads it elsewhere. */
-    private volatile boolean redisDown;
+    /** Redis unreachable for {@link #moveDue()}: said once per outage, not once per timer tick. */
+    private final Outage redisDown = new Outage();
 
     public RetrySchedule(RedisScripts scripts, RedisKeys keys, StatusStore status, Backoff backoff, int maxAttempts) {
         this.scripts = scripts;
@@ -99,15 +100,13 @@ public class RetrySchedule {
                 moved += batch;
             } while (batch == MOVE_BATCH);
         } catch (RedisException e) {
-            if (!redisDown) {
-                redisDown = true;
+            if (redisDown.began()) {
                 LOG.warn("task=- stage=retry outcome=redis-unreachable error=\"{}\" note=\"due retries wait in Redis; moved once it is back\"",
                         e.getMessage());
             }
             return moved;
         }
-        if (redisDown) {
-            redisDown = false;
+        if (redisDown.over()) {
             LOG.info("task=- stage=retry outcome=redis-back");
         }
         return moved;

@@ -1,6 +1,8 @@
 package io.enrollflow.runtime;
 
 import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.QueueSettings;
+import io.enrollflow.config.RedisSettings;
 import io.enrollflow.config.Settings;
 import io.enrollflow.redis.RedisConnection;
 import io.enrollflow.redis.RedisKeys;
@@ -43,8 +45,8 @@ public class EnrollflowRuntime {
     /** Checks the settings and connects to Redis; a bad setting throws {@link ConfigException}. */
     public EnrollflowRuntime(Settings settings, Path routesDir) {
         this.instanceId = newInstanceId();
-        int concurrency = settings.integer("enrollflow.worker.concurrency", 1, 1000);
-        Properties props = routeProperties(settings);
+        RuntimeSettings parsed = RuntimeSettings.from(settings);
+        Properties props = routeProperties(settings, parsed.redis(), parsed.queue());
         String routes = routesPattern(routesDir);
         if (!routes.startsWith("classpath:")) {
             // the operator's routes (the jar's copy is complete): a missing route stops start-up before Camel starts
@@ -55,10 +57,10 @@ public class EnrollflowRuntime {
         // SIGTERM and Ctrl-C are handled by the run command (exit 0 after a graceful stop); Camel's own JVM hook would
         // only announce "triggered by SIGTERM" on every exit, a configuration error's included
         main.setShutdownStrategy(new SimpleMainShutdownStrategy());
-        this.redisMode = RedisConnection.mode(settings);
-        this.redis = RedisConnection.connect(settings, concurrency, true);
+        this.redisMode = RedisConnection.mode(parsed.redis());
+        this.redis = RedisConnection.connect(parsed.redis(), parsed.queue().concurrency(), true);
         try {
-            main.configure().addConfiguration(new EnrollflowBeans(settings, redis, instanceId));
+            main.configure().addConfiguration(new EnrollflowBeans(settings, parsed, redis, instanceId));
         } catch (RuntimeException e) {
             redis.shutdown();
             throw e;
@@ -66,17 +68,17 @@ public class EnrollflowRuntime {
     }
 
     /**
-     * The properties Camel gets: every setting, plus the values derived from them for endpoint options that take
-     * another form (milliseconds, a pool size) and for camel-main itself.
+     * The properties Camel gets: every setting, the ones the routes read as parsed (a {{placeholder}} never parses a
+     * setting again), plus the values derived from them for endpoint options that take another form (milliseconds)
+     * and for camel-main itself.
      */
-    public static Properties routeProperties(Settings settings) {
+    public static Properties routeProperties(Settings settings, RedisSettings redis, QueueSettings queue) {
         Properties props = settings.asProperties();
         // the queue the pipeline consumes: the setting, or <namespace>:tasks when it is empty
-        props.setProperty(RedisKeys.QUEUE_KEY, RedisKeys.from(settings).queue());
-        props.setProperty("enrollflow.queue.poll-timeout.millis",
-                Long.toString(settings.duration("enrollflow.queue.poll-timeout",
-                        EnrollflowBeans.POLL_TIMEOUT_MIN, EnrollflowBeans.POLL_TIMEOUT_MAX).toMillis()));
-        long shutdownMillis = settings.duration("enrollflow.worker.shutdown-timeout").toMillis();
+        props.setProperty(RedisSettings.QUEUE_KEY, RedisKeys.from(redis).queue());
+        props.setProperty(QueueSettings.CONCURRENCY, Integer.toString(queue.concurrency()));
+        props.setProperty("enrollflow.queue.poll-timeout.millis", Long.toString(queue.pollTimeout().toMillis()));
+        long shutdownMillis = queue.shutdownTimeout().toMillis();
         props.setProperty("enrollflow.worker.shutdown-timeout.millis", Long.toString(shutdownMillis));
         // Camel's own bound must outlast ours: the consumer waits for in-flight tasks, then hands back the rest
         props.setProperty("camel.main.shutdownTimeout", Long.toString(shutdownMillis / 1000 + 20));

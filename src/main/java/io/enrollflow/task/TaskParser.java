@@ -3,6 +3,7 @@ package io.enrollflow.task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enrollflow.util.WebUrls;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -17,15 +18,13 @@ import java.util.regex.Pattern;
 /**
  * The intake rules of CONTRACT §2, in two steps so that a bad payload still gets a status when it can:
  * {@link #peek(String)} finds a usable task id (none: the payload is dead-lettered as {@code invalid-<n>}), then
- * {@link #parse(String)} checks every other rule and builds the {@link Task}, or throws
+ * {@link #parse(String, Peek)} checks every other rule and builds the {@link Task}, or throws
  * {@link TaskFailedException} with reason {@code invalid_task} and a message naming the field.
  */
 public final class TaskParser {
 
     /** Payloads over 64 KiB are not even parsed. */
     public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
-    /** Dead-letter records keep at most this much of an unparseable payload's text. */
-    public static final int MAX_PAYLOAD_CHARS = MAX_PAYLOAD_BYTES;
 
     public static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /**
@@ -96,11 +95,6 @@ public final class TaskParser {
                 courseUrl != null && courseUrl.isValueNode() ? courseUrl.asText() : "", object);
     }
 
-    /** Checks every rule. */
-    public Task parse(String raw) {
-        return parse(raw, peek(raw));
-    }
-
     /** Checks every rule of a payload {@link #peek(String)} looked at (its parsed JSON is reused). */
     public Task parse(String raw, Peek peek) {
         if (peek.taskId() == null) {
@@ -154,8 +148,7 @@ public final class TaskParser {
         } catch (URISyntaxException e) {
             throw invalid("courseUrl is not a URL: " + e.getReason());
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+        if (!WebUrls.isHttp(uri)) {
             throw invalid("courseUrl must be an absolute http or https URL");
         }
         String host = uri.getHost().toLowerCase(Locale.ROOT);

@@ -1,5 +1,6 @@
 package io.enrollflow.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enrollflow.demo.BundledRedis;
 import org.redisson.Redisson;
 import org.redisson.api.BatchResult;
@@ -26,7 +27,16 @@ import java.util.concurrent.TimeUnit;
  * then enrollflow's idle CPU on an empty queue and its pickup latency (LPUSH → the enrollment call arriving).
  * Prints one table. Nothing here is asserted: the figures are for the operator sizing a fleet.
  * <p>
+ * enrollflow is started the documented way: {@code bin/enrollflow run} (the launcher with the worker's JVM defaults,
+ * flags in {@code JAVA_OPTS}) where that file exists, else {@code java -jar target/enrollflow.jar run}; the second
+ * line says which. With {@code --peer bullmq} a BullMQ worker ({@code bench/bullmq/worker.mjs}, Node) does the same work at
+ * each concurrency against the same Redis, stub and download command, measured the same way (its N jobs queued in
+ * one {@code Queue.addBulk} once it is warm, as the others get theirs in one pipelined push), and a second table sets
+ * enrollflow beside it (issue 15).
+ * <p>
  * Options: --tasks N (5000), --concurrency 1,10,50, --idle-seconds 60, --pickups 200, --jvm-flags "…" (for enrollflow),
+ * --peer bullmq (off by default: it needs Node 20 and {@code npm ci} in bench/bullmq, which bench/run.sh does),
+ * --launcher PATH (bin/enrollflow), --node PATH (node), --peer-dir PATH (bench/bullmq),
  * --threads true (each system's CPU per task by thread group: where the time goes), --limits true (enrollflow a second
  * time with the fleet-wide limits on but never reached: an enrollment rate of {@value #UNREACHED_RATE} and
  * {@value #UNREACHED_PERMITS} download permits; the line "limits cost" compares the two).
@@ -34,6 +44,9 @@ import java.util.concurrent.TimeUnit;
 public final class PipelineBench {
 
     private static final String QUEUE = "enrollflow:tasks";
+    /** The BullMQ peer's queue: its keys are {@code bull:enroll:…}, the status hashes the same as the others'. */
+    private static final String PEER_QUEUE = "enroll";
+    static final String PEER = "bullmq";
     private static final int WARM_UP = 50;
     /** Limits set so high that no run reaches them: what is measured is their bookkeeping. */
     static final String UNREACHED_RATE = "1000000/1s";
@@ -49,6 +62,11 @@ public final class PipelineBench {
     private final BenchEnrollmentStub stub;
     private boolean showThreads;
     private boolean withLimits;
+    /** The launcher script: enrollflow starts as {@code <launcher> run} when it exists, else by java -jar. */
+    private Path launcher = Path.of("bin/enrollflow").toAbsolutePath();
+    /** The BullMQ peer's folder (worker.mjs, add.mjs, node_modules) when --peer bullmq, else null. */
+    private Path peerDir;
+    private String node = "node";
     private int runNumber;
 
     record Result(String system, int concurrency, int tasks, double tasksPerSecond, long p50, long p99, double rssMiB,
@@ -85,6 +103,24 @@ public final class PipelineBench {
                 Path.of(options.getOrDefault("command", "bench/write1k.sh")).toAbsolutePath(), flags);
         bench.showThreads = Boolean.parseBoolean(options.getOrDefault("threads", "false"));
         bench.withLimits = Boolean.parseBoolean(options.getOrDefault("limits", "false"));
+        if (options.containsKey("launcher")) {
+            bench.launcher = Path.of(options.get("launcher")).toAbsolutePath();
+        }
+        bench.node = options.getOrDefault("node", "node");
+        String peer = options.getOrDefault("peer", "none");
+        if (peer.equals(PEER)) {
+            bench.peerDir = Path.of(options.getOrDefault("peer-dir", "bench/bullmq")).toAbsolutePath();
+            if (!Files.isDirectory(bench.peerDir.resolve("node_modules/bullmq"))) {
+                bench.close();
+                System.err.println("--peer bullmq: no " + bench.peerDir.resolve("node_modules/bullmq")
+                        + "; run `npm ci` in bench/bullmq (bench/run.sh does)");
+                System.exit(2);
+            }
+        } else if (!peer.equals("none")) {
+            bench.close();
+            System.err.println("--peer: only 'bullmq' or 'none', not '" + peer + "'");
+            System.exit(2);
+        }
         try {
             bench.run(tasks, levels, idleSeconds, pickups);
         } finally {
@@ -96,15 +132,29 @@ public final class PipelineBench {
     void run(int tasks, int[] levels, int idleSeconds, int pickups) throws Exception {
         System.out.printf("enrollflow pipeline benchmark: %d tasks per run, %d cores, enrollflow JVM flags: %s%n",
                 tasks, Runtime.getRuntime().availableProcessors(), jvmFlags.isEmpty() ? "(defaults)" : String.join(" ", jvmFlags));
+        System.out.println("enrollflow started by: " + (launched()
+                ? launcher + " run" + (jvmFlags.isEmpty() ? "" : " with JAVA_OPTS=\"" + String.join(" ", jvmFlags) + "\"")
+                : "java " + (jvmFlags.isEmpty() ? "" : String.join(" ", jvmFlags) + " ") + "-jar " + jar + " run"
+                        + " (no " + launcher + ")"));
+        if (peerDir != null) {
+            System.out.println("peer: BullMQ " + peerVersion() + " on Node " + nodeVersion() + " (" + peerDir.resolve("worker.mjs") + ")");
+        }
         List<Result[]> rows = new ArrayList<>();
         List<Result[]> limited = new ArrayList<>();
+        List<Result[]> peers = new ArrayList<>();
         for (int concurrency : levels) {
             Result flow = measure("enrollflow", concurrency, tasks);
             if (withLimits) {
                 limited.add(new Result[] {flow, measure("limited", concurrency, tasks)});
             }
             Result base = measure("baseline", concurrency, tasks);
-            rows.add(new Result[] {flow, base});
+            if (peerDir != null) {
+                Result peer = measure(PEER, concurrency, tasks);
+                peers.add(new Result[] {flow, peer});
+                rows.add(new Result[] {flow, base, peer});
+            } else {
+                rows.add(new Result[] {flow, base});
+            }
         }
         double[] idle = idleAndPickup(idleSeconds, pickups);
 
@@ -118,6 +168,10 @@ public final class PipelineBench {
             }
             System.out.printf("%-11s %-10s %10.2f %9s %9.2f%n", "", "ratio", row[0].tasksPerSecond() / row[1].tasksPerSecond(),
                     "", (double) row[0].p99() / Math.max(1, row[1].p99()));
+            if (row.length > 2) {
+                System.out.printf("%-11s %-10s %10.2f %9s %9.2f%n", "", "vs " + PEER,
+                        row[0].tasksPerSecond() / row[2].tasksPerSecond(), "", (double) row[0].p99() / Math.max(1, row[2].p99()));
+            }
         }
         for (Result[] pair : limited) {
             System.out.printf("limits cost at concurrency %d: %.1f tasks/s without, %.1f with limits never reached"
@@ -128,7 +182,31 @@ public final class PipelineBench {
         }
         System.out.printf("%nidle: %.2f%% of one core over %d s on an empty queue (concurrency 10)%n", idle[0], idleSeconds);
         System.out.printf("pickup (LPUSH -> enrollment call), %d single pushes: p50 %.1f ms, p99 %.1f ms%n", pickups, idle[1], idle[2]);
-        System.out.println("ratio = enrollflow / baseline: throughput (higher is better) and p99 latency (lower is better)");
+        System.out.println("ratio = enrollflow / baseline: throughput (higher is better) and p99 latency (lower is better)"
+                + (peers.isEmpty() ? "" : "; vs " + PEER + " = enrollflow / " + PEER + ", the same"));
+        if (!peers.isEmpty()) {
+            printPeerTable(peers);
+        }
+    }
+
+    /** enrollflow beside BullMQ, one markdown row per concurrency (the layout of README Performance's peer table). */
+    private void printPeerTable(List<Result[]> peers) {
+        System.out.printf("%nenrollflow against BullMQ %s (Node %s), same run, Redis, stub and download command, %d tasks each:%n",
+                peerVersion(), nodeVersion(), peers.get(0)[0].tasks());
+        System.out.println("| concurrency | BullMQ tasks/s | enrollflow tasks/s | ratio | p99 s (BullMQ / enrollflow) | p99 ratio"
+                + " | RSS MiB (BullMQ / enrollflow) | CPU s (BullMQ / enrollflow) |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        for (Result[] pair : peers) {
+            Result flow = pair[0];
+            Result peer = pair[1];
+            System.out.printf("| %d | %.0f | %.0f | %.2f | %.1f / %.1f | %.2f | %.0f / %.0f | %.1f / %.1f |%n",
+                    flow.concurrency(), peer.tasksPerSecond(), flow.tasksPerSecond(),
+                    flow.tasksPerSecond() / peer.tasksPerSecond(), peer.p99() / 1000.0, flow.p99() / 1000.0,
+                    (double) flow.p99() / Math.max(1, peer.p99()), peer.rssMiB(), flow.rssMiB(), peer.cpuSeconds(),
+                    flow.cpuSeconds());
+        }
+        System.out.println("ratio = enrollflow / BullMQ throughput (issue 15's goal: >= 1.0); p99 ratio = enrollflow / BullMQ"
+                + " (goal: <= 1.0); RSS is each process's peak (VmHWM), CPU is user+system over the measured tasks");
     }
 
     /** One system at one concurrency: warm-up, then N tasks from first push to last terminal status. */
@@ -137,17 +215,20 @@ public final class PipelineBench {
         Process process = start(system, concurrency);
         try {
             awaitReady(system);
+            long pid = measuredPid(process);
             String prefix = system + "-c" + concurrency + "-";
-            pushAndWait(prefix + "warm-", WARM_UP);
-            long cpuBefore = cpuTicks(process.pid());
-            Map<String, Long> threadsBefore = threadTicks(process.pid());
-            Map<String, Long> pushed = pushAndWait(prefix, tasks);
-            long cpuAfter = cpuTicks(process.pid());
+            pushAndWait(system, prefix + "warm-", WARM_UP);
+            long cpuBefore = cpuTicks(pid);
+            Map<String, Long> threadsBefore = threadTicks(pid);
+            Map<String, Long> pushed = pushAndWait(system, prefix, tasks);
+            long cpuAfter = cpuTicks(pid);
             if (showThreads) {
-                printThreadCpu(system + " CPU by thread group (ms per task)", threadsBefore, threadTicks(process.pid()), tasks);
-                printMemory(process.pid());
+                printThreadCpu(system + " CPU by thread group (ms per task)", threadsBefore, threadTicks(pid), tasks);
+                if (!system.equals(PEER)) {
+                    printMemory(pid);
+                }
             }
-            double rss = peakRssMiB(process.pid());
+            double rss = peakRssMiB(pid);
             List<Long> latencies = new ArrayList<>();
             long firstPush = Long.MAX_VALUE;
             long lastDone = 0;
@@ -176,23 +257,24 @@ public final class PipelineBench {
         Process process = start("enrollflow", 10);
         try {
             awaitReady("enrollflow");
-            pushAndWait("idle-warm-", 20);
+            long pid = measuredPid(process);
+            pushAndWait("enrollflow", "idle-warm-", 20);
             // let the JIT and the first GCs settle: the question is what an idle worker costs in the long run
             TimeUnit.SECONDS.sleep(10);
-            long before = cpuTicks(process.pid());
-            Map<String, Long> threadsBefore = threadTicks(process.pid());
+            long before = cpuTicks(pid);
+            Map<String, Long> threadsBefore = threadTicks(pid);
             for (int waited = 0; waited < idleSeconds; waited += 10) {
-                long windowStart = cpuTicks(process.pid());
+                long windowStart = cpuTicks(pid);
                 TimeUnit.SECONDS.sleep(Math.min(10, idleSeconds - waited));
                 if (showThreads) {
                     System.out.printf("    idle %3d-%3d s: %.2f%% of one core%n", waited, Math.min(waited + 10, idleSeconds),
-                            (cpuTicks(process.pid()) - windowStart) / 100.0 / Math.min(10, idleSeconds - waited) * 100);
+                            (cpuTicks(pid) - windowStart) / 100.0 / Math.min(10, idleSeconds - waited) * 100);
                 }
             }
-            long after = cpuTicks(process.pid());
+            long after = cpuTicks(pid);
             if (showThreads) {
                 printThreadCpu("enrollflow idle CPU by thread group (ms per second)", threadsBefore,
-                        threadTicks(process.pid()), idleSeconds);
+                        threadTicks(pid), idleSeconds);
             }
             double idlePercent = (after - before) / 100.0 / idleSeconds * 100;
 
@@ -221,14 +303,26 @@ public final class PipelineBench {
         Path delivered = Files.createDirectories(scratch.resolve("run" + runNumber + "/delivered"));
         Path log = scratch.resolve("run" + runNumber + "-" + system + ".log");
         List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
         ProcessBuilder builder;
-        if (!system.equals("baseline")) {
+        if (system.equals(PEER)) {
+            cmd.addAll(List.of(node, peerDir.resolve("worker.mjs").toString(), redisServer.url(), stub.url(),
+                    command.toString(), work.toString(), delivered.toString(), Integer.toString(concurrency), PEER_QUEUE));
+            builder = new ProcessBuilder(cmd).directory(scratch.toFile());
+        } else if (!system.equals("baseline")) {
             // "{run}" in a flag becomes the run's number (e.g. one JFR recording per run)
-            jvmFlags.forEach(flag -> cmd.add(flag.replace("{run}", Integer.toString(runNumber))));
-            cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "run"));
+            List<String> flags = jvmFlags.stream().map(flag -> flag.replace("{run}", Integer.toString(runNumber))).toList();
+            if (launched()) {
+                cmd.addAll(List.of(launcher.toString(), "run"));
+            } else {
+                cmd.add(ProcessHandle.current().info().command().orElse("java"));
+                cmd.addAll(flags);
+                cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "run"));
+            }
             builder = new ProcessBuilder(cmd).directory(scratch.toFile());
             Map<String, String> env = builder.environment();
+            if (launched() && !flags.isEmpty()) {
+                env.put("JAVA_OPTS", String.join(" ", flags));
+            }
             env.put("ENROLLFLOW_REDIS_URL", redisServer.url());
             env.put("ENROLLFLOW_ENROLL_URL", stub.url());
             env.put("ENROLLFLOW_DOWNLOAD_COMMAND", "'" + command + "' ${taskDir}");
@@ -242,6 +336,7 @@ public final class PipelineBench {
                 env.put("ENROLLFLOW_DOWNLOAD_MAX_CONCURRENT", UNREACHED_PERMITS);
             }
         } else {
+            cmd.add(ProcessHandle.current().info().command().orElse("java"));
             cmd.addAll(List.of("-cp", classpath, BaselineWorker.class.getName(), redisServer.url(), stub.url(),
                     command.toString(), work.toString(), delivered.toString(), Integer.toString(concurrency), QUEUE));
             builder = new ProcessBuilder(cmd).directory(scratch.toFile());
@@ -253,9 +348,9 @@ public final class PipelineBench {
     private void awaitReady(String system) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline) {
-            boolean ready = !system.equals("baseline")
-                    ? !redis.getSet("enrollflow:instances", StringCodec.INSTANCE).isEmpty()
-                    : redis.getBucket("bench:baseline:ready", StringCodec.INSTANCE).isExists();
+            boolean ready = system.equals("baseline") || system.equals(PEER)
+                    ? redis.getBucket("bench:" + system + ":ready", StringCodec.INSTANCE).isExists()
+                    : !redis.getSet("enrollflow:instances", StringCodec.INSTANCE).isEmpty();
             if (ready) {
                 return;
             }
@@ -264,8 +359,46 @@ public final class PipelineBench {
         throw new IllegalStateException(system + " did not become ready in 60 s; see its log in " + scratch);
     }
 
-    /** Pushes the tasks (pipelined) and waits for every one to reach a terminal status; returns push times (ms). */
-    private Map<String, Long> pushAndWait(String prefix, int count) throws InterruptedException {
+    /** Whether enrollflow starts by its launcher script (the documented way) rather than by java -jar. */
+    private boolean launched() {
+        return Files.isRegularFile(launcher);
+    }
+
+    /**
+     * The process whose CPU and memory are measured: the launched one, or the JVM a launcher script started as its
+     * child (a launcher that ends with {@code exec java} is the JVM itself).
+     */
+    private static long measuredPid(Process process) {
+        return process.toHandle().descendants()
+                .filter(child -> child.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(process.pid());
+    }
+
+    /** Queues the tasks for the system and waits for every one to reach a terminal status; returns push times (ms). */
+    private Map<String, Long> pushAndWait(String system, String prefix, int count) throws InterruptedException, IOException {
+        Map<String, Long> pushed = system.equals(PEER) ? addToPeer(prefix, count) : push(prefix, count);
+        awaitTerminal(new ArrayList<>(pushed.keySet()));
+        return pushed;
+    }
+
+    /** The BullMQ jobs in one Queue.addBulk by bench/bullmq/add.mjs, which reports the time just before it (ms). */
+    private Map<String, Long> addToPeer(String prefix, int count) throws IOException, InterruptedException {
+        Process add = new ProcessBuilder(node, peerDir.resolve("add.mjs").toString(), redisServer.url(), PEER_QUEUE,
+                prefix, Integer.toString(count)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(add.getInputStream().readAllBytes()).trim();
+        if (add.waitFor() != 0 || !out.startsWith("added ")) {
+            throw new IllegalStateException("bench/bullmq/add.mjs failed (exit " + add.exitValue() + "): " + out);
+        }
+        long at = Long.parseLong(out.substring(out.lastIndexOf(' ') + 1));
+        Map<String, Long> pushed = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            pushed.put(prefix + i, at);
+        }
+        return pushed;
+    }
+
+    /** Pushes the tasks (pipelined, 500 a round trip); returns push times (ms). */
+    private Map<String, Long> push(String prefix, int count) {
         Map<String, Long> pushed = new HashMap<>();
         List<String> ids = new ArrayList<>();
         RBatch batch = redis.createBatch();
@@ -283,7 +416,6 @@ public final class PipelineBench {
         long now = System.currentTimeMillis();
         BatchResult<?> ignored = batch.execute();
         ids.forEach(x -> pushed.putIfAbsent(x, now));
-        awaitTerminal(ids);
         return pushed;
     }
 
@@ -400,9 +532,46 @@ public final class PipelineBench {
     }
 
     private static void stop(Process process) throws InterruptedException {
+        // a launcher that did not exec leaves its JVM as a child: that one is stopped too
+        List<ProcessHandle> children = process.toHandle().children().toList();
         process.destroy();
+        children.forEach(ProcessHandle::destroy);
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
+        }
+        for (ProcessHandle child : children) {
+            try {
+                child.onExit().get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException stuck) {
+                // it ignored SIGTERM for a minute: the next run needs the machine to itself
+                child.destroyForcibly();
+            }
+        }
+    }
+
+    /** The bullmq version that npm ci installed (from its package.json), for the table's title. */
+    private String peerVersion() {
+        try {
+            return new ObjectMapper().readTree(peerDir.resolve("node_modules/bullmq/package.json").toFile())
+                    .path("version").asText("?");
+        } catch (IOException unreadable) {
+            // only the table's title loses the version; the figures do not depend on it
+            return "?";
+        }
+    }
+
+    private String nodeVersion() {
+        try {
+            Process p = new ProcessBuilder(node, "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            return out.replaceFirst("^v", "");
+        } catch (IOException noNode) {
+            // only the table's title loses the version; the peer's own start would have failed first
+            return "?";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
         }
     }
 

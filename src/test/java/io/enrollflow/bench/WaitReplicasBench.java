@@ -1,5 +1,6 @@
 package io.enrollflow.bench;
 
+import io.enrollflow.config.RedisSettings;
 import io.enrollflow.config.Settings;
 import io.enrollflow.redis.RedisConnection;
 import io.enrollflow.redis.RedisKeys;
@@ -51,7 +52,7 @@ public final class WaitReplicasBench {
             }
             Path file = Files.writeString(dir.resolve("application.properties"), "");
             Settings settings = Settings.load(file, Map.of("ENROLLFLOW_REDIS_URL", "redis://" + primary.hostPort()));
-            RedissonClient redis = RedisConnection.connect(settings, threads, false);
+            RedissonClient redis = RedisConnection.connect(RedisSettings.from(settings), threads, false);
             try {
                 for (int wait : new int[] {0, 1, 0, 1}) {
                     RedisScripts scripts = new RedisScripts(redis, wait, timeout);

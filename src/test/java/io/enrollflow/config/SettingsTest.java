@@ -1,6 +1,6 @@
 package io.enrollflow.config;
 
-import io.enrollflow.runtime.EnrollflowBeans;
+import io.enrollflow.runtime.RuntimeSettings;
 import io.enrollflow.runtime.EnrollflowRuntime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +62,7 @@ class SettingsTest {
     void badDurationIsAConfigErrorNamingTheKey() {
         Settings settings = valid().with(Map.of("enrollflow.retry.initial-delay", "abc"));
 
-        ConfigException error = assertThrows(ConfigException.class, () -> new EnrollflowBeans(settings, null, "test"));
+        ConfigException error = assertThrows(ConfigException.class, () -> RuntimeSettings.from(settings));
 
         assertEquals("enrollflow.retry.initial-delay", error.key());
         assertTrue(error.getMessage().startsWith("enrollflow.retry.initial-delay"), error.getMessage());
@@ -75,7 +75,7 @@ class SettingsTest {
         // 0 would make BLMOVE block for ever (the worker could never stop); a stop waits up to the maximum
         Settings settings = valid().with(Map.of("enrollflow.queue.poll-timeout", value));
 
-        ConfigException error = assertThrows(ConfigException.class, () -> new EnrollflowBeans(settings, null, "test"));
+        ConfigException error = assertThrows(ConfigException.class, () -> RuntimeSettings.from(settings));
 
         assertEquals("enrollflow.queue.poll-timeout", error.key());
         assertTrue(error.getMessage().contains(value) && error.getMessage().contains("out of range"), error.getMessage());
@@ -85,14 +85,15 @@ class SettingsTest {
     void aPollTimeoutWithinRangeIsTheQueueEndpointsOptionInMilliseconds() {
         Settings settings = valid().with(Map.of("enrollflow.queue.poll-timeout", "2s"));
 
-        assertEquals("2000", EnrollflowRuntime.routeProperties(settings).getProperty("enrollflow.queue.poll-timeout.millis"));
+        assertEquals("2000", EnrollflowRuntime.routeProperties(settings, RedisSettings.from(settings),
+                QueueSettings.from(settings)).getProperty("enrollflow.queue.poll-timeout.millis"));
     }
 
     @Test
     void unknownDeliveryTargetIsAConfigErrorNamingTheKey() {
         Settings settings = valid().with(Map.of("enrollflow.delivery.target", "ftp"));
 
-        ConfigException error = assertThrows(ConfigException.class, () -> new EnrollflowBeans(settings, null, "test"));
+        ConfigException error = assertThrows(ConfigException.class, () -> RuntimeSettings.from(settings));
 
         assertEquals("enrollflow.delivery.target", error.key());
         assertTrue(error.getMessage().contains("ftp"), error.getMessage());
@@ -102,7 +103,7 @@ class SettingsTest {
     void unknownPlaceholderInTheDownloadCommandIsAConfigErrorNamingTheKey() {
         Settings settings = valid().with(Map.of("enrollflow.download.command", "dl ${courseUrl} ${password}"));
 
-        ConfigException error = assertThrows(ConfigException.class, () -> new EnrollflowBeans(settings, null, "test"));
+        ConfigException error = assertThrows(ConfigException.class, () -> RuntimeSettings.from(settings));
 
         assertEquals("enrollflow.download.command", error.key());
         assertTrue(error.getMessage().contains("${password}"), error.getMessage());
@@ -112,14 +113,14 @@ class SettingsTest {
     void missingDownloadCommandIsAConfigErrorNamingTheKey() {
         Settings settings = valid().with(Map.of("enrollflow.download.command", " "));
 
-        ConfigException error = assertThrows(ConfigException.class, () -> new EnrollflowBeans(settings, null, "test"));
+        ConfigException error = assertThrows(ConfigException.class, () -> RuntimeSettings.from(settings));
 
         assertEquals("enrollflow.download.command", error.key());
     }
 
     @Test
     void validTestSettingsPassTheStartUpChecks() {
-        new EnrollflowBeans(valid(), null, "test");
+        RuntimeSettings.from(valid());
     }
 
     @Test

@@ -32,20 +32,20 @@ class ConsolePagesTest {
         status.put("status", "completed");
         status.put("orderId", "<img src=x onerror=alert(1)>");
         status.put("deliveryUrl", "javascript:alert(1)");
-        String page = Pages.task(new FleetView.TaskView("t1", status, List.of(), null), OPERATOR, "/tasks/t1", null);
+        String page = TaskPage.task(new FleetView.TaskView("t1", status, List.of(), null), OPERATOR, "/tasks/t1", null);
         assertTrue(page.contains("&lt;img src=x onerror=alert(1)&gt;"), page);
         assertFalse(page.contains("<img"), page);
         assertFalse(page.contains("href=\"javascript"), "a javascript: URL is not a link");
 
         status.put("deliveryUrl", "https://drive.google.com/drive/folders/abc?x=\"><b>");
-        String linked = Pages.task(new FleetView.TaskView("t1", status, List.of(), null), OPERATOR, "/tasks/t1", null);
+        String linked = TaskPage.task(new FleetView.TaskView("t1", status, List.of(), null), OPERATOR, "/tasks/t1", null);
         assertTrue(linked.contains("href=\"https://drive.google.com/drive/folders/abc?x=&quot;&gt;&lt;b&gt;\""), linked);
         assertTrue(linked.contains("rel=\"noopener noreferrer\""), linked);
     }
 
     @Test
     void pagesLoadNoInlineScriptAndCarryTheCsrfTokenInEveryForm() {
-        String page = Pages.overview(new FleetView.Overview(1, 2, 3, 4, Map.of("poison", 4L),
+        String page = OverviewPage.overview(new FleetView.Overview(1, 2, 3, 4, Map.of("poison", 4L),
                 new io.enrollflow.management.IntakePause.State(false, null), 1, new long[180], new long[180], 29_000_000L, 0, 0),
                 OPERATOR, null);
         assertFalse(page.contains("<script>"), "only <script src>");
@@ -58,7 +58,7 @@ class ConsolePagesTest {
 
     @Test
     void theOverviewShowsTheFleetWideLimits() {
-        String page = Pages.overview(new FleetView.Overview(1, 2, 3, 4, Map.of(),
+        String page = OverviewPage.overview(new FleetView.Overview(1, 2, 3, 4, Map.of(),
                 new io.enrollflow.management.IntakePause.State(false, null), 1, new long[180], new long[180], 29_000_000L, 2, 2_500),
                 OPERATOR, null);
 
@@ -68,22 +68,22 @@ class ConsolePagesTest {
 
     @Test
     void anActionGoesBackOnlyToAPathOfThisServer() {
-        assertEquals("/dead-letters?reason=poison", Console.back("/dead-letters?reason=poison"));
+        assertEquals("/dead-letters?reason=poison", ConsoleActions.back("/dead-letters?reason=poison"));
         for (String elsewhere : new String[] {"//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:x", "", null, "/a\nb"}) {
-            assertEquals("/", Console.back(elsewhere), String.valueOf(elsewhere));
+            assertEquals("/", ConsoleActions.back(elsewhere), String.valueOf(elsewhere));
         }
     }
 
     @Test
     void aRequestFromAnotherOriginOrSiteIsCrossSite() {
-        assertTrue(Console.crossSite(request(Map.of("sec-fetch-site", "cross-site"))));
-        assertTrue(Console.crossSite(request(Map.of("sec-fetch-site", "same-site"))), "another port of the same host");
-        assertFalse(Console.crossSite(request(Map.of("sec-fetch-site", "same-origin", "origin", "http://127.0.0.1:8081",
+        assertTrue(SignIn.crossSite(request(Map.of("sec-fetch-site", "cross-site"))));
+        assertTrue(SignIn.crossSite(request(Map.of("sec-fetch-site", "same-site"))), "another port of the same host");
+        assertFalse(SignIn.crossSite(request(Map.of("sec-fetch-site", "same-origin", "origin", "http://127.0.0.1:8081",
                 "host", "127.0.0.1:8081"))));
-        assertTrue(Console.crossSite(request(Map.of("origin", "http://127.0.0.1:9999", "host", "127.0.0.1:8081"))));
-        assertTrue(Console.crossSite(request(Map.of("origin", "null", "host", "127.0.0.1:8081"))));
-        assertFalse(Console.crossSite(request(Map.of("origin", "https://console.example.com", "host", "console.example.com"))));
-        assertFalse(Console.crossSite(request(Map.of("host", "127.0.0.1:8081"))), "no browser signal: the CSRF token decides");
+        assertTrue(SignIn.crossSite(request(Map.of("origin", "http://127.0.0.1:9999", "host", "127.0.0.1:8081"))));
+        assertTrue(SignIn.crossSite(request(Map.of("origin", "null", "host", "127.0.0.1:8081"))));
+        assertFalse(SignIn.crossSite(request(Map.of("origin", "https://console.example.com", "host", "console.example.com"))));
+        assertFalse(SignIn.crossSite(request(Map.of("host", "127.0.0.1:8081"))), "no browser signal: the CSRF token decides");
     }
 
     @Test

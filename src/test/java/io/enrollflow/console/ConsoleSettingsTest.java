@@ -1,8 +1,8 @@
 package io.enrollflow.console;
 
 import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.ManagementSettings;
 import io.enrollflow.config.Settings;
-import io.enrollflow.management.Management;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -20,12 +20,12 @@ class ConsoleSettingsTest {
 
     @Test
     void theDefaultsPass() {
-        assertDoesNotThrow(() -> Management.check(with(Map.of())));
+        assertDoesNotThrow(() -> ManagementSettings.from(with(Map.of())));
     }
 
     @Test
     void aReadTokenEqualToTheManagementTokenStopsStartUp() {
-        ConfigException e = assertThrows(ConfigException.class, () -> Management.check(with(Map.of(
+        ConfigException e = assertThrows(ConfigException.class, () -> ManagementSettings.from(with(Map.of(
                 "enrollflow.management.token", "same-token-for-both-0123", "enrollflow.management.read-token", "same-token-for-both-0123"))));
         assertTrue(e.getMessage().contains("enrollflow.management.read-token"), e.getMessage());
     }
@@ -34,7 +34,7 @@ class ConsoleSettingsTest {
     void aSessionTimeoutOutOfRangeOrUnreadableStopsStartUp() {
         for (String bad : new String[] {"10s", "31d", "soon"}) {
             ConfigException e = assertThrows(ConfigException.class,
-                    () -> Management.check(with(Map.of("enrollflow.console.session-timeout", bad))), bad);
+                    () -> ManagementSettings.from(with(Map.of("enrollflow.console.session-timeout", bad))), bad);
             assertTrue(e.getMessage().contains("enrollflow.console.session-timeout"), e.getMessage());
         }
     }

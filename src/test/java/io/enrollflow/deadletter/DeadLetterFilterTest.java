@@ -37,4 +37,19 @@ class DeadLetterFilterTest {
         assertTrue(filter.matchesText(record("invalid-3", "", "\"not json abc\"")), "a payload kept as text");
         assertFalse(filter.matchesText(record("1", "nothing here", "{\"orderId\":\"ab-c\"}")));
     }
+
+    @Test
+    void aKnownStageAndReasonOrNoneHaveNoProblem() {
+        assertNull(DeadLetterFilter.problem(null, null));
+        assertNull(DeadLetterFilter.problem("download", "download_failed"));
+    }
+
+    @Test
+    void anUnknownStageOrReasonIsNamedWithTheWordsThatExist() {
+        assertEquals("unknown stage downlaod (intake, enroll, download, deliver)", DeadLetterFilter.problem("downlaod", null));
+        String reason = DeadLetterFilter.problem(null, "nope");
+        assertTrue(reason.startsWith("unknown reason nope (") && reason.contains("enrollment_unavailable"), reason);
+        assertEquals("unknown stage  (intake, enroll, download, deliver)", DeadLetterFilter.problem("", null),
+                "an empty word is not 'any': the operator meant something");
+    }
 }

@@ -356,7 +356,7 @@ class DeadLetterPagingIT {
 
         assertEquals(1_201, replays.purgeMatching(DeadLetterFilter.ALL));
 
-        assertEquals(0, deadLetters.size());
+        assertEquals(0, redis.client().getMap(keys.deadLetters()).size(), "no record left in the hash");
         assertEquals(0, deadLetters.count(DeadLetterFilter.ALL));
         assertEquals(0, deadLetters.count(new DeadLetterFilter("download_failed", "download", null)));
         assertListedNowhere(fresh.taskId());

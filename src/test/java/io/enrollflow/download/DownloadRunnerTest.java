@@ -116,7 +116,8 @@ class DownloadRunnerTest {
     }
 
     private static Task task(String id) {
-        return new TaskParser(720, Set.of()).parse(Tasks.aTask().id(id).json());
+        String raw = Tasks.aTask().id(id).json();
+        return new TaskParser(720, Set.of()).parse(raw, TaskParser.peek(raw));
     }
 
     private Path script(String name, String body) throws Exception {

@@ -68,8 +68,7 @@ class LimitScriptsIT {
 
     @Test
     void aRateLimitedCallWaitsInPlaceWhenTheWindowFreesSoon() {
-        EnrollmentRateLimit limit = new EnrollmentRateLimit(scripts, keys, new Rate(2, Duration.ofSeconds(1), "2/1s"),
-                gate, INSTANCE);
+        EnrollmentRateLimit limit = new EnrollmentRateLimit(context(INSTANCE), new Rate(2, Duration.ofSeconds(1), "2/1s"));
         TaskRun run = claimed(aTask());
         limit.acquire(run);
         limit.acquire(run);
@@ -84,8 +83,7 @@ class LimitScriptsIT {
 
     @Test
     void aWaitLongerThanAFewSecondsIsNotSpentInPlace() {
-        EnrollmentRateLimit limit = new EnrollmentRateLimit(scripts, keys, new Rate(1, Duration.ofMinutes(1), "1/1m"),
-                gate, INSTANCE);
+        EnrollmentRateLimit limit = new EnrollmentRateLimit(context(INSTANCE), new Rate(1, Duration.ofMinutes(1), "1/1m"));
         TaskRun run = claimed(aTask());
         limit.acquire(run);
 
@@ -97,12 +95,12 @@ class LimitScriptsIT {
 
     @Test
     void downloadPermitsStopAtTheLimitAndComeBackWhenGivenBack() {
-        DownloadPermits permits = new DownloadPermits(redis.client(), scripts, keys, 2, Duration.ofMinutes(1), gate, INSTANCE);
+        DownloadPermits permits = new DownloadPermits(context(INSTANCE), 2, Duration.ofMinutes(1));
         DownloadPermits.Permit first = permits.acquire(claimed(aTask()));
         permits.acquire(claimed(aTask()));
 
         assertEquals(0, acquire("other|x|1", 2, 60_000), "a third is refused");
-        assertEquals(2, permits.inUse());
+        assertEquals(2, permits.inUseAsync().join());
         first.close();
         // given back without the worker waiting for it: free as soon as Redis has it
         await().atMost(Duration.ofSeconds(5)).until(() -> acquire("other|x|1", 2, 60_000) == 1);
@@ -110,7 +108,7 @@ class LimitScriptsIT {
 
     @Test
     void aLeaseNotRenewedLapsesAndOneRenewedDoesNot() {
-        DownloadPermits renewed = new DownloadPermits(redis.client(), scripts, keys, 2, Duration.ofMillis(600), gate, "alive");
+        DownloadPermits renewed = new DownloadPermits(context("alive"), 2, Duration.ofMillis(600));
         renewed.acquire(claimed(aTask()));
         assertEquals(1, acquire("crashed|t|1", 2, 600), "the crashed instance's lease");
         assertEquals(0, acquire("third|t|1", 2, 60_000));
@@ -121,7 +119,7 @@ class LimitScriptsIT {
             return acquire("third|t|1", 2, 60_000) == 1;
         });
         renewed.renew();
-        assertEquals(2, renewed.inUse(), "the renewed lease and the new one");
+        assertEquals(2, renewed.inUseAsync().join(), "the renewed lease and the new one");
         assertEquals(0, acquire("fourth|t|1", 2, 60_000), "the renewed lease still counts");
     }
 
@@ -160,7 +158,7 @@ class LimitScriptsIT {
 
     @Test
     void aDrivePauseIsOnlyEverLengthened() {
-        DrivePause pause = new DrivePause(redis.client(), scripts, keys, gate, INSTANCE);
+        DrivePause pause = new DrivePause(context(INSTANCE));
         pause.slowDown(Duration.ofSeconds(3), "429");
         long left = pause.left();
         assertTrue(left > 2_000 && left <= 3_000, "3 s pause: " + left);
@@ -173,7 +171,7 @@ class LimitScriptsIT {
 
     @Test
     void aCallDuringADrivePauseWaitsItOut() {
-        DrivePause pause = new DrivePause(redis.client(), scripts, keys, gate, INSTANCE);
+        DrivePause pause = new DrivePause(context(INSTANCE));
         pause.slowDown(Duration.ofMillis(1_500), "429");
         long started = System.nanoTime();
 
@@ -188,7 +186,7 @@ class LimitScriptsIT {
         Tasks task = aTask();
         TaskRun run = claimed(task);
         status.transition(run, io.enrollflow.status.TaskStatus.DOWNLOADING, Stage.DOWNLOAD, "downloading");
-        HoldBack holdBack = new HoldBack(scripts, keys, status, new InFlight());
+        HoldBack holdBack = new HoldBack(context(INSTANCE), status, new InFlight());
 
         holdBack.holdBack(failedWith(run, new LimitReachedException(Limit.DOWNLOAD_PERMITS,
                 "waiting for a download permit (2 at once in the fleet)", Duration.ofMillis(10))));
@@ -215,7 +213,7 @@ class LimitScriptsIT {
         Tasks task = aTask();
         TaskRun stale = claimed(task);
         stale.claimToken("1 another-instance 1");
-        HoldBack holdBack = new HoldBack(scripts, keys, status, new InFlight());
+        HoldBack holdBack = new HoldBack(context(INSTANCE), status, new InFlight());
 
         assertThrows(io.enrollflow.status.ClaimLostException.class, () -> holdBack.holdBack(failedWith(stale,
                 new LimitReachedException(Limit.ENROLL_RATE, "waiting for the enrollment rate limit (1/1m)",
@@ -248,5 +246,9 @@ class LimitScriptsIT {
         exchange.setProperty(TaskRun.PROPERTY, run);
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, e);
         return exchange;
+    }
+
+    private LimitContext context(String instanceId) {
+        return new LimitContext(redis.client(), scripts, keys, gate, instanceId);
     }
 }

@@ -1,5 +1,7 @@
 package io.enrollflow.ops;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enrollflow.demo.BundledRedis;
 import io.enrollflow.testing.DownloadScripts;
 import io.enrollflow.testing.EnrollmentApiStub;
@@ -8,7 +10,8 @@ import io.enrollflow.testing.Pipeline;
 import io.enrollflow.testing.RedisExtension;
 import io.enrollflow.testing.Tasks;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,8 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * CONTRACT §10 on a real run: the built jar ({@code java -jar target/enrollflow.jar run}, a separate JVM, settings
  * from the environment as in production) processes tasks that complete, fail, retry and are invalid, with an
  * enrollment token, a management token, a key file and a callback URL carrying a secret; the API is called with the
- * right token and a wrong one; the process is stopped with SIGTERM. Its whole output (slf4j-simple writes to stderr)
- * must hold no full buyer email, no token and nothing of the key file.
+ * right token and a wrong one; the process is stopped with SIGTERM. Its whole output (the log is on stderr) must hold
+ * no full buyer email, no token and nothing of the key file: in both formats ({@code enrollflow.log.format}), and in
+ * JSON every line must be a JSON object whose fields carry the masked values only. The lines written while it stops
+ * must be there too: the asynchronous appender is drained before the process exits.
  */
 class LogSecrecyIT {
 
@@ -43,6 +48,7 @@ class LogSecrecyIT {
     private static final String CALLBACK_SECRET = "cb-secret-77e1";
     private static final String KEY_SECRET = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7secret";
     /** An email as a log could show it: the masked form is {@code j***@example.com}. */
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern EMAIL = Pattern.compile("([A-Za-z0-9._%+*-]+)@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
 
     @RegisterExtension
@@ -61,8 +67,9 @@ class LogSecrecyIT {
         }
     }
 
-    @Test
-    void aRealRunLogsNoFullEmailNoTokenAndNoKey() throws Exception {
+    @ParameterizedTest(name = "enrollflow.log.format={0}")
+    @ValueSource(strings = {"text", "json"})
+    void aRealRunLogsNoFullEmailNoTokenAndNoKey(String format) throws Exception {
         Path jar = Path.of(System.getProperty("enrollflow.jar", "target/enrollflow.jar")).toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), "build the jar first (mvn package): " + jar);
         Path keyFile = dir.resolve("service-account.json");
@@ -92,6 +99,7 @@ class LogSecrecyIT {
             env.put("ENROLLFLOW_STATUS_CALLBACK_URL", callbacks.url() + "?token=" + CALLBACK_SECRET);
             env.put("ENROLLFLOW_STATUS_CALLBACK_ATTEMPTS", "1");
             env.put("ENROLLFLOW_STATUS_CALLBACK_TIMEOUT", "1s");
+            env.put("ENROLLFLOW_LOG_FORMAT", format);
             Path output = dir.resolve("enrollflow.log");
             ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", jar.toString(), "run")
                     .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
@@ -132,6 +140,12 @@ class LogSecrecyIT {
             String log = Files.readString(output, StandardCharsets.UTF_8);
             assertTrue(log.contains("task=" + completes.taskId()) && log.contains("email=j***@example.com"),
                     "the log shows the run, masked:\n" + log);
+            // Camel's last line, logged just before the process exits
+            assertTrue(log.lines().anyMatch(l -> l.contains("Apache Camel") && l.contains(") shutdown in")),
+                    "the lines logged while stopping were written before the process ended:\n" + log);
+            if (format.equals("json")) {
+                assertJsonLinesWithMaskedFields(log, completes.taskId());
+            }
             assertTrue(log.contains("outcome=gave-up"), "a callback failure was logged:\n" + log);
             for (String secret : List.of(ENROLL_TOKEN, MANAGEMENT_TOKEN, WRONG_TOKEN, CALLBACK_SECRET, KEY_SECRET,
                     "BEGIN PRIVATE KEY")) {
@@ -146,6 +160,24 @@ class LogSecrecyIT {
             }
             assertEquals(List.of(), fullEmails, "every email in the log is masked:\n" + log);
         }
+    }
+
+    /** Every line one JSON object with the template's fields; the taken line's email field masked. */
+    private static void assertJsonLinesWithMaskedFields(String log, String taskId) throws Exception {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : log.lines().filter(l -> !l.isBlank()).toList()) {
+            JsonNode json = JSON.readTree(line);
+            assertTrue(json.isObject(), "not a JSON object: " + line);
+            for (String field : List.of("timestamp", "level", "logger", "thread", "message")) {
+                assertTrue(json.hasNonNull(field), "no " + field + ": " + line);
+            }
+            lines.add(json);
+        }
+        JsonNode taken = lines.stream()
+                .filter(j -> taskId.equals(j.path("task").asText()) && "taken".equals(j.path("outcome").asText()))
+                .findFirst().orElseThrow(() -> new AssertionError("no taken line for task " + taskId + ":\n" + log));
+        assertEquals("intake", taken.path("stage").asText(), taken.toString());
+        assertEquals("j***@example.com", taken.path("email").asText(), taken.toString());
     }
 
     private void awaitStatus(String taskId, String status) {

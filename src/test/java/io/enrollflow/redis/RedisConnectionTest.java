@@ -1,6 +1,7 @@
 package io.enrollflow.redis;
 
 import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.RedisSettings;
 import io.enrollflow.config.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,7 @@ class RedisConnectionTest {
 
     @Test
     void sentinelsChooseSentinelModeAndEveryCommandGoesToThePrimary() throws IOException {
-        Settings settings = settings(Map.of("ENROLLFLOW_REDIS_SENTINELS", "127.0.0.1:26379, 127.0.0.1:26380",
+        RedisSettings settings = settings(Map.of("ENROLLFLOW_REDIS_SENTINELS", "127.0.0.1:26379, 127.0.0.1:26380",
                 "ENROLLFLOW_REDIS_MASTER_NAME", "queue", "ENROLLFLOW_REDIS_PASSWORD", "s3cret"));
 
         Config config = RedisConnection.config(settings, 5);
@@ -130,9 +131,9 @@ class RedisConnectionTest {
         assertFalse(new RedisKeys("{enrollflow", null).isHashTagged());
     }
 
-    private Settings settings(Map<String, String> env) throws IOException {
+    private RedisSettings settings(Map<String, String> env) throws IOException {
         Path file = tmp.resolve("application.properties");
         Files.writeString(file, "");
-        return Settings.load(file, env);
+        return RedisSettings.from(Settings.load(file, env));
     }
 }

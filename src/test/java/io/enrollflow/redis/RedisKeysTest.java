@@ -1,6 +1,7 @@
 package io.enrollflow.redis;
 
 import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.RedisSettings;
 import io.enrollflow.config.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,9 +76,9 @@ class RedisKeysTest {
         }
     }
 
-    private Settings settings(Map<String, String> env) throws IOException {
+    private RedisSettings settings(Map<String, String> env) throws IOException {
         Path file = tmp.resolve("application.properties");
         Files.writeString(file, "");
-        return Settings.load(file, env);
+        return RedisSettings.from(Settings.load(file, env));
     }
 }

@@ -1,6 +1,8 @@
 package io.enrollflow.runtime;
 
 import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.QueueSettings;
+import io.enrollflow.config.RedisSettings;
 import io.enrollflow.config.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.catalog.EndpointValidationResult;
@@ -142,7 +144,8 @@ class RoutesYamlTest {
 
     /** The settings as the routes see them, derived values included (the runtime's own computation). */
     private static Properties routeProperties() {
-        return EnrollflowRuntime.routeProperties(Settings.load(null, Map.of()));
+        Settings settings = Settings.load(null, Map.of());
+        return EnrollflowRuntime.routeProperties(settings, RedisSettings.from(settings), QueueSettings.from(settings));
     }
 
     /** The runtime catalog (component option schemas from the jars on the classpath). */

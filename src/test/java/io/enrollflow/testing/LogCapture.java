@@ -10,8 +10,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Captures what the test's JVM writes to {@code System.err} — where slf4j-simple, enrollflow's log backend, writes
- * every log line (it looks up System.err at each write) — while still passing it through.
+ * Captures what the test's JVM writes to {@code System.err} — where the tests' Log4j configuration
+ * ({@code src/test/resources/log4j2-test.xml}) writes every log line, synchronously and to whatever System.err is at
+ * that moment ({@code follow}) — while still passing it through. A line is in {@link #text()} once its logging call
+ * has returned.
  * <p>
  * Lifecycle: capturing from before each test to after it, as an instance {@code @RegisterExtension} field.
  */

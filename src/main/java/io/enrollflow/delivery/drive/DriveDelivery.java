@@ -8,6 +8,7 @@ import com.google.api.services.drive.model.Permission;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.Placeholders;
 import io.enrollflow.config.Settings;
 import io.enrollflow.delivery.Delivery;
 import io.enrollflow.delivery.DeliveryState;
@@ -38,7 +39,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
 
 /**
  * Delivers a task's folder to Google Drive (CONTRACT §5). One delivery, in order:
@@ -189,13 +189,7 @@ public final class DriveDelivery implements Delivery {
         Map<String, String> values = Map.of("courseUrl", task.courseUrl(), "taskDir", taskDir.toString(),
                 "taskId", task.taskId(), "orderId", task.orderId() == null ? "" : task.orderId(),
                 "quality", String.valueOf(task.quality()));
-        Matcher m = DriveSettings.PLACEHOLDER.matcher(settings.folderName());
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(values.getOrDefault(m.group(1), "")));
-        }
-        m.appendTail(out);
-        String name = out.toString().trim();
+        String name = Placeholders.fill(settings.folderName(), values).trim();
         return name.isEmpty() ? task.taskId() : name;
     }
 

@@ -1,14 +1,12 @@
 package io.enrollflow.delivery.drive;
 
 import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.Placeholders;
 import io.enrollflow.config.Settings;
 import io.enrollflow.task.Masking;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The {@code enrollflow.drive.*} settings, each checked once at start-up so that a wrong value stops enrollflow with
@@ -33,22 +31,13 @@ record DriveSettings(Path serviceAccountKey, String delegate, String parentFolde
     static final String RETRY_INITIAL_INTERVAL = "enrollflow.drive.retry-initial-interval";
     static final String RETRY_MAX_ELAPSED = "enrollflow.drive.retry-max-elapsed";
 
-    /** The placeholders a folder name may use: the same as the download command's (CONTRACT §5). */
-    static final Set<String> PLACEHOLDERS = Set.of("courseUrl", "taskDir", "taskId", "orderId", "quality");
-    static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
-
     /** Drive's resumable protocol wants every chunk but the last to be a multiple of 256 KiB. */
     static final int CHUNK_GRANULE_KIB = 256;
 
     static DriveSettings from(Settings settings) {
         String template = settings.required(FOLDER_NAME);
-        Matcher m = PLACEHOLDER.matcher(template);
-        while (m.find()) {
-            if (!PLACEHOLDERS.contains(m.group(1))) {
-                throw new ConfigException(FOLDER_NAME, "unknown placeholder ${" + m.group(1) + "} (use "
-                        + "${courseUrl} ${taskDir} ${taskId} ${orderId} ${quality})");
-            }
-        }
+        // the placeholders a folder name may use: the same as the download command's (CONTRACT §5)
+        Placeholders.check(FOLDER_NAME, template);
         int chunkKib = settings.integer(CHUNK_SIZE_KIB, CHUNK_GRANULE_KIB, 512 * 1024);
         if (chunkKib % CHUNK_GRANULE_KIB != 0) {
             throw new ConfigException(CHUNK_SIZE_KIB, chunkKib + " is not a multiple of " + CHUNK_GRANULE_KIB);

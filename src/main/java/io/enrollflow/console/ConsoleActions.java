@@ -1,0 +1,104 @@
+package io.enrollflow.console;
+
+import io.enrollflow.console.ConsoleSessions.Session;
+import io.enrollflow.deadletter.DeadLetterFilter;
+import io.enrollflow.deadletter.ReplayService;
+import io.enrollflow.management.IntakePause;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * The console's actions (POST): pause and resume intake, run a scheduled retry now, replay or purge selected dead
+ * letters or every one that matches a filter. Each needs a session that may act, the session's CSRF token in the form
+ * and no cross-site signal; then it goes through the same services as the API and the CLI and answers 303 back to the
+ * page it came from, with what was done as the page's notice.
+ */
+final class ConsoleActions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleActions.class);
+
+    private final SignIn signIn;
+    private final WaitingView waiting;
+    private final ReplayService replays;
+    private final IntakePause pause;
+
+    ConsoleActions(SignIn signIn, WaitingView waiting, ReplayService replays, IntakePause pause) {
+        this.signIn = signIn;
+        this.waiting = waiting;
+        this.replays = replays;
+        this.pause = pause;
+    }
+
+    ConsoleResponse handle(ConsoleRequest r, Session session, Pages.Viewer viewer) {
+        if (SignIn.crossSite(r) || !ConsoleSessions.same(session.csrf(), r.field("csrf"))) {
+            LOG.warn("task=- stage=console outcome=refused-cross-site path={}", r.path());
+            return ConsoleResponse.html(403, Pages.problem("Refused",
+                    "This action did not come from a console page (cross-site request or a stale page): reload and try again.", viewer));
+        }
+        if (r.path().equals("/sign-out")) {
+            return signIn.signOut(r);
+        }
+        if (!session.mayAct()) {
+            return ConsoleResponse.html(403, Pages.problem("Read only", "This session looks only: sign in with the management token to act.", viewer));
+        }
+        String back = back(r.field("back"));
+        return switch (r.path()) {
+            case "/actions/pause" -> done(back, "Intake " + pause.pause().word());
+            case "/actions/resume" -> done(back, "Intake " + pause.resume().word());
+            case "/actions/run-now" -> {
+                String id = r.field("id");
+                boolean moved = Console.validId(id) && waiting.runNow(id);
+                if (moved) {
+                    LOG.info("task={} stage=console outcome=retry-due-now", id);
+                }
+                yield done(back, moved ? "Task " + id + " is due now: it goes back on the queue within a second."
+                        : "Task " + id + " is no longer scheduled.");
+            }
+            case "/actions/dead-letters" -> {
+                List<String> ids = r.fields("id").stream().filter(ConsoleActions::validRecordId).toList();
+                if (ids.isEmpty()) {
+                    yield done(back, "Nothing selected.");
+                }
+                boolean purge = "purge".equals(r.field("action"));
+                ReplayService.Outcome outcome = purge ? replays.purge(ids) : replays.replay(ids);
+                yield done(back, (purge ? "Purged " : "Replayed ") + outcome.done().size()
+                        + (outcome.unknown().isEmpty() ? "." : "; " + outcome.unknown().size() + " had no record any more."));
+            }
+            case "/actions/dead-letters/matching" -> {
+                DeadLetterFilter filter = Console.filter(r.field("reason"), r.field("stage"), r.field("q"));
+                if (filter == null) {
+                    yield ConsoleResponse.html(400, Pages.problem("Unknown filter", "Pick a reason and stage from the lists.", viewer));
+                }
+                boolean purge = "purge".equals(r.field("action"));
+                long count = purge ? replays.purgeMatching(filter) : replays.replayMatching(filter);
+                LOG.info("task=- stage=console outcome={} count={} filter=\"{}\"", purge ? "purged-matching" : "replayed-matching",
+                        count, DeadLetterPages.describe(filter).replace('"', '\''));
+                yield done("/dead-letters", (purge ? "Purged " : "Replayed ") + count + " dead letters matching " + DeadLetterPages.describe(filter) + ".");
+            }
+            default -> ConsoleResponse.html(404, Pages.problem("Not found", "No such action.", viewer));
+        };
+    }
+
+    /** 303 to the page the action came from, with what was done as its notice. */
+    private static ConsoleResponse done(String back, String notice) {
+        String target = back.replaceAll("([?&])notice=[^&]*&?", "$1");
+        target = target.endsWith("?") || target.endsWith("&") ? target.substring(0, target.length() - 1) : target;
+        return ConsoleResponse.redirect(target + (target.contains("?") ? "&" : "?") + "notice=" + Html.url(notice));
+    }
+
+    /** Where to go after an action: a path on this server, never another site (//host, \, scheme). */
+    static String back(String back) {
+        if (back == null || !back.startsWith("/") || back.startsWith("//") || back.contains("\\") || back.length() > 2000
+                || back.chars().anyMatch(c -> c < 0x20)) {
+            return "/";
+        }
+        return back;
+    }
+
+    /** A dead letter's key: a task id, or invalid-<n> (which the task id rule also admits). */
+    private static boolean validRecordId(String id) {
+        return Console.validId(id);
+    }
+}

@@ -1,0 +1,45 @@
+package io.enrollflow.runtime;
+
+import io.enrollflow.config.CallbackSettings;
+import io.enrollflow.config.DeliverySettings;
+import io.enrollflow.config.DownloadSettings;
+import io.enrollflow.config.EnrollmentSettings;
+import io.enrollflow.config.LogSettings;
+import io.enrollflow.config.ManagementSettings;
+import io.enrollflow.config.QueueSettings;
+import io.enrollflow.config.RedisSettings;
+import io.enrollflow.config.RetrySettings;
+import io.enrollflow.config.Settings;
+import io.enrollflow.config.StatusSettings;
+import io.enrollflow.config.TaskSettings;
+import io.enrollflow.delivery.drive.DriveDelivery;
+import io.enrollflow.download.DownloadCommand;
+import io.enrollflow.limit.LimitSettings;
+
+/**
+ * Every setting the runtime reads, one record per concern, parsed and checked once when the runtime is made (before
+ * Redis or Camel): a bad value stops start-up with one line naming its key. The beans and the routes get these, never
+ * the raw text. The download command is split here too ({@link DownloadCommand}); Drive's own settings are checked
+ * here when Drive is the target, and read by {@code delivery.drive} itself. The log format is read by the command
+ * line before anything logs; it is checked here again so that a runtime made in a test JVM refuses it too.
+ */
+public record RuntimeSettings(RedisSettings redis, QueueSettings queue, TaskSettings task, EnrollmentSettings enrollment,
+                              DownloadSettings download, DownloadCommand downloadCommand, DeliverySettings delivery,
+                              RetrySettings retry, StatusSettings status, CallbackSettings callback,
+                              ManagementSettings management, LimitSettings limits,
+                              LogSettings log) {
+
+    public static RuntimeSettings from(Settings settings) {
+        DownloadSettings download = DownloadSettings.from(settings);
+        DownloadCommand command = DownloadCommand.parse(download.command());
+        DeliverySettings delivery = DeliverySettings.from(settings);
+        if (delivery.target() == DeliverySettings.Target.DRIVE) {
+            DriveDelivery.check(settings);
+        }
+        return new RuntimeSettings(RedisSettings.from(settings), QueueSettings.from(settings),
+                TaskSettings.from(settings), EnrollmentSettings.from(settings), download, command, delivery,
+                RetrySettings.from(settings), StatusSettings.from(settings), CallbackSettings.from(settings),
+                ManagementSettings.from(settings), LimitSettings.from(settings),
+                LogSettings.from(settings));
+    }
+}

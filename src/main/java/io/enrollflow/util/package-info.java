@@ -1,0 +1,2 @@
+/** Small helpers every package shares: a cause in an exception's chain, "log once per outage", a web address. */
+package io.enrollflow.util;
