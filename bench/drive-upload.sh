@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Upload throughput and memory of the Drive delivery (DESIGN.md: speed and memory are measured here, never asserted).
 #
-#   bench/drive-upload.sh [MiB]        default 1024 (1 GiB)
+#   bench/drive-upload.sh [MiB] [rounds]     default 1024 (1 GiB), 5 rounds
 #
 # Needs only JDK 17 and Maven. Starts the Drive stand-in (src/test/java/.../DriveStandIn) in its own JVM, then a
-# second JVM with -Xmx96m that delivers a file of that size through DriveDelivery (camel-google-drive, resumable
-# upload, enrollflow.drive.chunk-size-kib from application.properties) and then sends the same bytes with one plain
-# HTTP PUT to the same stand-in. Prints both rates, their ratio, and the delivering JVM's peak heap and peak RSS.
+# second JVM with -Xmx96m that, in each round, delivers a file of that size through DriveDelivery (camel-google-drive,
+# resumable upload, enrollflow.drive.chunk-size-kib from application.properties or ENROLLFLOW_DRIVE_CHUNK_SIZE_KIB)
+# and sends the same bytes with one plain HTTP PUT to the same stand-in, the two taking turns going first. Prints each
+# round's rates and ratio, the median ratio with the lowest and highest (on a loaded machine the spread says how far
+# to trust it), the fixed cost of one delivery, and the delivering JVM's peak heap and peak RSS. The stand-in writes
+# what it receives to a temp directory, as in tests; BENCH_DISCARD_BYTES=true has it only count the bytes, so the
+# disk is no part of either figure and the client's own cost shows.
 set -euo pipefail
 
 MIB="${1:-1024}"
+ROUNDS="${2:-5}"
 HEAP="${BENCH_XMX:-96m}"
 cd "$(dirname "$0")/.."
 
@@ -38,6 +43,6 @@ for _ in $(seq 1 100); do
 done
 [ -f "$WORK/root-url" ] || { echo "the stand-in did not start"; cat "$WORK/stand-in.log"; exit 1; }
 
-echo "uploading ${MIB} MiB with -Xmx${HEAP} ..."
+echo "uploading ${MIB} MiB with -Xmx${HEAP}, ${ROUNDS} rounds ..."
 java -Xmx"$HEAP" -cp "$CP" -Denrollflow.log.root-level=warn \
-    io.enrollflow.bench.DriveUploadBench upload "$WORK" "$MIB"
+    io.enrollflow.bench.DriveUploadBench upload "$WORK" "$MIB" "$ROUNDS"

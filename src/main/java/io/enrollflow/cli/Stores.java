@@ -1,6 +1,6 @@
 package io.enrollflow.cli;
 
-import io.enrollflow.callback.StatusCallback;
+import io.enrollflow.callback.StatusCallbacks;
 import io.enrollflow.config.CallbackSettings;
 import io.enrollflow.config.QueueSettings;
 import io.enrollflow.config.RedisSettings;
@@ -9,10 +9,10 @@ import io.enrollflow.config.StatusSettings;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.deadletter.ReplayService;
 import io.enrollflow.management.IntakePause;
-import io.enrollflow.management.Management;
 import io.enrollflow.redis.RedisConnection;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
+import io.enrollflow.runtime.CallbackContext;
 import io.enrollflow.status.StatusStore;
 import org.redisson.api.RedissonClient;
 
@@ -29,11 +29,12 @@ final class Stores implements AutoCloseable {
     final DeadLetterStore deadLetters;
     final ReplayService replays;
     final IntakePause pause;
-    private final StatusCallback callback;
+    private final StatusCallbacks callbacks;
+    private CallbackContext callbackRoute;
 
     Stores(Settings settings) {
         // the settings an operator's command needs, each parsed once; the worker's own (download, delivery) are not read
-        this.callback = Management.callback(CallbackSettings.from(settings), outcome -> { });
+        this.callbacks = StatusCallbacks.from(CallbackSettings.from(settings), outcome -> { });
         RedisSettings redisSettings = RedisSettings.from(settings);
         StatusSettings stores = StatusSettings.from(settings);
         int maxDeliveries = QueueSettings.from(settings).maxDeliveries();
@@ -46,17 +47,17 @@ final class Stores implements AutoCloseable {
         deadLetters.indexExisting();
         this.replays = new ReplayService(scripts, keys, status, deadLetters);
         this.pause = new IntakePause(redis, keys);
-        if (callback != null) {
-            callback.start();
-            status.listener(callback);
+        if (callbacks.enabled()) {
+            callbackRoute = CallbackContext.start(settings, callbacks);
+            status.listener(callbacks);
         }
     }
 
     @Override
     public void close() {
         try {
-            if (callback != null) {
-                callback.stop();
+            if (callbackRoute != null) {
+                callbackRoute.close();
             }
         } finally {
             redis.shutdown();

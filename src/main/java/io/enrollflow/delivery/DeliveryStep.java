@@ -16,8 +16,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The Java half of routes/deliver.camel.yaml: status uploading, the configured {@link Delivery} (Drive or folder),
- * then the task's end: completed with its deliveryUrl and released from the queue in one step, and its work folder
+ * The Java half of routes/deliver.camel.yaml: status uploading ({@link #start}), the target's {@link Delivery} (Drive
+ * or folder, chosen in the YAML on {@code enrollflow.delivery.target}; {@link #via}), then the task's end: completed with its deliveryUrl and released from the queue in one step, and its work folder
  * removed unless {@code enrollflow.download.keep}. The uploading transition is fenced (refused when the task was taken
  * over), so a run that lost its claim uploads nothing; the folder id is written through the same fence. A fenced run
  * leaves the work folder alone: it is the current claim holder's.
@@ -26,7 +26,6 @@ public class DeliveryStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryStep.class);
 
-    private final Delivery delivery;
     private final DownloadRunner downloads;
     private final StatusStore status;
     private final boolean keep;
@@ -41,16 +40,20 @@ public class DeliveryStep {
         void await(TaskRun run, Path taskDir) throws IOException;
     }
 
-    public DeliveryStep(Delivery delivery, DownloadRunner downloads, StatusStore status, boolean keep,
-                        BeforeDelivery before) {
+    public DeliveryStep(DownloadRunner downloads, StatusStore status, boolean keep, BeforeDelivery before) {
         this.before = before;
-        this.delivery = delivery;
         this.downloads = downloads;
         this.status = status;
         this.keep = keep;
     }
 
-    public void deliver(Exchange exchange) throws Exception {
+    /** Exchange properties carrying one delivery from {@link #start} through the target to {@link #complete}. */
+    static final String LEFT_OUT = "enrollflowDeliveryLeftOut";
+    static final String STARTED = "enrollflowDeliveryStarted";
+    static final String URL = "enrollflowDeliveryUrl";
+
+    /** Before the target: the target's fleet-wide limits, then status uploading (fenced). */
+    public void start(Exchange exchange) throws Exception {
         TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
         run.stage(Stage.DELIVER);
         Path taskDir = downloads.taskDir(run.task());
@@ -61,12 +64,40 @@ public class DeliveryStep {
             LOG.warn("task={} stage=deliver outcome=left-out note=\"{}\"", run.taskId(), leftOut);
         }
         status.transition(run, TaskStatus.UPLOADING, Stage.DELIVER, leftOut.isEmpty() ? "delivering" : "delivering; " + leftOut);
-        long started = System.nanoTime();
-        String url = delivery.deliver(run.task(), taskDir, new HashState(run));
+        exchange.setProperty(LEFT_OUT, leftOut);
+        exchange.setProperty(STARTED, System.nanoTime());
+    }
+
+    /** The bean deliver.camel.yaml calls for one target ({@code driveDelivery} or {@code folderDelivery}). */
+    public Target via(Delivery delivery) {
+        return new Target(delivery);
+    }
+
+    /** A {@link Delivery} as a route step: delivers the task's folder and keeps the URL for {@link #complete}. */
+    public final class Target {
+        private final Delivery delivery;
+
+        Target(Delivery delivery) {
+            this.delivery = delivery;
+        }
+
+        public void deliver(Exchange exchange) throws Exception {
+            TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
+            exchange.setProperty(URL, delivery.deliver(run.task(), downloads.taskDir(run.task()), new HashState(run)));
+        }
+    }
+
+    /** After the target: completed with its deliveryUrl (and acknowledged), then the work folder removed. */
+    public void complete(Exchange exchange) {
+        TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
+        String url = exchange.getProperty(URL, String.class);
+        String leftOut = exchange.getProperty(LEFT_OUT, "", String.class);
+        long started = exchange.getProperty(STARTED, System.nanoTime(), Long.class);
         status.complete(run, url, leftOut.isEmpty() ? "delivered" : "delivered; " + leftOut);
         LOG.info("task={} stage=deliver outcome=completed email={} seconds={} delivery_url={}", run.taskId(),
                 Masking.email(run.task().email()), Math.round((System.nanoTime() - started) / 1e8) / 10.0, url);
         if (!keep) {
+            Path taskDir = downloads.taskDir(run.task());
             try {
                 FolderDelivery.deleteTree(taskDir);
             } catch (IOException e) {

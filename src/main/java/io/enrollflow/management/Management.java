@@ -1,6 +1,6 @@
 package io.enrollflow.management;
 
-import io.enrollflow.callback.StatusCallback;
+import io.enrollflow.callback.StatusCallbacks;
 import io.enrollflow.config.CallbackSettings;
 import io.enrollflow.config.ManagementSettings;
 import io.enrollflow.deadletter.DeadLetterStore;
@@ -26,14 +26,6 @@ public final class Management {
     private Management() {
     }
 
-    /** The status callback the settings ask for, not started; null when {@code enrollflow.status.callback-url} is empty. */
-    public static StatusCallback callback(CallbackSettings settings, java.util.function.Consumer<String> failures) {
-        if (!settings.enabled()) {
-            return null;
-        }
-        return new StatusCallback(settings.url(), settings.attempts(), settings.timeout(), failures);
-    }
-
     /** Installs everything into the Camel context being configured. */
     public static void install(CamelContext camel, ManagementSettings settings, CallbackSettings callbacks,
                                RedissonClient redis, RedisKeys keys, RedisScripts scripts, StatusStore status,
@@ -41,13 +33,14 @@ public final class Management {
         Metrics metrics = new Metrics(redis, keys, inFlight);
         inFlight.events(metrics);
         List<StatusListener> listeners = new ArrayList<>(List.of(metrics));
-        StatusCallback callback = callback(callbacks, metrics::callbackFailure);
-        if (callback != null) {
-            listeners.add(callback);
-            addService(camel, callback);
+        // the routes' status-callbacks route refers to its beans, so they are bound even when callbacks are off
+        StatusCallbacks statusCallbacks = StatusCallbacks.from(callbacks, metrics::callbackFailure);
+        statusCallbacks.install(camel);
+        if (statusCallbacks.enabled()) {
+            listeners.add(statusCallbacks);
         }
         status.listener(StatusListener.all(listeners));
-        camel.getManagementStrategy().addEventNotifier(new StageTimer(metrics));
+        camel.addRoutePolicyFactory(new StageTimer(metrics));
 
         ReplayService replays = new ReplayService(scripts, keys, status, deadLetters);
         IntakePause pause = new IntakePause(redis, keys);

@@ -1,56 +1,60 @@
 package io.enrollflow.management;
 
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
-import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
-import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.NamedNode;
+import org.apache.camel.Route;
+import org.apache.camel.spi.RoutePolicy;
+import org.apache.camel.spi.RoutePolicyFactory;
+import org.apache.camel.support.RoutePolicySupport;
 
-import java.util.Map;
+import java.util.Set;
 
 /**
- * Measures the stages where the pipeline hands over to them: Camel reports every {@code to: direct:enroll|download|
- * deliver} of the routes as an {@link ExchangeSentEvent} with its time taken, failed or not. Measuring here keeps the
- * step classes free of timing code; the cost on the hot path is one map lookup per send.
+ * Measures the stages by their route ids ({@code enroll}, {@code download}, {@code deliver}, the stage label of
+ * {@code enrollflow_stage_duration_seconds}): a route policy on each of those routes starts a stopwatch when the route
+ * takes the exchange and records it, failed or not, when the route is done with it. Keyed on the route ids, so the
+ * endpoints the routes consume may be renamed freely; the step classes stay free of timing code. The cost on the hot
+ * path is one exchange property and one timer record per stage.
  */
-public class StageTimer extends EventNotifierSupport {
+public class StageTimer implements RoutePolicyFactory {
 
-    /** The stage routes' endpoints, as Camel normalises their URIs, and the stage each one is. */
-    private static final Map<String, String> STAGES = Map.of(
-            "direct://enroll", "enroll", "direct://download", "download", "direct://deliver", "deliver");
+    /** The stage routes' ids, each the stage it measures. */
+    static final Set<String> STAGES = Set.of("enroll", "download", "deliver");
 
     private final Metrics metrics;
 
     public StageTimer(Metrics metrics) {
         this.metrics = metrics;
-        setIgnoreCamelContextEvents(true);
-        setIgnoreCamelContextInitEvents(true);
-        setIgnoreRouteEvents(true);
-        setIgnoreServiceEvents(true);
-        setIgnoreExchangeCreatedEvent(true);
-        setIgnoreExchangeCompletedEvent(true);
-        setIgnoreExchangeFailedEvents(true);
-        setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreStepEvents(true);
-        setIgnoreExchangeAsyncProcessingStartedEvents(true);
     }
 
-    /**
-     * Camel starts the stopwatch behind a sent event's time only when a notifier accepted the sending event, so both
-     * are accepted for the stage endpoints, and neither for any other (no stopwatch, no event there).
-     */
     @Override
-    public boolean isEnabled(CamelEvent event) {
-        if (event instanceof ExchangeSendingEvent sending) {
-            return STAGES.containsKey(sending.getEndpoint().getEndpointBaseUri());
+    public RoutePolicy createRoutePolicy(CamelContext camel, String routeId, NamedNode route) {
+        return STAGES.contains(routeId) ? new Stopwatch(routeId) : null;
+    }
+
+    /** Times one stage route; the start is kept on the exchange, which is the task's own while it is in the route. */
+    private final class Stopwatch extends RoutePolicySupport {
+        private final String stage;
+        private final String startedKey;
+
+        Stopwatch(String stage) {
+            this.stage = stage;
+            this.startedKey = "enrollflowStageStarted." + stage;
         }
-        return event instanceof ExchangeSentEvent sent && STAGES.containsKey(sent.getEndpoint().getEndpointBaseUri());
-    }
 
-    @Override
-    public void notify(CamelEvent event) {
-        if (event instanceof ExchangeSentEvent sent) {
-            metrics.stage(STAGES.get(sent.getEndpoint().getEndpointBaseUri()), sent.getTimeTaken() * 1_000_000L,
-                    sent.getExchange().getException() != null);
+        @Override
+        public void onExchangeBegin(Route route, Exchange exchange) {
+            exchange.setProperty(startedKey, System.nanoTime());
+        }
+
+        @Override
+        public void onExchangeDone(Route route, Exchange exchange) {
+            Long started = exchange.getProperty(startedKey, Long.class);
+            if (started != null) {
+                exchange.removeProperty(startedKey);
+                metrics.stage(stage, System.nanoTime() - started, exchange.getException() != null);
+            }
         }
     }
 }

@@ -7,7 +7,6 @@ import io.enrollflow.config.RetrySettings;
 import io.enrollflow.config.Settings;
 import io.enrollflow.deadletter.DeadLetterIndexing;
 import io.enrollflow.deadletter.DeadLetterStore;
-import io.enrollflow.delivery.Delivery;
 import io.enrollflow.delivery.DeliveryStep;
 import io.enrollflow.delivery.drive.DriveDelivery;
 import io.enrollflow.delivery.drive.DriveGuard;
@@ -109,13 +108,19 @@ public class EnrollflowBeans implements CamelConfiguration {
         recovery.onHeartbeat(fleetLimits.permits()::renew);
 
         boolean drive = parsed.delivery().target() == DeliverySettings.Target.DRIVE;
-        Delivery delivery = switch (parsed.delivery().target()) {
-            case FOLDER -> new FolderDelivery(parsed.delivery().folder(), !parsed.download().keep());
+        DeliveryStep delivery = new DeliveryStep(downloads, status, parsed.download().keep(),
+                drive ? fleetLimits.beforeDriveDelivery() : DeliveryStep.BeforeDelivery.NONE);
+        // deliver.camel.yaml chooses between the two on enrollflow.delivery.target at start-up; only the chosen one is
+        // built (Drive needs its key file and folder)
+        if (drive) {
             // no Drive request leaves while this instance may have been presumed dead (its lease lapsed: a stall), and
             // no upload begun before it came back goes on; every one waits out the fleet's Drive pause (CONTRACT §12)
-            case DRIVE -> DriveDelivery.create(settings, camel,
-                    new DriveGuard(membership::leaseHeld, membership::generation), fleetLimits.drivePause());
-        };
+            camel.getRegistry().bind("driveDelivery", delivery.via(DriveDelivery.create(settings, camel,
+                    new DriveGuard(membership::leaseHeld, membership::generation), fleetLimits.drivePause())));
+        } else {
+            camel.getRegistry().bind("folderDelivery", delivery.via(
+                    new FolderDelivery(parsed.delivery().folder(), !parsed.download().keep())));
+        }
 
         Management.install(camel, parsed.management(), parsed.callback(), redis, keys, scripts, status, deadLetters,
                 inFlight);
@@ -127,8 +132,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         registry.bind("enrollment", new EnrollmentClient(enrollment.url(), enrollment.token(), enrollment.timeout(),
                 enrollment.alreadyEnrolled(), status));
         registry.bind("download", new DownloadStep(downloads, status, fleetLimits.permits()));
-        registry.bind("delivery", new DeliveryStep(delivery, downloads, status, parsed.download().keep(),
-                drive ? fleetLimits.beforeDriveDelivery() : DeliveryStep.BeforeDelivery.NONE));
+        registry.bind("delivery", delivery);
         registry.bind("enrollRate", fleetLimits.enrollRate());
         registry.bind("holdBack", fleetLimits.holdBack());
         FailureHandler failures = new FailureHandler(retries, deadLetters, status, inFlight);

@@ -1,8 +1,10 @@
 package io.enrollflow.runtime;
 
+import io.enrollflow.config.CallbackSettings;
 import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.QueueSettings;
 import io.enrollflow.config.RedisSettings;
+import io.enrollflow.config.RetrySettings;
 import io.enrollflow.config.Settings;
 import io.enrollflow.redis.RedisConnection;
 import io.enrollflow.redis.RedisKeys;
@@ -72,12 +74,23 @@ public class EnrollflowRuntime {
      * setting again), plus the values derived from them for endpoint options that take another form (milliseconds)
      * and for camel-main itself.
      */
+    public static Properties routeProperties(Settings settings) {
+        return routeProperties(settings, RedisSettings.from(settings), QueueSettings.from(settings));
+    }
+
+    /** {@link #routeProperties(Settings)} with the records already parsed. */
     public static Properties routeProperties(Settings settings, RedisSettings redis, QueueSettings queue) {
         Properties props = settings.asProperties();
         // the queue the pipeline consumes: the setting, or <namespace>:tasks when it is empty
         props.setProperty(RedisSettings.QUEUE_KEY, RedisKeys.from(redis).queue());
         props.setProperty(QueueSettings.CONCURRENCY, Integer.toString(queue.concurrency()));
         props.setProperty("enrollflow.queue.poll-timeout.millis", Long.toString(queue.pollTimeout().toMillis()));
+        props.setProperty("enrollflow.retry.mover-period.millis",
+                Long.toString(RetrySettings.from(settings).moverPeriod().toMillis()));
+        CallbackSettings callbacks = CallbackSettings.from(settings);
+        // camel-http's redelivery counts the retries after the first attempt; the setting counts every attempt
+        props.setProperty("enrollflow.status.callback-redeliveries", Integer.toString(callbacks.attempts() - 1));
+        props.setProperty("enrollflow.status.callback-timeout.millis", Long.toString(callbacks.timeout().toMillis()));
         long shutdownMillis = queue.shutdownTimeout().toMillis();
         props.setProperty("enrollflow.worker.shutdown-timeout.millis", Long.toString(shutdownMillis));
         // Camel's own bound must outlast ours: the consumer waits for in-flight tasks, then hands back the rest

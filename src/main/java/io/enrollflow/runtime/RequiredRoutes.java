@@ -1,5 +1,6 @@
 package io.enrollflow.runtime;
 
+import io.enrollflow.callback.StatusCallbacks;
 import io.enrollflow.config.ConfigException;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.ChoiceDefinition;
@@ -25,7 +26,8 @@ import java.util.stream.Collectors;
 /**
  * The routes enrollflow cannot run without, checked before Camel starts (operators may run their own routes with
  * {@code --routes DIR}): the {@code pipeline} route (it takes the tasks), the
- * {@code retry-mover} route (without it no retry ever comes due), and a route for every {@code direct:} endpoint the
+ * {@code retry-mover} route (without it no retry ever comes due), the {@code status-callbacks} route (the status
+ * listener hands every transition to its queue, by route id), and a route for every {@code direct:} endpoint the
  * pipeline sends to, and those routes in turn. A missing one stops start-up with one line naming it (exit 2). What no
  * start-up check can see — a pipeline that skips a step — is caught per run: a claimed run that ends without a
  * decision is an {@code internal_error} (the queue consumer).
@@ -36,6 +38,13 @@ final class RequiredRoutes {
     static final String PIPELINE = "pipeline";
     /** The route that puts due retries back on the queue. */
     static final String RETRY_MOVER = "retry-mover";
+    /** The route that posts the status callbacks. */
+    static final String CALLBACKS = StatusCallbacks.ROUTE_ID;
+    /** Why each route is needed, as the refusal says it. */
+    private static final Map<String, String> WHY = Map.of(
+            PIPELINE, "the task pipeline: take, enroll, download, deliver",
+            RETRY_MOVER, "it puts due retries back on the queue",
+            CALLBACKS, "it posts the status callbacks");
     private static final String KEY = "--routes";
 
     /**
@@ -70,11 +79,10 @@ final class RequiredRoutes {
     static void check(List<RouteDefinition> routes) {
         Map<String, RouteDefinition> byId = routes.stream().filter(r -> r.getRouteId() != null)
                 .collect(Collectors.toMap(RouteDefinition::getRouteId, Function.identity(), (a, b) -> a));
-        for (String id : List.of(PIPELINE, RETRY_MOVER)) {
+        for (String id : List.of(PIPELINE, RETRY_MOVER, CALLBACKS)) {
             if (!byId.containsKey(id)) {
                 throw new ConfigException(KEY, "no route with id \"" + id + "\" in the routes folder; enrollflow needs it ("
-                        + (id.equals(PIPELINE) ? "the task pipeline: take, enroll, download, deliver" : "it puts due retries back on the queue")
-                        + "; see the project's routes/)");
+                        + WHY.get(id) + "; see the project's routes/)");
             }
         }
         Deque<RouteDefinition> todo = new ArrayDeque<>(List.of(byId.get(PIPELINE)));

@@ -3,8 +3,8 @@ package io.enrollflow.bench;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import io.enrollflow.config.Settings;
-import io.enrollflow.delivery.DeliveryState;
 import io.enrollflow.delivery.drive.DriveDelivery;
+import io.enrollflow.delivery.drive.MemoryState;
 import io.enrollflow.delivery.drive.DriveStandIn;
 import io.enrollflow.task.Task;
 import org.apache.camel.CamelContext;
@@ -20,21 +20,22 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Upload throughput and memory of {@link DriveDelivery}, run by {@code bench/drive-upload.sh}:
  * <ul>
  *   <li>{@code serve <dir>}: starts a {@link DriveStandIn} (in its own JVM, so its memory does not count), writes its
  *       key file and root URL into {@code dir}, and runs until killed;</li>
- *   <li>{@code upload <dir> <MiB>}: in the measured JVM, makes a file of that size, delivers it through
- *       DriveDelivery (camel-google-drive, resumable, default chunk size), then sends the same bytes with one plain
- *       HTTP PUT to the same stand-in, and prints both rates, their ratio, peak heap and peak RSS.</li>
+ *   <li>{@code upload <dir> <MiB> [rounds]}: in the measured JVM, makes a file of that size; then, in each round
+ *       (default 5), delivers it through DriveDelivery (camel-google-drive, resumable, the chunk size of
+ *       application.properties or {@code ENROLLFLOW_DRIVE_CHUNK_SIZE_KIB}) and sends the same bytes with one plain HTTP
+ *       PUT to the same stand-in, the two taking turns going first. Prints each round's rates and ratio, the median
+ *       ratio with the lowest and highest (how steady the machine was), peak heap and peak RSS.</li>
  * </ul>
  */
 public final class DriveUploadBench {
@@ -48,14 +49,21 @@ public final class DriveUploadBench {
         Path dir = Path.of(args[1]);
         switch (args[0]) {
             case "serve" -> serve(dir);
-            case "upload" -> upload(dir, Long.parseLong(args[2]));
-            default -> throw new IllegalArgumentException("use: serve <dir> | upload <dir> <MiB>");
+            case "upload" -> upload(dir, Long.parseLong(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 5);
+            default -> throw new IllegalArgumentException("use: serve <dir> | upload <dir> <MiB> [rounds]");
         }
     }
 
     private static void serve(Path dir) throws Exception {
         DriveStandIn drive = DriveStandIn.start();
+        // the script ends this JVM with SIGTERM: remove the uploaded gigabytes from the temp directory then
+        Runtime.getRuntime().addShutdownHook(new Thread(drive::close, "stand-in-cleanup"));
         drive.pageSize(100);
+        // BENCH_DISCARD_BYTES=true: the bytes are counted, not written to disk, so the disk is no part of either figure
+        // and what the client costs shows (the figure, the default, has the stand-in write them as in tests)
+        if (Boolean.parseBoolean(System.getenv("BENCH_DISCARD_BYTES"))) {
+            drive.discardUploads();
+        }
         drive.writeKeyFile(dir.resolve("key.json"));
         Files.writeString(dir.resolve("parent-id"), drive.createFolder(null, "Bench"));
         Files.writeString(dir.resolve("root-url.tmp"), drive.rootUrl());
@@ -63,7 +71,7 @@ public final class DriveUploadBench {
         Thread.currentThread().join();
     }
 
-    private static void upload(Path dir, long mib) throws Exception {
+    private static void upload(Path dir, long mib, int rounds) throws Exception {
         Path taskDir = dir.resolve("task");
         Path file = taskDir.resolve("course.bin");
         writeRandom(file, mib * MIB);
@@ -73,29 +81,92 @@ public final class DriveUploadBench {
         values.put("enrollflow.drive.service-account-key", dir.resolve("key.json").toString());
         values.put("enrollflow.drive.parent-folder-id", Files.readString(dir.resolve("parent-id")).trim());
         values.put("enrollflow.drive.root-url", rootUrl);
-        Settings settings = Settings.load(null, Map.of()).with(values);
-        long enrollflowNanos;
+        // ENROLLFLOW_DRIVE_* variables apply, as for enrollflow itself (to try another chunk size)
+        Settings settings = Settings.load(null, System.getenv()).with(values);
+        double size = (double) Files.size(file) / MIB;
+        System.out.printf("file                 %.0f MiB, chunk size %s KiB (enrollflow.drive.chunk-size-kib), %d rounds%n",
+                size, settings.text("enrollflow.drive.chunk-size-kib"), rounds);
+        List<Double> ratios = new ArrayList<>();
+        List<Double> cpuRatios = new ArrayList<>();
         try (CamelContext camel = new DefaultCamelContext()) {
             camel.start();
             DriveDelivery delivery = DriveDelivery.create(settings, camel);
-            Task task = new Task("bench", "", "https://courses.example.com/bench/", "buyer@example.com", 720, "{}", Map.of());
-            long start = System.nanoTime();
-            delivery.deliver(task, taskDir, new MemoryState());
-            enrollflowNanos = System.nanoTime() - start;
+            // warm-up, not counted: both paths compiled by the JIT before either is timed
+            Path warmDir = dir.resolve("warm-up");
+            writeRandom(warmDir.resolve("warm-up.bin"), Math.min(mib, 64) * MIB);
+            delivery.deliver(task("warm-up"), warmDir, new MemoryState());
+            plainPut(rootUrl, warmDir.resolve("warm-up.bin"));
+            // what a delivery costs besides its bytes: find the parent, make the folder, list it, start the upload, share
+            Path tinyDir = dir.resolve("tiny");
+            writeRandom(tinyDir.resolve("tiny.bin"), 1);
+            Phase tiny = Phase.of(() -> delivery.deliver(task("tiny"), tinyDir, new MemoryState()));
+            System.out.printf("fixed cost           %.0f ms per delivery (a 1-byte file: folder, listing, upload, share)%n",
+                    tiny.seconds() * 1000);
+            for (int round = 1; round <= rounds; round++) {
+                // each round a new task (so a new Drive folder: nothing is skipped as already there), and the two
+                // sides take turns going first, so neither always meets the machine's other load at the same moment
+                Task task = task("bench-" + round);
+                Phase enrollflow;
+                Phase plain;
+                if (round % 2 == 1) {
+                    enrollflow = Phase.of(() -> delivery.deliver(task, taskDir, new MemoryState()));
+                    plain = Phase.of(() -> plainPut(rootUrl, file));
+                } else {
+                    plain = Phase.of(() -> plainPut(rootUrl, file));
+                    enrollflow = Phase.of(() -> delivery.deliver(task, taskDir, new MemoryState()));
+                }
+                double ratio = plain.seconds() / enrollflow.seconds();
+                ratios.add(ratio);
+                cpuRatios.add(enrollflow.cpuSeconds() / plain.cpuSeconds());
+                System.out.printf("round %d              enrollflow %.1f MiB/s (%.1f s, CPU %.1f s), plain HTTP PUT %.1f MiB/s "
+                        + "(%.1f s, CPU %.1f s), ratio %.2f%n", round, size / enrollflow.seconds(), enrollflow.seconds(),
+                        enrollflow.cpuSeconds(), size / plain.seconds(), plain.seconds(), plain.cpuSeconds(), ratio);
+            }
         }
-        long plainNanos = plainPut(rootUrl, file);
-
-        double size = (double) Files.size(file) / MIB;
-        double enrollflowRate = size / (enrollflowNanos / 1e9);
-        double plainRate = size / (plainNanos / 1e9);
-        System.out.printf("file                 %.0f MiB, chunk size %s KiB (enrollflow.drive.chunk-size-kib)%n", size,
-                settings.text("enrollflow.drive.chunk-size-kib"));
-        System.out.printf("enrollflow (Drive)   %.1f MiB/s (%.1f s)%n", enrollflowRate, enrollflowNanos / 1e9);
-        System.out.printf("plain HTTP PUT       %.1f MiB/s (%.1f s)%n", plainRate, plainNanos / 1e9);
-        System.out.printf("ratio                %.2f (enrollflow / plain)%n", enrollflowRate / plainRate);
+        List<Double> sorted = ratios.stream().sorted().toList();
+        double median = median(ratios);
+        System.out.printf("ratio                %.2f median of %d rounds (enrollflow / plain; lowest %.2f, highest %.2f)%n",
+                median, rounds, sorted.get(0), sorted.get(sorted.size() - 1));
+        System.out.printf("CPU                  %.2f median of %d rounds (this JVM's CPU time, enrollflow / plain; the "
+                + "stand-in's not counted)%n", median(cpuRatios), rounds);
         System.out.printf("max heap             %d MiB (-Xmx)%n", Runtime.getRuntime().maxMemory() / MIB);
         System.out.printf("peak heap            %.1f MiB (sum of heap pools' peak usage)%n", peakHeap() / (double) MIB);
         System.out.printf("peak RSS             %s (VmHWM)%n", vmHwm());
+    }
+
+    private static Task task(String id) {
+        return new Task(id, "", "https://courses.example.com/bench/", "buyer@example.com", 720, "{}", Map.of());
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** One timed side of a round: wall time, and the CPU time of this whole JVM meanwhile (GC and JIT included). */
+    private record Phase(long nanos, long cpuNanos) {
+
+        interface Work {
+            void run() throws Exception;
+        }
+
+        static Phase of(Work work) throws Exception {
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpu = os.getProcessCpuTime();
+            long start = System.nanoTime();
+            work.run();
+            return new Phase(System.nanoTime() - start, os.getProcessCpuTime() - cpu);
+        }
+
+        double seconds() {
+            return nanos / 1e9;
+        }
+
+        double cpuSeconds() {
+            return cpuNanos / 1e9;
+        }
     }
 
     /** One PUT of the whole file into a resumable session of the same stand-in: the wire's own speed. */
@@ -187,19 +258,5 @@ public final class DriveUploadBench {
             }
         }
         return "unknown (no /proc/self/status)";
-    }
-
-    private static final class MemoryState implements DeliveryState {
-        private final Map<String, String> fields = new ConcurrentHashMap<>();
-
-        @Override
-        public Optional<String> get(String field) {
-            return Optional.ofNullable(fields.get(field));
-        }
-
-        @Override
-        public void put(String field, String value) {
-            fields.put(field, value);
-        }
     }
 }

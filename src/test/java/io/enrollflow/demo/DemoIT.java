@@ -1,5 +1,7 @@
 package io.enrollflow.demo;
 
+import io.enrollflow.testing.EnrollflowJar;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -107,30 +108,13 @@ class DemoIT {
         }
     }
 
-    private static Run runJar(Path jar, Path workDir) throws Exception {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        Path stdout = Files.createTempFile("demo-it", ".out");
-        Path stderr = Files.createTempFile("demo-it", ".err");
-        ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString(), "demo")
-                .directory(workDir.toFile())
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile());
+    private static Run runJar(Path jar, Path workDir) {
         // an environment that names a Sentinel fleet waiting for replicas (no such fleet here): the demo keeps to its
         // bundled Redis all the same
-        builder.environment().put("ENROLLFLOW_REDIS_SENTINELS", "127.0.0.1:1");
-        builder.environment().put("ENROLLFLOW_REDIS_WAIT_REPLICAS", "1");
-        Process process = builder.start();
-        process.getOutputStream().close();
-        if (!process.waitFor(EXIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            fail("the demo did not exit within " + EXIT_TIMEOUT + "\n--- stdout\n" + Files.readString(stdout)
-                    + "\n--- stderr\n" + Files.readString(stderr));
+        try (EnrollflowJar.Running demo = EnrollflowJar.in(workDir).jar(jar).env("ENROLLFLOW_REDIS_SENTINELS", "127.0.0.1:1")
+                .env("ENROLLFLOW_REDIS_WAIT_REPLICAS", "1").start("demo")) {
+            EnrollflowJar.Result result = demo.awaitExit(EXIT_TIMEOUT);
+            return new Run(result.exitCode(), result.stdout(), result.stderr());
         }
-        Run run = new Run(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
-        Files.deleteIfExists(stdout);
-        Files.deleteIfExists(stderr);
-        return run;
     }
 }

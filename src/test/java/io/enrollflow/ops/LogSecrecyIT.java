@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enrollflow.demo.BundledRedis;
 import io.enrollflow.testing.DownloadScripts;
+import io.enrollflow.testing.EnrollflowJar;
 import io.enrollflow.testing.EnrollmentApiStub;
 import io.enrollflow.testing.EnrollmentApiStub.Answer;
 import io.enrollflow.testing.Pipeline;
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,12 +58,12 @@ class LogSecrecyIT {
     @TempDir
     Path dir;
 
-    private Process process;
+    private EnrollflowJar.Running process;
 
     @AfterEach
     void kill() {
         if (process != null && process.isAlive()) {
-            process.destroyForcibly();
+            process.kill();
         }
     }
 
@@ -101,10 +101,7 @@ class LogSecrecyIT {
             env.put("ENROLLFLOW_STATUS_CALLBACK_TIMEOUT", "1s");
             env.put("ENROLLFLOW_LOG_FORMAT", format);
             Path output = dir.resolve("enrollflow.log");
-            ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", jar.toString(), "run")
-                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
-            builder.environment().putAll(env);
-            process = builder.start();
+            process = EnrollflowJar.in(dir).jar(jar).env(env).logTo(output).start("run");
 
             Http http = new Http(managementPort);
             Pipeline.await(Duration.ofSeconds(60)).ignoreExceptions()
@@ -133,9 +130,8 @@ class LogSecrecyIT {
             // the callbacks fail (the receiver answers 500): wait until their giving up is logged
             Pipeline.await(Duration.ofSeconds(15)).until(() -> Files.readString(output, StandardCharsets.UTF_8).contains("outcome=gave-up"));
 
-            process.destroy(); // SIGTERM
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "stopped on SIGTERM");
-            assertEquals(0, process.exitValue());
+            process.terminate(); // SIGTERM
+            assertEquals(java.util.Optional.of(0), process.exitCode(Duration.ofSeconds(30)), "stopped on SIGTERM with 0");
 
             String log = Files.readString(output, StandardCharsets.UTF_8);
             assertTrue(log.contains("task=" + completes.taskId()) && log.contains("email=j***@example.com"),
@@ -182,9 +178,5 @@ class LogSecrecyIT {
 
     private void awaitStatus(String taskId, String status) {
         Pipeline.await(Duration.ofSeconds(30)).until(() -> status.equals(redis.hash(taskId).get("status")));
-    }
-
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command().orElse("java");
     }
 }

@@ -173,8 +173,7 @@ class StallIT {
     }
 
     private static void signal(String signal, Worker worker) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(worker.pid())).inheritIO().start();
-        assertTrue(kill.waitFor(30, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + signal);
+        worker.signal(signal);
         assertFalse(signal.equals("STOP") && !worker.alive(), "stopped, not ended");
     }
 }

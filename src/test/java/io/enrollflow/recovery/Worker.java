@@ -1,5 +1,6 @@
 package io.enrollflow.recovery;
 
+import io.enrollflow.testing.EnrollflowJar;
 import org.awaitility.Awaitility;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -10,11 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One enrollflow instance as an operator runs it: {@code java -jar target/enrollflow.jar run} in a JVM of its own,
@@ -27,16 +26,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Worker implements AutoCloseable {
 
-    /** The built jar; failsafe sets it (it runs after package). */
+    /** The system property naming the built jar, which {@link EnrollflowJar} reads (failsafe sets it; benches too). */
     public static final String JAR_PROPERTY = "enrollflow.jar";
-    /** Flags for a quicker start on a small test machine; nothing enrollflow depends on. */
-    private static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /** Flags for a small test machine (several instances at once); nothing enrollflow depends on. */
+    private static final String[] JVM_FLAGS = {"-Xmx256m", "-XX:+UseSerialGC"};
 
     private final String name;
-    private final Process process;
+    private final EnrollflowJar.Running process;
     private final Path log;
 
-    private Worker(String name, Process process, Path log) {
+    private Worker(String name, EnrollflowJar.Running process, Path log) {
         this.name = name;
         this.process = process;
         this.log = log;
@@ -47,25 +46,13 @@ public final class Worker implements AutoCloseable {
      * the inherited environment; stdout and stderr go to {@code <dir>/<name>.log}.
      */
     public static Worker start(String name, Path dir, Map<String, String> env) {
-        String jar = System.getProperty(JAR_PROPERTY);
-        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-            throw new IllegalStateException("no built jar at -D" + JAR_PROPERTY + "=" + jar + ": run the ITs with mvn verify");
-        }
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(JVM_FLAGS);
-        command.addAll(List.of("-jar", Path.of(jar).toAbsolutePath().toString(), "run"));
         try {
             Files.createDirectories(dir);
-            Path log = dir.resolve(name + ".log");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            builder.environment().keySet().removeIf(key -> key.startsWith("ENROLLFLOW_"));
-            builder.environment().putAll(env);
-            return new Worker(name, builder.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
+        Path log = dir.resolve(name + ".log");
+        return new Worker(name, EnrollflowJar.in(dir).env(env).jvm(JVM_FLAGS).logTo(log).start("run"), log);
     }
 
     public String name() {
@@ -78,6 +65,11 @@ public final class Worker implements AutoCloseable {
 
     public boolean alive() {
         return process.isAlive();
+    }
+
+    /** Sends a signal by name ({@code STOP}, {@code CONT}). */
+    public void signal(String signal) {
+        process.signal(signal);
     }
 
     /**
@@ -113,30 +105,17 @@ public final class Worker implements AutoCloseable {
 
     /** SIGKILL: the process ends at once, no shutdown hook, no hand-back (what an OOM kill or a power cut does). */
     public void kill9() {
-        process.destroyForcibly();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                throw new AssertionError(name + " survived SIGKILL");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        process.kill();
     }
 
     /** SIGTERM: asks for a graceful stop and returns at once. */
     public void sigterm() {
-        process.destroy();
+        process.terminate();
     }
 
     /** Waits for the process to end; returns its exit code, or empty if it still runs after {@code atMost}. */
     public Optional<Integer> awaitExit(Duration atMost) {
-        try {
-            return process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS) ? Optional.of(process.exitValue()) : Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+        return process.exitCode(atMost);
     }
 
     /** Everything it logged so far. */
@@ -157,12 +136,7 @@ public final class Worker implements AutoCloseable {
     @Override
     public void close() {
         if (process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            process.kill();
         }
     }
 }

@@ -90,6 +90,7 @@ class RuntimeSettingsTest {
         BAD.put("enrollflow.retry.initial-delay", "abc");
         BAD.put("enrollflow.retry.multiplier", "0.5");
         BAD.put("enrollflow.retry.max-delay", "10");
+        BAD.put("enrollflow.retry.mover-period", "10ms");
         BAD.put("enrollflow.status.history-size", "0");
         BAD.put("enrollflow.dead-letter.warn-size", "-1");
         BAD.put("enrollflow.status.callback-url", "ftp://backend/hooks/${taskId}");
@@ -120,7 +121,7 @@ class RuntimeSettingsTest {
         assertEquals(Duration.ofHours(4), parsed.download().timeout());
         assertFalse(parsed.download().keep());
         assertEquals("(?i)are you enrolled", parsed.download().notEnrolled().pattern());
-        assertEquals(new RetrySettings(5, Duration.ofSeconds(10), 2, Duration.ofMinutes(10)), parsed.retry());
+        assertEquals(new RetrySettings(5, Duration.ofSeconds(10), 2, Duration.ofMinutes(10), Duration.ofSeconds(1)), parsed.retry());
         assertEquals(new StatusSettings(50, 10_000), parsed.status());
         assertEquals(new CallbackSettings("", 3, Duration.ofSeconds(5)), parsed.callback());
         assertEquals(new ManagementSettings(8081, "127.0.0.1", "", "", Duration.ofHours(8)), parsed.management());

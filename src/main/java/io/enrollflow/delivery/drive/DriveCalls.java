@@ -41,9 +41,11 @@ final class DriveCalls {
     private static final String PERMISSIONS_CREATE = "google-drive://drive-permissions/create?supportsAllDrives=true";
 
     private final ProducerTemplate template;
+    private final DriveGuard guard;
 
-    DriveCalls(ProducerTemplate template) {
+    DriveCalls(ProducerTemplate template, DriveGuard guard) {
         this.template = template;
+        this.guard = guard;
     }
 
     File get(String fileId) {
@@ -77,12 +79,12 @@ final class DriveCalls {
 
     /**
      * A resumable upload streamed from disk: {@link NoFollowFileContent} is re-readable, so {@code MediaHttpUploader}
-     * can seek back after a failed chunk, and never opens the file through a link; the chunk size is set by
-     * {@link DriveClientFactory}.
+     * can seek back after a failed chunk, never opens the file through a link, and asks the guard as it reads; the
+     * chunk size is set by {@link DriveClientFactory}.
      */
     File upload(String parentId, String name, java.nio.file.Path file, String mimeType) {
         File metadata = new File().setName(name).setParents(List.of(parentId)).setMimeType(mimeType);
-        NoFollowFileContent content = new NoFollowFileContent(mimeType, file);
+        NoFollowFileContent content = new NoFollowFileContent(mimeType, file, guard);
         // No fields header here: with an argument beyond (content, mediaContent) the producer cannot tell create from
         // create-with-media and logs a WARN per upload; DriveClientFactory sets fields on media uploads instead.
         return call(FILES_CREATE, File.class, "content", metadata, "mediaContent", content);

@@ -29,26 +29,10 @@ import java.util.Collection;
  *       through this initializer right after the uploader exists.</li>
  * </ul>
  */
-final class DriveClientFactory implements GoogleDriveClientFactory {
+record DriveClientFactory(DriveSettings settings, GoogleCredentials credentials, NetHttpTransport transport,
+                         Sleeper sleeper, DriveGuard guard, DriveThrottle throttle) implements GoogleDriveClientFactory {
 
     static final String APPLICATION_NAME = "enrollflow";
-
-    private final DriveSettings settings;
-    private final GoogleCredentials credentials;
-    private final NetHttpTransport transport;
-    private final Sleeper sleeper;
-    private final DriveGuard guard;
-    private final DriveThrottle throttle;
-
-    DriveClientFactory(DriveSettings settings, GoogleCredentials credentials, NetHttpTransport transport, Sleeper sleeper,
-                       DriveGuard guard, DriveThrottle throttle) {
-        this.guard = guard;
-        this.throttle = throttle;
-        this.settings = settings;
-        this.credentials = credentials;
-        this.transport = transport;
-        this.sleeper = sleeper;
-    }
 
     /** OAuth client id/secret login is not how enrollflow authenticates: the key file is (CONTRACT §5). */
     @Override
@@ -65,8 +49,7 @@ final class DriveClientFactory implements GoogleDriveClientFactory {
     }
 
     Drive build() {
-        RetryingRequestInitializer http = new RetryingRequestInitializer(new HttpCredentialsAdapter(credentials), settings, sleeper,
-                guard, throttle);
+        RetryingRequestInitializer http = new RetryingRequestInitializer(new HttpCredentialsAdapter(credentials), this);
         Drive.Builder builder = new Drive.Builder(transport, GsonFactory.getDefaultInstance(), http)
                 .setApplicationName(APPLICATION_NAME)
                 .setGoogleClientRequestInitializer(this::prepare);

@@ -9,8 +9,8 @@ import io.enrollflow.task.TaskFailedException;
 import io.enrollflow.task.TransientTaskException;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Turns what a Drive call threw (after the client's in-place back-off gave up) into the task's fate (CONTRACT §5):
@@ -20,35 +20,34 @@ import java.util.Set;
  *   <li>final ({@link TaskFailedException}, reason {@code delivery_failed}): a missing parent folder, 401, a 403 for
  *       permissions or quota, a refused token exchange, any other 4xx; each message says what to fix.</li>
  * </ul>
+ * A rate-limit 403 also tells the throttle to pause the fleet for {@code enrollflow.drive.retry-initial-interval} (a 429
+ * it hears from the request's handler).
  */
-final class DriveFailures {
+record DriveFailures(DriveSettings settings, String serviceAccountEmail, String tokenUri, DriveThrottle throttle) {
 
     /** 403 reasons that mean "slow down", not "you may not". */
     static final Set<String> RATE_LIMIT_REASONS = Set.of("rateLimitExceeded", "userRateLimitExceeded",
             "sharingRateLimitExceeded");
 
-    private final String parentFolderId;
-    private final String serviceAccountEmail;
-    private final String delegate;
-    private final String tokenUri;
-    private final DriveThrottle throttle;
-    private final Duration backOff;
-
-    /** @param throttle told of a rate-limit 403 (a 429 it hears from the request's handler), to pause for backOff */
-    DriveFailures(String parentFolderId, String serviceAccountEmail, String delegate, String tokenUri,
-                  DriveThrottle throttle, Duration backOff) {
-        this.throttle = throttle;
-        this.backOff = backOff;
-        this.parentFolderId = parentFolderId;
-        this.serviceAccountEmail = serviceAccountEmail;
-        this.delegate = delegate;
-        this.tokenUri = tokenUri;
-    }
-
     /** Who Drive acts as: the delegate user when set, else the service account itself. */
     String actor() {
-        return delegate.isEmpty() ? "service account " + serviceAccountEmail
-                : delegate + " (service account " + serviceAccountEmail + " by domain-wide delegation)";
+        return settings.delegate().isEmpty() ? "service account " + serviceAccountEmail
+                : settings.delegate() + " (service account " + serviceAccountEmail + " by domain-wide delegation)";
+    }
+
+    /** Runs one Drive call; its failure becomes the task's fate through {@link #classify}. */
+    <T> T guarded(Supplier<T> call, String doing, boolean onParent) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw classify(e, doing, onParent);
+        }
+    }
+
+    /** Drive answered 404 (somewhere in the cause chain). */
+    static boolean isNotFound(Throwable error) {
+        HttpResponseException http = find(error, HttpResponseException.class);
+        return http != null && http.getStatusCode() == 404;
     }
 
     /**
@@ -68,8 +67,8 @@ final class DriveFailures {
             return new TaskFailedException(FailureReason.DELIVERY_FAILED, "the token endpoint " + tokenUri
                     + " refused " + actor() + " while trying to " + doing + " (" + firstLine(cause.getMessage())
                     + "): check that enrollflow.drive.service-account-key holds a current key of that account"
-                    + (delegate.isEmpty() ? "" : ", and that domain-wide delegation for its client id is granted the "
-                    + "scope https://www.googleapis.com/auth/drive in the Workspace admin console"), cause);
+                    + (settings.delegate().isEmpty() ? "" : ", and that domain-wide delegation for its client id is "
+                    + "granted the scope https://www.googleapis.com/auth/drive in the Workspace admin console"), cause);
         }
         GoogleJsonResponseException json = find(error, GoogleJsonResponseException.class);
         if (json != null) {
@@ -95,7 +94,7 @@ final class DriveFailures {
         String answer = "Drive answered " + status + (reason.isEmpty() ? "" : " " + reason) + " (" + firstLine(message)
                 + ") to " + doing;
         if (status == 403 && RATE_LIMIT_REASONS.contains(reason)) {
-            throttle.slowDown(backOff, "Drive answered 403 " + reason);
+            throttle.slowDown(settings.retryInitialInterval(), "Drive answered 403 " + reason);
         }
         if (status == 429 || status / 100 == 5 || (status == 403 && RATE_LIMIT_REASONS.contains(reason))) {
             return transientFailure(answer, cause);
@@ -109,18 +108,18 @@ final class DriveFailures {
         }
         if (status == 403 && "storageQuotaExceeded".equals(reason)) {
             return failed(answer + ": " + actor() + " has no storage left; service accounts have none of their own, so "
-                    + "put enrollflow.drive.parent-folder-id (" + parentFolderId + ") in a Shared Drive, or set "
+                    + "put enrollflow.drive.parent-folder-id (" + settings.parentFolderId() + ") in a Shared Drive, or set "
                     + "enrollflow.drive.delegate to a Workspace user whose quota is used", cause);
         }
         if (status == 403) {
-            return failed(answer + ": give " + actor() + " edit access to folder " + parentFolderId
+            return failed(answer + ": give " + actor() + " edit access to folder " + settings.parentFolderId()
                     + " (enrollflow.drive.parent-folder-id; Content manager on a Shared Drive)", cause);
         }
         return failed(answer, cause);
     }
 
     TaskFailedException missingParent() {
-        return new TaskFailedException(FailureReason.DELIVERY_FAILED, "Drive folder " + parentFolderId
+        return new TaskFailedException(FailureReason.DELIVERY_FAILED, "Drive folder " + settings.parentFolderId()
                 + " (enrollflow.drive.parent-folder-id) was not found or is not a folder: check the id, and share the "
                 + "folder with " + actor() + " as editor");
     }

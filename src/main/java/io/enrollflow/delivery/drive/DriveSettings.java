@@ -17,19 +17,13 @@ record DriveSettings(Path serviceAccountKey, String delegate, String parentFolde
                      Duration readTimeout, int chunkSizeBytes, Duration retryInitialInterval,
                      Duration retryMaxElapsed) {
 
+    // Keys named more than once; the others are written out where they are read (once, in from()), so that a search
+    // for a whole key finds where it is parsed.
     static final String SERVICE_ACCOUNT_KEY = "enrollflow.drive.service-account-key";
     static final String DELEGATE = "enrollflow.drive.delegate";
-    static final String PARENT_FOLDER_ID = "enrollflow.drive.parent-folder-id";
     static final String FOLDER_NAME = "enrollflow.drive.folder-name";
-    static final String SHARE_ROLE = "enrollflow.drive.share-role";
-    static final String NOTIFY = "enrollflow.drive.notify";
     static final String ROOT_URL = "enrollflow.drive.root-url";
-    static final String PARALLEL_UPLOADS = "enrollflow.drive.parallel-uploads";
-    static final String CONNECT_TIMEOUT = "enrollflow.drive.connect-timeout";
-    static final String READ_TIMEOUT = "enrollflow.drive.read-timeout";
     static final String CHUNK_SIZE_KIB = "enrollflow.drive.chunk-size-kib";
-    static final String RETRY_INITIAL_INTERVAL = "enrollflow.drive.retry-initial-interval";
-    static final String RETRY_MAX_ELAPSED = "enrollflow.drive.retry-max-elapsed";
 
     /** Drive's resumable protocol wants every chunk but the last to be a multiple of 256 KiB. */
     static final int CHUNK_GRANULE_KIB = 256;
@@ -54,17 +48,17 @@ record DriveSettings(Path serviceAccountKey, String delegate, String parentFolde
         return new DriveSettings(
                 Path.of(settings.required(SERVICE_ACCOUNT_KEY)),
                 delegate,
-                settings.required(PARENT_FOLDER_ID),
+                settings.required("enrollflow.drive.parent-folder-id"),
                 template,
-                settings.choice(SHARE_ROLE, "reader", "commenter", "writer"),
-                settings.flag(NOTIFY),
+                settings.choice("enrollflow.drive.share-role", "reader", "commenter", "writer"),
+                settings.flag("enrollflow.drive.notify"),
                 rootUrl,
-                settings.integer(PARALLEL_UPLOADS, 1, 32),
-                positive(settings, CONNECT_TIMEOUT),
-                positive(settings, READ_TIMEOUT),
+                settings.integer("enrollflow.drive.parallel-uploads", 1, 32),
+                positive(settings, "enrollflow.drive.connect-timeout"),
+                positive(settings, "enrollflow.drive.read-timeout"),
                 chunkKib * 1024,
-                positive(settings, RETRY_INITIAL_INTERVAL),
-                positive(settings, RETRY_MAX_ELAPSED));
+                positive(settings, "enrollflow.drive.retry-initial-interval"),
+                positive(settings, "enrollflow.drive.retry-max-elapsed"));
     }
 
     private static Duration positive(Settings settings, String key) {

@@ -49,13 +49,13 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
     /** Resumable upload sessions (their URL) and the generation they began under; removed when they end. */
     private final Map<String, Long> sessions = new ConcurrentHashMap<>();
 
-    RetryingRequestInitializer(HttpCredentialsAdapter credentials, DriveSettings settings, Sleeper sleeper,
-                               DriveGuard guard, DriveThrottle throttle) {
-        this.throttle = throttle;
+    /** @param client the settings, sleeper, guard and throttle of the client these requests belong to */
+    RetryingRequestInitializer(HttpCredentialsAdapter credentials, DriveClientFactory client) {
         this.credentials = credentials;
-        this.settings = settings;
-        this.sleeper = sleeper;
-        this.guard = guard;
+        this.settings = client.settings();
+        this.sleeper = client.sleeper();
+        this.guard = client.guard();
+        this.throttle = client.throttle();
     }
 
     @Override

@@ -7,12 +7,14 @@ import io.enrollflow.delivery.drive.DriveStandIn.Call;
 import io.enrollflow.delivery.drive.DriveStandIn.Fault;
 import io.enrollflow.delivery.drive.DriveStandIn.Grant;
 import io.enrollflow.delivery.drive.DriveStandIn.Item;
+import io.enrollflow.status.ClaimLostException;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Task;
 import io.enrollflow.task.TaskFailedException;
 import io.enrollflow.task.TransientTaskException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.util.ObjectHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -233,6 +236,26 @@ class DriveDeliveryIT {
 
         assertEquals(FailureReason.DELIVERY_FAILED, e.reasonWhenExhausted());
         assertTrue(e.getMessage().contains("503"), e.getMessage());
+    }
+
+    @Test
+    void aFencedRunStopsSendingInTheMiddleOfAnUploadRequest() throws Exception {
+        Path dir = tmp.resolve("task");
+        long size = 64L * MIB;
+        write(dir.resolve("big.mp4"), size);
+        // the lease lapses once Drive holds 4 MiB of the file, in the middle of its one request (default chunk size)
+        DriveGuard guard = new DriveGuard(() -> drive.bytesReceived() < 4L * MIB, () -> 0);
+        DriveDelivery delivery = DriveDelivery.create(settings(Map.of()), camel, guard, DriveThrottle.NONE);
+
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> delivery.deliver(task("39", "1007"), dir, new MemoryState()));
+
+        assertNotNull(ObjectHelper.getException(ClaimLostException.class, e), e.toString());
+        assertEquals(1, drive.requests(Call.UPLOAD_CHUNK), "one request, cut short; no status query, no next chunk");
+        assertEquals(0, drive.requests(Call.UPLOAD_STATUS));
+        assertEquals(0, drive.uploadsCompleted());
+        // what the sockets' buffers held when the stream stopped still arrives, not the rest of the file
+        assertTrue(drive.bytesReceived() < size / 2, "received " + drive.bytesReceived() + " of " + size);
     }
 
     // ---- failures that need the operator
@@ -467,6 +490,10 @@ class DriveDeliveryIT {
     // ---- helpers
 
     private DriveDelivery delivery(Map<String, String> overrides) {
+        return DriveDelivery.create(settings(overrides), camel);
+    }
+
+    private Settings settings(Map<String, String> overrides) {
         Map<String, String> values = new HashMap<>();
         values.put("enrollflow.drive.service-account-key", keyFile.toString());
         values.put("enrollflow.drive.parent-folder-id", parentId);
@@ -474,7 +501,7 @@ class DriveDeliveryIT {
         values.put("enrollflow.drive.retry-initial-interval", "10ms");
         values.put("enrollflow.drive.retry-max-elapsed", "2s");
         values.putAll(overrides);
-        return DriveDelivery.create(Settings.load(null, Map.of()).with(values), camel);
+        return Settings.load(null, Map.of()).with(values);
     }
 
     private static Task task(String taskId, String orderId) {
@@ -506,20 +533,5 @@ class DriveDeliveryIT {
             }
         }
         return out;
-    }
-
-    /** The task's durable notes, in memory; a new instance is a lost state. */
-    static final class MemoryState implements DeliveryState {
-        private final Map<String, String> fields = new ConcurrentHashMap<>();
-
-        @Override
-        public Optional<String> get(String field) {
-            return Optional.ofNullable(fields.get(field));
-        }
-
-        @Override
-        public void put(String field, String value) {
-            fields.put(field, value);
-        }
     }
 }

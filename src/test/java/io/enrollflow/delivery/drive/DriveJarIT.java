@@ -5,6 +5,7 @@ import io.enrollflow.delivery.drive.DriveStandIn.Fault;
 import io.enrollflow.delivery.drive.DriveStandIn.Grant;
 import io.enrollflow.delivery.drive.DriveStandIn.Item;
 import io.enrollflow.testing.DownloadScripts;
+import io.enrollflow.testing.EnrollflowJar;
 import io.enrollflow.testing.DownloadScripts.Script;
 import io.enrollflow.testing.EnrollmentApiStub;
 import io.enrollflow.testing.Pipeline;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static io.enrollflow.delivery.drive.DriveDeliveryIT.localTree;
 import static io.enrollflow.testing.Tasks.aTask;
@@ -61,7 +60,7 @@ class DriveJarIT {
     private DriveStandIn drive;
     private String parentId;
     private DownloadScripts scripts;
-    private final List<Process> started = new ArrayList<>();
+    private final List<EnrollflowJar.Running> started = new ArrayList<>();
 
     @BeforeAll
     static void copyTheBuiltJar() throws IOException {
@@ -78,10 +77,10 @@ class DriveJarIT {
     @AfterEach
     void stopJarsThenDrive() throws InterruptedException {
         try {
-            for (Process process : started) {
-                process.destroy(); // SIGTERM: a graceful stop
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            for (EnrollflowJar.Running process : started) {
+                process.terminate(); // SIGTERM: a graceful stop
+                if (process.exitCode(Duration.ofSeconds(60)).isEmpty()) {
+                    process.kill();
                 }
             }
         } finally {
@@ -171,7 +170,7 @@ class DriveJarIT {
         env.put("ENROLLFLOW_DRIVE_SERVICE_ACCOUNT_KEY", "/nonexistent");
         Jar jar = startJar(env);
 
-        assertTrue(jar.process.waitFor(2, TimeUnit.MINUTES), "still running:\n" + jar.log());
+        assertTrue(jar.process.exitCode(Duration.ofMinutes(2)).isPresent(), "still running:\n" + jar.log());
 
         assertEquals(2, jar.process.exitValue(), jar.log());
         List<String> stderr = Files.readAllLines(jar.stderr, StandardCharsets.UTF_8);
@@ -215,29 +214,18 @@ class DriveJarIT {
      */
     private Jar startJar(Map<String, String> env, String... jvmArgs) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("jar-run"));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(List.of(jvmArgs));
-        command.addAll(List.of("-jar", builtJar.toString(), "run"));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectOutput(dir.resolve("stdout.log").toFile())
-                .redirectError(dir.resolve("stderr.log").toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("ENROLLFLOW_"));
-        builder.environment().putAll(env);
-        Process process = builder.start();
+        EnrollflowJar.Running process = EnrollflowJar.in(dir).jar(builtJar).env(env).jvm(jvmArgs)
+                .outputTo(dir.resolve("stdout.log"), dir.resolve("stderr.log")).start("run");
         started.add(process);
-        return new Jar(process, dir.resolve("stdout.log"), dir.resolve("stderr.log"));
+        return new Jar(process, dir.resolve("stderr.log"));
     }
 
-    /** A running jar and its output files. */
-    private record Jar(Process process, Path stdout, Path stderr) {
+    /** A running jar and its stderr file. */
+    private record Jar(EnrollflowJar.Running process, Path stderr) {
 
         /** Both output streams, for failure messages. */
         String log() {
-            try {
-                return "--- stdout\n" + Files.readString(stdout) + "--- stderr\n" + Files.readString(stderr);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return process.log();
         }
 
         /** Waits for the task's status; fails at once when it ends otherwise or the jar exits. */

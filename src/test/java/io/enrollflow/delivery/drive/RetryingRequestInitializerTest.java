@@ -42,8 +42,10 @@ class RetryingRequestInitializerTest {
                 };
             }
         };
-        RetryingRequestInitializer initializer = new RetryingRequestInitializer(new HttpCredentialsAdapter(refreshing()),
-                settings(), millis -> { }, new DriveGuard(mayAct::get, () -> 0), DriveThrottle.NONE);
+        GoogleCredentials credentials = refreshing();
+        RetryingRequestInitializer initializer = new RetryingRequestInitializer(new HttpCredentialsAdapter(credentials),
+                new DriveClientFactory(settings(), credentials, null, millis -> { }, new DriveGuard(mayAct::get, () -> 0),
+                        DriveThrottle.NONE));
         HttpRequest request = transport.createRequestFactory(initializer)
                 .buildGetRequest(new GenericUrl("http://127.0.0.1:1/drive/v3/files"));
 
