@@ -3,29 +3,42 @@
 -- history first, so one round trip records both.
 -- KEYS[1] task status hash, KEYS[2] task history list,
 -- KEYS[3] claim key, KEYS[4] processing list (only read when ARGV[3] is not empty),
--- KEYS[5] this minute's completed counter (counted when the status is 'completed'; kept 25 hours)
+-- KEYS[5] this minute's completed counter (counted when the status is 'completed'; kept 25 hours),
+-- KEYS[6] (optional, with an acknowledgement only) the task queue: the worker's next task is taken from it into the
+-- processing list (LMOVE, oldest first, as the worker's BLMOVE would) in the same step, saving that round trip
 -- ARGV[1] now (ISO-8601), ARGV[2] history size, ARGV[3] raw payload to acknowledge ('' = not a decision),
 -- ARGV[4] the run's fencing token (the claim's value claim.lua gave it),
 -- ARGV[5] how many earlier transitions come first (n), then n times: status, at, message;
 -- then field, value, field, value ... ('status' and 'message' among them feed the history; fields alone, such as a
 -- Drive folder id, write no history)
 -- Returns the number of processing-list entries removed (0 or 1), or -1 when the claim holds another token: the run
--- was fenced (its task was taken over) and nothing was written.
+-- was fenced (its task was taken over) and nothing was written. With KEYS[6]: {that number, the next task's payload or
+-- false (none taken: the queue was empty, or nothing was acknowledged)}.
 -- 'completed' is final (CONTRACT §3): a write that comes after it changes nothing. The run that completed the task
 -- (its token is kept as 'completedBy') may send its completion again when a failover cut the connection after the
 -- script ran on the old primary and reached the replica: the client cannot tell, and the claim is gone by then, so this
 -- comes before the fencing check; such a repeat only acknowledges. Any other run's write is refused (-1): it was fenced.
+local function reply(removed)
+  if not KEYS[6] then
+    return removed
+  end
+  local next = false
+  if removed >= 0 and ARGV[3] ~= '' then
+    next = redis.call('LMOVE', KEYS[6], KEYS[4], 'RIGHT', 'LEFT')
+  end
+  return {removed, next}
+end
 if redis.call('HGET', KEYS[1], 'status') == 'completed' then
   if redis.call('HGET', KEYS[1], 'completedBy') ~= ARGV[4] then
-    return -1
+    return reply(-1)
   end
   if ARGV[3] ~= '' then
-    return redis.call('LREM', KEYS[4], 1, ARGV[3])
+    return reply(redis.call('LREM', KEYS[4], 1, ARGV[3]))
   end
-  return 0
+  return reply(0)
 end
 if (redis.call('GET', KEYS[3]) or '') ~= ARGV[4] then
-  return -1
+  return reply(-1)
 end
 local earlier = tonumber(ARGV[5])
 for j = 0, earlier - 1 do
@@ -57,6 +70,6 @@ if status == 'completed' and KEYS[5] then
 end
 if ARGV[3] ~= '' then
   redis.call('DEL', KEYS[3])
-  return redis.call('LREM', KEYS[4], 1, ARGV[3])
+  return reply(redis.call('LREM', KEYS[4], 1, ARGV[3]))
 end
-return 0
+return reply(0)

@@ -162,14 +162,17 @@ public class DownloadRunner {
     private boolean waitWatching(Process process, Set<ProcessHandle> seen) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            process.descendants().forEach(seen::add);
             long left = deadline - System.nanoTime();
             if (left <= 0) {
+                process.descendants().forEach(seen::add);
                 return false;
             }
+            // the wait comes first: a command that ends within the interval costs no look at the descendants (each look
+            // reads every process of the machine under /proc)
             if (process.waitFor(Math.min(left, WATCH_INTERVAL.toNanos()), TimeUnit.NANOSECONDS)) {
                 return true;
             }
+            process.descendants().forEach(seen::add);
         }
     }
 
@@ -179,14 +182,22 @@ public class DownloadRunner {
      * A {@link ProcessHandle} carries its start time, so a pid reused meanwhile is never hit.
      */
     static void killEverything(Process process, Set<ProcessHandle> seen) throws InterruptedException {
-        process.descendants().forEach(seen::add);
+        if (process.isAlive()) {
+            // an ended command's children went to init: it has no descendants left to find
+            process.descendants().forEach(seen::add);
+        }
         long group = process.pid();
         boolean grouped = SETSID != null && KILL != null;
+        boolean groupMayLive = true;
         if (grouped) {
-            signalGroup("-TERM", group);
+            groupMayLive = signalGroup("-TERM", group);
         } else {
             process.destroy();
             seen.forEach(ProcessHandle::destroy);
+        }
+        if (!groupMayLive && !process.isAlive() && seen.stream().noneMatch(ProcessHandle::isAlive)) {
+            // the usual end of a download: no process was left in its group and none seen lives; nothing to kill
+            return;
         }
         long deadline = System.nanoTime() + KILL_GRACE.toNanos();
         while (System.nanoTime() < deadline && (process.isAlive() || seen.stream().anyMatch(ProcessHandle::isAlive))) {
@@ -200,15 +211,19 @@ public class DownloadRunner {
         process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** {@code kill -SIG -- -<pgid>}: argv, no shell; "no such process group" (all gone) is fine. */
-    private static void signalGroup(String signal, long pgid) throws InterruptedException {
+    /**
+     * {@code kill -SIG -- -<pgid>}: argv, no shell; "no such process group" (all gone) is fine. Returns false only when
+     * kill said so (exit 1: no process in the group); true when it signalled one or could not tell.
+     */
+    private static boolean signalGroup(String signal, long pgid) throws InterruptedException {
         try {
             Process kill = new ProcessBuilder(KILL.toString(), signal, "--", "-" + pgid)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            kill.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            return !kill.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 1;
         } catch (IOException e) {
             // kill could not run (out of processes?): the known processes are still killed one by one after this
             LOG.warn("task=- stage=download outcome=group-kill-failed pgid={} error=\"{}\"", pgid, e.getMessage());
+            return true;
         }
     }
 

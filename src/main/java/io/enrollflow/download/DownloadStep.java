@@ -41,7 +41,6 @@ public class DownloadStep {
 
     public void downloadAfterReEnroll(Exchange exchange) throws Exception {
         TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
-        run.markReEnrolled();
         if (runOnce(run, "downloading again after enrolling again") == DownloadRunner.Outcome.NOT_ENROLLED) {
             throw new NotEnrolledException("the download still says the account is not enrolled after enrolling again");
         }

@@ -74,9 +74,17 @@ public class EnrollmentClient {
      */
     public void prepareRequest(Exchange exchange) {
         TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
+        boolean straightAfterClaim = run.stage() == Stage.INTAKE;
         run.stage(Stage.ENROLL);
-        // a stage boundary: a run whose task was taken over does not call the API (the call writes nothing to fence)
-        status.ensureClaimed(run);
+        // a stage boundary: a run whose task was taken over does not call the API (the call writes nothing to fence).
+        // Straight after the claim no Redis read is needed: claim.lua confirmed the claim under this instance's epoch
+        // a moment ago, and while the lease holds, that epoch's heartbeat never lapsed, so no other instance could
+        // take the task (StatusStore.ensureLeaseHeld). Enrolling again after a download, the claim is read.
+        if (straightAfterClaim) {
+            status.ensureLeaseHeld(run);
+        } else {
+            status.ensureClaimed(run);
+        }
         Task task = run.task();
         ObjectNode body = JSON.createObjectNode();
         body.putArray("urls").add(task.courseUrl());
@@ -148,6 +156,6 @@ public class EnrollmentClient {
     /** The router's "enrolled" branch: record it. */
     public void recordEnrolled(Exchange exchange) {
         TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
-        status.enrolled(run, exchange.getMessage().getHeader(MESSAGE_HEADER, "enrolled", String.class));
+        status.holdEnrolled(run, exchange.getMessage().getHeader(MESSAGE_HEADER, "enrolled", String.class));
     }
 }

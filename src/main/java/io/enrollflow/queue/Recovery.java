@@ -18,11 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -67,7 +63,7 @@ public class Recovery extends ServiceSupport {
     private final CamelContext camel;
     private ScheduledExecutorService heartbeatThread;
     private ScheduledExecutorService recoveryThread;
-    private Set<String> suspectedOrphans = Set.of();
+    private final Reaper reaper;
     /** This instance's details (JSON) for the console, written with each heartbeat; null = none. */
     private volatile String details;
     private String heartbeatFailure;
@@ -87,6 +83,7 @@ public class Recovery extends ServiceSupport {
         this.membership = membership;
         this.recoveryTimeout = recoveryTimeout;
         this.inFlight = inFlight;
+        this.reaper = new Reaper(redis, scripts, keys, membership, inFlight);
     }
 
     /** How often the heartbeat is refreshed and dead instances are looked for. */
@@ -197,8 +194,8 @@ public class Recovery extends ServiceSupport {
     /** One round: reap the dead, requeue own orphans. Never throws: it runs on a timer. */
     void tick() {
         try {
-            reapDeadInstances();
-            requeueOrphans();
+            reaper.reapDeadInstances();
+            reaper.requeueOrphans();
             roundFailure = recovered(roundFailure, "round");
         } catch (RuntimeException e) {
             roundFailure = failed(roundFailure, "round", e);
@@ -233,59 +230,6 @@ public class Recovery extends ServiceSupport {
             LOG.info("task=- stage=recovery outcome={}-back", what);
         }
         return null;
-    }
-
-    void reapDeadInstances() {
-        Set<Object> instances = redis.getSet(keys.instances(), StringCodec.INSTANCE).readAll();
-        for (Object other : instances) {
-            String id = String.valueOf(other);
-            if (id.equals(membership.instanceId())
-                    || redis.getBucket(keys.heartbeat(id), StringCodec.INSTANCE).isExists()) {
-                continue;
-            }
-            long moved = scripts.integer(Script.REAP,
-                    List.of(keys.processing(id), keys.queue(), keys.instances(), keys.heartbeat(id)), id);
-            if (moved > 0) {
-                LOG.warn("task=- stage=recovery outcome=reaped instance={} tasks={} note=\"its heartbeat expired; its tasks are back on the queue\"",
-                        id, moved);
-            }
-        }
-    }
-
-    void requeueOrphans() {
-        String instanceId = membership.instanceId();
-        List<Object> held = redis.getList(keys.processing(instanceId), StringCodec.INSTANCE).readAll();
-        Map<String, Integer> working = new HashMap<>();
-        for (TaskRun run : inFlight.runs()) {
-            working.merge(run.raw(), 1, Integer::sum);
-        }
-        Set<String> orphans = new HashSet<>();
-        for (Object entry : held) {
-            String raw = String.valueOf(entry);
-            Integer count = working.get(raw);
-            if (count != null && count > 0) {
-                working.put(raw, count - 1);
-            } else {
-                orphans.add(raw);
-            }
-        }
-        List<String> confirmed = new ArrayList<>();
-        for (String raw : orphans) {
-            if (suspectedOrphans.contains(raw)) {
-                confirmed.add(raw);
-            }
-        }
-        for (String raw : confirmed) {
-            String taskId = TaskParser.peek(raw).taskId();
-            long moved = scripts.integer(Script.REQUEUE_ORPHAN, List.of(keys.processing(instanceId), keys.queue(),
-                    taskId == null ? keys.none() : keys.claim(taskId)), raw, membership.owner());
-            if (moved > 0) {
-                LOG.warn("task={} stage=recovery outcome=requeued note=\"its run ended without a recorded decision\"",
-                        taskId == null ? "-" : taskId);
-            }
-            orphans.remove(raw);
-        }
-        suspectedOrphans = orphans;
     }
 
     /**

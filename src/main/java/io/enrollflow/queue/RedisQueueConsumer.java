@@ -2,15 +2,11 @@ package io.enrollflow.queue;
 
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
-import io.enrollflow.status.ClaimLostException;
 import io.enrollflow.task.TaskRun;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Processor;
-import org.apache.camel.Route;
 import org.apache.camel.support.DefaultConsumer;
 import org.redisson.api.RBlockingDeque;
-import org.redisson.api.RList;
 import org.redisson.api.queue.DequeMoveArgs;
 import org.redisson.client.RedisException;
 import org.redisson.client.codec.StringCodec;
@@ -27,9 +23,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The reliable take, one loop per consumer thread ({@code concurrency} threads; parallelism must come from here,
  * since {@code threads} after a synchronous consumer gives none):
  * <ol>
- *   <li>fetch: {@code BLMOVE <queue> <processing list> RIGHT LEFT} (oldest first), blocking at most pollTimeout;</li>
+ *   <li>fetch: {@code BLMOVE <queue> <processing list> RIGHT LEFT} (oldest first), blocking at most pollTimeout —
+ *       unless the last task's completion already took the next one the same way, in its own script
+ *       ({@link #nextQueue()}: one round trip per task fewer while the queue has a backlog);</li>
  *   <li>process: the route runs synchronously on this thread;</li>
- *   <li>acknowledge ({@link #acknowledge}): a run that reached a decision (completed, retry scheduled,
+ *   <li>acknowledge ({@link Acknowledgement}): a run that reached a decision (completed, retry scheduled,
  *       dead-lettered) was already removed from the processing list in that decision's Redis step; a run that intake
  *       ignored (a duplicate) is removed here; a claimed run that returned without a decision is an
  *       {@code internal_error} (the component's undecided handler); a fenced run writes nothing; a run that ended
@@ -59,6 +57,7 @@ public class RedisQueueConsumer extends DefaultConsumer {
 
     private final RedisQueueEndpoint endpoint;
     private final AtomicBoolean outage = new AtomicBoolean();
+    private final Acknowledgement acknowledgement;
     private ExecutorService executor;
     private volatile boolean running;
     private volatile boolean paused;
@@ -67,6 +66,7 @@ public class RedisQueueConsumer extends DefaultConsumer {
     public RedisQueueConsumer(RedisQueueEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
         this.endpoint = endpoint;
+        this.acknowledgement = new Acknowledgement(endpoint, this::getExceptionHandler);
     }
 
     /** The list this instance's taken-but-undecided tasks sit in. */
@@ -152,14 +152,21 @@ public class RedisQueueConsumer extends DefaultConsumer {
                 continue;
             }
             if (raw != null && !handedBackWhilePaused(raw, processing)) {
-                process(raw, processing);
+                String next = process(raw, processing);
+                // the completion took this worker's next task (already in the processing list); stopping, it stays
+                // there for the hand-back
+                while (next != null && running) {
+                    next = process(next, processing);
+                }
             }
         }
     }
 
-    private void process(String raw, String processing) {
+    /** Runs one task; returns the next one when its completion took it (see {@link #nextQueue()}), else null. */
+    private String process(String raw, String processing) {
         Exchange exchange = createExchange(false);
         TaskRun run = new TaskRun(raw, processing);
+        run.takeNextFrom(this::nextQueue);
         exchange.setProperty(TaskRun.PROPERTY, run);
         exchange.getIn().setBody(raw);
         InFlight inFlight = endpoint.getComponent().getInFlight();
@@ -174,12 +181,12 @@ public class RedisQueueConsumer extends DefaultConsumer {
             if (exchange.getException() == null && !run.decided() && !run.ignored() && !run.fenced()) {
                 // a claimed run that decided nothing (an edited route skipped a step): internal_error
                 try {
-                    endpoint.getComponent().getUndecided().accept(run, lastStep(exchange, run));
+                    endpoint.getComponent().getUndecided().accept(run, acknowledgement.lastStep(exchange, run));
                 } catch (RuntimeException e) {
                     exchange.setException(e);
                 }
             }
-            acknowledge(exchange, run, raw, processing);
+            acknowledgement.acknowledge(exchange, run, raw, processing);
         } finally {
             run.ended();
             inFlight.remove(run);
@@ -189,62 +196,16 @@ public class RedisQueueConsumer extends DefaultConsumer {
             }
             releaseExchange(exchange, false);
         }
+        return run.next();
     }
 
     /**
-     * The acknowledgement rule: a run that reached a decision was released from the processing list in that
-     * decision's Redis step; a run that intake ignored (a duplicate, a completed task, one waiting for its retry) is
-     * removed here, and it is the only kind acknowledged without a decision. A fenced run (its task was taken over)
-     * writes nothing, not even this. A run that ended with an exception (its decision could not be recorded) stays in
-     * the processing list, so recovery puts it back on the queue: it is never dropped.
+     * Where a completion may take this worker's next task from, in its own Redis step (one round trip instead of the
+     * completion's and a BLMOVE's): the queue while the worker would fetch anyway; null while stopping, paused or
+     * without the lease (the checks the loop makes before a fetch).
      */
-    private void acknowledge(Exchange exchange, TaskRun run, String raw, String processing) {
-        String id = run.taskId() == null ? "-" : run.taskId();
-        Exception failure = exchange.getException();
-        try {
-            if (run.fenced() || causedBy(failure, ClaimLostException.class)) {
-                LOG.warn("task={} stage={} outcome=fenced note=\"its claim was taken over (this instance was presumed dead); "
-                        + "the run stopped and wrote nothing\"", id, run.stage().word());
-                endpoint.getComponent().getInFlight().events().fenced();
-            } else if (failure != null && endpoint.getComponent().getInFlight().interrupting()) {
-                // interrupted by shutdown: the hand-back that follows puts it back on the queue
-                LOG.info("task={} stage=shutdown outcome=interrupted note=\"handed back to the queue\"", id);
-            } else if (failure != null) {
-                // no decision recorded: the task stays in the processing list; recovery requeues it
-                getExceptionHandler().handleException("task " + id + " ended without a recorded decision; it stays in "
-                        + processing + " for recovery", exchange, failure);
-            } else if (run.ignored()) {
-                RList<String> list = endpoint.getComponent().getRedisson().getList(processing, StringCodec.INSTANCE);
-                list.remove(raw, 1);
-            }
-        } catch (RedisException e) {
-            // acknowledging failed: the task stays in the processing list; recovery finds it already decided
-            LOG.warn("task={} stage=intake outcome=ack-failed error=\"{}\"", id, e.getMessage());
-        }
-    }
-
-    /** Where a run went last: the route of the last endpoint it was sent to, and the last step Camel recorded. */
-    private String lastStep(Exchange exchange, TaskRun run) {
-        String route = exchange.getFromRouteId();
-        String to = exchange.getProperty(ExchangePropertyKey.TO_ENDPOINT, String.class);
-        if (to != null) {
-            for (Route candidate : getEndpoint().getCamelContext().getRoutes()) {
-                if (to.equals(candidate.getEndpoint().getEndpointUri())) {
-                    route = candidate.getRouteId();
-                }
-            }
-        }
-        String node = exchange.getExchangeExtension().getHistoryNodeId();
-        return "route " + route + ", step " + (node != null ? node : to != null ? "to " + to : run.stage().word());
-    }
-
-    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
+    private String nextQueue() {
+        return running && isRunAllowed() && !paused() && leaseHeld() ? endpoint.getKey() : null;
     }
 
     /**

@@ -50,6 +50,8 @@ public final class RedisConnection {
     public static final int RETRY_ATTEMPTS = 3;
     /** The wait between two tries. */
     public static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+    /** Connections beyond one per worker: the heartbeat, recovery, the retry mover, the console and the metrics. */
+    static final int BACKGROUND_CONNECTIONS = 8;
 
     private RedisConnection() {
     }
@@ -94,12 +96,15 @@ public final class RedisConnection {
         config.setUseScriptCache(true);
         // Redisson's default of 32 event-loop threads spreads a handful of round trips per task over idle threads,
         // each hand-off a context switch; one per core keeps up (bench/run.sh) with less CPU and memory
-        config.setNettyThreads(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        config.setNettyThreads(nettyThreads());
+        // the pool for Redisson's listeners, topics and executor services, none of which enrollflow uses (its calls are
+        // synchronous, answered on the event loop): a thread or two, not the default 16
+        config.setThreads(2);
         switch (mode) {
             case SINGLE -> {
                 tune(config.useSingleServer().setAddress(settings.url())
-                        .setConnectionPoolSize(blockingUse + 16)
-                        .setConnectionMinimumIdleSize(Math.min(blockingUse + 2, 8)));
+                        .setConnectionPoolSize(poolSize(blockingUse))
+                        .setConnectionMinimumIdleSize(minimumIdle(blockingUse)));
             }
             case SENTINEL -> {
                 var sentinel = config.useSentinelServers().setMasterName(settings.masterName())
@@ -138,11 +143,34 @@ public final class RedisConnection {
     private static <T extends BaseMasterSlaveServersConfig<T>> T masterOnly(T config, int blockingUse) {
         return config.setReadMode(ReadMode.MASTER)
                 .setSubscriptionMode(SubscriptionMode.MASTER)
-                .setMasterConnectionPoolSize(blockingUse + 16)
-                .setMasterConnectionMinimumIdleSize(Math.min(blockingUse + 2, 8))
+                .setMasterConnectionPoolSize(poolSize(blockingUse))
+                .setMasterConnectionMinimumIdleSize(minimumIdle(blockingUse))
                 // no reads go to replicas: keep one connection each, not Redisson's 24
                 .setSlaveConnectionMinimumIdleSize(1)
                 .setSlaveConnectionPoolSize(2);
+    }
+
+    /** Redisson's event loops: one per core (at least two), whatever the concurrency; they only move bytes. */
+    static int nettyThreads() {
+        return Math.max(2, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The connection pool, sized to the concurrency instead of Redisson's 64: each worker holds one connection while
+     * it blocks in BLMOVE and at most one more for its own call (never both at once: its calls are synchronous);
+     * the other commands share connections (Redisson pipelines them), and {@link #BACKGROUND_CONNECTIONS} serve the
+     * heartbeat, recovery, the retry mover, the console and the metrics.
+     */
+    static int poolSize(int blockingUse) {
+        return blockingUse + BACKGROUND_CONNECTIONS;
+    }
+
+    /**
+     * Connections opened at start: one per blocking worker plus two, so that the first BLMOVEs and the first task find
+     * them ready (no connect on the pickup path); Redisson's default is 24 whatever the concurrency.
+     */
+    static int minimumIdle(int blockingUse) {
+        return blockingUse + 2;
     }
 
     private static <T extends BaseConfig<T>> void tune(T config) {

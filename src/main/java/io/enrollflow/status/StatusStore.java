@@ -25,7 +25,9 @@ import java.util.Map;
  * <p>
  * Fencing (CONTRACT §7): every write a run makes presents the run's claim token, and the script refuses it when the
  * claim holds another (the task was taken over): then nothing is written and {@link ClaimLostException} is thrown.
- * {@link #ensureClaimed} checks the claim at a stage boundary, before a download or an upload starts.
+ * {@link #ensureClaimed} reads the claim at a stage boundary whose next step writes nothing (the enrollment call, when
+ * enrolling again after a download); {@link #ensureLeaseHeld} is the local check where the claim was confirmed under
+ * this instance's epoch and the next write is fenced anyway.
  */
 public class StatusStore {
 
@@ -155,13 +157,12 @@ public class StatusStore {
     }
 
     /**
-     * Enrollment done. Held on the run and written with the transition that follows it at once (downloading), so the
-     * two cost one Redis step: status enrolled in the history, and enrolledAt, so that a later attempt of this task
+     * Enrollment done: held on the run, not written yet. The transition that follows it at once (downloading) writes it
+     * in the same Redis step: status enrolled in the history, and enrolledAt, so that a later attempt of this task
      * skips the call. Should the run end before that (a crash), the next attempt enrolls again, which the API answers
-     * as enrolled.
+     * as enrolled; a run that fails first writes it on its own ({@link #writeHeld}).
      */
-    public void enrolled(TaskRun run, String message) {
-        run.enrolled(true);
+    public void holdEnrolled(TaskRun run, String message) {
         run.holdEnrolled(now(), message);
     }
 
@@ -207,8 +208,19 @@ public class StatusStore {
         if (heldAt != null) {
             args.addAll(List.of("enrolledAt", heldAt));
         }
-        long removed = scripts.integer(Script.TRANSITION, List.of(keys.task(id), keys.history(id), keys.claim(id),
-                run.processingList(), keys.completedInMinute(Instant.parse(at).getEpochSecond() / 60)), args.toArray());
+        List<Object> scriptKeys = new ArrayList<>(List.of(keys.task(id), keys.history(id), keys.claim(id),
+                run.processingList(), keys.completedInMinute(Instant.parse(at).getEpochSecond() / 60)));
+        // an acknowledgement may take the worker's next task in the same step (the consumer says whether it wants one)
+        String nextFrom = ack.isEmpty() ? null : run.nextQueue();
+        long removed;
+        if (nextFrom == null) {
+            removed = scripts.integer(Script.TRANSITION, scriptKeys, args.toArray());
+        } else {
+            scriptKeys.add(nextFrom);
+            List<Object> reply = scripts.list(Script.TRANSITION, scriptKeys, args.toArray());
+            removed = ((Number) reply.get(0)).longValue();
+            run.next(reply.size() > 1 && reply.get(1) != null ? String.valueOf(reply.get(1)) : null);
+        }
         if (removed < 0) {
             run.fence();
             throw new ClaimLostException(id, "Redis refused its " + (status == null ? "write" : status.word()));

@@ -93,7 +93,6 @@ public class TaskIntake {
     private void claimed(Exchange exchange, TaskRun run, TaskParser.Peek peek, ClaimResult claim) {
         run.claimToken(claim.token());
         run.attempt(claim.attempt());
-        run.enrolled(claim.enrolled());
         Task task = parser.parse(run.raw(), peek);
         run.task(task);
         exchange.setProperty(CLAIMED_PROPERTY, true);

@@ -1,5 +1,7 @@
 package io.enrollflow.task;
 
+import java.util.function.Supplier;
+
 /**
  * One run of one task through the pipeline: what the queue consumer took (the raw payload and the processing list it
  * sits in until a decision), and what the routes learn on the way. Travels as the exchange property
@@ -27,11 +29,12 @@ public final class TaskRun {
     private int attempt;
     private Stage stage = Stage.INTAKE;
     private boolean decided;
-    private boolean reEnrolled;
-    private boolean enrolled;
     private String heldEnrolledAt;
     private String heldEnrolledMessage;
     private String downloadLogTail;
+    /** Asked when the run is acknowledged: the queue to take the worker's next task from, or null for none. */
+    private Supplier<String> nextQueue = () -> null;
+    private String next;
     private String claimToken = "";
     private boolean ignored;
     private volatile boolean fenced;
@@ -143,15 +146,6 @@ public final class TaskRun {
         this.decided = true;
     }
 
-    /** True when enrollment is recorded for this task (this run's, or an earlier attempt's): no need to call again. */
-    public boolean enrolled() {
-        return enrolled;
-    }
-
-    public void enrolled(boolean enrolled) {
-        this.enrolled = enrolled;
-    }
-
     /**
      * This run's enrollment, known but not yet written: it is written together with the transition that follows it at
      * once (downloading), one Redis step instead of two. Null when nothing is held.
@@ -175,13 +169,26 @@ public final class TaskRun {
         this.heldEnrolledMessage = null;
     }
 
-    /** True once the download said "not enrolled" and the run enrolled again (that happens at most once). */
-    public boolean reEnrolled() {
-        return reEnrolled;
+    /**
+     * Lets the step that acknowledges the run (its completion) take the worker's next task in the same Redis step. The
+     * supplier is asked at that moment (the consumer answers null while it is stopping, paused or without its lease).
+     */
+    public void takeNextFrom(Supplier<String> queue) {
+        this.nextQueue = queue;
     }
 
-    public void markReEnrolled() {
-        this.reEnrolled = true;
+    /** The queue the acknowledging step may take the next task from; null for none. */
+    public String nextQueue() {
+        return nextQueue.get();
+    }
+
+    /** The payload the acknowledging step took for this worker (now in its processing list); null when none. */
+    public String next() {
+        return next;
+    }
+
+    public void next(String raw) {
+        this.next = raw;
     }
 
     /** The last 4 KiB of the download command's output, for a failure's dead-letter record; null if none ran. */

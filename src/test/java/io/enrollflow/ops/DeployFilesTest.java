@@ -56,9 +56,29 @@ class DeployFilesTest {
         assertTrue(docker.contains("FROM maven:3-eclipse-temurin-17 AS build"));
         assertTrue(docker.contains("FROM eclipse-temurin:17-jre"));
         assertTrue(docker.contains("USER 10001"));
-        assertTrue(docker.contains("exec java -XX:MaxRAMPercentage=75 -jar /app/enrollflow.jar \\\"$@\\\"")
-                && docker.contains("CMD [\"run\"]"));
+        assertTrue(docker.contains("exec /app/bin/enrollflow \\\"$@\\\"") && docker.contains("CMD [\"run\"]"));
+        assertTrue(docker.contains("COPY --from=build /src/target/enrollflow.jar /app/enrollflow.jar")
+                && docker.contains("COPY bin/enrollflow /app/bin/enrollflow"), "the launcher finds the jar in its parent folder");
         assertTrue(docker.contains("umask 027"), "what it creates is not world-readable");
+    }
+
+    @Test
+    void everyDocumentedWayStartsTheLauncherWhoseDefaultsJavaOptsOverrides() throws IOException {
+        String launcher = Files.readString(Path.of("bin/enrollflow"));
+        assertTrue(launcher.startsWith("#!/bin/sh\n"), "POSIX sh");
+        assertTrue(launcher.contains("exec \"$java\" $ENROLLFLOW_JVM_DEFAULTS ${JAVA_OPTS:-} -jar \"$jar\" \"$@\""),
+                "JAVA_OPTS after the defaults, every argument passed on");
+        assertTrue(Files.isExecutable(Path.of("bin/enrollflow")));
+        String unit = Files.readString(DEPLOY.resolve("enrollflow.service"));
+        assertTrue(unit.contains("ExecStart=/opt/enrollflow/bin/enrollflow run")
+                && unit.contains("install -m 755 -D bin/enrollflow /opt/enrollflow/bin/enrollflow"));
+        // the manifest runs the image, whose entry point is the launcher; JAVA_OPTS is where an operator changes it
+        String yaml = Files.readString(DEPLOY.resolve("kubernetes.yaml"));
+        assertTrue(yaml.contains("- name: JAVA_OPTS"));
+        for (String file : new String[] {"Dockerfile", "enrollflow.service", "kubernetes.yaml"}) {
+            assertFalse(Files.readString(DEPLOY.resolve(file)).contains("MaxRAMPercentage"),
+                    file + " sets its own heap instead of the launcher's");
+        }
     }
 
     @Test

@@ -43,7 +43,17 @@ class RedisConnectionTest {
         assertEquals("queue", config.useSentinelServers().getMasterName());
         assertEquals("s3cret", config.useSentinelServers().getPassword());
         assertEquals(ReadMode.MASTER, config.useSentinelServers().getReadMode());
-        assertEquals(5 + 16, config.useSentinelServers().getMasterConnectionPoolSize());
+        assertEquals(5 + 8, config.useSentinelServers().getMasterConnectionPoolSize());
+    }
+
+    @Test
+    void thePoolsFollowTheConcurrencyNotRedissonsDefaults() throws IOException {
+        Config config = RedisConnection.config(settings(Map.of()), 50);
+
+        assertEquals(50 + 8, config.useSingleServer().getConnectionPoolSize(), "a connection per worker, 8 for the rest");
+        assertEquals(50 + 2, config.useSingleServer().getConnectionMinimumIdleSize(), "the workers' BLMOVEs find theirs open");
+        assertEquals(Math.max(2, Runtime.getRuntime().availableProcessors()), config.getNettyThreads());
+        assertEquals(2, config.getThreads());
     }
 
     @Test

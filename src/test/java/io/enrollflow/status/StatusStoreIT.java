@@ -70,7 +70,7 @@ class StatusStoreIT {
         TaskRun run = claimed(task);
         heard.clear();
 
-        status.enrolled(run, "enrolled");
+        status.holdEnrolled(run, "enrolled");
         assertFalse(redis.hash(task.taskId()).containsKey("enrolledAt"), "held, not written yet");
         long scriptsBefore = scriptCalls();
         status.transition(run, TaskStatus.DOWNLOADING, Stage.DOWNLOAD, "downloading");
@@ -89,7 +89,7 @@ class StatusStoreIT {
     void aHeldEnrollmentIsWrittenOnItsOwnWhenTheRunFailsBeforeTheNextTransition() throws Exception {
         Tasks task = aTask();
         TaskRun run = claimed(task);
-        status.enrolled(run, "User already enrolled");
+        status.holdEnrolled(run, "User already enrolled");
 
         status.writeHeld(run);
         status.writeHeld(run);
@@ -110,7 +110,7 @@ class StatusStoreIT {
         Tasks task = aTask();
         TaskRun run = claimed(task);
         run.stage(Stage.DOWNLOAD);
-        status.enrolled(run, "enrolled");
+        status.holdEnrolled(run, "enrolled");
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.setProperty(TaskRun.PROPERTY, run);
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT,
