@@ -71,13 +71,7 @@ if status == false or status == 'failed' or status == 'queued' then
   -- a fresh start: a new task, a failed one pushed again, or a replay; the old dead-letter record goes now
   local record = redis.call('HGET', KEYS[4], ARGV[5])
   if record then
-    local ok, was = pcall(cjson.decode, record)
-    if ok and type(was) == 'table' then
-      local stage, reason = tostring(was.stage), tostring(was.reason)
-      redis.call('ZREM', ARGV[10] .. reason, ARGV[5])
-      redis.call('ZREM', ARGV[11] .. stage, ARGV[5])
-      redis.call('ZREM', ARGV[12] .. stage .. ':' .. reason, ARGV[5])
-    end
+    unindex_dead_letter(record, ARGV[5], ARGV[10], ARGV[11], ARGV[12])
   end
   redis.call('HDEL', KEYS[4], ARGV[5])
   redis.call('ZREM', KEYS[5], ARGV[5])

@@ -33,13 +33,7 @@ if ARGV[15] == '1' then
 end
 local old = redis.call('HGET', KEYS[5], ARGV[4])
 if old then
-  local ok, was = pcall(cjson.decode, old)
-  if ok and type(was) == 'table' then
-    local stage, reason = tostring(was.stage), tostring(was.reason)
-    redis.call('ZREM', ARGV[11] .. reason, ARGV[4])
-    redis.call('ZREM', ARGV[12] .. stage, ARGV[4])
-    redis.call('ZREM', ARGV[13] .. stage .. ':' .. reason, ARGV[4])
-  end
+  unindex_dead_letter(old, ARGV[4], ARGV[11], ARGV[12], ARGV[13])
 end
 redis.call('HSET', KEYS[5], ARGV[4], ARGV[5])
 redis.call('ZADD', KEYS[6], ARGV[6], ARGV[4])

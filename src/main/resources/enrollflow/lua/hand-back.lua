@@ -11,13 +11,7 @@ for i = 5, #KEYS do
     redis.call('DEL', KEYS[i])
   end
 end
-local moved = 0
-while true do
-  local payload = redis.call('LPOP', KEYS[1])
-  if not payload then break end
-  redis.call('RPUSH', KEYS[2], payload)
-  moved = moved + 1
-end
+local moved = move_all(KEYS[1], KEYS[2])
 redis.call('SREM', KEYS[3], ARGV[1])
 redis.call('DEL', KEYS[4])
 return moved

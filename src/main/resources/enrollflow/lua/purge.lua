@@ -10,13 +10,7 @@ local removed = {}
 for i = 4, #ARGV do
   local record = redis.call('HGET', KEYS[1], ARGV[i])
   if record then
-    local ok, was = pcall(cjson.decode, record)
-    if ok and type(was) == 'table' then
-      local stage, reason = tostring(was.stage), tostring(was.reason)
-      redis.call('ZREM', ARGV[1] .. reason, ARGV[i])
-      redis.call('ZREM', ARGV[2] .. stage, ARGV[i])
-      redis.call('ZREM', ARGV[3] .. stage .. ':' .. reason, ARGV[i])
-    end
+    unindex_dead_letter(record, ARGV[i], ARGV[1], ARGV[2], ARGV[3])
   end
   if redis.call('HDEL', KEYS[1], ARGV[i]) == 1 then
     removed[#removed + 1] = ARGV[i]

@@ -7,13 +7,6 @@
 if redis.call('EXISTS', KEYS[4]) == 1 then
   return 0
 end
-local moved = 0
-while true do
-  -- newest first onto the consuming end, so the oldest ends up taken first
-  local payload = redis.call('LPOP', KEYS[1])
-  if not payload then break end
-  redis.call('RPUSH', KEYS[2], payload)
-  moved = moved + 1
-end
+local moved = move_all(KEYS[1], KEYS[2])
 redis.call('SREM', KEYS[3], ARGV[1])
 return moved

@@ -13,13 +13,7 @@ local record = redis.call('HGET', KEYS[1], ARGV[1])
 if not payload or not record then
   return 0
 end
-local ok, was = pcall(cjson.decode, record)
-if ok and type(was) == 'table' then
-  local stage, reason = tostring(was.stage), tostring(was.reason)
-  redis.call('ZREM', ARGV[4] .. reason, ARGV[1])
-  redis.call('ZREM', ARGV[5] .. stage, ARGV[1])
-  redis.call('ZREM', ARGV[6] .. stage .. ':' .. reason, ARGV[1])
-end
+unindex_dead_letter(record, ARGV[1], ARGV[4], ARGV[5], ARGV[6])
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])

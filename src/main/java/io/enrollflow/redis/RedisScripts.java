@@ -67,16 +67,24 @@ public final class RedisScripts {
         DRIVE_PAUSE("drive-pause.lua", args -> false),
         HOLD_BACK("hold-back.lua", args -> true);
 
+        /** The shared helpers (lib.lua), put in front of each script. */
+        private static final String LIBRARY = "lib.lua";
+
         private final String source;
         private final Predicate<Object[]> decision;
 
         Script(String file, Predicate<Object[]> decision) {
             this.decision = decision;
+            // lib.lua's helpers go in front of every script: one EVAL stays one atomic step
+            this.source = read(LIBRARY) + read(file);
+        }
+
+        private static String read(String file) {
             try (InputStream in = RedisScripts.class.getClassLoader().getResourceAsStream("enrollflow/lua/" + file)) {
                 if (in == null) {
                     throw new IllegalStateException("enrollflow/lua/" + file + " is missing from the classpath");
                 }
-                this.source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
