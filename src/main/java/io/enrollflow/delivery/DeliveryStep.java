@@ -68,7 +68,7 @@ public class DeliveryStep {
         exchange.setProperty(STARTED, System.nanoTime());
     }
 
-    /** The bean deliver.camel.yaml calls for one target ({@code driveDelivery} or {@code folderDelivery}). */
+    /** One target as a route step (deliver.camel.yaml: {@code deliverToDrive} or {@code deliverToFolder}). */
     public Target via(Delivery delivery) {
         return new Target(delivery);
     }

@@ -43,10 +43,10 @@ import java.util.regex.Pattern;
  * Why {@code setsid}: Java 17 cannot start a process in a new process group, and a tree kill by parent links misses
  * children that were re-parented (a tool that daemonises a helper, a {@code nohup cmd &}). Run through
  * {@code setsid} (util-linux; argv, never a shell), the command leads a new session and process group whose id is
- * its pid, and everything it starts stays in that group unless it calls {@code setsid} itself; {@code kill -TERM
- * -<pgid>} then {@code -KILL} reaches them all. For children that leave the group on purpose, the runner also
- * remembers every descendant it sees while the command runs (a look every {@link #WATCH_INTERVAL}) and kills those
- * still alive at the end. Where {@code setsid} is missing (not Linux), only the second half applies.
+ * its pid, and everything it starts stays in that group unless it calls {@code setsid} itself; SIGTERM then SIGKILL
+ * to the group ({@link ProcessGroups}: one system call each) reaches them all. For children that leave the group on
+ * purpose, the runner also remembers every descendant it sees while the command runs (a look every
+ * {@link #WATCH_INTERVAL}) and kills those still alive at the end. Where {@code setsid} is missing (not Linux), only the second half applies.
  */
 public class DownloadRunner {
 
@@ -66,8 +66,6 @@ public class DownloadRunner {
 
     /** util-linux {@code setsid}, when present: the command then leads a process group of its own. */
     static final Path SETSID = firstExisting("/usr/bin/setsid", "/bin/setsid");
-    /** {@code kill}, to signal a whole process group (Java can only signal single processes). */
-    static final Path KILL = firstExisting("/usr/bin/kill", "/bin/kill");
 
     private static final Logger LOG = LoggerFactory.getLogger(DownloadRunner.class);
 
@@ -187,10 +185,10 @@ public class DownloadRunner {
             process.descendants().forEach(seen::add);
         }
         long group = process.pid();
-        boolean grouped = SETSID != null && KILL != null;
+        boolean grouped = SETSID != null && ProcessGroups.available();
         boolean groupMayLive = true;
         if (grouped) {
-            groupMayLive = signalGroup("-TERM", group);
+            groupMayLive = ProcessGroups.signal(group, ProcessGroups.Signal.TERM);
         } else {
             process.destroy();
             seen.forEach(ProcessHandle::destroy);
@@ -204,27 +202,11 @@ public class DownloadRunner {
             Thread.sleep(50);
         }
         if (grouped) {
-            signalGroup("-KILL", group);
+            ProcessGroups.signal(group, ProcessGroups.Signal.KILL);
         }
         process.destroyForcibly();
         seen.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * {@code kill -SIG -- -<pgid>}: argv, no shell; "no such process group" (all gone) is fine. Returns false only when
-     * kill said so (exit 1: no process in the group); true when it signalled one or could not tell.
-     */
-    private static boolean signalGroup(String signal, long pgid) throws InterruptedException {
-        try {
-            Process kill = new ProcessBuilder(KILL.toString(), signal, "--", "-" + pgid)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return !kill.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 1;
-        } catch (IOException e) {
-            // kill could not run (out of processes?): the known processes are still killed one by one after this
-            LOG.warn("task=- stage=download outcome=group-kill-failed pgid={} error=\"{}\"", pgid, e.getMessage());
-            return true;
-        }
     }
 
     /** True when the tree holds a regular file; links are neither followed nor counted (CONTRACT §5). */

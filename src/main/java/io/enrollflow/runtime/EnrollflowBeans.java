@@ -31,6 +31,7 @@ import io.enrollflow.task.TaskIntake;
 import io.enrollflow.task.TaskParser;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.redisson.api.RedissonClient;
 
@@ -115,11 +116,11 @@ public class EnrollflowBeans implements CamelConfiguration {
         if (drive) {
             // no Drive request leaves while this instance may have been presumed dead (its lease lapsed: a stall), and
             // no upload begun before it came back goes on; every one waits out the fleet's Drive pause (CONTRACT §12)
-            camel.getRegistry().bind("driveDelivery", delivery.via(DriveDelivery.create(settings, camel,
-                    new DriveGuard(membership::leaseHeld, membership::generation), fleetLimits.drivePause())));
+            camel.getRegistry().bind("deliverToDrive", (Processor) delivery.via(DriveDelivery.create(settings, camel,
+                    new DriveGuard(membership::leaseHeld, membership::generation), fleetLimits.drivePause()))::deliver);
         } else {
-            camel.getRegistry().bind("folderDelivery", delivery.via(
-                    new FolderDelivery(parsed.delivery().folder(), !parsed.download().keep())));
+            camel.getRegistry().bind("deliverToFolder", (Processor) delivery.via(
+                    new FolderDelivery(parsed.delivery().folder(), !parsed.download().keep()))::deliver);
         }
 
         Management.install(camel, parsed.management(), parsed.callback(), redis, keys, scripts, status, deadLetters,
@@ -127,13 +128,23 @@ public class EnrollflowBeans implements CamelConfiguration {
         fleetLimits.bindMetrics(camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry());
 
         var registry = camel.getRegistry();
-        registry.bind("taskIntake", new TaskIntake(parser, status, inFlight::heldByAnother));
+        // the pipeline's steps (pipeline, enroll, download and deliver.camel.yaml: "process: ref:") are Processors, called
+        // directly: no bean-method lookup and no reflective call per step and task (issue 15)
+        TaskIntake intake = new TaskIntake(parser, status, inFlight::heldByAnother);
+        registry.bind("claimTask", (Processor) intake::claim);
+        registry.bind("acquireEnrollRate", (Processor) fleetLimits.enrollRate()::acquire);
         EnrollmentSettings enrollment = parsed.enrollment();
-        registry.bind("enrollment", new EnrollmentClient(enrollment.url(), enrollment.token(), enrollment.timeout(),
-                enrollment.alreadyEnrolled(), status));
-        registry.bind("download", new DownloadStep(downloads, status, fleetLimits.permits()));
-        registry.bind("delivery", delivery);
-        registry.bind("enrollRate", fleetLimits.enrollRate());
+        EnrollmentClient client = new EnrollmentClient(enrollment.url(), enrollment.token(), enrollment.timeout(),
+                enrollment.alreadyEnrolled(), status);
+        registry.bind("prepareEnrollment", (Processor) client::prepareRequest);
+        registry.bind("callEnrollment", (Processor) client::call);
+        registry.bind("classifyEnrollment", (Processor) client::classify);
+        registry.bind("recordEnrolled", (Processor) client::recordEnrolled);
+        DownloadStep download = new DownloadStep(downloads, status, fleetLimits.permits());
+        registry.bind("runDownload", (Processor) download::download);
+        registry.bind("downloadAfterReEnroll", (Processor) download::downloadAfterReEnroll);
+        registry.bind("startDelivery", (Processor) delivery::start);
+        registry.bind("completeDelivery", (Processor) delivery::complete);
         registry.bind("holdBack", fleetLimits.holdBack());
         FailureHandler failures = new FailureHandler(retries, deadLetters, status, inFlight);
         queue.setUndecided(failures::undecided);

@@ -8,6 +8,7 @@ import io.enrollflow.limit.LimitReachedException;
 import io.enrollflow.task.TaskIntake;
 import io.enrollflow.task.TaskRun;
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.PluginHelper;
@@ -67,64 +68,41 @@ class PipelineRoutesTest extends CamelTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {
-        registry.bind("taskIntake", new Object() {
-            public void claim(Exchange exchange) {
-                TaskRun run = new TaskRun("{}", "processing");
-                run.taskId("T-1");
-                exchange.setProperty(TaskRun.PROPERTY, run);
-                exchange.setProperty(TaskIntake.TASK_ID_PROPERTY, "T-1");
-                exchange.setProperty(TaskIntake.CLAIMED_PROPERTY, true);
-                exchange.setProperty(TaskIntake.ENROLLED_EARLIER_PROPERTY, enrolledEarlier);
-                steps.add("taskIntake.claim");
+        registry.bind("claimTask", (Processor) exchange -> {
+            TaskRun run = new TaskRun("{}", "processing");
+            run.taskId("T-1");
+            exchange.setProperty(TaskRun.PROPERTY, run);
+            exchange.setProperty(TaskIntake.TASK_ID_PROPERTY, "T-1");
+            exchange.setProperty(TaskIntake.CLAIMED_PROPERTY, true);
+            exchange.setProperty(TaskIntake.ENROLLED_EARLIER_PROPERTY, enrolledEarlier);
+            steps.add("taskIntake.claim");
+        });
+        registry.bind("acquireEnrollRate", (Processor) exchange -> {
+            steps.add("enrollRate.acquire");
+            if (enrollRateFailure != null) {
+                throw enrollRateFailure;
             }
         });
-        registry.bind("enrollRate", new Object() {
-            public void acquire(Exchange exchange) {
-                steps.add("enrollRate.acquire");
-                if (enrollRateFailure != null) {
-                    throw enrollRateFailure;
-                }
-            }
+        // the real classification of the (advised) call's answer
+        EnrollmentClient enrollment = new EnrollmentClient(URI.create("http://127.0.0.1:9/enroll"), "", Duration.ofSeconds(1),
+                Pattern.compile("already enrolled"), null);
+        registry.bind("prepareEnrollment", (Processor) exchange -> steps.add("enrollment.prepareRequest"));
+        registry.bind("callEnrollment", (Processor) exchange -> {
+            throw new AssertionError("the call is advised away (doPostSetup)");
         });
-        registry.bind("enrollment", new EnrollmentClient(URI.create("http://127.0.0.1:9/enroll"), "", Duration.ofSeconds(1),
-                Pattern.compile("already enrolled"), null) {
-            @Override
-            public void prepareRequest(Exchange exchange) {
-                steps.add("enrollment.prepareRequest");
+        registry.bind("classifyEnrollment", (Processor) enrollment::classify);
+        registry.bind("recordEnrolled", (Processor) exchange -> steps.add("enrollment.recordEnrolled"));
+        registry.bind("runDownload", (Processor) exchange -> {
+            steps.add("download.download");
+            if (downloadFailure != null) {
+                throw downloadFailure;
             }
-
-            @Override
-            public void recordEnrolled(Exchange exchange) {
-                steps.add("enrollment.recordEnrolled");
-            }
+            exchange.getMessage().setHeader("enrollflowDownload", downloadAnswers.isEmpty() ? "ok" : downloadAnswers.remove(0));
         });
-        registry.bind("download", new Object() {
-            public void download(Exchange exchange) {
-                steps.add("download.download");
-                if (downloadFailure != null) {
-                    throw downloadFailure;
-                }
-                exchange.getMessage().setHeader("enrollflowDownload", downloadAnswers.isEmpty() ? "ok" : downloadAnswers.remove(0));
-            }
-
-            public void downloadAfterReEnroll(Exchange exchange) {
-                steps.add("download.downloadAfterReEnroll");
-            }
-        });
-        registry.bind("delivery", new Object() {
-            public void start(Exchange exchange) {
-                steps.add("delivery.start");
-            }
-
-            public void complete(Exchange exchange) {
-                steps.add("delivery.complete");
-            }
-        });
-        registry.bind("folderDelivery", new Object() {
-            public void deliver(Exchange exchange) {
-                steps.add("folderDelivery.deliver");
-            }
-        });
+        registry.bind("downloadAfterReEnroll", (Processor) exchange -> steps.add("download.downloadAfterReEnroll"));
+        registry.bind("startDelivery", (Processor) exchange -> steps.add("delivery.start"));
+        registry.bind("completeDelivery", (Processor) exchange -> steps.add("delivery.complete"));
+        registry.bind("deliverToFolder", (Processor) exchange -> steps.add("folderDelivery.deliver"));
         registry.bind("failures", new Object() {
             public void retryOrDeadLetter(Exchange exchange) {
                 steps.add("failures.retryOrDeadLetter");

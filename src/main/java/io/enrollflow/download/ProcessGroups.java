@@ -1,0 +1,114 @@
+package io.enrollflow.download;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Signals a whole process group (a download started through {@code setsid} leads one; see {@link DownloadRunner}).
+ * Java 17 can signal only single processes, so this is the C library's {@code kill(-pgid, sig)} through JNA: one system
+ * call. Where JNA cannot load (no native library for the platform, a temp folder it may not unpack into), the
+ * {@code kill} program does it, one process per signal, as before JNA: slower, the same effect.
+ */
+final class ProcessGroups {
+
+    /** The signals used, with their numbers on Linux (the only platform where downloads get a group: setsid). */
+    enum Signal {
+        TERM(15), KILL(9);
+
+        final int number;
+
+        Signal(int number) {
+            this.number = number;
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessGroups.class);
+    /** {@code errno} ESRCH: no process in the group. */
+    private static final int ESRCH = 3;
+    /** How long the {@code kill} program may take. */
+    private static final long KILL_PROGRAM_SECONDS = 3;
+    /** {@code kill}, the fallback when JNA is not there. */
+    private static final Path KILL_PROGRAM = firstExisting("/usr/bin/kill", "/bin/kill");
+    /** True when the C library's kill is bound. */
+    private static final boolean NATIVE = bind();
+
+    private ProcessGroups() {
+    }
+
+    /** True when the C library's kill is bound (else groups are signalled through the kill program). */
+    static boolean nativeKill() {
+        return NATIVE;
+    }
+
+    /** True when a group can be signalled at all (natively, or through the kill program). */
+    static boolean available() {
+        return NATIVE || KILL_PROGRAM != null;
+    }
+
+    /**
+     * Sends the signal to every process in the group; false only when the group is known to be empty (all gone),
+     * true when a process was signalled or it could not be told.
+     */
+    static boolean signal(long pgid, Signal signal) throws InterruptedException {
+        if (NATIVE) {
+            try {
+                CLibrary.kill(-Math.toIntExact(pgid), signal.number);
+                return true;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == ESRCH) {
+                    return false;
+                }
+                // EPERM: a process in the group changed its user (setuid); the known ones are killed one by one after this
+                LOG.warn("task=- stage=download outcome=group-kill-failed pgid={} errno={}", pgid, e.getErrorCode());
+                return true;
+            }
+        }
+        return signalByProgram(pgid, signal);
+    }
+
+    /** {@code kill -SIG -- -<pgid>}: argv, no shell; exit 1 means no process in the group. */
+    private static boolean signalByProgram(long pgid, Signal signal) throws InterruptedException {
+        try {
+            Process kill = new ProcessBuilder(KILL_PROGRAM.toString(), "-" + signal.name(), "--", "-" + pgid)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return !kill.waitFor(KILL_PROGRAM_SECONDS, TimeUnit.SECONDS) || kill.exitValue() != 1;
+        } catch (IOException e) {
+            // kill could not run (out of processes?): the known processes are still killed one by one after this
+            LOG.warn("task=- stage=download outcome=group-kill-failed pgid={} error=\"{}\"", pgid, e.getMessage());
+            return true;
+        }
+    }
+
+    private static boolean bind() {
+        try {
+            Native.register(CLibrary.class, "c");
+            return true;
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError | IllegalStateException e) {
+            LOG.info("task=- stage=download outcome=no-native-kill note=\"process groups are signalled through {}\" error=\"{}\"",
+                    KILL_PROGRAM, e.getMessage());
+            return false;
+        }
+    }
+
+    private static Path firstExisting(String... candidates) {
+        for (String candidate : candidates) {
+            Path path = Path.of(candidate);
+            if (Files.isExecutable(path)) {
+                return path;
+            }
+        }
+        return null;
+    }
+
+    /** The one C library function bound (JNA direct mapping: no proxy, no reflection per call). */
+    private static final class CLibrary {
+        static native int kill(int pid, int signal) throws LastErrorException;
+    }
+}
