@@ -129,8 +129,15 @@ public class EnrollflowBeans implements CamelConfiguration {
         var registry = camel.getRegistry();
         registry.bind("taskIntake", new TaskIntake(parser, status, inFlight::heldByAnother));
         EnrollmentSettings enrollment = parsed.enrollment();
-        registry.bind("enrollment", new EnrollmentClient(enrollment.url(), enrollment.token(), enrollment.timeout(),
-                enrollment.alreadyEnrolled(), status));
+        EnrollmentClient enrollmentClient = new EnrollmentClient(enrollment.url(), enrollment.token(),
+                enrollment.timeout(), enrollment.alreadyEnrolled(), status, parsed.queue().concurrency());
+        registry.bind("enrollment", enrollmentClient);
+        try {
+            // its kept-alive connections and deadline timer are closed when the context stops, after the routes
+            camel.addService(enrollmentClient, true, false);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot register the enrollment client", e);
+        }
         registry.bind("download", new DownloadStep(downloads, status, fleetLimits.permits()));
         registry.bind("delivery", delivery);
         registry.bind("enrollRate", fleetLimits.enrollRate());

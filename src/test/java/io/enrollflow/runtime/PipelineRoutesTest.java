@@ -87,7 +87,7 @@ class PipelineRoutesTest extends CamelTestSupport {
             }
         });
         registry.bind("enrollment", new EnrollmentClient(URI.create("http://127.0.0.1:9/enroll"), "", Duration.ofSeconds(1),
-                Pattern.compile("already enrolled"), null) {
+                Pattern.compile("already enrolled"), null, 1) {
             @Override
             public void prepareRequest(Exchange exchange) {
                 steps.add("enrollment.prepareRequest");
