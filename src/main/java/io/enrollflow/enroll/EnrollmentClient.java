@@ -58,9 +58,9 @@ import java.util.regex.Pattern;
  * the read), and the body is read from the raw stream up to {@link #MAX_ANSWER_BYTES} (past it the connection is
  * dropped and the answer counts as unusable).
  * <p>
- * Why not the JDK's {@code java.net.http.HttpClient} (used before): for one small keep-alive POST per task it cost
- * about a tenth of the process's CPU under load, in its selector thread and the hand-offs between it and the
- * waiting worker. The classic client runs on the worker thread itself, on a pool of kept-alive connections as large as
+ * Why not the JDK's {@code java.net.http.HttpClient} (used before): for one small keep-alive POST per task it took
+ * about 12 % of the process's CPU samples under bench/run.sh's load, in its selector thread and the hand-offs between
+ * it and the waiting worker. The classic client runs on the worker thread itself, on a pool of kept-alive connections as large as
  * the worker concurrency. Its sockets come from {@link SocketChannel}s so that an interrupt (shutdown past its grace
  * period) closes a socket a worker is blocked on, as the JDK client's cancellation did.
  */
