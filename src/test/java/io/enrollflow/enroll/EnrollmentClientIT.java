@@ -19,6 +19,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -83,6 +84,33 @@ class EnrollmentClientIT {
         assertEquals(ports.get(0), ports.get(1), "the huge answer came over the kept-alive connection: " + ports);
         assertNotEquals(ports.get(1), ports.get(2), "the call after it needed a new connection: " + ports);
         assertEquals(ports.get(2), ports.get(3), "which was kept alive in turn: " + ports);
+    }
+
+    @Test
+    void aRedirectIsAnAnswerNotFollowedSoTheTokenGoesNowhereElse() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            client = new EnrollmentClient(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/api/v1/enroll"),
+                    "s3cr3t-t0ken", Duration.ofSeconds(30), ALREADY_ENROLLED, null, 1);
+            Thread redirector = new Thread(() -> {
+                try (Socket accepted = server.accept()) {
+                    accepted.getInputStream().read(new byte[65536]);
+                    // 307 keeps the method and the body: a client following it would POST the task, and the token
+                    accepted.getOutputStream().write(("HTTP/1.1 307 Temporary Redirect\r\nLocation: " + api.url()
+                            + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    accepted.getOutputStream().flush();
+                    accepted.getInputStream().read(); // until the client hangs up
+                } catch (IOException gone) {
+                    // the client hung up (or the test ended): nothing more to answer
+                }
+            }, "redirector");
+            redirector.setDaemon(true);
+            redirector.start();
+
+            Exchange answer = call();
+
+            assertEquals(307, answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
+            assertEquals(List.of(), api.requests(), "the redirect's target was not called");
+        }
     }
 
     @Test
