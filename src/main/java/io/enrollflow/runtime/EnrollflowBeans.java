@@ -135,7 +135,13 @@ public class EnrollflowBeans implements CamelConfiguration {
         registry.bind("acquireEnrollRate", (Processor) fleetLimits.enrollRate()::acquire);
         EnrollmentSettings enrollment = parsed.enrollment();
         EnrollmentClient client = new EnrollmentClient(enrollment.url(), enrollment.token(), enrollment.timeout(),
-                enrollment.alreadyEnrolled(), status);
+                enrollment.alreadyEnrolled(), status, parsed.queue().concurrency());
+        try {
+            // its kept-alive connections and deadline timer are closed when the context stops, after the routes
+            camel.addService(client, true, false);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot register the enrollment client", e);
+        }
         registry.bind("prepareEnrollment", (Processor) client::prepareRequest);
         registry.bind("callEnrollment", (Processor) client::call);
         registry.bind("classifyEnrollment", (Processor) client::classify);

@@ -85,7 +85,7 @@ class PipelineRoutesTest extends CamelTestSupport {
         });
         // the real classification of the (advised) call's answer
         EnrollmentClient enrollment = new EnrollmentClient(URI.create("http://127.0.0.1:9/enroll"), "", Duration.ofSeconds(1),
-                Pattern.compile("already enrolled"), null);
+                Pattern.compile("already enrolled"), null, 1);
         registry.bind("prepareEnrollment", (Processor) exchange -> steps.add("enrollment.prepareRequest"));
         registry.bind("callEnrollment", (Processor) exchange -> {
             throw new AssertionError("the call is advised away (doPostSetup)");

@@ -165,7 +165,8 @@ public final class EnrollmentApiStub implements AfterEachCallback, AfterAllCallb
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
-            Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers, body);
+            Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers, body,
+                    exchange.getRemoteAddress().getPort());
             requests.add(request);
             Answer answer = next(request.courseUrl());
             if (!answer.delay().isZero()) {
@@ -249,9 +250,11 @@ public final class EnrollmentApiStub implements AfterEachCallback, AfterAllCallb
     /**
      * One request as received.
      *
-     * @param headers case-insensitive names
+     * @param headers    case-insensitive names
+     * @param clientPort the caller's port: requests over one kept-alive connection share it, a new connection has
+     *                   another
      */
-    public record Request(String method, String path, Map<String, List<String>> headers, String body) {
+    public record Request(String method, String path, Map<String, List<String>> headers, String body, int clientPort) {
 
         /** The first value of a header, or null. */
         public String header(String name) {
