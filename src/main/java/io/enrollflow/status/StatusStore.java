@@ -166,6 +166,19 @@ public class StatusStore {
         run.holdEnrolled(now(), message);
     }
 
+    /**
+     * Status uploading for a delivery that is one local step (folder delivery: a rename): held on the run and written
+     * with the completion, in its history before completed, one Redis step instead of two. The stage's claim check is
+     * the local one ({@link #ensureLeaseHeld}, as straight after the claim): the download just before it wrote through
+     * the fence, and while the lease holds no other instance can have taken the task since; the completion is fenced in
+     * Redis as always. Should the delivery fail, the failure's own record says stage deliver and the held status goes
+     * unwritten.
+     */
+    public void holdUploading(TaskRun run, String message) {
+        ensureLeaseHeld(run);
+        run.holdUploading(now(), message);
+    }
+
     /** Writes a held enrollment on its own: the run failed before a transition could carry it. */
     public void writeHeld(TaskRun run) {
         String at = run.heldEnrolledAt();
@@ -189,7 +202,10 @@ public class StatusStore {
         run.markDecided();
     }
 
-    /** transition.lua with this change, preceded by the run's held enrollment if any; then tells the listener. */
+    /**
+     * transition.lua with this change, preceded by the run's held enrollment and held uploading if any; then tells the
+     * listener, in the order the history has them.
+     */
     private void write(TaskRun run, String ack, String at, TaskStatus status, String message, String deliveryUrl,
                        String... fields) {
         String id = run.taskId();
@@ -198,11 +214,15 @@ public class StatusStore {
         }
         String heldAt = run.heldEnrolledAt();
         String heldMessage = run.heldEnrolledMessage();
+        String uploadingAt = status == TaskStatus.COMPLETED ? run.heldUploadingAt() : null;
+        String uploadingMessage = run.heldUploadingMessage();
         List<Object> args = new ArrayList<>(List.of(at, historySize, ack, run.claimToken()));
-        if (heldAt == null) {
-            args.add(0);
-        } else {
-            args.addAll(List.of(1, TaskStatus.ENROLLED.word(), heldAt, heldMessage == null ? "" : heldMessage));
+        args.add((heldAt == null ? 0 : 1) + (uploadingAt == null ? 0 : 1));
+        if (heldAt != null) {
+            args.addAll(List.of(TaskStatus.ENROLLED.word(), heldAt, heldMessage == null ? "" : heldMessage));
+        }
+        if (uploadingAt != null) {
+            args.addAll(List.of(TaskStatus.UPLOADING.word(), uploadingAt, uploadingMessage == null ? "" : uploadingMessage));
         }
         Collections.addAll(args, fields);
         if (heldAt != null) {
@@ -228,6 +248,10 @@ public class StatusStore {
         if (heldAt != null) {
             run.releaseHeldEnrolled();
             announce(new StatusChange(id, TaskStatus.ENROLLED, null, heldMessage, null, heldAt));
+        }
+        if (uploadingAt != null) {
+            run.releaseHeldUploading();
+            announce(new StatusChange(id, TaskStatus.UPLOADING, null, uploadingMessage, null, uploadingAt));
         }
         if (status == null) {
             return; // fields only (a delivery note): no transition to tell
