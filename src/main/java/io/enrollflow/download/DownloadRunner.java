@@ -102,7 +102,10 @@ public class DownloadRunner {
         Path taskDir = taskDir(task);
         PrivateFiles.folders(taskDir);
         Path log = logFile(task);
-        PrivateFiles.folders(log.getParent());
+        if (!Files.isDirectory(log.getParent())) {
+            // made by the first task (or again, should someone remove it); a look costs less than a failed creation
+            PrivateFiles.folders(log.getParent());
+        }
 
         List<String> argv = new ArrayList<>();
         if (SETSID != null) {

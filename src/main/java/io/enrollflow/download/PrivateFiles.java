@@ -3,7 +3,7 @@ package io.enrollflow.download;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -24,21 +24,25 @@ public final class PrivateFiles {
     private PrivateFiles() {
     }
 
-    /** Creates the folder and any missing parent, each {@code rwxr-x---}; an existing folder is left as it is. */
+    /**
+     * Creates the folder and any missing parent, each {@code rwxr-x---}; an existing folder is left as it is. The
+     * folder is created first and looked at only when that fails: a task's folder is usually new, and one system call
+     * then does it (a look first would fail, and a failed look costs an exception in the JDK).
+     */
     public static Path folders(Path dir) throws IOException {
-        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return dir;
-        }
-        Path parent = dir.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            folders(parent);
-        }
         try {
             Files.createDirectory(dir, attribute(dir, FOLDER));
-        } catch (FileAlreadyExistsException raced) {
+        } catch (FileAlreadyExistsException exists) {
             if (!Files.isDirectory(dir)) {
-                throw raced;
+                throw exists;
             }
+        } catch (NoSuchFileException noParent) {
+            Path parent = dir.toAbsolutePath().getParent();
+            if (parent == null) {
+                throw noParent;
+            }
+            folders(parent);
+            return folders(dir);
         }
         return dir;
     }

@@ -1,6 +1,5 @@
 package io.enrollflow.download;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,17 +57,17 @@ final class ProcessGroups {
      */
     static boolean signal(long pgid, Signal signal) throws InterruptedException {
         if (NATIVE) {
-            try {
-                CLibrary.kill(-Math.toIntExact(pgid), signal.number);
-                return true;
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() == ESRCH) {
-                    return false;
-                }
-                // EPERM: a process in the group changed its user (setuid); the known ones are killed one by one after this
-                LOG.warn("task=- stage=download outcome=group-kill-failed pgid={} errno={}", pgid, e.getErrorCode());
+            if (CLibrary.kill(-Math.toIntExact(pgid), signal.number) == 0) {
                 return true;
             }
+            // errno as JNA kept it for this thread (no exception: ESRCH, an empty group, is the usual answer)
+            int errno = Native.getLastError();
+            if (errno == ESRCH) {
+                return false;
+            }
+            // EPERM: a process in the group changed its user (setuid); the known ones are killed one by one after this
+            LOG.warn("task=- stage=download outcome=group-kill-failed pgid={} errno={}", pgid, errno);
+            return true;
         }
         return signalByProgram(pgid, signal);
     }
@@ -109,6 +108,6 @@ final class ProcessGroups {
 
     /** The one C library function bound (JNA direct mapping: no proxy, no reflection per call). */
     private static final class CLibrary {
-        static native int kill(int pid, int signal) throws LastErrorException;
+        static native int kill(int pid, int signal);
     }
 }
