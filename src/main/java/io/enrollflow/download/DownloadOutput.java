@@ -9,6 +9,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -35,24 +39,31 @@ final class DownloadOutput implements Runnable {
     private int lineLength;
     private volatile boolean matched;
     private volatile IOException failure;
-    private final Thread thread;
+    private final CountDownLatch ended = new CountDownLatch(1);
 
-    DownloadOutput(InputStream in, Path log, Pattern notEnrolled, String taskId) {
+    /**
+     * The pumps' threads, kept for the next download once one ends (a thread started per task cost more than the pump's
+     * own work for a short download); daemons, idle ones end after a minute.
+     */
+    private static final ExecutorService PUMPS = Executors.newCachedThreadPool(pump -> {
+        Thread thread = new Thread(pump, "enrollflow-download-output");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    DownloadOutput(InputStream in, Path log, Pattern notEnrolled) {
         this.in = in;
         this.log = log;
         this.notEnrolled = notEnrolled;
-        this.thread = new Thread(this, "enrollflow-download-output-" + taskId);
-        this.thread.setDaemon(true);
     }
 
     void start() {
-        thread.start();
+        PUMPS.execute(this);
     }
 
     /** Waits up to {@code millis} for the output to end; false when a writer still holds the pipe. */
     boolean await(long millis) throws InterruptedException {
-        thread.join(millis);
-        return !thread.isAlive();
+        return ended.await(millis, TimeUnit.MILLISECONDS);
     }
 
     /** True when a line of this run matched the not-enrolled pattern. */
@@ -67,6 +78,14 @@ final class DownloadOutput implements Runnable {
 
     @Override
     public void run() {
+        try {
+            pump();
+        } finally {
+            ended.countDown();
+        }
+    }
+
+    private void pump() {
         byte[] buffer = new byte[8192];
         try (FileChannel file = FileChannel.open(log, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS), PrivateFiles.fileAttributes(log))) {

@@ -124,7 +124,7 @@ public class DownloadRunner {
         } catch (IOException e) {
             throw new DownloadFailedException("the download command could not start: " + e.getMessage());
         }
-        DownloadOutput output = new DownloadOutput(process.getInputStream(), log, notEnrolled, task.taskId());
+        DownloadOutput output = new DownloadOutput(process.getInputStream(), log, notEnrolled);
         output.start();
         Set<ProcessHandle> seen = new HashSet<>();
         try {
