@@ -37,9 +37,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * While Redis is unreachable the loop waits with backoff and logs once per outage, not once per attempt.
  * <p>
  * Paused intake ({@code intake pause}: the key {@link RedisKeys#intakePaused()} exists): the loop takes nothing and
- * tasks in hand finish. Before each fetch, and again when a fetch returns a task, the flag is read from a cache at most
- * {@link #PAUSE_CHECK_MS} old; a task that a BLMOVE already waiting receives after a pause is put straight back at the
- * consuming end of the queue (requeue-orphan.lua), so every instance honours a pause within that time.
+ * tasks in hand finish. When a fetch returns a task, the flag is read from a cache at most {@link #PAUSE_CHECK_MS} old;
+ * a task received after a pause is put straight back at the consuming end of the queue (requeue-orphan.lua), so every
+ * instance honours a pause within that time. Before a fetch the cached flag is used as it is, and read afresh only
+ * while paused (to see the resume): an idle worker, whose BLMOVE returns empty every poll timeout, reads nothing else.
  * <p>
  * Stopping (SIGTERM): no new task is taken; the tasks in hand may finish for {@code shutdownTimeout}; those still
  * running then are interrupted (a download's process tree is killed), those that still do not stop are fenced, and
@@ -60,7 +61,7 @@ public class RedisQueueConsumer extends DefaultConsumer {
     private final Acknowledgement acknowledgement;
     private ExecutorService executor;
     private volatile boolean running;
-    private volatile boolean paused;
+    private final AtomicBoolean pausedFlag = new AtomicBoolean();
     private volatile long pauseCheckedAt;
 
     public RedisQueueConsumer(RedisQueueEndpoint endpoint, Processor processor) {
@@ -126,7 +127,9 @@ public class RedisQueueConsumer extends DefaultConsumer {
         String processing = processingList();
         long backoff = 100;
         while (running && isRunAllowed()) {
-            if (paused() || !leaseHeld()) {
+            // the flag is read afresh here only while paused (to see the resume): an idle worker's every fetch would
+            // otherwise cost a read; a pause that comes while it waits is seen when a task arrives (below)
+            if ((pausedFlag.get() && paused()) || !leaseHeld()) {
                 // paused, or this instance may have been presumed dead (a stall): take nothing until the heartbeat says
                 if (!sleep(PAUSE_CHECK_MS / 5)) {
                     return;
@@ -230,25 +233,26 @@ public class RedisQueueConsumer extends DefaultConsumer {
 
     /**
      * The pause flag, read from Redis when the cached value is older than {@link #PAUSE_CHECK_MS}; while Redis is
-     * unreachable the last value.
+     * unreachable the last value. The time of the read is set after its value: a worker that finds the cache fresh
+     * finds its value too (two tasks arriving at once on two workers must both see a pause).
      */
     private boolean paused() {
         long now = System.nanoTime();
         if (now - pauseCheckedAt >= TimeUnit.MILLISECONDS.toNanos(PAUSE_CHECK_MS)) {
-            pauseCheckedAt = now;
             try {
-                boolean was = paused;
-                paused = endpoint.getComponent().getRedisson().getBucket(endpoint.getComponent().getKeys().intakePaused(),
-                        StringCodec.INSTANCE).isExists();
-                if (was != paused) {
+                boolean flag = endpoint.getComponent().getRedisson().getBucket(
+                        endpoint.getComponent().getKeys().intakePaused(), StringCodec.INSTANCE).isExists();
+                if (pausedFlag.getAndSet(flag) != flag) {
+                    // said once per change, by the worker that saw it first
                     LOG.info("task=- stage=intake outcome={}",
-                            paused ? "paused note=\"taking no tasks; in-flight ones finish\"" : "resumed");
+                            flag ? "paused note=\"taking no tasks; in-flight ones finish\"" : "resumed");
                 }
             } catch (RedisException e) {
                 // unreachable: keep the last value; the fetch below meets the outage and backs off
             }
+            pauseCheckedAt = now;
         }
-        return paused;
+        return pausedFlag.get();
     }
 
     private boolean leaseHeld() {
