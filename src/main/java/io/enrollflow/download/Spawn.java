@@ -217,6 +217,7 @@ final class Spawn {
                 }
                 try {
                     LibC.sigemptyset(sigset);
+                    // each call only records a setting or an action in its struct: all are made, the first error counts
                     error = first(
                             LibC.posix_spawnattr_setflags(attr, (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK)),
                             LibC.posix_spawnattr_setsigmask(attr, sigset),
