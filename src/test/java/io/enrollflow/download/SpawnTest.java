@@ -6,6 +6,8 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -223,6 +226,43 @@ class SpawnTest {
     }
 
     @Test
+    void theOutputsDescriptorIsReleasedAtItsEndWithoutAClose() throws Exception {
+        long pipesBefore = pipesOfTheJvm();
+
+        // read to its end as the runner's output pump does, which never closes the stream
+        for (int i = 0; i < 5; i++) {
+            assertEquals("done\n", run("sh", "-c", "echo done").output);
+        }
+
+        assertEquals(pipesBefore, pipesOfTheJvm(), "one pipe per run would leak a descriptor per task");
+    }
+
+    @Test
+    void closingTheOutputDuringABlockedReadReleasesItWhenTheReadReturns() throws Exception {
+        long pipesBefore = pipesOfTheJvm();
+        Process process = start("sleep", "300");
+        InputStream output = process.getInputStream();
+        assertEquals(pipesBefore + 1, pipesOfTheJvm(), "the read end");
+        CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return output.read();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        await().atMost(LONG).until(() -> readerBlocked(read));
+
+        output.close();
+        assertEquals(pipesBefore + 1, pipesOfTheJvm(), "not closed under the blocked read");
+        process.destroy();
+
+        assertEquals(-1, read.get(LONG.toSeconds(), TimeUnit.SECONDS), "the read saw the end");
+        assertEquals(pipesBefore, pipesOfTheJvm(), "released once the read returned");
+        assertThrows(IOException.class, output::read, "closed");
+        assertTrue(process.waitFor(LONG.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    @Test
     void descendantsAreSeenWhileTheCommandRuns() throws Exception {
         Process process = start("sh", "-c", "sleep 300 & echo $!; wait");
         try {
@@ -258,6 +298,13 @@ class SpawnTest {
             throw new IOException("setsid could not run it: " + output);
         }
         return output;
+    }
+
+    /** True once some thread sits in the pipe's native read (what a blocked download output pump does). */
+    private static boolean readerBlocked(CompletableFuture<Integer> read) {
+        return !read.isDone() && Thread.getAllStackTraces().values().stream().anyMatch(stack -> stack.length > 0
+                && stack[0].getMethodName().equals("read") && stack[0].isNativeMethod()
+                && stack[0].getClassName().endsWith("Spawn$LibC"));
     }
 
     private static byte[] readLine(Process process) throws IOException {
