@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ import java.util.regex.Pattern;
  *   <li>{@code <work-dir>/<taskId>} is created (or kept from an earlier attempt: tools may resume) and is the
  *       process's working directory;</li>
  *   <li>the command runs without a shell, stdin closed, with enrollflow's own ENROLLFLOW_* variables (tokens) removed
- *       from its environment, in a session and process group of its own ({@link #SETSID}); its stdout and stderr are
+ *       from its environment, in a session and process group of its own ({@link Spawn}); its stdout and stderr are
  *       pumped into {@code <work-dir>/_logs/<taskId>.log} within bounds ({@link DownloadOutput});</li>
  *   <li>past the timeout, or when the worker stops, the whole group is killed; after any exit, exit 0 included, what
  *       the command started and left running is killed too ({@link #killEverything}): nothing outlives the task;</li>
@@ -40,13 +41,17 @@ import java.util.regex.Pattern;
  * can be that folder, and inside it each log is {@code <taskId>.log} (task {@code a.log}'s is {@code a.log.log}, task
  * {@code a}'s is {@code a.log}: distinct).
  * <p>
- * Why {@code setsid}: Java 17 cannot start a process in a new process group, and a tree kill by parent links misses
- * children that were re-parented (a tool that daemonises a helper, a {@code nohup cmd &}). Run through
- * {@code setsid} (util-linux; argv, never a shell), the command leads a new session and process group whose id is
- * its pid, and everything it starts stays in that group unless it calls {@code setsid} itself; SIGTERM then SIGKILL
- * to the group ({@link ProcessGroups}: one system call each) reaches them all. For children that leave the group on
- * purpose, the runner also remembers every descendant it sees while the command runs (a look every
- * {@link #WATCH_INTERVAL}) and kills those still alive at the end. Where {@code setsid} is missing (not Linux), only the second half applies.
+ * Why a session of its own: Java 17 cannot start a process in a new process group, and a tree kill by parent links
+ * misses children that were re-parented (a tool that daemonises a helper, a {@code nohup cmd &}). Started by
+ * {@link Spawn} (glibc's {@code posix_spawn} with {@code POSIX_SPAWN_SETSID}, through JNA; argv, never a shell), the
+ * command leads a new session and process group whose id is its pid, and everything it starts stays in that group
+ * unless it calls {@code setsid} itself; SIGTERM then SIGKILL to the group ({@link ProcessGroups}: one system call
+ * each) reaches them all. {@code posix_spawn} rather than the {@code setsid} program in front of the command: that
+ * program's exec and C library start-up cost as much CPU as a small download command. Where {@link Spawn} cannot
+ * bind (not Linux/glibc, no JNA), the command runs through {@code setsid} (util-linux) as before, and where that is
+ * missing too, without a group. For children that leave the group on purpose, the runner also remembers every
+ * descendant it sees while the command runs (a look every {@link #WATCH_INTERVAL}) and kills those still alive at
+ * the end. Without a group, only that second half applies.
  */
 public class DownloadRunner {
 
@@ -68,6 +73,31 @@ public class DownloadRunner {
     static final Path SETSID = firstExisting("/usr/bin/setsid", "/bin/setsid");
 
     private static final Logger LOG = LoggerFactory.getLogger(DownloadRunner.class);
+
+    /** True when commands start with posix_spawn (else through {@link #SETSID}, when present, by ProcessBuilder). */
+    static final boolean SPAWN = Spawn.available();
+    /** True when the command leads a process group of its own, which can then be signalled whole. */
+    static final boolean OWN_GROUP = SPAWN || SETSID != null;
+    /**
+     * The command's environment: the JVM's, which cannot change while it runs, without enrollflow's own ENROLLFLOW_*
+     * variables (tokens); built once.
+     */
+    private static final Map<String, String> COMMAND_ENVIRONMENT = commandEnvironment();
+
+    static {
+        // once per JVM, so an operator can tell from the log how downloads start (and why not the fast way)
+        if (SPAWN) {
+            LOG.info("task=- stage=download outcome=spawn note=\"posix_spawn: each download leads a session and process "
+                    + "group of its own\"");
+        } else if (SETSID != null) {
+            LOG.info("task=- stage=download outcome=spawn note=\"through {}: posix_spawn is not available\" error=\"{}\"",
+                    SETSID, Spawn.unavailableReason());
+        } else {
+            LOG.info("task=- stage=download outcome=spawn note=\"without a process group of its own: neither posix_spawn "
+                    + "nor setsid is available; descendants are killed one by one\" error=\"{}\"",
+                    Spawn.unavailableReason());
+        }
+    }
 
     private final DownloadCommand command;
     private final Path workDir;
@@ -107,20 +137,9 @@ public class DownloadRunner {
             PrivateFiles.folders(log.getParent());
         }
 
-        List<String> argv = new ArrayList<>();
-        if (SETSID != null) {
-            argv.add(SETSID.toString());
-        }
-        argv.addAll(command.render(task, taskDir));
-        ProcessBuilder builder = new ProcessBuilder(argv)
-                .directory(taskDir.toFile())
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("ENROLLFLOW_"));
         Process process;
         try {
-            process = builder.start();
+            process = start(command.render(task, taskDir), taskDir);
         } catch (IOException e) {
             throw new DownloadFailedException("the download command could not start: " + e.getMessage());
         }
@@ -159,6 +178,35 @@ public class DownloadRunner {
         return Outcome.DOWNLOADED;
     }
 
+    /**
+     * Starts the command in the task folder, stdin from /dev/null, stdout and stderr into one pipe, as the leader of a
+     * session and process group of its own when this platform allows it.
+     */
+    private static Process start(List<String> argv, Path taskDir) throws IOException {
+        if (SPAWN) {
+            return Spawn.start(argv, taskDir, COMMAND_ENVIRONMENT);
+        }
+        List<String> words = new ArrayList<>();
+        if (SETSID != null) {
+            words.add(SETSID.toString());
+        }
+        words.addAll(argv);
+        ProcessBuilder builder = new ProcessBuilder(words)
+                .directory(taskDir.toFile())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.putAll(COMMAND_ENVIRONMENT);
+        return builder.start();
+    }
+
+    private static Map<String, String> commandEnvironment() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.keySet().removeIf(name -> name.startsWith("ENROLLFLOW_"));
+        return Map.copyOf(env);
+    }
+
     /** Waits for the exit, up to the timeout, noting every descendant seen meanwhile; false on timeout. */
     private boolean waitWatching(Process process, Set<ProcessHandle> seen) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -188,7 +236,7 @@ public class DownloadRunner {
             process.descendants().forEach(seen::add);
         }
         long group = process.pid();
-        boolean grouped = SETSID != null && ProcessGroups.available();
+        boolean grouped = OWN_GROUP && ProcessGroups.available();
         boolean groupMayLive = true;
         if (grouped) {
             groupMayLive = ProcessGroups.signal(group, ProcessGroups.Signal.TERM);

@@ -10,14 +10,14 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Signals a whole process group (a download started through {@code setsid} leads one; see {@link DownloadRunner}).
+ * Signals a whole process group (a download leads one of its own; see {@link DownloadRunner}).
  * Java 17 can signal only single processes, so this is the C library's {@code kill(-pgid, sig)} through JNA: one system
  * call. Where JNA cannot load (no native library for the platform, a temp folder it may not unpack into), the
  * {@code kill} program does it, one process per signal, as before JNA: slower, the same effect.
  */
 final class ProcessGroups {
 
-    /** The signals used, with their numbers on Linux (the only platform where downloads get a group: setsid). */
+    /** The signals used, with their numbers on Linux (the only platform where downloads get a group). */
     enum Signal {
         TERM(15), KILL(9);
 
