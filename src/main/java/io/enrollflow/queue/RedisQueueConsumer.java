@@ -39,8 +39,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Paused intake ({@code intake pause}: the key {@link RedisKeys#intakePaused()} exists): the loop takes nothing and
  * tasks in hand finish. When a fetch returns a task, the flag is read from a cache at most {@link #PAUSE_CHECK_MS} old;
  * a task received after a pause is put straight back at the consuming end of the queue (requeue-orphan.lua), so every
- * instance honours a pause within that time. Before a fetch the cached flag is used as it is, and read afresh only
- * while paused (to see the resume): an idle worker, whose BLMOVE returns empty every poll timeout, reads nothing else.
+ * instance honours a pause within that time. Before a fetch a copy up to {@link #IDLE_PAUSE_CHECK_MS} old will do
+ * ({@link #PAUSE_CHECK_MS} while paused, to see the resume): idle workers, whose BLMOVEs return empty every poll
+ * timeout, then read the flag once in that time between them, not at each empty fetch.
  * <p>
  * Stopping (SIGTERM): no new task is taken; the tasks in hand may finish for {@code shutdownTimeout}; those still
  * running then are interrupted (a download's process tree is killed), those that still do not stop are fenced, and
@@ -53,6 +54,11 @@ public class RedisQueueConsumer extends DefaultConsumer {
     private static final long MAX_OUTAGE_BACKOFF_MS = 5_000;
     /** How stale the cached pause flag may be (a paused loop looks again every fifth of it). */
     static final long PAUSE_CHECK_MS = 500;
+    /**
+     * How stale the copy may be before an empty queue is asked again: an idle instance reads the flag about this often
+     * (so its log says "paused" within about this time), not at each worker's every empty fetch.
+     */
+    static final long IDLE_PAUSE_CHECK_MS = 5_000;
     /** After interrupting the workers at shutdown, how long they may take to stop before their runs are fenced. */
     private static final long WORKER_STOP_GRACE_SECONDS = 10;
 
@@ -127,9 +133,10 @@ public class RedisQueueConsumer extends DefaultConsumer {
         String processing = processingList();
         long backoff = 100;
         while (running && isRunAllowed()) {
-            // the flag is read afresh here only while paused (to see the resume): an idle worker's every fetch would
-            // otherwise cost a read; a pause that comes while it waits is seen when a task arrives (below)
-            if ((pausedFlag.get() && paused()) || !leaseHeld()) {
+            // before a fetch a copy up to IDLE_PAUSE_CHECK_MS old will do (PAUSE_CHECK_MS while paused, to see the
+            // resume): an idle worker's every empty fetch would otherwise cost a read; a task that arrives is checked
+            // against a fresh copy anyway (below)
+            if (paused(pausedFlag.get() ? PAUSE_CHECK_MS : IDLE_PAUSE_CHECK_MS) || !leaseHeld()) {
                 // paused, or this instance may have been presumed dead (a stall): take nothing until the heartbeat says
                 if (!sleep(PAUSE_CHECK_MS / 5)) {
                     return;
@@ -237,8 +244,13 @@ public class RedisQueueConsumer extends DefaultConsumer {
      * finds its value too (two tasks arriving at once on two workers must both see a pause).
      */
     private boolean paused() {
+        return paused(PAUSE_CHECK_MS);
+    }
+
+    /** The pause flag, read from Redis when the cached value is older than {@code staleMillis}. */
+    private boolean paused(long staleMillis) {
         long now = System.nanoTime();
-        if (now - pauseCheckedAt >= TimeUnit.MILLISECONDS.toNanos(PAUSE_CHECK_MS)) {
+        if (now - pauseCheckedAt >= TimeUnit.MILLISECONDS.toNanos(staleMillis)) {
             try {
                 boolean flag = endpoint.getComponent().getRedisson().getBucket(
                         endpoint.getComponent().getKeys().intakePaused(), StringCodec.INSTANCE).isExists();
