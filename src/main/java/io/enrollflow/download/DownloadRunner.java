@@ -265,7 +265,8 @@ public class DownloadRunner {
         return TaskTree.scan(dir).hasFile();
     }
 
-    private static Path firstExisting(String... candidates) {
+    /** The first of the paths that is an executable file, or null (the setsid and kill programs, where they live). */
+    static Path firstExisting(String... candidates) {
         for (String candidate : candidates) {
             Path path = Path.of(candidate);
             if (Files.isExecutable(path)) {

@@ -5,7 +5,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -34,7 +33,7 @@ final class ProcessGroups {
     /** How long the {@code kill} program may take. */
     private static final long KILL_PROGRAM_SECONDS = 3;
     /** {@code kill}, the fallback when JNA is not there. */
-    private static final Path KILL_PROGRAM = firstExisting("/usr/bin/kill", "/bin/kill");
+    private static final Path KILL_PROGRAM = DownloadRunner.firstExisting("/usr/bin/kill", "/bin/kill");
     /** True when the C library's kill is bound. */
     private static final boolean NATIVE = bind();
 
@@ -94,16 +93,6 @@ final class ProcessGroups {
                     KILL_PROGRAM, e.getMessage());
             return false;
         }
-    }
-
-    private static Path firstExisting(String... candidates) {
-        for (String candidate : candidates) {
-            Path path = Path.of(candidate);
-            if (Files.isExecutable(path)) {
-                return path;
-            }
-        }
-        return null;
     }
 
     /** The one C library function bound (JNA direct mapping: no proxy, no reflection per call). */
