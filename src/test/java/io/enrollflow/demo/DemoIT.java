@@ -22,7 +22,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** {@code java -jar enrollflow.jar demo} (CONTRACT §9), run as a person would: the built jar, in a second JVM. */
 class DemoIT {

@@ -12,7 +12,6 @@ import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskRun;
 import io.enrollflow.task.TransientTaskException;
-import io.enrollflow.testing.Pipeline;
 import io.enrollflow.testing.RedisExtension;
 import io.enrollflow.testing.Tasks;
 import org.apache.camel.Exchange;

@@ -2,7 +2,6 @@ package io.enrollflow.delivery.drive;
 
 import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.Settings;
-import io.enrollflow.delivery.DeliveryState;
 import io.enrollflow.delivery.drive.DriveStandIn.Call;
 import io.enrollflow.delivery.drive.DriveStandIn.Fault;
 import io.enrollflow.delivery.drive.DriveStandIn.Grant;
@@ -27,10 +26,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
