@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -76,7 +77,8 @@ public class DeadLetterStore {
      * @throws ClaimLostException when the task was taken over (the claim holds another token): nothing was written
      */
     public String record(TaskRun run, Stage stage, FailureReason reason, String message) {
-        String now = StatusStore.now();
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String now = at.toString(); // as StatusStore.now() writes it
         boolean hasHash = run.taskId() != null;
         String key = hasHash ? run.taskId()
                 : "invalid-" + redis.getAtomicLong(keys.invalidSequence()).incrementAndGet();
@@ -93,8 +95,8 @@ public class DeadLetterStore {
                         run.processingList(), keys.deadLetters(), keys.deadLetterIndex(), keys.deadLetterPayloads(),
                         keys.deadLetterIndex(null, reason.word()), keys.deadLetterIndex(stage.word(), null),
                         keys.deadLetterIndex(stage.word(), reason.word()),
-                        keys.failedInMinute(Instant.parse(now).getEpochSecond() / 60)),
-                now, status.historySize(), run.raw(), key, record, Instant.parse(now).toEpochMilli(),
+                        keys.failedInMinute(at.getEpochSecond() / 60)),
+                now, status.historySize(), run.raw(), key, record, at.toEpochMilli(),
                 stage.word(), reason.word(), message, DeadLetterJson.cut(run.raw()),
                 keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(), keys.deadLetterStageReasonPrefix(),
                 run.claimToken(), hasHash ? "1" : "0");

@@ -9,7 +9,6 @@ import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.redisson.api.RScriptAsync;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,7 +118,7 @@ public final class RedisScripts {
      */
     public RedisScripts(RedissonClient redis, int waitReplicas, Duration waitTimeout) {
         this.redis = redis;
-        this.script = redis.getScript(StringCodec.INSTANCE);
+        this.script = redis.getScript(ScriptArgsCodec.INSTANCE);
         this.waitReplicas = waitReplicas;
         this.waitTimeout = waitTimeout;
     }
@@ -151,7 +150,7 @@ public final class RedisScripts {
     public List<Long> integers(Script which, List<List<Object>> keys, List<Object[]> args) {
         keys.forEach(each -> checkKeys(which, each));
         RBatch batch = redis.createBatch();
-        RScriptAsync pipelined = batch.getScript(StringCodec.INSTANCE);
+        RScriptAsync pipelined = batch.getScript(ScriptArgsCodec.INSTANCE);
         List<RFuture<Long>> results = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
             results.add(pipelined.evalAsync(RScript.Mode.READ_WRITE, which.source, RScript.ReturnType.INTEGER,
@@ -189,7 +188,7 @@ public final class RedisScripts {
             return script.eval(RScript.Mode.READ_WRITE, which.source, type, keys, args);
         }
         RBatch batch = redis.createBatch(BatchOptions.defaults().sync(waitReplicas, waitTimeout));
-        RFuture<R> result = batch.getScript(StringCodec.INSTANCE)
+        RFuture<R> result = batch.getScript(ScriptArgsCodec.INSTANCE)
                 .evalAsync(RScript.Mode.READ_WRITE, which.source, type, keys, args);
         BatchResult<?> done = batch.execute();
         if (done.getSyncedSlaves() < waitReplicas) {

@@ -10,6 +10,7 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -75,6 +76,23 @@ public class StatusStore {
     /** ISO-8601 UTC, milliseconds: the shape of every timestamp enrollflow writes. */
     public static String now() {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    /**
+     * The minute since the epoch of a time as {@link #now()} writes it ({@code 2026-12-01T14:53:10.123Z}), read from its
+     * fixed positions: {@code Instant.parse} cost about 1% of a worker's CPU, for a value written a moment before.
+     */
+    static long epochMinute(String at) {
+        if (at.length() < 17 || at.charAt(4) != '-' || at.charAt(7) != '-' || at.charAt(10) != 'T'
+                || at.charAt(13) != ':' || at.charAt(16) != ':') {
+            return Instant.parse(at).getEpochSecond() / 60; // a year past 9999, or another writer's format
+        }
+        long day = LocalDate.of(number(at, 0, 4), number(at, 5, 7), number(at, 8, 10)).toEpochDay();
+        return day * 24 * 60 + number(at, 11, 13) * 60L + number(at, 14, 16);
+    }
+
+    private static int number(String text, int from, int to) {
+        return Integer.parseInt(text, from, to, 10);
     }
 
     public int historySize() {
@@ -229,7 +247,7 @@ public class StatusStore {
             args.addAll(List.of("enrolledAt", heldAt));
         }
         List<Object> scriptKeys = new ArrayList<>(List.of(keys.task(id), keys.history(id), keys.claim(id),
-                run.processingList(), keys.completedInMinute(Instant.parse(at).getEpochSecond() / 60)));
+                run.processingList(), keys.completedInMinute(epochMinute(at))));
         // an acknowledgement may take the worker's next task in the same step (the consumer says whether it wants one)
         String nextFrom = ack.isEmpty() ? null : run.nextQueue();
         long removed;

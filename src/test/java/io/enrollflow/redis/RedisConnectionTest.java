@@ -3,6 +3,7 @@ package io.enrollflow.redis;
 import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.RedisSettings;
 import io.enrollflow.config.Settings;
+import io.netty.util.ResourceLeakDetector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.redisson.config.Config;
@@ -24,6 +25,30 @@ class RedisConnectionTest {
 
     @TempDir
     Path tmp;
+
+    @Test
+    void nettysLeakDetectorIsOffUnlessTheOperatorSetsItsLevel() {
+        ResourceLeakDetector.Level before = ResourceLeakDetector.getLevel();
+        String property = System.getProperty(RedisConnection.LEAK_DETECTION);
+        try {
+            System.clearProperty(RedisConnection.LEAK_DETECTION);
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
+            RedisConnection.quietLeakDetector();
+            assertEquals(ResourceLeakDetector.Level.DISABLED, ResourceLeakDetector.getLevel());
+
+            System.setProperty(RedisConnection.LEAK_DETECTION, "paranoid");
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+            RedisConnection.quietLeakDetector();
+            assertEquals(ResourceLeakDetector.Level.PARANOID, ResourceLeakDetector.getLevel());
+        } finally {
+            ResourceLeakDetector.setLevel(before);
+            if (property == null) {
+                System.clearProperty(RedisConnection.LEAK_DETECTION);
+            } else {
+                System.setProperty(RedisConnection.LEAK_DETECTION, property);
+            }
+        }
+    }
 
     @Test
     void withNeitherListSetTheUrlNamesOneServer() throws IOException {

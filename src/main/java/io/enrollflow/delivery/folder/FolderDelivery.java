@@ -57,7 +57,7 @@ public class FolderDelivery implements Delivery {
     @Override
     public String deliver(Task task, Path taskDir, DeliveryState state) {
         Path target = root.resolve(task.taskId());
-        if (Files.isDirectory(target)) {
+        if (target.toFile().isDirectory()) { // as Files.isDirectory, without its exception when it is missing (usual)
             return target.toUri().toString();
         }
         Path partial = root.resolve("." + task.taskId() + ".partial");
