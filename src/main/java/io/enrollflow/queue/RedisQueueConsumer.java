@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -25,7 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ol>
  *   <li>fetch: {@code BLMOVE <queue> <processing list> RIGHT LEFT} (oldest first), blocking at most pollTimeout —
  *       unless the last task's completion already took the next one the same way, in its own script
- *       ({@link #nextQueue()}: one round trip per task fewer while the queue has a backlog);</li>
+ *       ({@link #nextQueue()}: one round trip per task fewer while the queue has a backlog). One idle worker at a time
+ *       blocks on the queue; the others wait for that turn in the JVM, and it passes on the moment a fetch returns (an
+ *       empty queue costs one BLMOVE per poll timeout, not one per worker);</li>
  *   <li>process: the route runs synchronously on this thread;</li>
  *   <li>acknowledge ({@link Acknowledgement}): a run that reached a decision (completed, retry scheduled,
  *       dead-lettered) was already removed from the processing list in that decision's Redis step; a run that intake
@@ -69,6 +72,8 @@ public class RedisQueueConsumer extends DefaultConsumer {
     private volatile boolean running;
     private final AtomicBoolean pausedFlag = new AtomicBoolean();
     private volatile long pauseCheckedAt;
+    /** The one turn to block on the queue among the idle workers (new at each start; opened for all at a stop). */
+    private volatile Semaphore fetchTurn = new Semaphore(1);
 
     public RedisQueueConsumer(RedisQueueEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -85,6 +90,7 @@ public class RedisQueueConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         running = true;
+        fetchTurn = new Semaphore(1);
         pauseCheckedAt = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(PAUSE_CHECK_MS);
         executor = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "redis-queue-worker", endpoint.getConcurrency());
@@ -96,6 +102,8 @@ public class RedisQueueConsumer extends DefaultConsumer {
     @Override
     protected void doStop() throws Exception {
         running = false;
+        // the workers waiting for their turn to fetch see the stop at once
+        fetchTurn.release(endpoint.getConcurrency());
         if (executor != null) {
             InFlight inFlight = endpoint.getComponent().getInFlight();
             executor.shutdown();
@@ -133,32 +141,49 @@ public class RedisQueueConsumer extends DefaultConsumer {
         String processing = processingList();
         long backoff = 100;
         while (running && isRunAllowed()) {
-            // before a fetch a copy up to IDLE_PAUSE_CHECK_MS old will do (PAUSE_CHECK_MS while paused, to see the
-            // resume): an idle worker's every empty fetch would otherwise cost a read; a task that arrives is checked
-            // against a fresh copy anyway (below)
-            if (paused(pausedFlag.get() ? PAUSE_CHECK_MS : IDLE_PAUSE_CHECK_MS) || !leaseHeld()) {
-                // paused, or this instance may have been presumed dead (a stall): take nothing until the heartbeat says
-                if (!sleep(PAUSE_CHECK_MS / 5)) {
-                    return;
-                }
-                continue;
-            }
-            String raw;
+            // one idle worker at a time blocks on the queue, the others wait for their turn here, in the JVM: an empty
+            // queue costs one BLMOVE per poll timeout, not one per worker; the turn passes on as soon as a fetch
+            // returns, so a burst is taken one round trip after another
+            Semaphore turn = fetchTurn;
             try {
-                raw = queue.move(Duration.ofMillis(endpoint.getPollTimeout()), DequeMoveArgs.pollLast().addFirstTo(processing));
-                if (outage.compareAndSet(true, false)) {
-                    LOG.info("task=- stage=intake outcome=redis-back note=\"taking tasks again\"");
+                if (!turn.tryAcquire(endpoint.getPollTimeout(), TimeUnit.MILLISECONDS)) {
+                    continue;
                 }
-                backoff = 100;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            String raw = null;
+            long pause = 0;
+            try {
+                // before a fetch a copy up to IDLE_PAUSE_CHECK_MS old will do (PAUSE_CHECK_MS while paused, to see the
+                // resume): an idle worker's every empty fetch would otherwise cost a read; a task that arrives is
+                // checked against a fresh copy anyway (below)
+                if (!running || paused(pausedFlag.get() ? PAUSE_CHECK_MS : IDLE_PAUSE_CHECK_MS) || !leaseHeld()) {
+                    // paused, or this instance may have been presumed dead (a stall): take nothing until the heartbeat
+                    // says
+                    pause = PAUSE_CHECK_MS / 5;
+                } else {
+                    raw = queue.move(Duration.ofMillis(endpoint.getPollTimeout()), DequeMoveArgs.pollLast().addFirstTo(processing));
+                    if (outage.compareAndSet(true, false)) {
+                        LOG.info("task=- stage=intake outcome=redis-back note=\"taking tasks again\"");
+                    }
+                    backoff = 100;
+                }
             } catch (RedisException e) {
                 if (outage.compareAndSet(false, true)) {
                     LOG.warn("task=- stage=intake outcome=redis-unreachable error=\"{}\" note=\"retrying with backoff; nothing is lost\"",
                             e.getMessage());
                 }
-                if (!sleep(backoff)) {
+                pause = backoff;
+                backoff = Math.min(backoff * 2, MAX_OUTAGE_BACKOFF_MS);
+            } finally {
+                turn.release();
+            }
+            if (pause > 0) {
+                if (!sleep(pause)) {
                     return;
                 }
-                backoff = Math.min(backoff * 2, MAX_OUTAGE_BACKOFF_MS);
                 continue;
             }
             if (raw != null && !handedBackWhilePaused(raw, processing)) {

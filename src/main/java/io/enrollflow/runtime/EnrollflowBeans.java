@@ -156,5 +156,8 @@ public class EnrollflowBeans implements CamelConfiguration {
         queue.setUndecided(failures::undecided);
         registry.bind("failures", failures);
         registry.bind("retrySchedule", retries);
+        // the retry mover's step, every second on every instance: a processor, not a bean-method call (on an idle
+        // worker that reflective call was its largest cost)
+        registry.bind("moveDueRetries", (Processor) exchange -> exchange.getMessage().setBody(retries.moveDue()));
     }
 }
