@@ -83,6 +83,8 @@ public class DownloadRunner {
      * variables (tokens); built once.
      */
     private static final Map<String, String> COMMAND_ENVIRONMENT = commandEnvironment();
+    /** The same, encoded once for posix_spawn. */
+    private static final Spawn.Environment SPAWN_ENVIRONMENT = SPAWN ? new Spawn.Environment(COMMAND_ENVIRONMENT) : null;
 
     static {
         // once per JVM, so an operator can tell from the log how downloads start (and why not the fast way)
@@ -184,7 +186,7 @@ public class DownloadRunner {
      */
     private static Process start(List<String> argv, Path taskDir) throws IOException {
         if (SPAWN) {
-            return Spawn.start(argv, taskDir, COMMAND_ENVIRONMENT);
+            return Spawn.start(argv, taskDir, SPAWN_ENVIRONMENT);
         }
         List<String> words = new ArrayList<>();
         if (SETSID != null) {

@@ -76,7 +76,9 @@ class RedisConnectionTest {
         Config config = RedisConnection.config(settings(Map.of()), 50);
 
         assertEquals(50 + 8, config.useSingleServer().getConnectionPoolSize(), "a connection per worker, 8 for the rest");
-        assertEquals(50 + 2, config.useSingleServer().getConnectionMinimumIdleSize(), "the workers' BLMOVEs find theirs open");
+        assertEquals(4, config.useSingleServer().getConnectionMinimumIdleSize(),
+                "one idle worker blocks at a time: its BLMOVE, the next one's, the first task's scripts and a spare");
+        assertEquals(3, RedisConnection.config(settings(Map.of()), 1).useSingleServer().getConnectionMinimumIdleSize());
         assertEquals(Math.max(2, Runtime.getRuntime().availableProcessors()), config.getNettyThreads());
         assertEquals(2, config.getThreads());
     }
