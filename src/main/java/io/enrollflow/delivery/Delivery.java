@@ -20,4 +20,12 @@ public interface Delivery {
      * @return the delivery URL recorded as the task's {@code deliveryUrl}
      */
     String deliver(Task task, Path taskDir, DeliveryState state) throws Exception;
+
+    /**
+     * As {@link #deliver(Task, Path, DeliveryState)}, with the tree the delivery step walked a moment before (nothing
+     * writes to the folder in between): a target that walks the folder may take it rather than walk it again.
+     */
+    default String deliver(Task task, Path taskDir, TaskTree tree, DeliveryState state) throws Exception {
+        return deliver(task, taskDir, state);
+    }
 }

@@ -61,6 +61,8 @@ public class DeliveryStep {
     static final String LEFT_OUT = "enrollflowDeliveryLeftOut";
     static final String STARTED = "enrollflowDeliveryStarted";
     static final String URL = "enrollflowDeliveryUrl";
+    /** The tree {@link #start} walked, for a target that would walk the folder again ({@link Delivery}). */
+    static final String TREE = "enrollflowDeliveryTree";
 
     /** Before the target: the target's fleet-wide limits, then status uploading (fenced). */
     public void start(Exchange exchange) throws Exception {
@@ -69,7 +71,8 @@ public class DeliveryStep {
         Path taskDir = downloads.taskDir(run.task());
         before.await(run, taskDir);
         // only regular files and folders are delivered (TaskTree): say what else the download left and is not sent
-        String leftOut = TaskTree.scan(taskDir).leftOutNote();
+        TaskTree tree = TaskTree.scan(taskDir);
+        String leftOut = tree.leftOutNote();
         if (!leftOut.isEmpty()) {
             LOG.warn("task={} stage=deliver outcome=left-out note=\"{}\"", run.taskId(), leftOut);
         }
@@ -80,6 +83,7 @@ public class DeliveryStep {
             status.transition(run, TaskStatus.UPLOADING, Stage.DELIVER, message);
         }
         exchange.setProperty(LEFT_OUT, leftOut);
+        exchange.setProperty(TREE, tree);
         exchange.setProperty(STARTED, System.nanoTime());
     }
 
@@ -98,7 +102,8 @@ public class DeliveryStep {
 
         public void deliver(Exchange exchange) throws Exception {
             TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
-            exchange.setProperty(URL, delivery.deliver(run.task(), downloads.taskDir(run.task()), new HashState(run)));
+            exchange.setProperty(URL, delivery.deliver(run.task(), downloads.taskDir(run.task()),
+                    exchange.getProperty(TREE, TaskTree.class), new HashState(run)));
         }
     }
 

@@ -49,4 +49,16 @@ class TaskTreeTest {
 
         assertTrue(tree.folders().isEmpty() && tree.files().isEmpty() && tree.leftOut().isEmpty() && !tree.hasFile());
     }
+
+    @Test
+    void aLinkOrAFileInPlaceOfTheFolderIsAnEmptyTree(@TempDir Path outside) throws Exception {
+        Files.writeString(outside.resolve("secret.json"), "key");
+        Path link = Files.createSymbolicLink(dir.resolve("task-link"), outside);
+        Path file = Files.writeString(dir.resolve("task-file"), "not a folder");
+
+        for (Path taskDir : List.of(link, file)) {
+            TaskTree tree = TaskTree.scan(taskDir);
+            assertTrue(tree.folders().isEmpty() && tree.files().isEmpty() && tree.leftOut().isEmpty(), taskDir.toString());
+        }
+    }
 }

@@ -56,6 +56,11 @@ public class FolderDelivery implements Delivery {
 
     @Override
     public String deliver(Task task, Path taskDir, DeliveryState state) {
+        return deliver(task, taskDir, null, state);
+    }
+
+    @Override
+    public String deliver(Task task, Path taskDir, TaskTree walked, DeliveryState state) {
         Path target = root.resolve(task.taskId());
         if (target.toFile().isDirectory()) { // as Files.isDirectory, without its exception when it is missing (usual)
             return target.toUri().toString();
@@ -65,7 +70,7 @@ public class FolderDelivery implements Delivery {
             if (!Files.isDirectory(root)) {
                 PrivateFiles.folders(root);
             }
-            TaskTree tree = TaskTree.scan(taskDir);
+            TaskTree tree = walked != null ? walked : TaskTree.scan(taskDir);
             if (moveTaskFolder) {
                 // what is not delivered must not travel with a renamed folder: links, FIFOs, sockets, devices go first
                 // (a link is removed, never what it points at)

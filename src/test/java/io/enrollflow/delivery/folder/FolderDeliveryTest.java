@@ -1,6 +1,7 @@
 package io.enrollflow.delivery.folder;
 
 import io.enrollflow.delivery.DeliveryState;
+import io.enrollflow.delivery.TaskTree;
 import io.enrollflow.task.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +53,20 @@ class FolderDeliveryTest {
         assertEquals("whole", Files.readString(root.resolve("39/Module 1/lesson.txt")));
         assertFalse(Files.exists(root.resolve("39/Module 1/half.txt")), "nothing of the partial copy is delivered");
         assertFalse(Files.exists(root.resolve(".39.partial")), "the partial copy is gone");
+    }
+
+    @Test
+    void theTreeTheDeliveryStepWalkedIsTakenNotWalkedAgain() throws Exception {
+        Path root = dir.resolve("delivered");
+        Path taskDir = downloaded("40", "lesson");
+        TaskTree walked = TaskTree.scan(taskDir);
+        // written after the step's walk: a copy made from the walked tree does not see it
+        Files.writeString(taskDir.resolve("Module 1/later.txt"), "later");
+
+        new FolderDelivery(root).deliver(task("40"), taskDir, walked, NO_STATE);
+
+        assertEquals("lesson", Files.readString(root.resolve("40/Module 1/lesson.txt")));
+        assertFalse(Files.exists(root.resolve("40/Module 1/later.txt")), "copied from the tree it was given");
     }
 
     @Test
