@@ -153,13 +153,17 @@ public class RedisQueueConsumer extends DefaultConsumer {
                 Thread.currentThread().interrupt();
                 return;
             }
+            if (!running) {
+                turn.release(); // stopping (the stop opened the turn for all): no fetch, no wait
+                return;
+            }
             String raw = null;
             long pause = 0;
             try {
                 // before a fetch a copy up to IDLE_PAUSE_CHECK_MS old will do (PAUSE_CHECK_MS while paused, to see the
                 // resume): an idle worker's every empty fetch would otherwise cost a read; a task that arrives is
                 // checked against a fresh copy anyway (below)
-                if (!running || paused(pausedFlag.get() ? PAUSE_CHECK_MS : IDLE_PAUSE_CHECK_MS) || !leaseHeld()) {
+                if (paused(pausedFlag.get() ? PAUSE_CHECK_MS : IDLE_PAUSE_CHECK_MS) || !leaseHeld()) {
                     // paused, or this instance may have been presumed dead (a stall): take nothing until the heartbeat
                     // says
                     pause = PAUSE_CHECK_MS / 5;
