@@ -129,6 +129,10 @@ public class EnrollmentClient implements Service {
                 // one small JSON answer: no compression to negotiate, no cookies to keep
                 .disableContentCompression()
                 .disableCookieManagement()
+                // the token is a header of each request, not the client's: no auth state to cache, and no user
+                // identity to pin kept-alive connections to
+                .disableAuthCaching()
+                .disableConnectionState()
                 .build();
         this.deadlines = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "enrollment-deadline");

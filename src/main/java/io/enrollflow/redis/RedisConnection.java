@@ -109,6 +109,10 @@ public final class RedisConnection {
         Config config = new Config();
         config.setCodec(StringCodec.INSTANCE);
         config.setUseScriptCache(true);
+        // Redisson's references (an RObject stored as a value, read back as a live object): enrollflow stores only text,
+        // and with references on every script argument and every reply goes through a row of interface type checks
+        // (2% of the workers' CPU in the bench's profile)
+        config.setReferenceEnabled(false);
         // Redisson's default of 32 event-loop threads spreads a handful of round trips per task over idle threads,
         // each hand-off a context switch; one per core keeps up (bench/run.sh) with less CPU and memory
         config.setNettyThreads(nettyThreads());

@@ -151,9 +151,14 @@ public class EnrollflowBeans implements CamelConfiguration {
         registry.bind("downloadAfterReEnroll", (Processor) download::downloadAfterReEnroll);
         registry.bind("startDelivery", (Processor) delivery::start);
         registry.bind("completeDelivery", (Processor) delivery::complete);
-        registry.bind("holdBack", fleetLimits.holdBack());
         FailureHandler failures = new FailureHandler(retries, deadLetters, status, inFlight);
         queue.setUndecided(failures::undecided);
+        // error-handling.camel.yaml's three clauses, processors too (a refused task took a reflective bean call); the
+        // beans stay bound for route files edited before (bean: ref: failures / holdBack)
+        registry.bind("holdBackTask", (Processor) fleetLimits.holdBack()::holdBack);
+        registry.bind("retryOrDeadLetter", (Processor) failures::retryOrDeadLetter);
+        registry.bind("deadLetterTask", (Processor) failures::deadLetter);
+        registry.bind("holdBack", fleetLimits.holdBack());
         registry.bind("failures", failures);
         registry.bind("retrySchedule", retries);
         // the retry mover's step, every second on every instance: a processor, not a bean-method call (on an idle

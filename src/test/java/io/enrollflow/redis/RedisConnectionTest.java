@@ -84,6 +84,16 @@ class RedisConnectionTest {
     }
 
     @Test
+    void redissonReferencesAreOffForEveryServerMode() throws IOException {
+        // enrollflow stores only text: no argument or reply is checked against Redisson's object types
+        for (Map<String, String> env : List.of(Map.<String, String>of(),
+                Map.of("ENROLLFLOW_REDIS_SENTINELS", "127.0.0.1:26379", "ENROLLFLOW_REDIS_MASTER_NAME", "queue"),
+                Map.of("ENROLLFLOW_REDIS_CLUSTER_NODES", "127.0.0.1:7000", "ENROLLFLOW_REDIS_NAMESPACE", "{enrollflow}"))) {
+            assertFalse(RedisConnection.config(settings(env), 2).isReferenceEnabled(), env.toString());
+        }
+    }
+
+    @Test
     void clusterNodesWithTlsAreRedissAddresses() throws IOException {
         Config config = RedisConnection.config(settings(Map.of("ENROLLFLOW_REDIS_CLUSTER_NODES", "10.0.0.1:7000,[::1]:7001",
                 "ENROLLFLOW_REDIS_NAMESPACE", "{enrollflow}", "ENROLLFLOW_REDIS_TLS", "true")), 2);

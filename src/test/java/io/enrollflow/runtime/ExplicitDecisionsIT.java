@@ -112,6 +112,43 @@ class ExplicitDecisionsIT {
     }
 
     @Test
+    void errorHandlingEditedBeforeItsClausesBecameProcessorsStillDecides() throws Exception {
+        // the failure clauses as route files written before issue 15 name them: bean calls on "failures" and "holdBack"
+        Path routes = routesWith("error-handling.camel.yaml", yaml -> {
+            assertTrue(yaml.contains("ref: deadLetterTask") && yaml.contains("ref: retryOrDeadLetter"), yaml);
+            return yaml.replace("- process:\n                ref: holdBackTask",
+                            "- bean:\n                ref: holdBack\n                method: holdBack")
+                    .replace("- process:\n                ref: retryOrDeadLetter",
+                            "- bean:\n                ref: failures\n                method: retryOrDeadLetter")
+                    .replace("- process:\n                ref: deadLetterTask",
+                            "- bean:\n                ref: failures\n                method: deadLetter");
+        });
+        assertFalse(Files.readString(routes.resolve("error-handling.camel.yaml")).contains("- process:"),
+                "every clause is a bean call again");
+        Tasks rejected = aTask().courseUrl("https://courses.example.com/rejected/");
+        Tasks unavailable = aTask().courseUrl("https://courses.example.com/down/");
+        api.answer("https://courses.example.com/rejected/", EnrollmentApiStub.Answer.rejected("no such account"));
+        api.answer("https://courses.example.com/down/", EnrollmentApiStub.Answer.status(503, "{}"));
+
+        try (EnrollflowJar.Running worker = jar().start("run", "--routes", routes.toString())) {
+            redis.lpush(Pipeline.QUEUE, rejected.json());
+            redis.lpush(Pipeline.QUEUE, unavailable.json());
+
+            Pipeline.await(WAIT).until(() -> {
+                assertTrue(worker.isAlive(), worker.stderr());
+                return "failed".equals(redis.hash(rejected.taskId()).get("status"))
+                        && "failed".equals(redis.hash(unavailable.taskId()).get("status"));
+            });
+            assertEquals("enrollment_rejected", redis.hash(rejected.taskId()).get("reason"));
+            assertEquals("enrollment_rejected", redis.deadLetter(rejected.taskId()).get("reason").asText());
+            Map<String, String> down = redis.hash(unavailable.taskId());
+            assertEquals("enrollment_unavailable", down.get("reason"), down.toString());
+            assertEquals("2", down.get("attempts"), "retried, then dead-lettered");
+            assertNotNull(redis.deadLetter(unavailable.taskId()));
+        }
+    }
+
+    @Test
     void aRoutesFolderWithoutThePipelineStopsStartUpWithOneLineNamingItAndExitCode2() throws Exception {
         Path routes = routesWith("pipeline.camel.yaml", yaml -> null);
 

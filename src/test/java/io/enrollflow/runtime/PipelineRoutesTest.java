@@ -103,22 +103,17 @@ class PipelineRoutesTest extends CamelTestSupport {
         registry.bind("startDelivery", (Processor) exchange -> steps.add("delivery.start"));
         registry.bind("completeDelivery", (Processor) exchange -> steps.add("delivery.complete"));
         registry.bind("deliverToFolder", (Processor) exchange -> steps.add("folderDelivery.deliver"));
-        registry.bind("failures", new Object() {
-            public void retryOrDeadLetter(Exchange exchange) {
-                steps.add("failures.retryOrDeadLetter");
-                decided = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-            }
-
-            public void deadLetter(Exchange exchange) {
-                steps.add("failures.deadLetter");
-                decided = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-            }
+        registry.bind("retryOrDeadLetter", (Processor) exchange -> {
+            steps.add("failures.retryOrDeadLetter");
+            decided = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         });
-        registry.bind("holdBack", new Object() {
-            public void holdBack(Exchange exchange) {
-                steps.add("holdBack.holdBack");
-                decided = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-            }
+        registry.bind("deadLetterTask", (Processor) exchange -> {
+            steps.add("failures.deadLetter");
+            decided = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        });
+        registry.bind("holdBackTask", (Processor) exchange -> {
+            steps.add("holdBack.holdBack");
+            decided = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         });
     }
 
