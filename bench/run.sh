@@ -7,6 +7,7 @@
 #   bench/run.sh --jvm-flags "-Xmx128m -XX:+UseSerialGC"
 #   bench/run.sh --tasks 2000 --concurrency 50 --limits true   # + enrollflow with its fleet-wide limits never reached
 #   bench/run.sh --tasks 2000 --concurrency 10,50 --peer bullmq   # + the same work in a BullMQ worker, side by side
+#   bench/run.sh --tasks 2000 --concurrency 10,50 --peer bullmq --rounds 3   # three rounds, then the medians
 # enrollflow starts as bin/enrollflow run when that launcher exists (--jvm-flags then go into JAVA_OPTS), else as
 # java -jar target/enrollflow.jar run; the output's second line says which.
 set -euo pipefail

@@ -39,7 +39,9 @@ import java.util.concurrent.TimeUnit;
  * --launcher PATH (bin/enrollflow), --node PATH (node), --peer-dir PATH (bench/bullmq),
  * --threads true (each system's CPU per task by thread group: where the time goes), --limits true (enrollflow a second
  * time with the fleet-wide limits on but never reached: an enrollment rate of {@value #UNREACHED_RATE} and
- * {@value #UNREACHED_PERMITS} download permits; the line "limits cost" compares the two).
+ * {@value #UNREACHED_PERMITS} download permits; the line "limits cost" compares the two), --rounds N (1: the whole
+ * sequence N times, the systems alternating in each round, then each system's median and the median of the rounds'
+ * ratios; on a shared machine a single run's figures move by a fifth).
  */
 public final class PipelineBench {
 
@@ -62,6 +64,7 @@ public final class PipelineBench {
     private final BenchEnrollmentStub stub;
     private boolean showThreads;
     private boolean withLimits;
+    private int rounds = 1;
     /** The launcher script: enrollflow starts as {@code <launcher> run} when it exists, else by java -jar. */
     private Path launcher = Path.of("bin/enrollflow").toAbsolutePath();
     /** The BullMQ peer's folder (worker.mjs, add.mjs, node_modules) when --peer bullmq, else null. */
@@ -103,6 +106,12 @@ public final class PipelineBench {
                 Path.of(options.getOrDefault("command", "bench/write1k.sh")).toAbsolutePath(), flags);
         bench.showThreads = Boolean.parseBoolean(options.getOrDefault("threads", "false"));
         bench.withLimits = Boolean.parseBoolean(options.getOrDefault("limits", "false"));
+        bench.rounds = Integer.parseInt(options.getOrDefault("rounds", "1"));
+        if (bench.rounds < 1) {
+            bench.close();
+            System.err.println("--rounds: at least 1, not " + bench.rounds);
+            System.exit(2);
+        }
         if (options.containsKey("launcher")) {
             bench.launcher = Path.of(options.get("launcher")).toAbsolutePath();
         }
@@ -142,18 +151,25 @@ public final class PipelineBench {
         List<Result[]> rows = new ArrayList<>();
         List<Result[]> limited = new ArrayList<>();
         List<Result[]> peers = new ArrayList<>();
-        for (int concurrency : levels) {
-            Result flow = measure("enrollflow", concurrency, tasks);
-            if (withLimits) {
-                limited.add(new Result[] {flow, measure("limited", concurrency, tasks)});
+        // with --rounds N the whole sequence runs N times, the systems alternating within each round: on a shared
+        // machine one run's figures move by a fifth, so a comparison is read from the rounds' medians
+        for (int round = 1; round <= rounds; round++) {
+            if (rounds > 1) {
+                System.out.printf("round %d of %d%n", round, rounds);
             }
-            Result base = measure("baseline", concurrency, tasks);
-            if (peerDir != null) {
-                Result peer = measure(PEER, concurrency, tasks);
-                peers.add(new Result[] {flow, peer});
-                rows.add(new Result[] {flow, base, peer});
-            } else {
-                rows.add(new Result[] {flow, base});
+            for (int concurrency : levels) {
+                Result flow = measure("enrollflow", concurrency, tasks);
+                if (withLimits) {
+                    limited.add(new Result[] {flow, measure("limited", concurrency, tasks)});
+                }
+                Result base = measure("baseline", concurrency, tasks);
+                if (peerDir != null) {
+                    Result peer = measure(PEER, concurrency, tasks);
+                    peers.add(new Result[] {flow, peer});
+                    rows.add(new Result[] {flow, base, peer});
+                } else {
+                    rows.add(new Result[] {flow, base});
+                }
             }
         }
         double[] idle = idleAndPickup(idleSeconds, pickups);
@@ -187,6 +203,50 @@ public final class PipelineBench {
         if (!peers.isEmpty()) {
             printPeerTable(peers);
         }
+        if (rounds > 1) {
+            printMedians(rows, levels);
+        }
+    }
+
+    /**
+     * Per concurrency, over the rounds: the median of each system's throughput and p99, and the median of the rounds'
+     * ratios (each round's systems ran one after the other, so a round's ratio is the fairest single comparison).
+     */
+    private void printMedians(List<Result[]> rows, int[] levels) {
+        System.out.printf("%nmedians over %d rounds:%n", rounds);
+        System.out.printf("%-11s %-10s %10s %9s %8s%n", "concurrency", "system", "tasks/s", "p99 ms", "CPU s");
+        for (int concurrency : levels) {
+            List<Result[]> level = rows.stream().filter(row -> row[0].concurrency() == concurrency).toList();
+            for (int i = 0; i < level.get(0).length; i++) {
+                int column = i;
+                System.out.printf("%-11d %-10s %10.1f %9.0f %8.1f%n", concurrency, level.get(0)[column].system(),
+                        median(level.stream().mapToDouble(row -> row[column].tasksPerSecond())),
+                        median(level.stream().mapToDouble(row -> row[column].p99())),
+                        median(level.stream().mapToDouble(row -> row[column].cpuSeconds())));
+            }
+            System.out.printf("%-11s %-10s %10.2f %9.2f   (median of the rounds' ratios; each round's: %s)%n", "", "ratio",
+                    median(level.stream().mapToDouble(row -> row[0].tasksPerSecond() / row[1].tasksPerSecond())),
+                    median(level.stream().mapToDouble(row -> (double) row[0].p99() / Math.max(1, row[1].p99()))),
+                    ratios(level, 1));
+            if (level.get(0).length > 2) {
+                System.out.printf("%-11s %-10s %10.2f %9.2f   (median of the rounds' ratios; each round's: %s)%n", "",
+                        "vs " + PEER,
+                        median(level.stream().mapToDouble(row -> row[0].tasksPerSecond() / row[2].tasksPerSecond())),
+                        median(level.stream().mapToDouble(row -> (double) row[0].p99() / Math.max(1, row[2].p99()))),
+                        ratios(level, 2));
+            }
+        }
+    }
+
+    private static String ratios(List<Result[]> level, int against) {
+        return String.join(" ", level.stream()
+                .map(row -> String.format("%.2f", row[0].tasksPerSecond() / row[against].tasksPerSecond())).toList());
+    }
+
+    static double median(java.util.stream.DoubleStream values) {
+        double[] sorted = values.sorted().toArray();
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     /** enrollflow beside BullMQ, one markdown row per concurrency (the layout of README Performance's peer table). */
@@ -196,11 +256,13 @@ public final class PipelineBench {
         System.out.println("| concurrency | BullMQ tasks/s | enrollflow tasks/s | ratio | p99 s (BullMQ / enrollflow) | p99 ratio"
                 + " | RSS MiB (BullMQ / enrollflow) | CPU s (BullMQ / enrollflow) |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
-        for (Result[] pair : peers) {
-            Result flow = pair[0];
-            Result peer = pair[1];
-            System.out.printf("| %d | %.0f | %.0f | %.2f | %.1f / %.1f | %.2f | %.0f / %.0f | %.1f / %.1f |%n",
-                    flow.concurrency(), peer.tasksPerSecond(), flow.tasksPerSecond(),
+        int perRound = peers.size() / rounds;
+        for (int i = 0; i < peers.size(); i++) {
+            Result flow = peers.get(i)[0];
+            Result peer = peers.get(i)[1];
+            String round = rounds > 1 ? " (round " + (i / perRound + 1) + ")" : "";
+            System.out.printf("| %d%s | %.0f | %.0f | %.2f | %.1f / %.1f | %.2f | %.0f / %.0f | %.1f / %.1f |%n",
+                    flow.concurrency(), round, peer.tasksPerSecond(), flow.tasksPerSecond(),
                     flow.tasksPerSecond() / peer.tasksPerSecond(), peer.p99() / 1000.0, flow.p99() / 1000.0,
                     (double) flow.p99() / Math.max(1, peer.p99()), peer.rssMiB(), flow.rssMiB(), peer.cpuSeconds(),
                     flow.cpuSeconds());
