@@ -41,7 +41,8 @@ import java.util.concurrent.TimeUnit;
  * time with the fleet-wide limits on but never reached: an enrollment rate of {@value #UNREACHED_RATE} and
  * {@value #UNREACHED_PERMITS} download permits; the line "limits cost" compares the two), --rounds N (1: the whole
  * sequence N times, the systems alternating in each round, then each system's median and the median of the rounds'
- * ratios; on a shared machine a single run's figures move by a fifth).
+ * ratios; on a shared machine a single run's figures move by a fifth), --idle-settle S (10: from the idle run's 20
+ * warm-up tasks to its window).
  */
 public final class PipelineBench {
 
@@ -65,6 +66,8 @@ public final class PipelineBench {
     private boolean showThreads;
     private boolean withLimits;
     private int rounds = 1;
+    /** From the idle run's last warm-up task to the start of its window. */
+    private int idleSettleSeconds = 10;
     /** The launcher script: enrollflow starts as {@code <launcher> run} when it exists, else by java -jar. */
     private Path launcher = Path.of("bin/enrollflow").toAbsolutePath();
     /** The BullMQ peer's folder (worker.mjs, add.mjs, node_modules) when --peer bullmq, else null. */
@@ -107,6 +110,7 @@ public final class PipelineBench {
         bench.showThreads = Boolean.parseBoolean(options.getOrDefault("threads", "false"));
         bench.withLimits = Boolean.parseBoolean(options.getOrDefault("limits", "false"));
         bench.rounds = Integer.parseInt(options.getOrDefault("rounds", "1"));
+        bench.idleSettleSeconds = Integer.parseInt(options.getOrDefault("idle-settle", "10"));
         if (bench.rounds < 1) {
             bench.close();
             System.err.println("--rounds: at least 1, not " + bench.rounds);
@@ -196,7 +200,8 @@ public final class PipelineBench {
                     100 * (pair[1].tasksPerSecond() / pair[0].tasksPerSecond() - 1), pair[0].p99(), pair[1].p99(),
                     pair[0].cpuSeconds(), pair[1].cpuSeconds());
         }
-        System.out.printf("%nidle: %.2f%% of one core over %d s on an empty queue (concurrency 10)%n", idle[0], idleSeconds);
+        System.out.printf("%nidle: %.2f%% of one core over %d s on an empty queue (concurrency 10), from %d s after its"
+                + " last task%n", idle[0], idleSeconds, idleSettleSeconds);
         System.out.printf("pickup (LPUSH -> enrollment call), %d single pushes: p50 %.1f ms, p99 %.1f ms%n", pickups, idle[1], idle[2]);
         System.out.println("ratio = enrollflow / baseline: throughput (higher is better) and p99 latency (lower is better)"
                 + (peers.isEmpty() ? "" : "; vs " + PEER + " = enrollflow / " + PEER + ", the same"));
@@ -321,8 +326,10 @@ public final class PipelineBench {
             awaitReady("enrollflow");
             long pid = measuredPid(process);
             pushAndWait("enrollflow", "idle-warm-", 20);
-            // let the JIT and the first GCs settle: the question is what an idle worker costs in the long run
-            TimeUnit.SECONDS.sleep(10);
+            // let the JIT and the first GCs settle: the question is what an idle worker costs in the long run. 10 s
+            // (the default) is not all of it: C1 is still compiling the idle path's methods for a minute or two, as
+            // each reaches its threshold; --idle-settle 120 measures a worker left idle that long
+            TimeUnit.SECONDS.sleep(idleSettleSeconds);
             long before = cpuTicks(pid);
             Map<String, Long> threadsBefore = threadTicks(pid);
             for (int waited = 0; waited < idleSeconds; waited += 10) {
