@@ -111,9 +111,10 @@ public final class PipelineBench {
         bench.withLimits = Boolean.parseBoolean(options.getOrDefault("limits", "false"));
         bench.rounds = Integer.parseInt(options.getOrDefault("rounds", "1"));
         bench.idleSettleSeconds = Integer.parseInt(options.getOrDefault("idle-settle", "10"));
-        if (bench.rounds < 1) {
+        if (bench.rounds < 1 || bench.idleSettleSeconds < 0) {
             bench.close();
-            System.err.println("--rounds: at least 1, not " + bench.rounds);
+            System.err.println("--rounds: at least 1, --idle-settle: 0 or more (seconds); not " + bench.rounds + " and "
+                    + bench.idleSettleSeconds);
             System.exit(2);
         }
         if (options.containsKey("launcher")) {
@@ -229,23 +230,20 @@ public final class PipelineBench {
                         median(level.stream().mapToDouble(row -> row[column].p99())),
                         median(level.stream().mapToDouble(row -> row[column].cpuSeconds())));
             }
-            System.out.printf("%-11s %-10s %10.2f %9.2f   (median of the rounds' ratios; each round's: %s)%n", "", "ratio",
-                    median(level.stream().mapToDouble(row -> row[0].tasksPerSecond() / row[1].tasksPerSecond())),
-                    median(level.stream().mapToDouble(row -> (double) row[0].p99() / Math.max(1, row[1].p99()))),
-                    ratios(level, 1));
+            printMedianRatio("ratio", level, 1);
             if (level.get(0).length > 2) {
-                System.out.printf("%-11s %-10s %10.2f %9.2f   (median of the rounds' ratios; each round's: %s)%n", "",
-                        "vs " + PEER,
-                        median(level.stream().mapToDouble(row -> row[0].tasksPerSecond() / row[2].tasksPerSecond())),
-                        median(level.stream().mapToDouble(row -> (double) row[0].p99() / Math.max(1, row[2].p99()))),
-                        ratios(level, 2));
+                printMedianRatio("vs " + PEER, level, 2);
             }
         }
     }
 
-    private static String ratios(List<Result[]> level, int against) {
-        return String.join(" ", level.stream()
+    /** enrollflow (column 0) against the system in column {@code against}: the medians and each round's ratio. */
+    private static void printMedianRatio(String label, List<Result[]> level, int against) {
+        String each = String.join(" ", level.stream()
                 .map(row -> String.format("%.2f", row[0].tasksPerSecond() / row[against].tasksPerSecond())).toList());
+        System.out.printf("%-11s %-10s %10.2f %9.2f   (median of the rounds' ratios; each round's: %s)%n", "", label,
+                median(level.stream().mapToDouble(row -> row[0].tasksPerSecond() / row[against].tasksPerSecond())),
+                median(level.stream().mapToDouble(row -> (double) row[0].p99() / Math.max(1, row[against].p99()))), each);
     }
 
     static double median(java.util.stream.DoubleStream values) {
