@@ -172,8 +172,8 @@ class RuntimeSettingsTest {
     }
 
     @Test
-    void theReadmeTableListsEveryKeyWithItsDefaultFromApplicationProperties() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+    void theConfigurationDocListsEveryKeyWithItsDefaultFromApplicationProperties() throws IOException {
+        String readme = Files.readString(Path.of("docs/configuration.md"));
         String section = readme.substring(readme.indexOf("| key | meaning | default |"));
         Map<String, String> table = new LinkedHashMap<>();
         for (String line : section.substring(0, section.indexOf("\n\n")).split("\n")) {
@@ -185,11 +185,11 @@ class RuntimeSettingsTest {
         for (String key : bundledKeys()) {
             String value = bundled().getProperty(key);
             String shown = table.get(key);
-            assertTrue(shown != null, key + " is missing from the README's configuration table");
+            assertTrue(shown != null, key + " is missing from docs/configuration.md's table");
             assertTrue(value.isEmpty() ? shown.contains("empty") : shown.startsWith("`" + value + "`"),
-                    key + ": README says " + shown + ", application.properties " + value);
+                    key + ": docs/configuration.md says " + shown + ", application.properties " + value);
         }
-        assertEquals(bundledKeys(), new TreeSet<>(table.keySet()), "the README lists a key application.properties lacks");
+        assertEquals(bundledKeys(), new TreeSet<>(table.keySet()), "docs/configuration.md lists a key application.properties lacks");
     }
 
     @Test
