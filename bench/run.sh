@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The pipeline benchmark (README "Performance"): enrollflow against a plain-Java baseline doing only the unavoidable
+# The pipeline benchmark (docs/performance.md): enrollflow against a plain-Java baseline doing only the unavoidable
 # work, at concurrency 1, 10 and 50; then idle CPU and pickup latency. Needs only JDK 17 and Maven; with --peer bullmq
 # also Node 20 and npm (BullMQ, pinned in bench/bullmq/package-lock.json, installed there by `npm ci` when missing).
 #   bench/run.sh                                  # defaults: --tasks 5000 --concurrency 1,10,50 --idle-seconds 60 --pickups 200
