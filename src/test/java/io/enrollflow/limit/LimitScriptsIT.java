@@ -1,10 +1,11 @@
 package io.enrollflow.limit;
 
-import io.enrollflow.limit.LimitSettings.Rate;
+import io.enrollflow.config.LimitSettings.Rate;
+import io.enrollflow.pipeline.HoldBack;
 import io.enrollflow.queue.InFlight;
 import io.enrollflow.redis.RedisKeys;
-import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
+import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.retry.Backoff;
 import io.enrollflow.retry.RetrySchedule;
 import io.enrollflow.status.StatusStore;
