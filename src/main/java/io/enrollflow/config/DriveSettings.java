@@ -10,9 +10,9 @@ import java.time.Duration;
  * one line naming the key (CONTRACT §1). Defaults live in application.properties only.
  */
 public record DriveSettings(Path serviceAccountKey, String delegate, String parentFolderId, String folderName,
-                     String shareRole, boolean notifyBuyer, String rootUrl, int parallelUploads, Duration connectTimeout,
-                     Duration readTimeout, int chunkSizeBytes, Duration retryInitialInterval,
-                     Duration retryMaxElapsed) {
+                            String shareRole, boolean notifyBuyer, String rootUrl, int parallelUploads,
+                            Duration connectTimeout, Duration readTimeout, int chunkSizeBytes,
+                            Duration retryInitialInterval, Duration retryMaxElapsed) {
 
     // Keys named more than once; the others are written out where they are read (once, in from()), so that a search
     // for a whole key finds where it is parsed.

@@ -1,7 +1,7 @@
 package io.enrollflow.pipeline;
 
-import io.enrollflow.status.StatusStore.ClaimResult;
 import io.enrollflow.status.StatusStore;
+import io.enrollflow.status.StatusStore.ClaimResult;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Task;
 import io.enrollflow.task.TaskFailedException;

@@ -1,2 +1,2 @@
-/** The pipeline's steps: the Camel processors the routes call (claim, download, delivery, the hold-back and failure decisions). */
+/** The Camel processors the routes call as steps: claim, download, delivery, the hold-back and failure decisions. */
 package io.enrollflow.pipeline;

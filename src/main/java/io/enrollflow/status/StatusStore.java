@@ -1,8 +1,8 @@
 package io.enrollflow.status;
 
 import io.enrollflow.redis.RedisKeys;
-import io.enrollflow.redis.RedisScripts.Script;
 import io.enrollflow.redis.RedisScripts;
+import io.enrollflow.redis.RedisScripts.Script;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskRun;
 import org.redisson.api.RedissonClient;

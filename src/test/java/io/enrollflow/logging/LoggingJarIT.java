@@ -1,8 +1,8 @@
 package io.enrollflow.logging;
 
 import io.enrollflow.testing.DownloadScripts;
-import io.enrollflow.testing.EnrollflowJar.Result;
 import io.enrollflow.testing.EnrollflowJar;
+import io.enrollflow.testing.EnrollflowJar.Result;
 import io.enrollflow.testing.EnrollmentApiStub;
 import io.enrollflow.testing.Pipeline;
 import io.enrollflow.testing.RedisExtension;

@@ -1,8 +1,8 @@
 package io.enrollflow.ops;
 
 import io.enrollflow.queue.IntakePause;
-import io.enrollflow.testing.EnrollmentApiStub.Answer;
 import io.enrollflow.testing.EnrollmentApiStub;
+import io.enrollflow.testing.EnrollmentApiStub.Answer;
 import io.enrollflow.testing.Pipeline;
 import io.enrollflow.testing.RedisExtension;
 import io.enrollflow.testing.Tasks;
