@@ -1,6 +1,6 @@
 package io.enrollflow.cli;
 
-import io.enrollflow.management.IntakePause;
+import io.enrollflow.queue.IntakePause;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;

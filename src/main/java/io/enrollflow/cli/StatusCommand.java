@@ -1,13 +1,13 @@
 package io.enrollflow.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.enrollflow.management.TaskReport;
+import io.enrollflow.status.TaskReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.util.List;

@@ -8,7 +8,7 @@ import io.enrollflow.config.Settings;
 import io.enrollflow.config.StatusSettings;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.deadletter.ReplayService;
-import io.enrollflow.management.IntakePause;
+import io.enrollflow.queue.IntakePause;
 import io.enrollflow.redis.RedisConnection;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;

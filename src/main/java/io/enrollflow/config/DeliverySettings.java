@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * Where a downloaded course goes: the {@code enrollflow.delivery.*} settings (Drive's own are
- * {@code delivery.drive.DriveSettings}).
+ * {@link DriveSettings}).
  *
  * @param target the kind of delivery
  * @param folder with {@link Target#FOLDER}: each task's tree appears at {@code <folder>/<taskId>}

@@ -6,9 +6,9 @@ import java.util.regex.Pattern;
 
 /**
  * The download step: the {@code enrollflow.download.*} settings but the default quality ({@link TaskSettings}) and the
- * fleet-wide limit ({@code limit.LimitSettings}).
+ * fleet-wide limit ({@link LimitSettings}).
  *
- * @param command     the operator's command as written; {@code download.DownloadCommand} splits and checks it
+ * @param command     the operator's command as written; {@link DownloadCommand} splits and checks it
  * @param workDir     each task downloads into {@code <workDir>/<taskId>}
  * @param timeout     a download running longer is killed
  * @param keep        keep the task's folder after a successful delivery

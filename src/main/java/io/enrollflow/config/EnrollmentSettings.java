@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * The backend's enrollment API: the {@code enrollflow.enroll.*} settings but the rate limit (a fleet-wide limit, with
- * the others in {@code limit.LimitSettings}).
+ * the others in {@link LimitSettings}).
  *
  * @param url             the endpoint POSTed to
  * @param token           sent as a bearer token when not empty; never logged

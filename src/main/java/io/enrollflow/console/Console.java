@@ -4,7 +4,7 @@ import io.enrollflow.console.ConsoleSessions.Session;
 import io.enrollflow.deadletter.DeadLetterFilter;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.deadletter.ReplayService;
-import io.enrollflow.management.IntakePause;
+import io.enrollflow.queue.IntakePause;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.task.TaskParser;

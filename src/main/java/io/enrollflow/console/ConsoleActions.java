@@ -3,7 +3,7 @@ package io.enrollflow.console;
 import io.enrollflow.console.ConsoleSessions.Session;
 import io.enrollflow.deadletter.DeadLetterFilter;
 import io.enrollflow.deadletter.ReplayService;
-import io.enrollflow.management.IntakePause;
+import io.enrollflow.queue.IntakePause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

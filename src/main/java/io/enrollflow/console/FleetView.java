@@ -3,7 +3,7 @@ package io.enrollflow.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.enrollflow.deadletter.DeadLetter;
 import io.enrollflow.deadletter.DeadLetterStore;
-import io.enrollflow.management.IntakePause;
+import io.enrollflow.queue.IntakePause;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.status.StatusStore;
 import org.redisson.api.RBatch;

@@ -1,6 +1,7 @@
 package io.enrollflow.console;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,9 +16,10 @@ import java.util.Map;
 
 /**
  * The console on the JDK's HttpServer: turns an {@link HttpExchange} into a {@link ConsoleRequest} and writes the
- * {@link ConsoleResponse} back. The only class of the console that knows which server carries it.
+ * {@link ConsoleResponse} back. The only class of the console that knows which server carries it; the management
+ * server mounts it as a plain {@link HttpHandler}.
  */
-public final class JdkHttpConsole {
+public final class JdkHttpConsole implements HttpHandler {
 
     /**
      * Largest form body read (the JDK server caps headers, not bodies; CONTRACT §10): a full page of selected dead
@@ -32,6 +34,7 @@ public final class JdkHttpConsole {
     }
 
     /** Answers one exchange (the caller closes it). */
+    @Override
     public void handle(HttpExchange exchange) throws IOException {
         ConsoleResponse response;
         ConsoleRequest request = read(exchange);

@@ -1,5 +1,6 @@
 package io.enrollflow.delivery;
 
+import io.enrollflow.download.TaskTree;
 import io.enrollflow.task.Task;
 
 import java.nio.file.Path;

@@ -10,8 +10,8 @@ import io.enrollflow.deadletter.DeadLetter;
 import io.enrollflow.delivery.folder.FolderDelivery;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.runtime.EnrollflowRuntime;
-import io.enrollflow.task.Masking;
 import io.enrollflow.util.Causes;
+import io.enrollflow.util.Masking;
 import org.redisson.api.RDeque;
 import org.redisson.client.codec.StringCodec;
 

@@ -1,7 +1,7 @@
 package io.enrollflow.demo;
 
 import io.enrollflow.deadletter.DeadLetter;
-import io.enrollflow.task.Masking;
+import io.enrollflow.util.Masking;
 
 import java.io.IOException;
 import java.io.PrintStream;

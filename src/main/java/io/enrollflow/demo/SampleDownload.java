@@ -142,7 +142,7 @@ public final class SampleDownload {
      * The value of {@code enrollflow.download.command} that runs this class in a new JVM: this JVM's java binary, this
      * JVM's classpath (each entry made absolute, since the command runs in the task folder), the class, and the
      * placeholders. Every fixed word is single-quoted for the POSIX-style splitting of
-     * {@link io.enrollflow.download.DownloadCommand}, so paths with blanks or quotes survive.
+     * {@link io.enrollflow.config.DownloadCommand}, so paths with blanks or quotes survive.
      */
     public static String commandSetting() {
         return String.join(" ",

@@ -1,6 +1,6 @@
 package io.enrollflow.download;
 
-import io.enrollflow.delivery.TaskTree;
+import io.enrollflow.config.DownloadCommand;
 import io.enrollflow.task.Task;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,8 +12,8 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -141,7 +141,8 @@ public class DownloadRunner {
 
         Process process;
         try {
-            process = start(command.render(task, taskDir), taskDir);
+            process = start(command.render(task.courseUrl(), task.taskId(), task.orderId(), task.quality(), taskDir),
+                    taskDir);
         } catch (IOException e) {
             throw new DownloadFailedException("the download command could not start: " + e.getMessage());
         }

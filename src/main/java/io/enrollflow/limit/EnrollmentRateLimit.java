@@ -1,6 +1,6 @@
 package io.enrollflow.limit;
 
-import io.enrollflow.limit.LimitSettings.Rate;
+import io.enrollflow.config.LimitSettings.Rate;
 import io.enrollflow.redis.RedisScripts.Script;
 import io.enrollflow.task.TaskRun;
 import org.apache.camel.Exchange;

@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>ask the limit's script; it answers "go" or how long until it may free up;</li>
  *   <li>a wait that ends within {@link #IN_PLACE_MAX} of the first ask happens in place: the task's {@code message}
  *       says what it waits for (once, when the wait starts), the worker sleeps and asks again;</li>
- *   <li>a longer one throws {@link LimitReachedException}: {@link HoldBack} puts the task in the retry schedule for the
+ *   <li>a longer one throws {@link LimitReachedException}: {@code pipeline.HoldBack} puts the task in the retry schedule for the
  *       rest, without using an attempt, so the wait holds no worker.</li>
  * </ol>
  * The status keeps its value throughout; only the message changes.

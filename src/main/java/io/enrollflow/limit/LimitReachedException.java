@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * A task meets a fleet-wide limit that will not free up within a worker's in-place wait: the run stops here and
- * {@link HoldBack} puts the task back in the retry schedule for {@link #waitFor()}, without using an attempt. Not a
+ * {@code pipeline.HoldBack} puts the task back in the retry schedule for {@link #waitFor()}, without using an attempt. Not a
  * failure of the task: it has no cause, and it is neither a {@code TransientTaskException} nor an {@code IOException}.
  */
 public class LimitReachedException extends RuntimeException {

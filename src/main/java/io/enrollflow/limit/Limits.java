@@ -1,7 +1,7 @@
 package io.enrollflow.limit;
 
-import io.enrollflow.delivery.DeliveryStep.BeforeDelivery;
-import io.enrollflow.queue.InFlight;
+import io.enrollflow.config.LimitSettings;
+import io.enrollflow.delivery.BeforeDelivery;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.status.StatusStore;
@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The fleet-wide limits of one instance (CONTRACT §12), built once at start-up from {@link LimitSettings}: where each
  * is asked ({@link #enrollRate()} by the enroll route, {@link #permits()} by the download step,
- * {@link #beforeDriveDelivery()} and {@link #drivePause()} by Drive delivery), {@link #holdBack()} for the routes'
- * decision, and the metrics.
+ * {@link #beforeDriveDelivery()} and {@link #drivePause()} by Drive delivery), {@link #context()} for the routes'
+ * hold-back decision ({@code pipeline.HoldBack}), and the metrics.
  */
 public final class Limits {
 
@@ -30,21 +30,20 @@ public final class Limits {
     private final DownloadPermits permits;
     private final UploadBudget uploadBudget;
     private final DrivePause drivePause;
-    private final HoldBack holdBack;
+    private final LimitContext context;
     private final LimitMetrics metrics;
 
     /**
      * @param lease how long a download permit lives unrenewed: the heartbeat's TTL
      */
     public Limits(LimitSettings limits, RedissonClient redis, RedisScripts scripts, RedisKeys keys,
-                  StatusStore status, InFlight inFlight, Duration lease, String instanceId) {
+                  StatusStore status, Duration lease, String instanceId) {
         this.metrics = new LimitMetrics(this::permitsInUse, this::drivePaused);
-        LimitContext context = new LimitContext(redis, scripts, keys, new LimitGate(status, metrics), instanceId);
+        this.context = new LimitContext(redis, scripts, keys, new LimitGate(status, metrics), instanceId);
         this.enrollRate = new EnrollmentRateLimit(context, limits.enrollRate());
         this.permits = new DownloadPermits(context, limits.maxDownloads(), lease);
         this.uploadBudget = new UploadBudget(context, limits.uploadBytesPerDay(), limits.uploadPerDay());
         this.drivePause = new DrivePause(context);
-        this.holdBack = new HoldBack(context, status, inFlight);
         LOG.info("task=- stage=limits enroll_rate={} download_max_concurrent={} drive_max_upload_per_day={}",
                 limits.enrollRate() == null ? "none" : limits.enrollRate(),
                 limits.maxDownloads() == 0 ? "none" : limits.maxDownloads(),
@@ -63,8 +62,9 @@ public final class Limits {
         return drivePause;
     }
 
-    public HoldBack holdBack() {
-        return holdBack;
+    /** What a limit's hold-back needs: Redis, its scripts and keys, the gate, this instance. */
+    public LimitContext context() {
+        return context;
     }
 
     /** Before a Drive delivery: the fleet's Drive pause, then the daily budget. */

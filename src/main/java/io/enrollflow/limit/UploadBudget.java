@@ -1,6 +1,6 @@
 package io.enrollflow.limit;
 
-import io.enrollflow.delivery.TaskTree;
+import io.enrollflow.download.TaskTree;
 import io.enrollflow.redis.RedisScripts.Script;
 import io.enrollflow.task.TaskRun;
 

@@ -22,7 +22,7 @@ import java.util.Set;
  * {@code kv_} ({@code message="course not found"} becomes {@code "kv_message"}), so no object holds a key twice.
  * <p>
  * Values stay strings: {@code task} is {@code 39} on one line and {@code -} on another, and an index that typed a field
- * by its first value would reject the next. Text is written by the message's own code, masked already (task.Masking);
+ * by its first value would reject the next. Text is written by the message's own code, masked already (util.Masking);
  * this adds nothing that is not in the message.
  */
 @Plugin(name = "MessageFieldsResolverFactory", category = TemplateResolverFactory.CATEGORY)

@@ -2,6 +2,7 @@ package io.enrollflow.management;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enrollflow.queue.IntakePause;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.redisson.api.RedissonClient;

@@ -1,11 +1,13 @@
 package io.enrollflow.management;
 
+import com.sun.net.httpserver.HttpHandler;
 import io.enrollflow.callback.StatusCallbacks;
 import io.enrollflow.config.CallbackSettings;
 import io.enrollflow.config.ManagementSettings;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.deadletter.ReplayService;
 import io.enrollflow.queue.InFlight;
+import io.enrollflow.queue.IntakePause;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.status.StatusListener;
@@ -23,13 +25,22 @@ import java.util.List;
  */
 public final class Management {
 
+    /**
+     * Makes the operators' console, mounted on the management server at {@code /}, from the replay service and the
+     * intake pause it acts through. The runtime supplies it, so that the operating side never names console classes.
+     */
+    @FunctionalInterface
+    public interface ConsoleMount {
+        HttpHandler handler(ReplayService replays, IntakePause pause);
+    }
+
     private Management() {
     }
 
     /** Installs everything into the Camel context being configured. */
     public static void install(CamelContext camel, ManagementSettings settings, CallbackSettings callbacks,
                                RedissonClient redis, RedisKeys keys, RedisScripts scripts, StatusStore status,
-                               DeadLetterStore deadLetters, InFlight inFlight) {
+                               DeadLetterStore deadLetters, InFlight inFlight, ConsoleMount console) {
         Metrics metrics = new Metrics(redis, keys, inFlight);
         inFlight.events(metrics);
         List<StatusListener> listeners = new ArrayList<>(List.of(metrics));
@@ -54,8 +65,7 @@ public final class Management {
                     settings.token(), new Health(camel, redis, pause), metrics,
                     new OperatorApi(status, deadLetters, replays, pause));
             server.readToken(settings.readToken());
-            server.mountConsole(new io.enrollflow.console.JdkHttpConsole(new io.enrollflow.console.Console(redis, keys, status,
-                    deadLetters, replays, pause, settings.token(), settings.readToken(), settings.sessionTimeout())));
+            server.mountConsole(console.handler(replays, pause));
             registry.bind("managementServer", server);
             addService(camel, server);
         }

@@ -3,6 +3,7 @@ package io.enrollflow.management;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ final class ManagementRouter {
     private final Metrics metrics;
     private final OperatorApi api;
     /** The operators' console at every path that is not /observe or /api (null: not mounted, 404 there). */
-    private volatile io.enrollflow.console.JdkHttpConsole console;
+    private volatile HttpHandler console;
     /** enrollflow.management.read-token: opens every GET of /api (never an action); null when not set. */
     private volatile BearerToken readToken;
 
@@ -42,7 +43,7 @@ final class ManagementRouter {
         this.api = api;
     }
 
-    void mountConsole(io.enrollflow.console.JdkHttpConsole console) {
+    void mountConsole(HttpHandler console) {
         this.console = console;
     }
 

@@ -1,6 +1,7 @@
 package io.enrollflow.management;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -109,8 +110,11 @@ public class ManagementServer extends ServiceSupport implements CamelContextAwar
         return camelContext;
     }
 
-    /** Mounts the operators' console at {@code /} (CONTRACT §11). */
-    public void mountConsole(io.enrollflow.console.JdkHttpConsole console) {
+    /**
+     * Mounts the operators' console at {@code /} (CONTRACT §11): every path that is not /observe or /api goes to this
+     * handler, which the runtime makes; the server does not know the console's classes.
+     */
+    public void mountConsole(HttpHandler console) {
         router.mountConsole(console);
     }
 

@@ -8,7 +8,9 @@ import io.enrollflow.deadletter.DeadLetter;
 import io.enrollflow.deadletter.DeadLetterFilter;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.deadletter.ReplayService;
+import io.enrollflow.queue.IntakePause;
 import io.enrollflow.status.StatusStore;
+import io.enrollflow.status.TaskReport;
 import io.enrollflow.task.TaskParser;
 
 import java.util.ArrayList;

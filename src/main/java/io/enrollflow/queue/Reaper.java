@@ -3,6 +3,7 @@ package io.enrollflow.queue;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
+import io.enrollflow.status.Membership;
 import io.enrollflow.task.TaskParser;
 import io.enrollflow.task.TaskRun;
 import org.redisson.api.RedissonClient;

@@ -5,6 +5,7 @@ import io.enrollflow.redis.RedisFailures;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
+import io.enrollflow.status.Membership;
 import io.enrollflow.task.TaskParser;
 import io.enrollflow.task.TaskRun;
 import org.apache.camel.CamelContext;

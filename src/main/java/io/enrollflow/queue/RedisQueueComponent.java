@@ -1,6 +1,7 @@
 package io.enrollflow.queue;
 
 import io.enrollflow.redis.RedisKeys;
+import io.enrollflow.status.Membership;
 import io.enrollflow.task.TaskRun;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.annotations.Component;

@@ -2,6 +2,7 @@ package io.enrollflow.queue;
 
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
+import io.enrollflow.status.Membership;
 import io.enrollflow.task.TaskRun;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;

@@ -1,2 +1,5 @@
-/** Retries: the backoff, the schedule kept in Redis, and the decision between another attempt and a dead letter. */
+/**
+ * Retries: the backoff and the schedule kept in Redis (the choice between another attempt and a dead letter is the
+ * pipeline's).
+ */
 package io.enrollflow.retry;

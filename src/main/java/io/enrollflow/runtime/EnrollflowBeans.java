@@ -3,31 +3,38 @@ package io.enrollflow.runtime;
 import io.enrollflow.config.DeliverySettings;
 import io.enrollflow.config.DownloadSettings;
 import io.enrollflow.config.EnrollmentSettings;
+import io.enrollflow.config.ManagementSettings;
 import io.enrollflow.config.RetrySettings;
+import io.enrollflow.config.RuntimeSettings;
 import io.enrollflow.config.Settings;
+import io.enrollflow.console.Console;
+import io.enrollflow.console.InstanceDetails;
+import io.enrollflow.console.JdkHttpConsole;
 import io.enrollflow.deadletter.DeadLetterIndexing;
 import io.enrollflow.deadletter.DeadLetterStore;
-import io.enrollflow.delivery.DeliveryStep;
+import io.enrollflow.delivery.BeforeDelivery;
 import io.enrollflow.delivery.drive.DriveDelivery;
 import io.enrollflow.delivery.drive.DriveGuard;
 import io.enrollflow.delivery.folder.FolderDelivery;
 import io.enrollflow.download.DownloadRunner;
-import io.enrollflow.download.DownloadStep;
 import io.enrollflow.enroll.EnrollmentClient;
 import io.enrollflow.limit.Limits;
 import io.enrollflow.management.Management;
 import io.enrollflow.management.Metrics;
+import io.enrollflow.pipeline.DeliveryStep;
+import io.enrollflow.pipeline.DownloadStep;
+import io.enrollflow.pipeline.FailureHandler;
+import io.enrollflow.pipeline.HoldBack;
+import io.enrollflow.pipeline.TaskIntake;
 import io.enrollflow.queue.InFlight;
-import io.enrollflow.queue.Membership;
-import io.enrollflow.queue.RedisQueueComponent;
 import io.enrollflow.queue.Recovery;
+import io.enrollflow.queue.RedisQueueComponent;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.retry.Backoff;
-import io.enrollflow.retry.FailureHandler;
 import io.enrollflow.retry.RetrySchedule;
+import io.enrollflow.status.Membership;
 import io.enrollflow.status.StatusStore;
-import io.enrollflow.task.TaskIntake;
 import io.enrollflow.task.TaskParser;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -89,7 +96,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         InFlight inFlight = new InFlight();
         Recovery recovery = new Recovery(camel, redis, scripts, keys, membership,
                 parsed.queue().recoveryTimeout(), inFlight);
-        recovery.details(io.enrollflow.console.InstanceDetails.of(parsed.queue().concurrency(),
+        recovery.details(InstanceDetails.of(parsed.queue().concurrency(),
                 recovery.heartbeatTtl()).json());
         RedisQueueComponent queue = camel.getComponent("redis-queue", RedisQueueComponent.class);
         queue.setRedisson(redis);
@@ -104,13 +111,13 @@ public class EnrollflowBeans implements CamelConfiguration {
             throw new IllegalStateException("cannot start crash recovery", e);
         }
 
-        Limits fleetLimits = new Limits(parsed.limits(), redis, scripts, keys, status, inFlight,
+        Limits fleetLimits = new Limits(parsed.limits(), redis, scripts, keys, status,
                 recovery.heartbeatTtl(), instanceId);
         recovery.onHeartbeat(fleetLimits.permits()::renew);
 
         boolean drive = parsed.delivery().target() == DeliverySettings.Target.DRIVE;
         DeliveryStep delivery = new DeliveryStep(downloads, status, parsed.download().keep(),
-                drive ? fleetLimits.beforeDriveDelivery() : DeliveryStep.BeforeDelivery.NONE, !drive);
+                drive ? fleetLimits.beforeDriveDelivery() : BeforeDelivery.NONE, !drive);
         // deliver.camel.yaml chooses between the two on enrollflow.delivery.target at start-up; only the chosen one is
         // built (Drive needs its key file and folder)
         if (drive) {
@@ -123,8 +130,10 @@ public class EnrollflowBeans implements CamelConfiguration {
                     new FolderDelivery(parsed.delivery().folder(), !parsed.download().keep()))::deliver);
         }
 
-        Management.install(camel, parsed.management(), parsed.callback(), redis, keys, scripts, status, deadLetters,
-                inFlight);
+        ManagementSettings management = parsed.management();
+        Management.install(camel, management, parsed.callback(), redis, keys, scripts, status, deadLetters, inFlight,
+                (replays, pause) -> new JdkHttpConsole(new Console(redis, keys, status, deadLetters, replays, pause,
+                        management.token(), management.readToken(), management.sessionTimeout())));
         fleetLimits.bindMetrics(camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry());
 
         var registry = camel.getRegistry();
@@ -155,10 +164,11 @@ public class EnrollflowBeans implements CamelConfiguration {
         queue.setUndecided(failures::undecided);
         // error-handling.camel.yaml's three clauses, processors too (a refused task took a reflective bean call); the
         // beans stay bound for route files edited before (bean: ref: failures / holdBack)
-        registry.bind("holdBackTask", (Processor) fleetLimits.holdBack()::holdBack);
+        HoldBack holdBack = new HoldBack(fleetLimits.context(), status, inFlight);
+        registry.bind("holdBackTask", (Processor) holdBack::holdBack);
         registry.bind("retryOrDeadLetter", (Processor) failures::retryOrDeadLetter);
         registry.bind("deadLetterTask", (Processor) failures::deadLetter);
-        registry.bind("holdBack", fleetLimits.holdBack());
+        registry.bind("holdBack", holdBack);
         registry.bind("failures", failures);
         registry.bind("retrySchedule", retries);
         // the retry mover's step, every second on every instance: a processor, not a bean-method call (on an idle

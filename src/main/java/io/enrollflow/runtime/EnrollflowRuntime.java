@@ -5,6 +5,7 @@ import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.QueueSettings;
 import io.enrollflow.config.RedisSettings;
 import io.enrollflow.config.RetrySettings;
+import io.enrollflow.config.RuntimeSettings;
 import io.enrollflow.config.Settings;
 import io.enrollflow.redis.RedisConnection;
 import io.enrollflow.redis.RedisKeys;

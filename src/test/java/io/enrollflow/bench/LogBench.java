@@ -20,10 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LogBench {
 
-    private static final Logger INTAKE = LoggerFactory.getLogger("io.enrollflow.task.TaskIntake");
+    private static final Logger INTAKE = LoggerFactory.getLogger("io.enrollflow.pipeline.TaskIntake");
     private static final Logger ENROLL = LoggerFactory.getLogger("io.enrollflow.enroll.EnrollmentClient");
-    private static final Logger DOWNLOAD = LoggerFactory.getLogger("io.enrollflow.download.DownloadStep");
-    private static final Logger DELIVER = LoggerFactory.getLogger("io.enrollflow.delivery.DeliveryStep");
+    private static final Logger DOWNLOAD = LoggerFactory.getLogger("io.enrollflow.pipeline.DownloadStep");
+    private static final Logger DELIVER = LoggerFactory.getLogger("io.enrollflow.pipeline.DeliveryStep");
 
     private LogBench() {
     }

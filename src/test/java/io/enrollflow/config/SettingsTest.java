@@ -1,6 +1,5 @@
 package io.enrollflow.config;
 
-import io.enrollflow.runtime.RuntimeSettings;
 import io.enrollflow.runtime.EnrollflowRuntime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

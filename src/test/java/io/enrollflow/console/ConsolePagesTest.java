@@ -46,7 +46,7 @@ class ConsolePagesTest {
     @Test
     void pagesLoadNoInlineScriptAndCarryTheCsrfTokenInEveryForm() {
         String page = OverviewPage.overview(new FleetView.Overview(1, 2, 3, 4, Map.of("poison", 4L),
-                new io.enrollflow.management.IntakePause.State(false, null), 1, new long[180], new long[180], 29_000_000L, 0, 0),
+                new io.enrollflow.queue.IntakePause.State(false, null), 1, new long[180], new long[180], 29_000_000L, 0, 0),
                 OPERATOR, null);
         assertFalse(page.contains("<script>"), "only <script src>");
         assertTrue(page.contains("<script src=\"/static/console.js\" defer></script>"));
@@ -59,7 +59,7 @@ class ConsolePagesTest {
     @Test
     void theOverviewShowsTheFleetWideLimits() {
         String page = OverviewPage.overview(new FleetView.Overview(1, 2, 3, 4, Map.of(),
-                new io.enrollflow.management.IntakePause.State(false, null), 1, new long[180], new long[180], 29_000_000L, 2, 2_500),
+                new io.enrollflow.queue.IntakePause.State(false, null), 1, new long[180], new long[180], 29_000_000L, 2, 2_500),
                 OPERATOR, null);
 
         assertTrue(page.contains("id=\"download-permits\">2<"), page);

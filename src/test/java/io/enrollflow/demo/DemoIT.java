@@ -68,7 +68,7 @@ class DemoIT {
         assertTrue(run.stdout.contains("retrying"), "the retried task's retry was not shown\n" + run.describe());
         assertTrue(run.stdout.contains(delivered.toAbsolutePath().toString()), run.describe());
         for (DemoTask task : DemoTask.samples()) {
-            assertTrue(run.stdout.contains(io.enrollflow.task.Masking.email(task.email())), run.describe());
+            assertTrue(run.stdout.contains(io.enrollflow.util.Masking.email(task.email())), run.describe());
             assertFalse(run.stdout.contains(task.email()) || run.stderr.contains(task.email()),
                     task.email() + " appears unmasked\n" + run.describe());
         }

@@ -1,6 +1,6 @@
 package io.enrollflow.demo;
 
-import io.enrollflow.download.DownloadCommand;
+import io.enrollflow.config.DownloadCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package io.enrollflow.download;
 
+import io.enrollflow.config.DownloadCommand;
 import io.enrollflow.task.Task;
 import io.enrollflow.task.TaskParser;
 import io.enrollflow.testing.Processes;

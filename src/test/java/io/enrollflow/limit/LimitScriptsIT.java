@@ -1,6 +1,7 @@
 package io.enrollflow.limit;
 
-import io.enrollflow.limit.LimitSettings.Rate;
+import io.enrollflow.config.LimitSettings.Rate;
+import io.enrollflow.pipeline.HoldBack;
 import io.enrollflow.queue.InFlight;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;

@@ -27,7 +27,7 @@ class JsonLinesTest {
 
     private String line(Level level, Throwable thrown, String format, Object... args) {
         return layout.toSerializable(Log4jLogEvent.newBuilder()
-                .setLoggerName("io.enrollflow.retry.FailureHandler")
+                .setLoggerName("io.enrollflow.pipeline.FailureHandler")
                 .setLevel(level)
                 .setThreadName("redis-queue-worker-1")
                 .setTimeMillis(1_796_113_302_317L)
@@ -45,7 +45,7 @@ class JsonLinesTest {
         JsonNode json = JSON.readTree(line);
         assertEquals("2026-12-01T08:21:42.317Z", json.get("timestamp").asText());
         assertEquals("WARN", json.get("level").asText());
-        assertEquals("io.enrollflow.retry.FailureHandler", json.get("logger").asText());
+        assertEquals("io.enrollflow.pipeline.FailureHandler", json.get("logger").asText());
         assertEquals("redis-queue-worker-1", json.get("thread").asText());
         assertEquals("task=39 stage=enroll outcome=failed reason=enrollment_rejected attempts=1 "
                 + "message=\"user b***@example.com is \"suspended\"\"", json.get("message").asText());

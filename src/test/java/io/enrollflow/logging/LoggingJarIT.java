@@ -96,7 +96,7 @@ class LoggingJarIT {
         assertEquals(0, result.exitCode(), result.toString());
         List<String> lines = result.stderrLines();
         assertTrue(lines.stream().allMatch(l -> l.startsWith("OPS ")), "the operator's layout:\n" + result);
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("OPS INFO io.enrollflow.task.TaskIntake - task=51 stage=intake outcome=taken ")),
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("OPS INFO io.enrollflow.pipeline.TaskIntake - task=51 stage=intake outcome=taken ")),
                 "enrollflow's INFO lines:\n" + result);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("OPS DEBUG io.enrollflow.enroll.") && l.contains("task=51")),
                 "io.enrollflow.enroll at DEBUG:\n" + result);

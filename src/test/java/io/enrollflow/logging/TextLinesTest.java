@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,7 +29,7 @@ class TextLinesTest {
 
     private String line(Throwable thrown) {
         return layout.toSerializable(Log4jLogEvent.newBuilder()
-                .setLoggerName("io.enrollflow.retry.FailureHandler")
+                .setLoggerName("io.enrollflow.pipeline.FailureHandler")
                 .setLevel(Level.WARN)
                 .setTimeMillis(1_796_113_302_317L)
                 .setMessage(new ParameterizedMessage("task={} stage=enroll outcome=failed reason={}", "39", "enrollment_rejected"))

@@ -1,6 +1,6 @@
 package io.enrollflow.ops;
 
-import io.enrollflow.management.IntakePause;
+import io.enrollflow.queue.IntakePause;
 import io.enrollflow.testing.EnrollmentApiStub;
 import io.enrollflow.testing.EnrollmentApiStub.Answer;
 import io.enrollflow.testing.Pipeline;

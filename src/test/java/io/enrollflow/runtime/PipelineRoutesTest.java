@@ -5,7 +5,7 @@ import io.enrollflow.download.DownloadFailedException;
 import io.enrollflow.enroll.EnrollmentClient;
 import io.enrollflow.limit.Limit;
 import io.enrollflow.limit.LimitReachedException;
-import io.enrollflow.task.TaskIntake;
+import io.enrollflow.pipeline.TaskIntake;
 import io.enrollflow.task.TaskRun;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;

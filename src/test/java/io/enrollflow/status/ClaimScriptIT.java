@@ -1,6 +1,5 @@
 package io.enrollflow.status;
 
-import io.enrollflow.queue.Membership;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.status.StatusStore.Claim;

@@ -1,7 +1,6 @@
 package io.enrollflow.status;
 
 import io.enrollflow.deadletter.DeadLetterStore;
-import io.enrollflow.queue.Membership;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.retry.Backoff;

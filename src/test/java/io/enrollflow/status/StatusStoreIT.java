@@ -2,11 +2,11 @@ package io.enrollflow.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enrollflow.deadletter.DeadLetterStore;
+import io.enrollflow.pipeline.FailureHandler;
 import io.enrollflow.queue.InFlight;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.retry.Backoff;
-import io.enrollflow.retry.FailureHandler;
 import io.enrollflow.retry.RetrySchedule;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Stage;

@@ -8,6 +8,7 @@ import com.google.api.client.util.Sleeper;
 import com.google.api.services.drive.Drive;
 import com.google.auth.http.HttpCredentialsAdapter;
 import com.google.auth.oauth2.GoogleCredentials;
+import io.enrollflow.config.DriveSettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.google.drive.GoogleDriveClientFactory;
 

@@ -8,12 +8,13 @@ import com.google.api.services.drive.model.Permission;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.DriveSettings;
 import io.enrollflow.config.Placeholders;
 import io.enrollflow.config.Settings;
 import io.enrollflow.delivery.Delivery;
 import io.enrollflow.delivery.DeliveryState;
-import io.enrollflow.task.Masking;
 import io.enrollflow.task.Task;
+import io.enrollflow.util.Masking;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.google.drive.GoogleDriveComponent;
@@ -115,16 +116,6 @@ public final class DriveDelivery implements Delivery {
                 key.getClientEmail(), Masking.email(drive.delegate()),
                 drive.rootUrl().isEmpty() ? "https://www.googleapis.com/" : drive.rootUrl());
         return new DriveDelivery(drive, new DriveCalls(template, guard), failures, camel);
-    }
-
-    /**
-     * Checks the {@code enrollflow.drive.*} settings (not the key file's content) before Camel starts, so that a bad
-     * one stops start-up with its one line and nothing logged before it.
-     *
-     * @throws ConfigException naming the key of the first wrong setting
-     */
-    public static void check(Settings settings) {
-        DriveSettings.from(settings);
     }
 
     private static ServiceAccountCredentials readKey(Path file, NetHttpTransport transport) {

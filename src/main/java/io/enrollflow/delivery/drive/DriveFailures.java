@@ -4,6 +4,7 @@ import com.google.api.client.googleapis.json.GoogleJsonError;
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.client.http.HttpResponseException;
 import com.google.auth.Retryable;
+import io.enrollflow.config.DriveSettings;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.TaskFailedException;
 import io.enrollflow.task.TransientTaskException;

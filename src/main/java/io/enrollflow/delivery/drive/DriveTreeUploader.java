@@ -1,7 +1,7 @@
 package io.enrollflow.delivery.drive;
 
 import com.google.api.services.drive.model.File;
-import io.enrollflow.delivery.TaskTree;
+import io.enrollflow.download.TaskTree;
 import io.enrollflow.task.Task;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.ExecutorServiceManager;

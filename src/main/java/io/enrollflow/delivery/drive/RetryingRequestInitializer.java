@@ -13,6 +13,7 @@ import com.google.api.client.http.HttpUnsuccessfulResponseHandler;
 import com.google.api.client.util.ExponentialBackOff;
 import com.google.api.client.util.Sleeper;
 import com.google.auth.http.HttpCredentialsAdapter;
+import io.enrollflow.config.DriveSettings;
 
 import io.enrollflow.status.ClaimLostException;
 

@@ -2,8 +2,8 @@ package io.enrollflow.delivery.folder;
 
 import io.enrollflow.delivery.Delivery;
 import io.enrollflow.delivery.DeliveryState;
-import io.enrollflow.delivery.TaskTree;
 import io.enrollflow.download.PrivateFiles;
+import io.enrollflow.download.TaskTree;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Task;
 import io.enrollflow.task.TransientTaskException;
@@ -14,17 +14,17 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.StandardOpenOption;
-import java.util.Set;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Set;
 
 /**
  * {@code enrollflow.delivery.target=folder} (CONTRACT §5): {@code <folder>/<taskId>} appears in one atomic rename, so

@@ -10,6 +10,7 @@ import com.google.api.client.testing.http.MockLowLevelHttpResponse;
 import com.google.auth.http.HttpCredentialsAdapter;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
+import io.enrollflow.config.DriveSettings;
 import io.enrollflow.status.ClaimLostException;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.enrollflow.delivery.folder;
 
 import io.enrollflow.delivery.DeliveryState;
-import io.enrollflow.delivery.TaskTree;
+import io.enrollflow.download.TaskTree;
 import io.enrollflow.task.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,16 +1,6 @@
-package io.enrollflow.runtime;
+package io.enrollflow.config;
 
-import io.enrollflow.config.CallbackSettings;
-import io.enrollflow.config.ConfigException;
-import io.enrollflow.config.DeliverySettings;
-import io.enrollflow.config.ManagementSettings;
-import io.enrollflow.config.QueueSettings;
-import io.enrollflow.config.RedisSettings;
-import io.enrollflow.config.RetrySettings;
-import io.enrollflow.config.Settings;
-import io.enrollflow.config.StatusSettings;
-import io.enrollflow.config.TaskSettings;
-import io.enrollflow.limit.LimitSettings;
+import io.enrollflow.runtime.EnrollflowRuntime;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,5 +1,7 @@
-package io.enrollflow.download;
+package io.enrollflow.pipeline;
 
+import io.enrollflow.download.DownloadRunner;
+import io.enrollflow.download.NotEnrolledException;
 import io.enrollflow.limit.DownloadPermits;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.status.TaskStatus;

@@ -1,9 +1,5 @@
-package io.enrollflow.download;
+package io.enrollflow.config;
 
-import io.enrollflow.config.ConfigException;
-import io.enrollflow.config.DownloadSettings;
-import io.enrollflow.config.Placeholders;
-import io.enrollflow.task.Task;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,14 +48,14 @@ public final class DownloadCommand {
         return words;
     }
 
-    /** The argv for one task: each placeholder replaced inside its own word. */
-    public List<String> render(Task task, Path taskDir) {
+    /** The argv for one task (its fields as given): each placeholder replaced inside its own word. */
+    public List<String> render(String courseUrl, String taskId, String orderId, int quality, Path taskDir) {
         Map<String, String> values = Map.of(
-                "courseUrl", task.courseUrl(),
+                "courseUrl", courseUrl,
                 "taskDir", taskDir.toString(),
-                "taskId", task.taskId(),
-                "orderId", task.orderId(),
-                "quality", Integer.toString(task.quality()));
+                "taskId", taskId,
+                "orderId", orderId,
+                "quality", Integer.toString(quality));
         List<String> argv = new ArrayList<>(words.size());
         for (String word : words) {
             argv.add(Placeholders.fill(word, values));

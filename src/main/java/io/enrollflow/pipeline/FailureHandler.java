@@ -1,17 +1,18 @@
-package io.enrollflow.retry;
+package io.enrollflow.pipeline;
 
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.queue.InFlight;
 import io.enrollflow.queue.WorkerStoppedException;
 import io.enrollflow.redis.RedisFailures;
+import io.enrollflow.retry.RetrySchedule;
 import io.enrollflow.status.ClaimLostException;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.task.FailureReason;
-import io.enrollflow.task.Masking;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskFailedException;
 import io.enrollflow.task.TaskRun;
 import io.enrollflow.task.TransientTaskException;
+import io.enrollflow.util.Masking;
 import org.apache.camel.Exchange;
 import org.apache.camel.util.ObjectHelper;
 import org.redisson.client.RedisException;

@@ -1,4 +1,4 @@
-package io.enrollflow.queue;
+package io.enrollflow.status;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -43,8 +43,8 @@ public final class Membership {
         return instanceId + " " + epoch;
     }
 
-    /** A new epoch: the instance comes back after it was presumed dead. */
-    void renew() {
+    /** A new epoch: the instance comes back after it was presumed dead (the heartbeat, {@code queue.Recovery}, says so). */
+    public void renew() {
         lapsed = true;
         generation.incrementAndGet();
         epoch = newEpoch();
@@ -56,7 +56,7 @@ public final class Membership {
     }
 
     /** Redis accepted a heartbeat sent at {@code sentAt} (System.nanoTime()) that lives {@code lifetime}. */
-    void beat(long sentAt, Duration lifetime) {
+    public void beat(long sentAt, Duration lifetime) {
         leaseNanos = lifetime.toNanos();
         leaseFrom = sentAt;
         lapsed = false;

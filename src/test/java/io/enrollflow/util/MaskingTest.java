@@ -1,4 +1,4 @@
-package io.enrollflow.task;
+package io.enrollflow.util;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,5 @@
-package io.enrollflow.download;
+package io.enrollflow.config;
 
-import io.enrollflow.config.ConfigException;
 import io.enrollflow.task.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,7 +68,7 @@ class DownloadCommandTest {
                 "dl --url=${courseUrl} -o '${taskDir}/out' \"${orderId} ${taskId}\" ${quality} ${orderId}");
         Task task = task("https://x.example.com/a b;touch /tmp/x $(id) `id` \\ $1", "");
 
-        List<String> argv = command.render(task, Path.of("/work/39"));
+        List<String> argv = render(command, task, Path.of("/work/39"));
 
         assertEquals(List.of("dl", "--url=https://x.example.com/a b;touch /tmp/x $(id) `id` \\ $1", "-o", "/work/39/out",
                 " 39", "720", ""), argv);
@@ -79,9 +78,14 @@ class DownloadCommandTest {
     void renderDoesNotReadPlaceholdersInsideValues() {
         DownloadCommand command = DownloadCommand.parse("dl ${courseUrl} ${taskId}");
 
-        List<String> argv = command.render(task("https://x.example.com/${taskId}", "7"), Path.of("/w/39"));
+        List<String> argv = render(command, task("https://x.example.com/${taskId}", "7"), Path.of("/w/39"));
 
         assertEquals(List.of("dl", "https://x.example.com/${taskId}", "39"), argv);
+    }
+
+    /** As the download runner renders it for a task. */
+    private static List<String> render(DownloadCommand command, Task task, Path taskDir) {
+        return command.render(task.courseUrl(), task.taskId(), task.orderId(), task.quality(), taskDir);
     }
 
     private static Task task(String courseUrl, String orderId) {

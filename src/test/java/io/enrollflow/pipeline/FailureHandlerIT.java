@@ -1,11 +1,13 @@
-package io.enrollflow.retry;
+package io.enrollflow.pipeline;
 
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.queue.InFlight;
-import io.enrollflow.queue.Membership;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
+import io.enrollflow.retry.Backoff;
+import io.enrollflow.retry.RetrySchedule;
 import io.enrollflow.status.ClaimLostException;
+import io.enrollflow.status.Membership;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Stage;

@@ -1,7 +1,5 @@
-package io.enrollflow.limit;
+package io.enrollflow.config;
 
-import io.enrollflow.config.ConfigException;
-import io.enrollflow.config.Settings;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,12 +1,16 @@
-package io.enrollflow.delivery;
+package io.enrollflow.pipeline;
 
+import io.enrollflow.delivery.BeforeDelivery;
+import io.enrollflow.delivery.Delivery;
+import io.enrollflow.delivery.DeliveryState;
 import io.enrollflow.delivery.folder.FolderDelivery;
 import io.enrollflow.download.DownloadRunner;
+import io.enrollflow.download.TaskTree;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.status.TaskStatus;
-import io.enrollflow.task.Masking;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskRun;
+import io.enrollflow.util.Masking;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,15 +38,6 @@ public class DeliveryStep {
     private final boolean keep;
     private final BeforeDelivery before;
     private final boolean oneLocalStep;
-
-    /** What must let a task's delivery start: the fleet-wide limits of its target (io.enrollflow.limit). */
-    @FunctionalInterface
-    public interface BeforeDelivery {
-        BeforeDelivery NONE = (run, taskDir) -> { };
-
-        /** Returns when the delivery may start; throws to hold the task back or fail it (an I/O error: transient). */
-        void await(TaskRun run, Path taskDir) throws IOException;
-    }
 
     /**
      * @param oneLocalStep the target delivers in one local step (folder: a rename): status uploading is then written

@@ -1,27 +1,13 @@
-package io.enrollflow.runtime;
-
-import io.enrollflow.config.CallbackSettings;
-import io.enrollflow.config.DeliverySettings;
-import io.enrollflow.config.DownloadSettings;
-import io.enrollflow.config.EnrollmentSettings;
-import io.enrollflow.config.LogSettings;
-import io.enrollflow.config.ManagementSettings;
-import io.enrollflow.config.QueueSettings;
-import io.enrollflow.config.RedisSettings;
-import io.enrollflow.config.RetrySettings;
-import io.enrollflow.config.Settings;
-import io.enrollflow.config.StatusSettings;
-import io.enrollflow.config.TaskSettings;
-import io.enrollflow.delivery.drive.DriveDelivery;
-import io.enrollflow.download.DownloadCommand;
-import io.enrollflow.limit.LimitSettings;
+package io.enrollflow.config;
 
 /**
  * Every setting the runtime reads, one record per concern, parsed and checked once when the runtime is made (before
  * Redis or Camel): a bad value stops start-up with one line naming its key. The beans and the routes get these, never
- * the raw text. The download command is split here too ({@link DownloadCommand}); Drive's own settings are checked
- * here when Drive is the target, and read by {@code delivery.drive} itself. The log format is read by the command
- * line before anything logs; it is checked here again so that a runtime made in a test JVM refuses it too.
+ * the raw text. The download command is split here too ({@link DownloadCommand}). Drive's own settings
+ * ({@link DriveSettings}, not the key file's content) are checked here when Drive is the target, so that a bad one
+ * stops start-up with its one line and nothing logged before it; {@code delivery.drive} reads them itself. The log
+ * format is read by the command line before anything logs; it is checked here again so that a runtime made in a test
+ * JVM refuses it too.
  */
 public record RuntimeSettings(RedisSettings redis, QueueSettings queue, TaskSettings task, EnrollmentSettings enrollment,
                               DownloadSettings download, DownloadCommand downloadCommand, DeliverySettings delivery,
@@ -34,7 +20,7 @@ public record RuntimeSettings(RedisSettings redis, QueueSettings queue, TaskSett
         DownloadCommand command = DownloadCommand.parse(download.command());
         DeliverySettings delivery = DeliverySettings.from(settings);
         if (delivery.target() == DeliverySettings.Target.DRIVE) {
-            DriveDelivery.check(settings);
+            DriveSettings.from(settings);
         }
         return new RuntimeSettings(RedisSettings.from(settings), QueueSettings.from(settings),
                 TaskSettings.from(settings), EnrollmentSettings.from(settings), download, command, delivery,

@@ -1,5 +1,7 @@
-package io.enrollflow.limit;
+package io.enrollflow.pipeline;
 
+import io.enrollflow.limit.LimitContext;
+import io.enrollflow.limit.LimitReachedException;
 import io.enrollflow.queue.InFlight;
 import io.enrollflow.queue.WorkerStoppedException;
 import io.enrollflow.redis.RedisKeys;

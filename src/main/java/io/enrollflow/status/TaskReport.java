@@ -1,9 +1,8 @@
-package io.enrollflow.management;
+package io.enrollflow.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.enrollflow.status.StatusStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,13 @@
-package io.enrollflow.task;
+package io.enrollflow.pipeline;
 
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.status.StatusStore.ClaimResult;
+import io.enrollflow.task.FailureReason;
+import io.enrollflow.task.Task;
+import io.enrollflow.task.TaskFailedException;
+import io.enrollflow.task.TaskParser;
+import io.enrollflow.task.TaskRun;
+import io.enrollflow.util.Masking;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package io.enrollflow.delivery;
+package io.enrollflow.download;
 
 import io.enrollflow.task.TaskParser;
 

@@ -1,4 +1,4 @@
-package io.enrollflow.management;
+package io.enrollflow.status;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.enrollflow.management;
+package io.enrollflow.queue;
 
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.status.StatusStore;

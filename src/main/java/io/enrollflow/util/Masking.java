@@ -1,4 +1,4 @@
-package io.enrollflow.task;
+package io.enrollflow.util;
 
 /**
  * What logs may show of personal data (CONTRACT §10): an email as {@code b***@example.com}.

@@ -1,9 +1,6 @@
-package io.enrollflow.delivery.drive;
+package io.enrollflow.config;
 
-import io.enrollflow.config.ConfigException;
-import io.enrollflow.config.Placeholders;
-import io.enrollflow.config.Settings;
-import io.enrollflow.task.Masking;
+import io.enrollflow.util.Masking;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,23 +9,23 @@ import java.time.Duration;
  * The {@code enrollflow.drive.*} settings, each checked once at start-up so that a wrong value stops enrollflow with
  * one line naming the key (CONTRACT §1). Defaults live in application.properties only.
  */
-record DriveSettings(Path serviceAccountKey, String delegate, String parentFolderId, String folderName,
-                     String shareRole, boolean notifyBuyer, String rootUrl, int parallelUploads, Duration connectTimeout,
-                     Duration readTimeout, int chunkSizeBytes, Duration retryInitialInterval,
-                     Duration retryMaxElapsed) {
+public record DriveSettings(Path serviceAccountKey, String delegate, String parentFolderId, String folderName,
+                            String shareRole, boolean notifyBuyer, String rootUrl, int parallelUploads,
+                            Duration connectTimeout, Duration readTimeout, int chunkSizeBytes,
+                            Duration retryInitialInterval, Duration retryMaxElapsed) {
 
     // Keys named more than once; the others are written out where they are read (once, in from()), so that a search
     // for a whole key finds where it is parsed.
-    static final String SERVICE_ACCOUNT_KEY = "enrollflow.drive.service-account-key";
-    static final String DELEGATE = "enrollflow.drive.delegate";
-    static final String FOLDER_NAME = "enrollflow.drive.folder-name";
-    static final String ROOT_URL = "enrollflow.drive.root-url";
-    static final String CHUNK_SIZE_KIB = "enrollflow.drive.chunk-size-kib";
+    public static final String SERVICE_ACCOUNT_KEY = "enrollflow.drive.service-account-key";
+    public static final String DELEGATE = "enrollflow.drive.delegate";
+    public static final String FOLDER_NAME = "enrollflow.drive.folder-name";
+    public static final String ROOT_URL = "enrollflow.drive.root-url";
+    public static final String CHUNK_SIZE_KIB = "enrollflow.drive.chunk-size-kib";
 
     /** Drive's resumable protocol wants every chunk but the last to be a multiple of 256 KiB. */
-    static final int CHUNK_GRANULE_KIB = 256;
+    public static final int CHUNK_GRANULE_KIB = 256;
 
-    static DriveSettings from(Settings settings) {
+    public static DriveSettings from(Settings settings) {
         String template = settings.required(FOLDER_NAME);
         // the placeholders a folder name may use: the same as the download command's (CONTRACT §5)
         Placeholders.check(FOLDER_NAME, template);

@@ -1,4 +1,4 @@
-package io.enrollflow.delivery;
+package io.enrollflow.download;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
