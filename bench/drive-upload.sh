@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Upload throughput and memory of the Drive delivery (DESIGN.md: speed and memory are measured here, never asserted).
+# Upload throughput and memory of the Drive delivery (speed and memory are measured here, never asserted).
 #
 #   bench/drive-upload.sh [MiB] [rounds]     default 1024 (1 GiB), 5 rounds
 #

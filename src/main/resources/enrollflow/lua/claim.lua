@@ -1,5 +1,5 @@
 -- claim.lua: intake decides whether a task taken from the queue runs now, and hands the run its fencing token
--- (CONTRACT §2 "the same taskId pushed twice", §3 "completed is final", §7 crashes, stalls and poison tasks).
+-- (docs/contract.md §2 "the same taskId pushed twice", §3 "completed is final", §7 crashes, stalls and poison tasks).
 -- KEYS[1] task status hash      enrollflow:task:<id>
 -- KEYS[2] task history list     enrollflow:task:<id>:history
 -- KEYS[3] claim key             enrollflow:claim:<id>   (value: '<sequence> <instance id> <epoch>', the fencing token)
@@ -81,7 +81,7 @@ if status == false or status == 'failed' or status == 'queued' then
   attempts = 1
 else
   -- a due retry, or a run that ended without a decision: the next attempt
-  -- (back from a limit's hold, hold-back.lua: the same attempt goes on; a limit uses up none, CONTRACT §12)
+  -- (back from a limit's hold, hold-back.lua: the same attempt goes on; a limit uses up none, docs/contract.md §12)
   local back = heldBack and not held
   if back then
     attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '1')

@@ -1,5 +1,5 @@
 -- dead-letter-page.lua: one page of dead letters, newest first, with the number the index holds, read in one step so
--- that the page and its total agree (CONTRACT §6: listing costs one page, not all records).
+-- that the page and its total agree (docs/contract.md §6: listing costs one page, not all records).
 -- KEYS[1] the index to page through (all, one reason, one stage, or one stage and reason: RedisKeys.deadLetterIndex),
 -- KEYS[2] dead-letter hash
 -- ARGV[1] offset (0 = the newest), ARGV[2] page size (at least 1)

@@ -1,5 +1,5 @@
 -- dead-letter.lua: a task that failed for good: its record in the dead letters, status 'failed', the task released,
--- all in one step (CONTRACT §6: every failed task has exactly one record).
+-- all in one step (docs/contract.md §6: every failed task has exactly one record).
 -- KEYS[1] task status hash, KEYS[2] task history list, KEYS[3] claim key (all three the never-written RedisKeys.none()
 -- for a payload with no usable task id: an empty name would lie outside the namespace's Cluster slot),
 -- KEYS[4] processing list, KEYS[5] dead-letter hash, KEYS[6] dead-letter index (sorted set),

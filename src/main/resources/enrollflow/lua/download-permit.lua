@@ -1,4 +1,4 @@
--- download-permit.lua: the fleet's download permits (enrollflow.download.max-concurrent, CONTRACT §12). A permit is
+-- download-permit.lua: the fleet's download permits (enrollflow.download.max-concurrent, docs/contract.md §12). A permit is
 -- a lease: a member of a sorted set scored by its expiry in Redis time. The holder's heartbeat renews it; a crashed
 -- instance stops renewing, so its permits lapse within the heartbeat's TTL and are free again.
 -- KEYS[1] the leases (sorted set: member '<instance>|<taskId>|<n>', score expiry in ms of Redis time)

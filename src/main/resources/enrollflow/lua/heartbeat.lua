@@ -1,4 +1,4 @@
--- heartbeat.lua: an instance says it is alive (CONTRACT §7). Its heartbeat holds its epoch: claims name the epoch, so
+-- heartbeat.lua: an instance says it is alive (docs/contract.md §7). Its heartbeat holds its epoch: claims name the epoch, so
 -- when an instance was presumed dead (its heartbeat expired) and comes back under a new epoch, the claims of its old
 -- runs stay dead and their tasks are taken over.
 -- KEYS[1] this instance's heartbeat key, KEYS[2] the set of instances, KEYS[3] this instance's details (the console's

@@ -1,4 +1,4 @@
--- hold-back.lua: a task held back by a fleet-wide limit for longer than a worker should wait in place (CONTRACT §12)
+-- hold-back.lua: a task held back by a fleet-wide limit for longer than a worker should wait in place (docs/contract.md §12)
 -- goes into the retry schedule and is released, like a retry, but keeps its status, and claim.lua does not count
 -- its return as an attempt (the 'heldBack' field says so).
 -- KEYS[1] task status hash, KEYS[2] task history list, KEYS[3] claim key, KEYS[4] processing list,

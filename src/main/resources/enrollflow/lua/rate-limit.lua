@@ -1,4 +1,4 @@
--- rate-limit.lua: one call under the fleet's enrollment rate limit (enrollflow.enroll.rate-limit, CONTRACT §12), as a
+-- rate-limit.lua: one call under the fleet's enrollment rate limit (enrollflow.enroll.rate-limit, docs/contract.md §12), as a
 -- sliding-window log: every call granted in the last window is a member of a sorted set scored by Redis time, so any
 -- window of that length holds at most the limit's calls. Time is Redis's (TIME), never an instance's clock.
 -- KEYS[1] the log (sorted set: member a unique call id, score the grant time in microseconds)

@@ -1,4 +1,4 @@
--- reap.lua: hands the tasks of a dead instance (its heartbeat expired) back to the queue (CONTRACT §7).
+-- reap.lua: hands the tasks of a dead instance (its heartbeat expired) back to the queue (docs/contract.md §7).
 -- Their claims stay: claim.lua sees the owner has no heartbeat, counts the crash, and lets the task run again.
 -- KEYS[1] the dead instance's processing list, KEYS[2] the task queue, KEYS[3] the set of instances,
 -- KEYS[4] the dead instance's heartbeat key

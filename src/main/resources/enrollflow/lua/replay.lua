@@ -1,4 +1,4 @@
--- replay.lua: puts a dead-lettered task back on the queue and removes its record, in one step (CONTRACT §6: a crash
+-- replay.lua: puts a dead-lettered task back on the queue and removes its record, in one step (docs/contract.md §6: a crash
 -- in the middle neither loses the task nor leaves it in both places). The task's status becomes 'queued' with
 -- 'replays' + 1; claim.lua then starts it afresh (attempts from 1).
 -- KEYS[1] dead-letter hash, KEYS[2] dead-letter index, KEYS[3] dead-letter payloads, KEYS[4] the task queue,

@@ -1,5 +1,5 @@
 -- schedule-retry.lua: a transient failure with attempts left: status 'retrying', the task id into the retry schedule
--- scored by its due time, and the task released, all in one step (CONTRACT §7: a waiting task holds no worker slot).
+-- scored by its due time, and the task released, all in one step (docs/contract.md §7: a waiting task holds no worker slot).
 -- KEYS[1] task status hash, KEYS[2] task history list, KEYS[3] claim key, KEYS[4] processing list,
 -- KEYS[5] retry schedule (sorted set: member task id, score due time in epoch ms)
 -- ARGV[1] now (ISO-8601), ARGV[2] history size, ARGV[3] raw payload, ARGV[4] task id, ARGV[5] due (epoch ms),

@@ -14,7 +14,7 @@
 -- Returns the number of processing-list entries removed (0 or 1), or -1 when the claim holds another token: the run
 -- was fenced (its task was taken over) and nothing was written. With KEYS[6]: {that number, the next task's payload or
 -- false (none taken: the queue was empty, or nothing was acknowledged)}.
--- 'completed' is final (CONTRACT §3): a write that comes after it changes nothing. The run that completed the task
+-- 'completed' is final (docs/contract.md §3): a write that comes after it changes nothing. The run that completed the task
 -- (its token is kept as 'completedBy') may send its completion again when a failover cut the connection after the
 -- script ran on the old primary and reached the replica: the client cannot tell, and the claim is gone by then, so this
 -- comes before the fencing check; such a repeat only acknowledges. Any other run's write is refused (-1): it was fenced.

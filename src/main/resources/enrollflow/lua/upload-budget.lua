@@ -1,5 +1,5 @@
 -- upload-budget.lua: reserves a task's bytes under the fleet's rolling 24 h Drive upload budget
--- (enrollflow.drive.max-upload-per-day, CONTRACT §12). Each task holds one reservation (a later attempt replaces its
+-- (enrollflow.drive.max-upload-per-day, docs/contract.md §12). Each task holds one reservation (a later attempt replaces its
 -- own, so retries are not counted twice); reservations leave the window 24 h after they were made, by Redis time.
 -- KEYS[1] the log (sorted set: member task id, score reservation time in ms of Redis time)
 -- KEYS[2] bytes per reservation (hash: task id -> bytes)

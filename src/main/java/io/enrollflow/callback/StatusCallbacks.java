@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Status callbacks (CONTRACT §3): the Java half of routes/status-callbacks.camel.yaml. Every transition a
+ * Status callbacks (docs/contract.md §3): the Java half of routes/status-callbacks.camel.yaml. Every transition a
  * {@link StatusListener} hears is handed to that route's bounded {@code seda:} queue and nothing more, so a slow or dead
  * receiver never delays or fails a task; a full queue drops the callback (counted, WARN at most every 10 s). The route
  * POSTs it as JSON {@code {"taskId","status","reason","message","deliveryUrl","at"}} to

@@ -9,7 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A bound on a callback's whole answer (CONTRACT §10), which camel-http's timeouts do not give: its response timeout
+ * A bound on a callback's whole answer (docs/contract.md §10), which camel-http's timeouts do not give: its response timeout
  * is between two reads, so a receiver trickling its answer a byte a second would hold the route's one consumer, and
  * every later callback, for as long as it likes. When the bound passes, the connection is closed under the request:
  * the attempt fails (and is retried like any failure). Closing a connection that already went back to the pool, or

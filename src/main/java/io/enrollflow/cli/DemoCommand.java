@@ -6,7 +6,7 @@ import picocli.CommandLine.ParentCommand;
 
 import java.util.concurrent.Callable;
 
-/** {@code demo}: the local trial (CONTRACT §9). */
+/** {@code demo}: the local trial (docs/contract.md §9). */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "A local trial: bundled Redis, sample enrollment service and download command, delivery to ./demo-out.")
 public class DemoCommand implements Callable<Integer> {

@@ -19,7 +19,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-/** {@code dlq list|show|replay|purge}: the dead letters (CONTRACT §6). */
+/** {@code dlq list|show|replay|purge}: the dead letters (docs/contract.md §6). */
 @Command(name = "dlq", mixinStandardHelpOptions = true, description = "Dead letters: failed tasks, why, and putting them back.",
         subcommands = {DlqCommand.ListCommand.class, DlqCommand.ShowCommand.class, DlqReplayCommand.class,
                 DlqPurgeCommand.class})

@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * The top command. With no sub-command it runs the runtime ({@code run}). Exit codes (CONTRACT §1): 0 success,
+ * The top command. With no sub-command it runs the runtime ({@code run}). Exit codes (docs/contract.md §1): 0 success,
  * 1 the thing asked for does not exist or the operation failed, 2 a usage or configuration error — the latter as one
  * line naming the key, never a stack trace.
  */

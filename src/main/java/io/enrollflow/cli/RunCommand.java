@@ -21,7 +21,7 @@ public class RunCommand implements Callable<Integer> {
 
     int run(EnrollflowCommand top) throws Exception {
         EnrollflowRuntime runtime = new EnrollflowRuntime(top.settings(), top.routes);
-        // SIGTERM and Ctrl-C stop the runtime gracefully and the process exits 0 (CONTRACT §7). Handled here rather
+        // SIGTERM and Ctrl-C stop the runtime gracefully and the process exits 0 (docs/contract.md §7). Handled here rather
         // than by a shutdown hook, because a JVM ended by a signal's default handler exits 143, whatever the hooks do.
         Signal.handle(new Signal("TERM"), signal -> runtime.requestStop());
         Signal.handle(new Signal("INT"), signal -> runtime.requestStop());

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code status <taskId> [--json]}: the task's status hash and its history (CONTRACT §3). */
+/** {@code status <taskId> [--json]}: the task's status hash and its history (docs/contract.md §3). */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a task's status and its history.")
 public class StatusCommand implements Callable<Integer> {
 

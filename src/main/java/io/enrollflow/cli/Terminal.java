@@ -3,7 +3,7 @@ package io.enrollflow.cli;
 import io.enrollflow.task.TaskParser;
 
 /**
- * Text from tasks, APIs or the download printed to a terminal (CONTRACT §10): control characters are shown escaped
+ * Text from tasks, APIs or the download printed to a terminal (docs/contract.md §10): control characters are shown escaped
  * ({@code \x1b}, {@code \u202e}) so that an escape sequence in a buyer's order id or an API's message cannot move the
  * cursor, retitle the window, hide a line or reorder what the operator reads.
  */

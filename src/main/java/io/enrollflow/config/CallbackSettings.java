@@ -3,7 +3,7 @@ package io.enrollflow.config;
 import java.time.Duration;
 
 /**
- * Status callbacks (CONTRACT §3): the {@code enrollflow.status.callback-*} settings.
+ * Status callbacks (docs/contract.md §3): the {@code enrollflow.status.callback-*} settings.
  *
  * @param url      the URL each transition is POSTed to, {@code ${taskId}} filled in; empty = off
  * @param attempts attempts per transition, the first included

@@ -2,7 +2,7 @@ package io.enrollflow.config;
 
 /**
  * A setting that is missing or wrong. Start-up prints {@link #getMessage()} as one line, without a stack trace,
- * and exits 2 (CONTRACT §1).
+ * and exits 2 (docs/contract.md §1).
  */
 public class ConfigException extends RuntimeException {
 

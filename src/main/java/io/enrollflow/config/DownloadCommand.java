@@ -11,7 +11,7 @@ import java.util.Map;
  * separate words; single quotes keep everything literal; double quotes keep blanks, with {@code \\ \" \$ \`} escaped;
  * a backslash outside quotes escapes the next character) but with no expansion of any kind, then rendered per task by
  * replacing the placeholders inside each word. A placeholder's value therefore always stays inside its one word, and
- * nothing ever goes through a shell (CONTRACT §5, §10).
+ * nothing ever goes through a shell (docs/contract.md §5, §10).
  * <p>
  * Hand-written rather than a library: commons-exec, plexus-utils and commons-text split on quotes but ignore
  * backslash escapes, so a command an operator tested in a shell could split differently here.

@@ -7,7 +7,7 @@ import java.time.Duration;
 
 /**
  * The {@code enrollflow.drive.*} settings, each checked once at start-up so that a wrong value stops enrollflow with
- * one line naming the key (CONTRACT §1). Defaults live in application.properties only.
+ * one line naming the key (docs/contract.md §1). Defaults live in application.properties only.
  */
 public record DriveSettings(Path serviceAccountKey, String delegate, String parentFolderId, String folderName,
                             String shareRole, boolean notifyBuyer, String rootUrl, int parallelUploads,
@@ -27,7 +27,7 @@ public record DriveSettings(Path serviceAccountKey, String delegate, String pare
 
     public static DriveSettings from(Settings settings) {
         String template = settings.required(FOLDER_NAME);
-        // the placeholders a folder name may use: the same as the download command's (CONTRACT §5)
+        // the placeholders a folder name may use: the same as the download command's (docs/contract.md §5)
         Placeholders.check(FOLDER_NAME, template);
         int chunkKib = settings.integer(CHUNK_SIZE_KIB, CHUNK_GRANULE_KIB, 512 * 1024);
         if (chunkKib % CHUNK_GRANULE_KIB != 0) {

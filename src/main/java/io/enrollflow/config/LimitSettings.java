@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The fleet-wide limits' settings (CONTRACT §12), parsed and checked once at start-up; a bad value is a
+ * The fleet-wide limits' settings (docs/contract.md §12), parsed and checked once at start-up; a bad value is a
  * {@link ConfigException} naming its key.
  *
  * @param enrollRate        {@code enrollflow.enroll.rate-limit}; null = no limit

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The management HTTP server and the console (CONTRACT §8): the {@code enrollflow.management.*} settings and
+ * The management HTTP server and the console (docs/contract.md §8): the {@code enrollflow.management.*} settings and
  * {@code enrollflow.console.session-timeout}.
  *
  * @param port           the server's port; 0 turns it off

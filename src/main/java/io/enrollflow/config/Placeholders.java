@@ -6,8 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The task placeholders a setting may hold ({@code ${courseUrl} ${taskDir} ${taskId} ${orderId} ${quality}}, CONTRACT
- * §5): the download command's words and the Drive folder name use the same names and the same syntax, checked at
+ * The task placeholders a setting may hold ({@code ${courseUrl} ${taskDir} ${taskId} ${orderId} ${quality}},
+ * docs/contract.md §5): the download command's words and the Drive folder name use the same names and the same syntax, checked at
  * start-up and filled in per task here. Filling in is plain text replacement: nothing is ever evaluated.
  */
 public final class Placeholders {

@@ -1,7 +1,7 @@
 package io.enrollflow.config;
 
 /**
- * The one place that makes a URL setting fit for a message (CONTRACT §1: no password or token in any error, log line
+ * The one place that makes a URL setting fit for a message (docs/contract.md §1: no password or token in any error, log line
  * or CLI output, a malformed URL's included). It works on the text, not on a parsed URI, because the URLs it must
  * redact are often the ones that do not parse.
  */

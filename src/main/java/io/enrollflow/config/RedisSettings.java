@@ -111,7 +111,7 @@ public record RedisSettings(String url, List<String> sentinels, String masterNam
         return out;
     }
 
-    /** The address as typed may hold a password (redis://:secret@host): the message shows it redacted (CONTRACT §1). */
+    /** The address as typed may hold a password (redis://:secret@host): the message shows it redacted (docs/contract.md §1). */
     private static void checkUrl(String url) {
         String problem = "\"" + Redact.url(url) + "\" is not a redis:// or rediss:// address (redis://host:port)";
         try {

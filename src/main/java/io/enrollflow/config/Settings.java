@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Every setting enrollflow reads, merged from three layers (CONTRACT §1), later layers winning:
+ * Every setting enrollflow reads, merged from three layers (docs/contract.md §1), later layers winning:
  * <ol>
  *   <li>the copy of {@code application.properties} inside the jar: every key with its default;</li>
  *   <li>{@code ./application.properties}, or the file named by {@code --config};</li>

@@ -18,7 +18,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The operators' console (CONTRACT §11), mounted at {@code /} of the management server. One request in, one answer
+ * The operators' console (docs/contract.md §11), mounted at {@code /} of the management server. One request in, one answer
  * out ({@link ConsoleRequest} → {@link ConsoleResponse}); {@link JdkHttpConsole} carries it on the JDK's server.
  * <ol>
  *   <li>sign-in ({@link SignIn}): the management token opens a session that may act, the read token one that looks

@@ -72,7 +72,7 @@ final class FleetView {
         RFuture<Integer> retries = batch.getScoredSortedSet(keys.retries(), StringCodec.INSTANCE).sizeAsync();
         RFuture<Integer> dead = batch.getMap(keys.deadLetters(), StringCodec.INSTANCE).sizeAsync();
         RFuture<Object> paused = batch.getBucket(keys.intakePaused(), StringCodec.INSTANCE).getAsync();
-        // the fleet-wide limits (CONTRACT §12): leases held (a lapsed one counts until the next acquire drops it) and
+        // the fleet-wide limits (docs/contract.md §12): leases held (a lapsed one counts until the next acquire drops it) and
         // what is left of a Drive pause
         RFuture<Integer> permits = batch.getScoredSortedSet(keys.downloadPermits(), StringCodec.INSTANCE).sizeAsync();
         RFuture<Long> drivePause = batch.getBucket(keys.drivePause(), StringCodec.INSTANCE).remainTimeToLiveAsync();

@@ -22,7 +22,7 @@ import java.util.Map;
 public final class JdkHttpConsole implements HttpHandler {
 
     /**
-     * Largest form body read (the JDK server caps headers, not bodies; CONTRACT §10): a full page of selected dead
+     * Largest form body read (the JDK server caps headers, not bodies; docs/contract.md §10): a full page of selected dead
      * letters (100 ids of at most 64 characters) fits twice over; anything larger is refused with 413.
      */
     static final int MAX_FORM_BYTES = 16 * 1024;

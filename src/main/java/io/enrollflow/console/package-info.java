@@ -1,2 +1,2 @@
-/** The operators' web console (CONTRACT §11): server-rendered pages on the management port, a little vanilla script. */
+/** The operators' web console (docs/contract.md §11): server-rendered pages on the management port, a little vanilla script. */
 package io.enrollflow.console;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.UncheckedIOException;
 
-/** A dead-letter record as stored (CONTRACT §6), with typed access to the fields listings filter and print. */
+/** A dead-letter record as stored (docs/contract.md §6), with typed access to the fields listings filter and print. */
 public record DeadLetter(ObjectNode json) {
 
     private static final ObjectMapper JSON = new ObjectMapper();

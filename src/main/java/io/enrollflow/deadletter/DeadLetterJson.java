@@ -11,7 +11,7 @@ import io.enrollflow.task.TaskRun;
 import java.util.Map;
 
 /**
- * The JSON of a dead-letter record as {@link DeadLetterStore#record} writes it (CONTRACT §6): the task as received,
+ * The JSON of a dead-letter record as {@link DeadLetterStore#record} writes it (docs/contract.md §6): the task as received,
  * where and why it failed, its attempts and replays (from its status hash), and the download log's tail.
  * {@link DeadLetter} reads it back.
  */

@@ -28,10 +28,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The dead letters (CONTRACT §6): a JSON record per failed task in one hash keyed by task id, the raw payloads for
+ * The dead letters (docs/contract.md §6): a JSON record per failed task in one hash keyed by task id, the raw payloads for
  * replay, and sorted sets scored by the last failure (epoch ms) that list them newest first: one of every record, one
  * per reason, one per stage and one per stage-and-reason pair. Any filter by reason and stage is thus one index, and a
- * page is one {@code ZREVRANGE} of it plus the page's records, whatever the number of records (CONTRACT §6 "listing
+ * page is one {@code ZREVRANGE} of it plus the page's records, whatever the number of records (docs/contract.md §6 "listing
  * costs one page"). The indexes are kept by the scripts that write and remove records (dead-letter.lua, replay.lua,
  * purge.lua, and claim.lua when a failed task starts again), in the same step as the record; records written before the
  * indexes existed are filed once by {@link #indexExisting()} at start.

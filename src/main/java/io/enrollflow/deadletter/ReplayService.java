@@ -19,7 +19,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Reprocessing dead letters (CONTRACT §6), for the CLI ({@code dlq replay|purge}) and the management API alike:
+ * Reprocessing dead letters (docs/contract.md §6), for the CLI ({@code dlq replay|purge}) and the management API alike:
  * <ol>
  *   <li>replay: per task, replay.lua removes the record and LPUSHes the payload as received back onto the queue, with
  *       status {@code queued} and {@code replays} + 1, in one step — a crash cannot lose the task or leave it in both

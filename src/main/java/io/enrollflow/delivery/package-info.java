@@ -1,2 +1,2 @@
-/** Delivery: handing a downloaded task folder to the buyer, to Google Drive or to a folder (CONTRACT §5). */
+/** Delivery: handing a downloaded task folder to the buyer, to Google Drive or to a folder (docs/contract.md §5). */
 package io.enrollflow.delivery;

@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code enrollflow demo}, the local trial (CONTRACT §9). Needs nothing but the JDK:
+ * {@code enrollflow demo}, the local trial (docs/contract.md §9). Needs nothing but the JDK:
  * <ol>
  *   <li>starts a Redis from the embedded-redis artifact ({@link BundledRedis}) and the {@link SampleEnrollmentService},
  *       both on 127.0.0.1 and free ports, so a Redis or a backend already running is never touched;</li>

@@ -42,7 +42,7 @@ public record DemoTask(String taskId, String orderId, String course, String emai
         return "https://" + COURSE_HOST + "/course/" + course + "/";
     }
 
-    /** The task JSON a producer would LPUSH (CONTRACT §2). */
+    /** The task JSON a producer would LPUSH (docs/contract.md §2). */
     public String json() {
         ObjectNode node = JSON.createObjectNode();
         node.put("taskId", taskId);

@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Prints the demo's tasks' transitions as they happen, each once, from their status histories (CONTRACT §3): reading
+ * Prints the demo's tasks' transitions as they happen, each once, from their status histories (docs/contract.md §3): reading
  * the history rather than the current status means no short-lived step (enrolled, uploading) is missed between two
  * polls. Polls every {@link #POLL_INTERVAL} until every task is completed or failed. Plain reads of the hash
  * {@link RedisKeys#task} and the list {@link RedisKeys#history} (newest first), as the backend would read them.

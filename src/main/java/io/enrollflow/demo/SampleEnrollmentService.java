@@ -22,7 +22,7 @@ import java.util.concurrent.Executors;
 
 /**
  * The demo's enrollment API: a small HTTP server on 127.0.0.1 and a free port that answers like the backend's
- * (CONTRACT §4). {@code POST /api/v1/enroll} with {@code {"urls":[...],"email":...}} answers 200 with one result per
+ * (docs/contract.md §4). {@code POST /api/v1/enroll} with {@code {"urls":[...],"email":...}} answers 200 with one result per
  * URL:
  * <ul>
  *   <li>a course of {@link #CATALOGUE}: {@code {"success":true,"message":"enrolled"}};</li>

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * Pumps one run's output (stdout and stderr merged, read from a pipe) into the task's log file, within bounds
- * (CONTRACT §10): the file never grows past {@link #MAX_LOG_BYTES} — past it, the oldest part goes and the last
+ * (docs/contract.md §10): the file never grows past {@link #MAX_LOG_BYTES} — past it, the oldest part goes and the last
  * {@link #KEPT_BYTES} stay, since the end of a log is what explains a failure — and each line is matched against the
  * not-enrolled pattern on its first {@link #MAX_LINE_BYTES} only, so a tool printing without newlines cannot make
  * enrollflow hold an endless line. Lifecycle: {@link #start()} before the process may write, {@link #await} after it

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Runs the download command for one task (CONTRACT §5):
+ * Runs the download command for one task (docs/contract.md §5):
  * <ol>
  *   <li>{@code <work-dir>/<taskId>} is created (or kept from an earlier attempt: tools may resume) and is the
  *       process's working directory;</li>
@@ -263,7 +263,7 @@ public class DownloadRunner {
         process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** True when the tree holds a regular file; links are neither followed nor counted (CONTRACT §5). */
+    /** True when the tree holds a regular file; links are neither followed nor counted (docs/contract.md §5). */
     static boolean hasFile(Path dir) throws IOException {
         return TaskTree.scan(dir).hasFile();
     }

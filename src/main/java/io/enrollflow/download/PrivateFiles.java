@@ -11,7 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * Files and folders enrollflow creates are not world-readable (CONTRACT §10): a task folder holds a buyer's paid
+ * Files and folders enrollflow creates are not world-readable (docs/contract.md §10): a task folder holds a buyer's paid
  * course, a log may quote a course URL. Folders are made {@code rwxr-x---} and files {@code rw-r-----} at creation
  * (no window in which they are open to all); the group may read, so an operator's group can look without root. On a
  * file system without POSIX permissions they are made as the file system makes them.

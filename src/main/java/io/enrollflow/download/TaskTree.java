@@ -15,7 +15,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * What of a task folder may be delivered (CONTRACT §5): its regular files and folders, nothing else. The download tool
+ * What of a task folder may be delivered (docs/contract.md §5): its regular files and folders, nothing else. The download tool
  * unpacks whatever a course holds, and a symbolic link in it (to a key file, a Kubernetes token, another task's folder)
  * would hand that to the buyer; a FIFO would block the upload; a device could be read for ever. So the tree is walked
  * without following any link ({@link Files#walkFileTree} does not follow links unless asked), and every entry that is

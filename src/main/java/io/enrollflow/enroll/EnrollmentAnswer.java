@@ -7,7 +7,7 @@ import io.enrollflow.task.Bounded;
 import java.util.regex.Pattern;
 
 /**
- * The outcome table of CONTRACT §4 as a pure function of the HTTP status and body.
+ * The outcome table of docs/contract.md §4 as a pure function of the HTTP status and body.
  *
  * @param outcome {@link #ENROLLED}, {@link #REJECTED} or {@link #UNAVAILABLE}
  * @param message what the status and dead-letter record say
@@ -61,7 +61,7 @@ public record EnrollmentAnswer(String outcome, String message) {
         for (String field : new String[] {"message", "error"}) {
             JsonNode node = result.get(field);
             if (node != null && node.isValueNode() && !node.asText().isBlank()) {
-                // what the status, the dead letter and the log keep of it is capped (CONTRACT §10)
+                // what the status, the dead letter and the log keep of it is capped (docs/contract.md §10)
                 return Bounded.message(node.asText().trim());
             }
         }

@@ -51,7 +51,7 @@ import java.util.regex.Pattern;
  * into the header {@link #OUTCOME_HEADER} that the route's content-based router reads.
  * <p>
  * Why the call is made here with Apache HttpClient 5's classic API rather than by a camel-http endpoint (the same
- * library underneath): CONTRACT §10 wants the whole answer within {@code enrollflow.enroll.timeout} however slowly its
+ * library underneath): docs/contract.md §10 wants the whole answer within {@code enrollflow.enroll.timeout} however slowly its
  * bytes trickle, and at most a bounded size held. camel-http only bounds each read, so a server sending a byte a
  * second held a worker for ever, and it reads the whole body into memory. Here one deadline covers connecting, the
  * status line, the headers and the body: a timer aborts the request when it passes (the connection is closed under
@@ -78,7 +78,7 @@ public class EnrollmentClient implements Service {
     static final int MAX_ANSWER_BYTES = 1024 * 1024;
     /** Set (true) when the answer's body went past {@link #MAX_ANSWER_BYTES}: what was kept is only its start. */
     static final String BODY_CUT_HEADER = "enrollflowEnrollmentBodyCut";
-    /** CONTRACT §4's Content-Type, as it is written there: JSON is UTF-8 by definition, no charset parameter. */
+    /** docs/contract.md §4's Content-Type, as it is written there: JSON is UTF-8 by definition, no charset parameter. */
     private static final ContentType JSON_BODY = ContentType.create("application/json");
     /**
      * A kept-alive connection idle longer than this is checked (a 1 ms read) before it is used again: the server may

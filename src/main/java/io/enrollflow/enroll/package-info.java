@@ -1,2 +1,2 @@
-/** Enrollment: the request to the backend's enrollment API and the classification of its answer (CONTRACT §4). */
+/** Enrollment: the request to the backend's enrollment API and the classification of its answer (docs/contract.md §4). */
 package io.enrollflow.enroll;

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code enrollflow.download.max-concurrent}: downloads running at once in the whole fleet (CONTRACT §12). Lifecycle
+ * {@code enrollflow.download.max-concurrent}: downloads running at once in the whole fleet (docs/contract.md §12). Lifecycle
  * of a permit:
  * <ol>
  *   <li>{@link #acquire} before the download command starts: a lease in a sorted set scored by its expiry (Redis time,

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The fleet-wide Drive pause (CONTRACT §12): a Drive 429 or rate-limit 403 on any instance sets a key whose TTL is the
+ * The fleet-wide Drive pause (docs/contract.md §12): a Drive 429 or rate-limit 403 on any instance sets a key whose TTL is the
  * pause (drive-pause.lua; {@code Retry-After} when Drive sent one, else the back-off's first interval), and every
  * instance waits it out before its next Drive request. Waiting is {@link LimitGate}'s: a short pause in place, a long
  * one sends the task back to the retry schedule without using an attempt.

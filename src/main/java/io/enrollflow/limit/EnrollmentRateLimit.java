@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code enrollflow.enroll.rate-limit}: the fleet's enrollment calls within any window of the given length never
- * exceed the given number (CONTRACT §12). The enroll route calls {@link #acquire} right before the HTTP call.
+ * exceed the given number (docs/contract.md §12). The enroll route calls {@link #acquire} right before the HTTP call.
  * <p>
  * A sliding-window log (rate-limit.lua), not GCRA: GCRA limits the average rate and lets a full burst be followed by
  * the next call one emission interval later, so a window of the limit's length can hold N + 1 calls; the log holds

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How a task waits at a limit (CONTRACT §12), the same for every limit:
+ * How a task waits at a limit (docs/contract.md §12), the same for every limit:
  * <ol>
  *   <li>ask the limit's script; it answers "go" or how long until it may free up;</li>
  *   <li>a wait that ends within {@link #IN_PLACE_MAX} of the first ask happens in place: the task's {@code message}

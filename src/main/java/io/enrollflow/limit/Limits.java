@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The fleet-wide limits of one instance (CONTRACT §12), built once at start-up from {@link LimitSettings}: where each
+ * The fleet-wide limits of one instance (docs/contract.md §12), built once at start-up from {@link LimitSettings}: where each
  * is asked ({@link #enrollRate()} by the enroll route, {@link #permits()} by the download step,
  * {@link #beforeDriveDelivery()} and {@link #drivePause()} by Drive delivery), {@link #context()} for the routes'
  * hold-back decision ({@code pipeline.HoldBack}), and the metrics.

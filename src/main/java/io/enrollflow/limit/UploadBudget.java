@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * {@code enrollflow.drive.max-upload-per-day}: bytes the fleet uploads to Drive in a rolling 24 h stay under the
- * budget (CONTRACT §12; Drive's own limit is 750 GB a day per user). Before a task's delivery, {@link #reserve} books
+ * budget (docs/contract.md §12; Drive's own limit is 750 GB a day per user). Before a task's delivery, {@link #reserve} books
  * its folder's size (upload-budget.lua); a task that would pass the budget waits until enough of the last 24 h's
  * reservations have left the window. A later attempt of the same task replaces its reservation rather than adding
  * to it. The reservation is the whole folder, so a retry that only completes a partial upload is counted in full:

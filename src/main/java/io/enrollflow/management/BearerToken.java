@@ -5,7 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The management API's bearer token ({@code enrollflow.management.token}), checked in constant time (CONTRACT §10):
+ * The management API's bearer token ({@code enrollflow.management.token}), checked in constant time (docs/contract.md §10):
  * both sides are hashed with SHA-256 first, so {@link MessageDigest#isEqual} compares equal-length digests and neither
  * the content nor the length of the token leaks through timing. The token itself is never logged nor kept in a string
  * after construction.

@@ -11,7 +11,7 @@ import org.redisson.api.redisnode.RedisNodes;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The health checks behind {@code /observe/health[/live|/ready]} (CONTRACT §7, §8), our own rather than camel-health's
+ * The health checks behind {@code /observe/health[/live|/ready]} (docs/contract.md §7, §8), our own rather than camel-health's
  * (see {@link ManagementServer} for why):
  * <ul>
  *   <li>live: the JVM answers and the Camel context runs (starting, started or stopping) — DOWN only once it stopped,

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where a request to the management port goes (CONTRACT §8, §11): {@code /observe/health[/live|/ready]} and
+ * Where a request to the management port goes (docs/contract.md §8, §11): {@code /observe/health[/live|/ready]} and
  * {@code /observe/metrics} open; {@code /api/*} behind the bearer token (none configured: 403 for every call; wrong or
  * missing: 401; the read token opens GETs only); every other path to the console when it is mounted. Also how an answer
  * is written: JSON or text, never cached, no body for HEAD.

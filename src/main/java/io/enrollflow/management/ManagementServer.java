@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The management HTTP server (CONTRACT §8) on {@code enrollflow.management.host}:{@code enrollflow.management.port}:
+ * The management HTTP server (docs/contract.md §8) on {@code enrollflow.management.host}:{@code enrollflow.management.port}:
  * {@code /observe/health[/live|/ready]} and {@code /observe/metrics} open, {@code /api/*} behind the bearer token
  * ({@link BearerToken}: none configured → 403 for every call, wrong or missing → 401), all on one port; this class
  * owns the listening socket and its threads, {@link ManagementRouter} where each request goes.
@@ -62,7 +62,7 @@ public class ManagementServer extends ServiceSupport implements CamelContextAwar
     }
 
     /**
-     * Sets the JDK server's own limits on requests (CONTRACT §8: a request must arrive whole within a few seconds;
+     * Sets the JDK server's own limits on requests (docs/contract.md §8: a request must arrive whole within a few seconds;
      * §10: management requests are capped in size). They are system properties read once, when the first JDK HTTP
      * server of the process is made: {@code main} calls this first thing, and this class's loading does too. A value
      * the operator set with {@code -D} is kept.
@@ -111,7 +111,7 @@ public class ManagementServer extends ServiceSupport implements CamelContextAwar
     }
 
     /**
-     * Mounts the operators' console at {@code /} (CONTRACT §11): every path that is not /observe or /api goes to this
+     * Mounts the operators' console at {@code /} (docs/contract.md §11): every path that is not /observe or /api goes to this
      * handler, which the runtime makes; the server does not know the console's classes.
      */
     public void mountConsole(HttpHandler console) {

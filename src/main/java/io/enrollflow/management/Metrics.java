@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * enrollflow's metrics (CONTRACT §8, {@code GET /observe/metrics}), kept in a Micrometer Prometheus registry:
+ * enrollflow's metrics (docs/contract.md §8, {@code GET /observe/metrics}), kept in a Micrometer Prometheus registry:
  * <ul>
  *   <li>{@code enrollflow_tasks_finished_total{outcome,reason}}: tasks that ended completed or failed (counted from
  *       the status transitions, {@link StatusListener}); {@code enrollflow_task_retries_total{reason}}: retries

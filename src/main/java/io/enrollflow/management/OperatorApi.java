@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The token-protected operator API of CONTRACT §8, behind {@code /api/}; every answer is JSON:
+ * The token-protected operator API of docs/contract.md §8, behind {@code /api/}; every answer is JSON:
  * <pre>
  * GET    /api/tasks/{taskId}                          the status hash and its history (404 unknown)
  * GET    /api/dead-letters[?stage=&amp;reason=&amp;limit=&amp;offset=]   one page of records, newest first
@@ -63,7 +63,7 @@ class OperatorApi {
         if (segments.isEmpty()) {
             return notFound("no such endpoint");
         }
-        // an id that breaks the taskId rule names nothing: 404 before it reaches Redis (CONTRACT §8)
+        // an id that breaks the taskId rule names nothing: 404 before it reaches Redis (docs/contract.md §8)
         if (segments.size() >= 2 && (segments.get(0).equals("tasks") || segments.get(0).equals("dead-letters"))
                 && !TaskParser.TASK_ID.matcher(segments.get(1)).matches()) {
             return notFound("no such task: not a task id");

@@ -1,6 +1,6 @@
 package io.enrollflow.queue;
 
-/** What the queue and recovery tell the metrics (CONTRACT §8): runs fenced, recovery rounds that failed. */
+/** What the queue and recovery tell the metrics (docs/contract.md §8): runs fenced, recovery rounds that failed. */
 public interface QueueEvents {
 
     /** Nobody listening (tests, the CLI). */

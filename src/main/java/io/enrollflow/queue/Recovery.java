@@ -24,7 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Crash recovery (CONTRACT §7), on two threads of its own from Camel's ExecutorServiceManager, every
+ * Crash recovery (docs/contract.md §7), on two threads of its own from Camel's ExecutorServiceManager, every
  * {@code recovery-timeout / 5} (the period):
  * <ol>
  *   <li>heartbeat (thread {@code enrollflow-heartbeat}, nothing else runs there): {@code <ns>:instance:<id>} holds

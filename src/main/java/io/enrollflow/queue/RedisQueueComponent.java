@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * {@code redis-queue:<list key>?concurrency=N}: consumes a Redis list reliably. No Camel component does (DESIGN.md:
+ * {@code redis-queue:<list key>?concurrency=N}: consumes a Redis list reliably. No Camel component does (in Camel 4.17
  * spring-redis consumes pub/sub only, camel-redis holds an aggregation repository), hence this one.
  * The Redisson client and the instance id are set on the component by the runtime.
  */

@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Builds the one Redisson client enrollflow uses, in one of three modes (CONTRACT §1, §13): one server
+ * Builds the one Redisson client enrollflow uses, in one of three modes (docs/contract.md §1, §13): one server
  * ({@code enrollflow.redis.url}), Sentinel ({@code enrollflow.redis.sentinels} with {@code enrollflow.redis.master-name})
  * or Redis Cluster ({@code enrollflow.redis.cluster-nodes}). Every mode gets the same tuning (threads, pool, timeouts,
  * retries). {@link StringCodec} keeps values plain text, so what producers LPUSH and what the backend reads stay

@@ -13,7 +13,7 @@ import org.redisson.client.RedisTimeoutException;
 import java.util.List;
 
 /**
- * Which Redis failures are the infrastructure's (CONTRACT §7 "while Redis is unreachable ... nothing is lost"): a
+ * Which Redis failures are the infrastructure's (docs/contract.md §7 "while Redis is unreachable ... nothing is lost"): a
  * connection that failed or dropped, a timeout, a server that is loading, busy, failing over or read-only, a client
  * shutting down. A run cut off by one of them decides nothing and is requeued. Every other Redis error (WRONGTYPE, a
  * script error, out of memory) is a fault that repeats itself: the run fails with {@code internal_error}, so its

@@ -6,7 +6,7 @@ import io.enrollflow.config.Settings;
 /**
  * Every Redis key enrollflow uses, named in one place and all starting with {@code <namespace>:}
  * ({@code enrollflow.redis.namespace}, default {@code enrollflow}), so two fleets with different namespaces on one Redis
- * share nothing (CONTRACT §1). A namespace that is a hash tag ({@code {enrollflow}}) puts every key in one Redis
+ * share nothing (docs/contract.md §1). A namespace that is a hash tag ({@code {enrollflow}}) puts every key in one Redis
  * Cluster slot, which is what lets each Lua script touch several of them. Scripts receive their keys from here (KEYS,
  * or a prefix in ARGV built here); none builds a key name of its own.
  * <p>
@@ -91,7 +91,7 @@ public final class RedisKeys {
         return ns + ":task:";
     }
 
-    /** A task's status hash (CONTRACT §3). */
+    /** A task's status hash (docs/contract.md §3). */
     public String task(String taskId) {
         return taskPrefix() + taskId;
     }
@@ -230,7 +230,7 @@ public final class RedisKeys {
         return ns + ":console:session:" + sessionHash;
     }
 
-    /** Fleet-wide limits (CONTRACT §12): the enrollment calls of the current window, scored by Redis time (µs). */
+    /** Fleet-wide limits (docs/contract.md §12): the enrollment calls of the current window, scored by Redis time (µs). */
     public String enrollRateLog() {
         return ns + ":limit:enroll-rate";
     }

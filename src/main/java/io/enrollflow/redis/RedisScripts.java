@@ -27,7 +27,7 @@ import java.util.concurrent.CompletionStage;
  * ARGV and the result). Redisson sends them by SHA once loaded (useScriptCache), to the node of the first key: with a
  * hash-tag namespace every key of a script is in that node's slot (Redis Cluster refuses a script whose keys are not).
  * <p>
- * Durable decisions (CONTRACT §13): with {@code enrollflow.redis.wait-replicas} above 0, a decision (claim, completion
+ * Durable decisions (docs/contract.md §13): with {@code enrollflow.redis.wait-replicas} above 0, a decision (claim, completion
  * and the other acknowledging transitions, retry, dead letter; see {@link Script}) is followed by
  * {@code WAIT replicas timeout} on the same connection, so the decision has reached that many replicas before the worker goes on and a failover does not undo it. Redisson's batch with
  * {@link BatchOptions#sync} sends the script and the WAIT together down one connection; WAIT only counts the writes of

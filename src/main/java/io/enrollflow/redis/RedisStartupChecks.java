@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What enrollflow checks of its Redis at start-up (CONTRACT §13): a primary that may evict keys
+ * What enrollflow checks of its Redis at start-up (docs/contract.md §13): a primary that may evict keys
  * ({@code maxmemory-policy} other than {@code noeviction}) loses tasks and statuses without a trace, and one that
  * persists nothing (no AOF, no RDB {@code save} rule) loses everything on a restart. Both are warnings, not errors:
  * an operator may accept them (a cache-only Redis in a trial). Where {@code CONFIG GET} is refused (managed Redis

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Exponential backoff with jitter (CONTRACT §7): the delay after attempt n is
+ * Exponential backoff with jitter (docs/contract.md §7): the delay after attempt n is
  * {@code initial × multiplier^(n-1)}, capped at {@code max}, then spread by ±20% so that tasks which failed together
  * (a backend outage) do not all come back in the same second. Pure; the schedule itself lives in Redis
  * ({@link RetrySchedule}), which is why no retry library is used: they wait in a thread, and a waiting task must not.

@@ -21,7 +21,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
- * The retry schedule in Redis (CONTRACT §7, DESIGN "Retries hold no worker"):
+ * The retry schedule in Redis (docs/contract.md §7, DESIGN "Retries hold no worker"):
  * <ol>
  *   <li>a transient failure with attempts left puts the task id into a sorted set scored by its due time and releases
  *       the task (schedule-retry.lua), so the wait costs no thread and no processing-list slot;</li>

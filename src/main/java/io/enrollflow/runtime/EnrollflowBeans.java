@@ -122,7 +122,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         // built (Drive needs its key file and folder)
         if (drive) {
             // no Drive request leaves while this instance may have been presumed dead (its lease lapsed: a stall), and
-            // no upload begun before it came back goes on; every one waits out the fleet's Drive pause (CONTRACT §12)
+            // no upload begun before it came back goes on; every one waits out the fleet's Drive pause (docs/contract.md §12)
             camel.getRegistry().bind("deliverToDrive", (Processor) delivery.via(DriveDelivery.create(settings, camel,
                     new DriveGuard(membership::leaseHeld, membership::generation), fleetLimits.drivePause()))::deliver);
         } else {

@@ -5,7 +5,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * This instance as the fleet sees it (CONTRACT §7): its id, and the epoch its heartbeat holds. Claims name their
+ * This instance as the fleet sees it (docs/contract.md §7): its id, and the epoch its heartbeat holds. Claims name their
  * owner as {@code <instance id> <epoch>}; a claim is alive while the owner's heartbeat holds that epoch. When a
  * heartbeat refresh finds the heartbeat lapsed (the instance stalled, or was cut off, long enough to be presumed
  * dead), the instance comes back under a new epoch: the claims of its old runs stay dead, and those runs are fenced.

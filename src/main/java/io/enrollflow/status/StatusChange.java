@@ -1,7 +1,7 @@
 package io.enrollflow.status;
 
 /**
- * One recorded transition of a task (CONTRACT §3), as told to {@link StatusListener}s after Redis has it: the shape of
+ * One recorded transition of a task (docs/contract.md §3), as told to {@link StatusListener}s after Redis has it: the shape of
  * a status callback's JSON.
  *
  * @param taskId      the task id; null for a payload dead-lettered without a usable one (it has no status hash)

@@ -18,12 +18,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Each task's status hash {@code enrollflow:task:<taskId>} and its capped history (CONTRACT §3). Writes that end a run
+ * Each task's status hash {@code enrollflow:task:<taskId>} and its capped history (docs/contract.md §3). Writes that end a run
  * (completed) also release the task from its processing list in the same Lua step. Every transition, once recorded,
  * is told to the {@link StatusListener} (metrics, status callbacks); the retry schedule, the dead letters and replays
  * tell theirs through {@link #announce}.
  * <p>
- * Fencing (CONTRACT §7): every write a run makes presents the run's claim token, and the script refuses it when the
+ * Fencing (docs/contract.md §7): every write a run makes presents the run's claim token, and the script refuses it when the
  * claim holds another (the task was taken over): then nothing is written and {@link ClaimLostException} is thrown.
  * {@link #ensureClaimed} reads the claim at a stage boundary whose next step writes nothing (the enrollment call, when
  * enrolling again after a download); {@link #ensureLeaseHeld} is the local check where the claim was confirmed under

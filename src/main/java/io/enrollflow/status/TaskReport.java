@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One task's status as JSON (CONTRACT §3, §8): {@code taskId}, every field of its status hash, and {@code history}
+ * One task's status as JSON (docs/contract.md §3, §8): {@code taskId}, every field of its status hash, and {@code history}
  * (its transitions, newest first). The API's {@code GET /api/tasks/{id}} and the CLI's {@code status --json} both
  * answer with it.
  */

@@ -1,7 +1,7 @@
 package io.enrollflow.task;
 
 /**
- * Caps on text that comes from outside (CONTRACT §10): an API's message, an error's text. What is stored in a status
+ * Caps on text that comes from outside (docs/contract.md §10): an API's message, an error's text. What is stored in a status
  * hash or a dead-letter record, or logged, is at most {@link #MESSAGE_CHARS} characters of it, so a hostile or broken
  * service cannot fill Redis or the logs through one answer.
  */

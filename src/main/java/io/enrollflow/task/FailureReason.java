@@ -3,7 +3,7 @@ package io.enrollflow.task;
 import java.util.Locale;
 
 /**
- * Why a task failed: the {@code reason} of status hashes and dead-letter records (CONTRACT §6).
+ * Why a task failed: the {@code reason} of status hashes and dead-letter records (docs/contract.md §6).
  * {@link #INTERNAL_ERROR} is enrollflow's own fault (or its routes'), not the task's: a run that ended without a
  * decision, an unexpected exception, a Redis reply that is not a connection failure.
  */

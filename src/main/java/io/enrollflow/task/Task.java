@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 
 /**
- * One validated task, as the backend pushed it (CONTRACT §2).
+ * One validated task, as the backend pushed it (docs/contract.md §2).
  *
  * @param taskId    the task's id ({@code ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$}, so it is safe as a file name)
  * @param orderId   the order's id, or "" when absent

@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The intake rules of CONTRACT §2, in two steps so that a bad payload still gets a status when it can:
+ * The intake rules of docs/contract.md §2, in two steps so that a bad payload still gets a status when it can:
  * {@link #peek(String)} finds a usable task id (none: the payload is dead-lettered as {@code invalid-<n>}), then
  * {@link #parse(String, Peek)} checks every other rule and builds the {@link Task}, or throws
  * {@link TaskFailedException} with reason {@code invalid_task} and a message naming the field.
@@ -28,7 +28,7 @@ public final class TaskParser {
 
     public static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /**
-     * The ids enrollflow generates for payloads without a usable task id (CONTRACT §2): a task may not carry one, or
+     * The ids enrollflow generates for payloads without a usable task id (docs/contract.md §2): a task may not carry one, or
      * its status and its dead letter would be confused with such a record's.
      */
     static final Pattern RESERVED_ID = Pattern.compile("invalid-[0-9]+");
@@ -127,8 +127,8 @@ public final class TaskParser {
     }
 
     /**
-     * Control characters (C0, DEL, C1), U+2028/U+2029 and the bidirectional controls: what CONTRACT §2's orderId rule
-     * refuses and what the CLI escapes before printing (CONTRACT §10).
+     * Control characters (C0, DEL, C1), U+2028/U+2029 and the bidirectional controls: what docs/contract.md §2's orderId rule
+     * refuses and what the CLI escapes before printing (docs/contract.md §10).
      */
     public static boolean unsafeInText(int c) {
         return Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || c == 0x061C || c == 0x200E || c == 0x200F

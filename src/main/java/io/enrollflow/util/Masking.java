@@ -1,7 +1,7 @@
 package io.enrollflow.util;
 
 /**
- * What logs may show of personal data (CONTRACT §10): an email as {@code b***@example.com}.
+ * What logs may show of personal data (docs/contract.md §10): an email as {@code b***@example.com}.
  * <p>
  * Addresses inside free text are found by a hand-written scan rather than a regular expression: the expression
  * {@code [local]+@[label](\.[label])+} tried from every start of a long run of local-part characters takes quadratic

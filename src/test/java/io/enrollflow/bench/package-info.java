@@ -1,2 +1,2 @@
-/** Benchmarks run by the scripts in bench/, never by the test suite (DESIGN.md: measured, not asserted). */
+/** Benchmarks run by the scripts in bench/, never by the test suite (measured, never asserted). */
 package io.enrollflow.bench;

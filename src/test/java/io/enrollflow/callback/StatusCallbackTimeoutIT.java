@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT §10 on status callbacks: the whole answer must come within {@code enrollflow.status.callback-timeout}, so a
+ * docs/contract.md §10 on status callbacks: the whole answer must come within {@code enrollflow.status.callback-timeout}, so a
  * receiver that trickles its answer (a byte every 0.4 s) cannot hold the route's one consumer (and every later callback).
  */
 class StatusCallbackTimeoutIT {

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT §1 and §10 with the built jar as its own process: where settings come from, and how bad ones stop it. */
+/** docs/contract.md §1 and §10 with the built jar as its own process: where settings come from, and how bad ones stop it. */
 class ConfigurationCliIT {
 
     @RegisterExtension

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT §3 and §6 from the operator's side: {@code status} and {@code dlq} of the built jar, over tasks the real
+ * docs/contract.md §3 and §6 from the operator's side: {@code status} and {@code dlq} of the built jar, over tasks the real
  * pipeline ran once for the class: 39 completed, 40 rejected at enrollment, 41 invalid at intake, 42 failed download
  * (failed in that order).
  */

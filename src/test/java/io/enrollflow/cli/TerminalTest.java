@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** CONTRACT §10: text from tasks, APIs or the download reaches the terminal with its control characters escaped. */
+/** docs/contract.md §10: text from tasks, APIs or the download reaches the terminal with its control characters escaped. */
 class TerminalTest {
 
     @Test

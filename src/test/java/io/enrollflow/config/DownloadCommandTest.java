@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT §5: the command is split like a POSIX shell splits words, then placeholders are filled inside each word. */
+/** docs/contract.md §5: the command is split like a POSIX shell splits words, then placeholders are filled inside each word. */
 class DownloadCommandTest {
 
     static Stream<Arguments> posixSplits() {

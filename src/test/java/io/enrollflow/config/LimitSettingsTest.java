@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT §12's settings: what each accepts, and one line naming the key for what it does not. */
+/** docs/contract.md §12's settings: what each accepts, and one line naming the key for what it does not. */
 class LimitSettingsTest {
 
     private static LimitSettings limits(Map<String, String> env) {

@@ -6,7 +6,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-/** CONTRACT §1: a URL setting shown in a message keeps no password or token, even when it does not parse. */
+/** docs/contract.md §1: a URL setting shown in a message keeps no password or token, even when it does not parse. */
 class RedactTest {
 
     @ParameterizedTest(name = "{0}")

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * CONTRACT §1: every setting is parsed once into its record, its default comes from application.properties and from
+ * docs/contract.md §1: every setting is parsed once into its record, its default comes from application.properties and from
  * nowhere else, and a bad value stops start-up with one line naming its key.
  */
 class RuntimeSettingsTest {

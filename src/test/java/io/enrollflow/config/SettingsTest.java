@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT §1: where settings come from, which wins, and how a bad one is reported. */
+/** docs/contract.md §1: where settings come from, which wins, and how a bad one is reported. */
 class SettingsTest {
 
     @TempDir

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The operators' console (CONTRACT §11) in a real browser (Chromium when installed, HtmlUnit otherwise; see
+ * The operators' console (docs/contract.md §11) in a real browser (Chromium when installed, HtmlUnit otherwise; see
  * {@link Browser}) against the real runtime, its management server and Redis. Each test signs in afresh (Redis is
  * emptied between tests, sessions with it). The tests that show a page also save its screenshot to docs/ (Chromium).
  */
@@ -454,7 +454,7 @@ class ConsoleIT {
 
     @Test
     void markupInATaskIsShownAsTextAndRunsNothing() {
-        // an orderId may hold no '/' (CONTRACT §2), so the <script> element travels in the API's message
+        // an orderId may hold no '/' (docs/contract.md §2), so the <script> element travels in the API's message
         String orderId = "<img src=x onerror=\"window.__xss='order'\">\"><svg onload=\"window.__xss='svg'\">";
         String message = "<script>window.__xss='script'</script><img src=x onerror=\"window.__xss='img'\">\"><svg onload=window.__xss='svg2'>";
         Tasks task = aTask().orderId(orderId);

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Paging dead letters through their indexes (CONTRACT §6 "listing costs one page"): pages and offsets, filters by
+ * Paging dead letters through their indexes (docs/contract.md §6 "listing costs one page"): pages and offsets, filters by
  * reason, stage and text, counts, the indexes kept by every script that writes or removes a record, replay and purge by
  * filter in batches, and the one-time indexing of records written before the indexes existed. Records are made by the
  * real store, as a failing run makes them, against a real Redis; no runtime consumes the queue.

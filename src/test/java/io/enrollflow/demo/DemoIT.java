@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code java -jar enrollflow.jar demo} (CONTRACT §9), run as a person would: the built jar, in a second JVM. */
+/** {@code java -jar enrollflow.jar demo} (docs/contract.md §9), run as a person would: the built jar, in a second JVM. */
 class DemoIT {
 
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(120);

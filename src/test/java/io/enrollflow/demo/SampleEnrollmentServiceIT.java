@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The sample service answers as CONTRACT §4 describes, judged by enrollflow's own classifier. */
+/** The sample service answers as docs/contract.md §4 describes, judged by enrollflow's own classifier. */
 class SampleEnrollmentServiceIT {
 
     private static final Pattern ALREADY_ENROLLED = Pattern.compile("(?i)already enrolled");

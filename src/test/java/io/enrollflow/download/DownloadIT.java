@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT §5: the download command's outcomes, its log and task folder, and delivery to a folder. */
+/** docs/contract.md §5: the download command's outcomes, its log and task folder, and delivery to a folder. */
 class DownloadIT {
 
     @RegisterExtension

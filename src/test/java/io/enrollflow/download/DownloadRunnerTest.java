@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT §5 on the runner: what counts as a file ("exit 0 with at least one file"; links never do), nothing the
+ * docs/contract.md §5 on the runner: what counts as a file ("exit 0 with at least one file"; links never do), nothing the
  * command started outlives it, and its log is bounded and lives where no task folder can be.
  */
 class DownloadRunnerTest {

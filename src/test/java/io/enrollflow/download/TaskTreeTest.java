@@ -10,7 +10,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT §5: only regular files and folders of a task folder are delivered; the rest is named, safely. */
+/** docs/contract.md §5: only regular files and folders of a task folder are delivered; the rest is named, safely. */
 class TaskTreeTest {
 
     @TempDir

@@ -14,7 +14,7 @@ import static io.enrollflow.enroll.EnrollmentAnswer.UNAVAILABLE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT §4's outcome table as a pure function of status and body. */
+/** docs/contract.md §4's outcome table as a pure function of status and body. */
 class EnrollmentAnswerTest {
 
     private static final Pattern ALREADY = Pattern.compile("(?i)already enrolled");

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT §4: the enrollment request and every row of its outcome table, through the real pipeline (one for the
+ * docs/contract.md §4: the enrollment request and every row of its outcome table, through the real pipeline (one for the
  * class, with an enrollment token set). {@link EnrollmentTimeoutsIT} holds the cases that need settings of their own.
  */
 class EnrollmentIT {

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT §4 and §7, the cases that need settings of their own: no token, timeouts, refused connections, backoff. */
+/** docs/contract.md §4 and §7, the cases that need settings of their own: no token, timeouts, refused connections, backoff. */
 class EnrollmentTimeoutsIT {
 
     @RegisterExtension

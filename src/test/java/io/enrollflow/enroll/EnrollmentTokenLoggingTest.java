@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT §10, secrets never logged: Apache HttpClient (the enrollment call) writes every header it sends, the
+ * docs/contract.md §10, secrets never logged: Apache HttpClient (the enrollment call) writes every header it sends, the
  * {@code Authorization: Bearer <token>} among them, to its headers and wire loggers at DEBUG. The jar's log4j2.xml
  * holds those two at INFO even when the root level is lowered to DEBUG.
  */

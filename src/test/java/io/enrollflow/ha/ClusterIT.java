@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT §13 "with Redis Cluster and a namespace that is a hash tag, every feature works as on one server": three
+ * docs/contract.md §13 "with Redis Cluster and a namespace that is a hash tag, every feature works as on one server": three
  * masters formed by the test, the built jar with {@code enrollflow.redis.cluster-nodes} and namespace
  * {@code {enrollflow}}, and the black-box path on it: completion, retry, dead letter (with a task id and without one),
  * replay, pause and resume, the operator's status, and recovery after a worker is killed with SIGKILL.

@@ -3,7 +3,7 @@ package io.enrollflow.ha;
 import org.junit.jupiter.api.Test;
 
 /**
- * CONTRACT §13 with Sentinel ({@link FailoverScenario}): the primary killed with SIGKILL while tasks are in flight, with
+ * docs/contract.md §13 with Sentinel ({@link FailoverScenario}): the primary killed with SIGKILL while tasks are in flight, with
  * {@code enrollflow.redis.wait-replicas} 0 and 1. Every task ends completed, one Drive folder per task, each file
  * uploaded once, both instances working on the new primary without a restart.
  */

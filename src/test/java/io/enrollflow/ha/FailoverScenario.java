@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The failover scenario of CONTRACT §13 with Sentinel, run by {@link FailoverIT} and {@link ReplicaLagFailoverIT}: a primary, a replica and three sentinels; two instances of the built jar delivering to the
+ * The failover scenario of docs/contract.md §13 with Sentinel, run by {@link FailoverIT} and {@link ReplicaLagFailoverIT}: a primary, a replica and three sentinels; two instances of the built jar delivering to the
  * Drive stand-in; 60 tasks pushed and replicated ({@code WAIT}); the primary killed with SIGKILL while tasks are in
  * flight. Every task ends {@code completed}, in one Drive folder with each file uploaded once, and both instances go on
  * with the new primary without a restart. Run with {@code enrollflow.redis.wait-replicas} 0 and 1; each run prints what

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT §12 with two instances of the built jar on one Redis: the enrollment rate, download permits (and a kill -9
+ * docs/contract.md §12 with two instances of the built jar on one Redis: the enrollment rate, download permits (and a kill -9
  * of the instance holding them), the fleet-wide Drive pause after a 429, and the daily Drive upload budget.
  */
 class FleetLimitsIT {

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The limits' scripts against a real Redis, at their boundaries (CONTRACT §12). */
+/** The limits' scripts against a real Redis, at their boundaries (docs/contract.md §12). */
 class LimitScriptsIT {
 
     private static final String INSTANCE = "limits-test";

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT §12's settings with the built jar: a bad value stops start-up with one line naming its key, exit 2. */
+/** docs/contract.md §12's settings with the built jar: a bad value stops start-up with one line naming its key, exit 2. */
 class LimitSettingsCliIT {
 
     @RegisterExtension

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT §8 over real HTTP: the management server of a running runtime, its health while Redis goes away and comes
+ * docs/contract.md §8 over real HTTP: the management server of a running runtime, its health while Redis goes away and comes
  * back, its metrics after real tasks, and every /api endpoint with no token configured, a wrong one and the right one.
  */
 class ManagementApiIT {

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT §10 on a real run: the built jar ({@code java -jar target/enrollflow.jar run}, a separate JVM, settings
+ * docs/contract.md §10 on a real run: the built jar ({@code java -jar target/enrollflow.jar run}, a separate JVM, settings
  * from the environment as in production) processes tasks that complete, fail, retry and are invalid, with an
  * enrollment token, a management token, a key file and a callback URL carrying a secret; the API is called with the
  * right token and a wrong one; the process is stopped with SIGTERM. Its whole output (the log is on stderr) must hold

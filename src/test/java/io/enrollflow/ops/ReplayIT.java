@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT §6 through the operator's command line: tasks fail for real in the running pipeline, then
+ * docs/contract.md §6 through the operator's command line: tasks fail for real in the running pipeline, then
  * {@code dlq replay} (by id, reason, stage, all) puts them back and they complete once the cause is fixed, and
  * {@code dlq purge} removes records.
  */

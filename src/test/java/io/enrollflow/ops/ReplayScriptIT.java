@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT §6 "in one atomic step": replay.lua against a real Redis, no runtime consuming the queue, so what the
+ * docs/contract.md §6 "in one atomic step": replay.lua against a real Redis, no runtime consuming the queue, so what the
  * script did stays visible. Records are made by the real stores, as a failing run makes them.
  */
 class ReplayScriptIT {

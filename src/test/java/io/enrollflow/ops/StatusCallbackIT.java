@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT §3 status callbacks, received by a real HTTP server: every transition of a task, in order, with the
+ * docs/contract.md §3 status callbacks, received by a real HTTP server: every transition of a task, in order, with the
  * contract's fields; a failing receiver (500, or nobody listening) never fails the task and is counted and logged.
  */
 class StatusCallbackIT {

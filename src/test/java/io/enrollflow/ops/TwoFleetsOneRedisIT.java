@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT §1 "two fleets with different namespaces on one Redis share nothing": two runtimes in this JVM on one Redis,
+ * docs/contract.md §1 "two fleets with different namespaces on one Redis share nothing": two runtimes in this JVM on one Redis,
  * fleet A with the namespace {@code shop-a}, fleet B with the hash-tag namespace {@code {shop-b}}. Each takes only its
  * own queue; pause, retries, dead letters and statuses stay in their namespace, and the retry mover of one never pushes
  * the other's tasks. Both fleets get tasks with the same ids, which a shared key would make collide.

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * FailureHandler's outcomes against a real Redis (CONTRACT §6, §7): what is retried, what is dead-lettered at once,
+ * FailureHandler's outcomes against a real Redis (docs/contract.md §6, §7): what is retried, what is dead-lettered at once,
  * what ends as internal_error, and what decides nothing at all.
  */
 class FailureHandlerIT {

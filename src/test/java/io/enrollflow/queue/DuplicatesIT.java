@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT §2: the same taskId pushed twice. */
+/** docs/contract.md §2: the same taskId pushed twice. */
 class DuplicatesIT {
 
     @RegisterExtension

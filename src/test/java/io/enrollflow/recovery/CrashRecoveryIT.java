@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT §7 with enrollflow as a second JVM (the built jar, configured by environment variables): instances
+ * docs/contract.md §7 with enrollflow as a second JVM (the built jar, configured by environment variables): instances
  * killed with SIGKILL, stopped with SIGTERM, two on one queue, a task that kills every instance that takes it, and a
  * restart between attempts. The recovery timeout is {@value Fleet#RECOVERY_TIMEOUT}; timings are asserted loosely
  * (the tight figures are bench/recovery.sh's).

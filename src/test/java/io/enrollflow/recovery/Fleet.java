@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 /**
  * The instances of one test, all started from the same settings: a folder for the test ({@code work/} for downloads,
  * {@code delivered/} for folder delivery, {@code scripts/} for download scripts, one log per worker), the settings as
- * environment variables (CONTRACT §1), and every {@link Worker} started, killed after the test together with any
+ * environment variables (docs/contract.md §1), and every {@link Worker} started, killed after the test together with any
  * download a killed worker left running.
  * <p>
  * Default settings: folder delivery, concurrency 2, recovery timeout 3s, shutdown timeout 2s, 3 attempts from 500ms
@@ -66,7 +66,7 @@ public final class Fleet implements AfterEachCallback, AutoCloseable {
         set("enrollflow.management.port", "0");
     }
 
-    /** Sets a setting for the workers started from now on, as its environment variable (CONTRACT §1). */
+    /** Sets a setting for the workers started from now on, as its environment variable (docs/contract.md §1). */
     public Fleet set(String key, String value) {
         env.put(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value);
         return this;

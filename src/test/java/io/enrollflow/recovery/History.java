@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A task's transitions as {@code status <taskId> --json} shows them in {@code history} (CONTRACT §3): read from the
+ * A task's transitions as {@code status <taskId> --json} shows them in {@code history} (docs/contract.md §3): read from the
  * list beside its status hash, oldest first.
  */
 public record History(List<Entry> entries) {

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT §7 with the runtime in the test's JVM ({@link Pipeline}): a waiting retry holds no worker, and an entry of an
+ * docs/contract.md §7 with the runtime in the test's JVM ({@link Pipeline}): a waiting retry holds no worker, and an entry of an
  * instance's processing list that no worker holds is put back (duplicate pushes: queue/DuplicatesIT).
  */
 class InProcessRecoveryIT {

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT §7 "while Redis is unreachable": Redis crashes (SIGKILL) while tasks are mid-download and comes back a few
+ * docs/contract.md §7 "while Redis is unreachable": Redis crashes (SIGKILL) while tasks are mid-download and comes back a few
  * seconds later with its data (append-only file, fsync always); enrollflow, a second JVM, keeps running, reconnects,
  * and every task still ends completed. Its log says so once per outage, not once per attempt.
  */

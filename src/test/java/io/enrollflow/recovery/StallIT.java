@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * in the middle of its work for longer than the recovery timeout (a long GC pause, a frozen VM, a partition look the
  * same), the other takes its tasks over and completes them, then the stopped one is resumed with SIGCONT. Its stale
  * runs are fenced: every task ends {@code completed} with exactly one {@code completed} in its history and nothing
- * after it, one Drive folder per task, each file uploaded once, one permission, no poison (CONTRACT §3, §5, §7).
+ * after it, one Drive folder per task, each file uploaded once, one permission, no poison (docs/contract.md §3, §5, §7).
  */
 class StallIT {
 

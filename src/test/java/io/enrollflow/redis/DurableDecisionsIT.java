@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * enrollflow.redis.wait-replicas (CONTRACT §13): a decision script is followed by WAIT on its own connection, so when the
+ * enrollflow.redis.wait-replicas (docs/contract.md §13): a decision script is followed by WAIT on its own connection, so when the
  * call returns the replica holds the decision; a replica that does not answer delays a decision by the timeout at most,
  * and the decision stands. A real primary and replica (the embedded-redis binary).
  */

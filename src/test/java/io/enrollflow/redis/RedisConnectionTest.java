@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT §1 and §13: which Redis the settings name, and the settings that stop start-up. */
+/** docs/contract.md §1 and §13: which Redis the settings name, and the settings that stop start-up. */
 class RedisConnectionTest {
 
     @TempDir

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT §1: enrollflow.redis.namespace starts every key; the queue follows it unless named. */
+/** docs/contract.md §1: enrollflow.redis.namespace starts every key; the queue follows it unless named. */
 class RedisKeysTest {
 
     @TempDir

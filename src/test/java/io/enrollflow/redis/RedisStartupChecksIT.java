@@ -14,7 +14,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT §13: start-up warns, naming the setting, when Redis may evict keys or persists nothing; a refused CONFIG is said once. */
+/** docs/contract.md §13: start-up warns, naming the setting, when Redis may evict keys or persists nothing; a refused CONFIG is said once. */
 class RedisStartupChecksIT {
 
     @TempDir

@@ -9,7 +9,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT §7: exponential backoff with jitter. */
+/** docs/contract.md §7: exponential backoff with jitter. */
 class BackoffTest {
 
     private final Backoff backoff = new Backoff(Duration.ofSeconds(10), 2, Duration.ofMinutes(10));

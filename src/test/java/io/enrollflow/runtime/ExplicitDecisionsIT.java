@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Explicit decisions (issue 10, CONTRACT §6 {@code internal_error}), with the built jar: a pipeline an operator edited
+ * Explicit decisions (issue 10, docs/contract.md §6 {@code internal_error}), with the built jar: a pipeline an operator edited
  * so that it skips delivery ends its task failed with {@code internal_error} and a dead letter (it is never left
  * hanging, acknowledged with nothing decided); a routes folder without the pipeline stops start-up; and a task whose
  * status key holds the wrong type ends failed with {@code internal_error} while the others complete.

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT §5 and §10: no task field reaches a shell or an extra argument; secrets and emails stay out of logs. */
+/** docs/contract.md §5 and §10: no task field reaches a shell or an extra argument; secrets and emails stay out of logs. */
 class SecurityIT {
 
     static final String TOKEN = "tok-" + UUID.randomUUID();

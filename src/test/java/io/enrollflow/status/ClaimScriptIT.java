@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Each outcome of claim.lua (CONTRACT §2, §3, §7) against a real Redis: who runs a task, with which fencing token, and
+ * Each outcome of claim.lua (docs/contract.md §2, §3, §7) against a real Redis: who runs a task, with which fencing token, and
  * how every run that ended without a decision counts toward max-deliveries.
  */
 class ClaimScriptIT {

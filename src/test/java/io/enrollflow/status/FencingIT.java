@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Fencing in every script a run writes through (CONTRACT §3, §7: "no run that has lost its claim writes anything about
+ * Fencing in every script a run writes through (docs/contract.md §3, §7: "no run that has lost its claim writes anything about
  * the task"): run A claims a task, its instance is presumed dead and run B takes the task over; every write A then
  * tries — a transition, the Drive folder id, the completion with its acknowledgement, a retry, a dead letter — is
  * refused by Redis with nothing changed, while B's go through.

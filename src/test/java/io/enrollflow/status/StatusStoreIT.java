@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * The enrollment is held on the run and written with the downloading that follows it (issue 6: one Redis step where
- * two writes belong together), against a real Redis: the history and the hash are what CONTRACT §3 says, the
+ * two writes belong together), against a real Redis: the history and the hash are what docs/contract.md §3 says, the
  * listeners hear both transitions in order, and a run that fails in between still gets its enrollment written.
  */
 class StatusStoreIT {

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT §2: what is taken from the queue, what is refused, and how a refusal is recorded. One pipeline for the
+ * docs/contract.md §2: what is taken from the queue, what is refused, and how a refusal is recorded. One pipeline for the
  * class, with one worker (so "the worker goes on" is about that worker) and allowed hosts set.
  */
 class IntakeIT {

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** CONTRACT §2's intake rules, one by one. */
+/** docs/contract.md §2's intake rules, one by one. */
 class TaskParserTest {
 
     private final TaskParser parser = new TaskParser(720, Set.of());

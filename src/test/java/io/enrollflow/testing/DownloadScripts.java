@@ -9,7 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /**
- * Small POSIX {@code sh} scripts that stand in for the operator's download tool (CONTRACT §5), written into a folder
+ * Small POSIX {@code sh} scripts that stand in for the operator's download tool (docs/contract.md §5), written into a folder
  * of the test's and made executable. Every script appends its task id to a calls file when it starts (so a test can
  * count downloads) and is run by enrollflow, without a shell, as
  * {@code <script> ${taskDir} ${courseUrl} ${taskId} ${orderId} ${quality}} ({@link Script#command()}); its working

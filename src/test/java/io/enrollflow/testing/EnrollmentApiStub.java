@@ -29,7 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The backend's enrollment API of CONTRACT §4, played by a real HTTP server (the JDK's) on a free port of 127.0.0.1.
+ * The backend's enrollment API of docs/contract.md §4, played by a real HTTP server (the JDK's) on a free port of 127.0.0.1.
  * <p>
  * Lifecycle: listening from construction until {@link #stop()}; as an instance {@code @RegisterExtension} field it is
  * stopped after each test; made with {@link #perClass()} and registered as a static field, it serves the whole class

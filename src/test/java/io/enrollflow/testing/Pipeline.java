@@ -214,7 +214,7 @@ public final class Pipeline implements BeforeEachCallback, AfterEachCallback, Af
     /**
      * Per class: the Redis extension has just emptied Redis, heartbeat included. Left so, the running instance would
      * find itself presumed dead at its next heartbeat, fence what it holds and register again under a new epoch
-     * (CONTRACT §7), and a task the test pushes meanwhile would be fenced mid-run. The heartbeat and the instance's
+     * (docs/contract.md §7), and a task the test pushes meanwhile would be fenced mid-run. The heartbeat and the instance's
      * membership are put back as they were, as if Redis had never been emptied under the instance.
      */
     @Override

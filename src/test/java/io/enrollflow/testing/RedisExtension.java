@@ -33,7 +33,7 @@ import java.util.Map;
  */
 public final class RedisExtension implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
-    /** Where the contract puts each task's status hash (CONTRACT §3). */
+    /** Where the contract puts each task's status hash (docs/contract.md §3). */
     public static final String TASK_PREFIX = "enrollflow:task:";
     /** enrollflow's dead-letter records by task id (enrollflow's own key, see RedisKeys). */
     public static final String DEAD_LETTERS = "enrollflow:dead-letters";

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Builds task payloads as the backend pushes them (CONTRACT §2). A fresh builder is a valid task with its own id:
+ * Builds task payloads as the backend pushes them (docs/contract.md §2). A fresh builder is a valid task with its own id:
  * <pre>{@code
  * String json = aTask().id("39").courseUrl("https://courses.example.com/c/").email("b@example.com").json();
  * String alias = aTask().without("taskId").with("task_id", 42).json();

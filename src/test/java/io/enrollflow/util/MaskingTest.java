@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** CONTRACT §10: emails are masked in logs as {@code b***@example.com}. */
+/** docs/contract.md §10: emails are masked in logs as {@code b***@example.com}. */
 class MaskingTest {
 
     @Test

@@ -15,7 +15,7 @@ import org.apache.camel.component.google.drive.GoogleDriveClientFactory;
 import java.util.Collection;
 
 /**
- * Builds the one {@link Drive} client that camel-google-drive caches on its component (DESIGN.md: the endpoint's
+ * Builds the one {@link Drive} client that camel-google-drive caches on its component (in Camel 4.17 the endpoint's
  * {@code clientFactory} option is ignored, so this factory is set on the component).
  * <p>
  * What it adds over the component's default factory:
@@ -35,7 +35,7 @@ record DriveClientFactory(DriveSettings settings, GoogleCredentials credentials,
 
     static final String APPLICATION_NAME = "enrollflow";
 
-    /** OAuth client id/secret login is not how enrollflow authenticates: the key file is (CONTRACT §5). */
+    /** OAuth client id/secret login is not how enrollflow authenticates: the key file is (docs/contract.md §5). */
     @Override
     public Drive makeClient(String clientId, String clientSecret, Collection<String> scopes, String applicationName,
                             String refreshToken, String accessToken) {

@@ -30,7 +30,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Delivers a task's folder to Google Drive (CONTRACT §5). One delivery, in order:
+ * Delivers a task's folder to Google Drive (docs/contract.md §5). One delivery, in order:
  * <ol>
  *   <li><b>task folder</b>: the id in the task's state ({@value #FOLDER_ID_FIELD}) when it still exists; else the
  *       folder of the configured name under the parent (not trashed); else a new one. Its id goes into the state the
@@ -82,7 +82,7 @@ public final class DriveDelivery implements Delivery {
 
     /**
      * As {@link #create(Settings, CamelContext)}, with a guard asked before every Drive request (each upload chunk
-     * included, and as each upload reads its file), so that a fenced run sends nothing more (CONTRACT §7), and every
+     * included, and as each upload reads its file), so that a fenced run sends nothing more (docs/contract.md §7), and every
      * request waiting out the fleet's Drive pause.
      */
     public static DriveDelivery create(Settings settings, CamelContext camel, DriveGuard guard, DriveThrottle throttle) {

@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Turns what a Drive call threw (after the client's in-place back-off gave up) into the task's fate (CONTRACT §5):
+ * Turns what a Drive call threw (after the client's in-place back-off gave up) into the task's fate (docs/contract.md §5):
  * <ul>
  *   <li>transient ({@link TransientTaskException}, retried later by the retry schedule): 429, 5xx, the rate-limit 403s,
  *       network errors, a token endpoint that is down;</li>

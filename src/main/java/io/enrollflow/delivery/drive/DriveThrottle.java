@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * What the Drive client asks before each HTTP request, and tells when Drive asks it to slow down: the fleet-wide
- * Drive pause (CONTRACT §12) is one implementation ({@code io.enrollflow.limit.DrivePause}).
+ * Drive pause (docs/contract.md §12) is one implementation ({@code io.enrollflow.limit.DrivePause}).
  */
 public interface DriveThrottle {
 

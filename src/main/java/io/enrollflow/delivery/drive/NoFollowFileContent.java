@@ -16,7 +16,7 @@ import java.util.Objects;
 
 /**
  * The Google client's {@code FileContent}, except that the file is opened with {@link LinkOption#NOFOLLOW_LINKS}
- * (CONTRACT §5): if a file of the task folder was swapped for a symbolic link after the tree was walked, the upload
+ * (docs/contract.md §5): if a file of the task folder was swapped for a symbolic link after the tree was walked, the upload
  * fails instead of sending what the link points at. Re-readable (each attempt opens the file again), so a failed chunk
  * can be re-sent.
  * <p>
@@ -28,7 +28,7 @@ import java.util.Objects;
  * <p>
  * The stream also asks the {@link DriveGuard} each time it reads from the file (every 8 KiB as the uploader copies):
  * a run whose instance may have been presumed dead, or came back since the stream opened, stops sending in the middle
- * of a chunk (CONTRACT §7), not only before the next request, so a large chunk sends nothing more after a stall than a
+ * of a chunk (docs/contract.md §7), not only before the next request, so a large chunk sends nothing more after a stall than a
  * small one would.
  */
 final class NoFollowFileContent extends AbstractInputStreamContent {

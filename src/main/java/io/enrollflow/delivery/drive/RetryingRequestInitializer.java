@@ -114,7 +114,7 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
     }
 
     /**
-     * The fleet's Drive pause (CONTRACT §12) holds every request, its retries included: asked before the credentials
+     * The fleet's Drive pause (docs/contract.md §12) holds every request, its retries included: asked before the credentials
      * adapter's interceptor (which sets the Authorization header) runs.
      */
     private void throttled(HttpRequest request) {
@@ -186,7 +186,7 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
                 return retry;
             }
             if (response.getStatusCode() == 429) {
-                // Drive asks the whole fleet to slow down, not just this request (CONTRACT §12)
+                // Drive asks the whole fleet to slow down, not just this request (docs/contract.md §12)
                 throttle.slowDown(retryAfter(response), "Drive answered 429");
             }
             boolean retry = backOff.handleResponse(request, response, supportsRetry);

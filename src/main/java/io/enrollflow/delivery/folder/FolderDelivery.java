@@ -27,7 +27,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Set;
 
 /**
- * {@code enrollflow.delivery.target=folder} (CONTRACT §5): {@code <folder>/<taskId>} appears in one atomic rename, so
+ * {@code enrollflow.delivery.target=folder} (docs/contract.md §5): {@code <folder>/<taskId>} appears in one atomic rename, so
  * a reader sees all of it or nothing. When the task folder may be given up ({@code enrollflow.download.keep=false}) and
  * lies on the same file system, the task folder itself is renamed into place: no byte is copied. Otherwise the tree is
  * copied to a hidden sibling {@code .<taskId>.partial}, which is then renamed. A task delivered again finds its folder

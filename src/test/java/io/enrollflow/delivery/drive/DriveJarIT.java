@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The built jar ({@code java -jar enrollflow.jar run}) in a second JVM, configured by environment variables only
- * (CONTRACT §1), delivering to {@link DriveStandIn} (CONTRACT §5): the "done when" of issue 3.
+ * (docs/contract.md §1), delivering to {@link DriveStandIn} (docs/contract.md §5): the "done when" of issue 3.
  */
 class DriveJarIT {
 

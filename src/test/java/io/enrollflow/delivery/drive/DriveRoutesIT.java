@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Drive delivery through the real routes (CONTRACT §3, §5, §6): the runtime in-process with
+ * Drive delivery through the real routes (docs/contract.md §3, §5, §6): the runtime in-process with
  * {@code enrollflow.delivery.target=drive}, tasks pushed onto the Redis queue, a download script that copies a course
  * tree into the task folder, and {@link DriveStandIn} answering the real Google client.
  */

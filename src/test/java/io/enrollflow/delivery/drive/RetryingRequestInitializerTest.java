@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The fencing guard (CONTRACT §7) holds every Drive request, also the one re-sent after a token refresh. */
+/** The fencing guard (docs/contract.md §7) holds every Drive request, also the one re-sent after a token refresh. */
 class RetryingRequestInitializerTest {
 
     @Test
