@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ManagementApiIT {
 
-    private static final String TOKEN = "mgmt-test-token-7f3a";
+    private static final String TOKEN = "mgmt-test-token-7f3a-c29e41";
 
     /** Every endpoint of the operator API, as method and path. */
     private static final List<String[]> API = List.of(
