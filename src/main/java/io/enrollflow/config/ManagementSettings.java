@@ -13,14 +13,18 @@ import java.util.Locale;
  * @param token          opens /api/*; empty closes it; never logged
  * @param readToken      opens every GET of /api/* and a console session that looks only; empty = none; never logged
  * @param sessionTimeout how long a console sign-in lasts
+ * @param wrongTokensPerMinute wrong tokens (API or console sign-in) one client address may send at once, and again each
+ *                       minute; past them it is answered 429
  */
-public record ManagementSettings(int port, String host, String token, String readToken, Duration sessionTimeout) {
+public record ManagementSettings(int port, String host, String token, String readToken, Duration sessionTimeout,
+                                 int wrongTokensPerMinute) {
 
     public static final String PORT = "enrollflow.management.port";
     public static final String HOST = "enrollflow.management.host";
     public static final String TOKEN = "enrollflow.management.token";
     public static final String READ_TOKEN = "enrollflow.management.read-token";
     public static final String SESSION_TIMEOUT = "enrollflow.console.session-timeout";
+    public static final String WRONG_TOKENS_PER_MINUTE = "enrollflow.management.wrong-tokens-per-minute";
 
     /**
      * Words of the values people leave in a template; a token holding one is refused (case ignored). Each has a letter
@@ -38,7 +42,8 @@ public record ManagementSettings(int port, String host, String token, String rea
         if (!readToken.isEmpty() && readToken.equals(token)) {
             throw new ConfigException(READ_TOKEN, "must differ from " + TOKEN);
         }
-        return new ManagementSettings(port, host, token, readToken, sessionTimeout);
+        return new ManagementSettings(port, host, token, readToken, sessionTimeout,
+                settings.integer(WRONG_TOKENS_PER_MINUTE, 1, 10_000));
     }
 
     /** True when the server runs. */
@@ -50,7 +55,8 @@ public record ManagementSettings(int port, String host, String token, String rea
     @Override
     public String toString() {
         return "ManagementSettings[port=" + port + ", host=" + host + ", token=" + (token.isEmpty() ? "" : "***")
-                + ", readToken=" + (readToken.isEmpty() ? "" : "***") + ", sessionTimeout=" + sessionTimeout + "]";
+                + ", readToken=" + (readToken.isEmpty() ? "" : "***") + ", sessionTimeout=" + sessionTimeout
+                + ", wrongTokensPerMinute=" + wrongTokensPerMinute + "]";
     }
 
     /**

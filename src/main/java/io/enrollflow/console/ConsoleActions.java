@@ -43,6 +43,9 @@ final class ConsoleActions {
         if (!session.mayAct()) {
             return ConsoleResponse.html(403, Pages.problem("Read only", "This session looks only: sign in with the management token to act.", viewer));
         }
+        if (r.path().equals("/sessions/end")) {
+            return signIn.endAll(r);
+        }
         String back = back(r.field("back"));
         return switch (r.path()) {
             case "/actions/pause" -> done(back, "Intake " + pause.pause().word());
@@ -88,10 +91,13 @@ final class ConsoleActions {
         return ConsoleResponse.redirect(target + (target.contains("?") ? "&" : "?") + "notice=" + Html.url(notice));
     }
 
-    /** Where to go after an action: a path on this server, never another site (//host, \, scheme). */
+    /**
+     * Where to go after an action: a path on this server, never another site (//host, \, scheme), in printable ASCII
+     * only (no control character, no DEL, nothing a browser might fold into another character).
+     */
     static String back(String back) {
         if (back == null || !back.startsWith("/") || back.startsWith("//") || back.contains("\\") || back.length() > 2000
-                || back.chars().anyMatch(c -> c < 0x20)) {
+                || back.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
             return "/";
         }
         return back;

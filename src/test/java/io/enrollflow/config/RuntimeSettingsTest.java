@@ -114,7 +114,7 @@ class RuntimeSettingsTest {
         assertEquals(new RetrySettings(5, Duration.ofSeconds(10), 2, Duration.ofMinutes(10), Duration.ofSeconds(1)), parsed.retry());
         assertEquals(new StatusSettings(50, 10_000), parsed.status());
         assertEquals(new CallbackSettings("", 3, Duration.ofSeconds(5)), parsed.callback());
-        assertEquals(new ManagementSettings(8081, "127.0.0.1", "", "", Duration.ofHours(8)), parsed.management());
+        assertEquals(new ManagementSettings(8081, "127.0.0.1", "", "", Duration.ofHours(8), 10), parsed.management());
         assertNull(parsed.limits().enrollRate());
         assertEquals(new LimitSettings(null, 0, 0, ""), parsed.limits());
         assertEquals(DeliverySettings.Target.DRIVE, DeliverySettings.from(defaults(Map.of())).target());

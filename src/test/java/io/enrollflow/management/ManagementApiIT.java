@@ -54,7 +54,9 @@ class ManagementApiIT {
     private final Http http = new Http(port);
 
     private void start(String token) throws Exception {
+        // the tests below send dozens of wrong tokens from one address on purpose: GuessingIT holds the default
         pipeline.set("enrollflow.management.port", Integer.toString(port))
+                .set("enrollflow.management.wrong-tokens-per-minute", "1000")
                 .set("enrollflow.management.token", token).start();
     }
 

@@ -1,0 +1,143 @@
+package io.enrollflow.management;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Wrong tokens per client address (docs/contract.md §8, §10), shared by the API's bearer tokens and the console's
+ * sign-in: each address has an allowance of {@code enrollflow.management.wrong-tokens-per-minute} wrong tokens, which
+ * grows back evenly over a minute. While it is spent, the address is answered 429 with {@code Retry-After}, and its
+ * tokens are not looked at: a guesser learns nothing while it waits, so guessing runs at that many a minute per address
+ * at most. A right token costs nothing; a missing one is no guess and is not counted. The allowance is this instance's:
+ * behind a load balancer each instance counts its own.
+ * <p>
+ * The log gets one WARN per address per minute at most, with the counts since the last: the first wrong token from an
+ * address at once, the rest gathered ({@link #flush()} runs each minute), so a guesser cannot flood the log either.
+ * Only {@link #MAX_ADDRESSES} addresses are remembered; the one least recently seen is forgotten first.
+ */
+public final class WrongTokens {
+
+    static final int MAX_ADDRESSES = 10_000;
+    private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final Logger LOG = LoggerFactory.getLogger(WrongTokens.class);
+
+    /** One address's allowance and what it did since its last log line. */
+    private static final class Address {
+        double allowance;
+        long refilledAt;
+        long loggedAt;
+        boolean logged;
+        int wrong;
+        int throttled;
+    }
+
+    private final LongSupplier clock;
+    /** Wrong tokens an address may send before it must wait. */
+    private final int burst;
+    /** Time for the allowance to grow back by one. */
+    private final long refillNanos;
+    private final Map<String, Address> addresses = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Address> eldest) {
+            return size() > MAX_ADDRESSES;
+        }
+    };
+
+    /** @param perMinute wrong tokens an address may send at once, and again each minute */
+    public WrongTokens(int perMinute) {
+        this(perMinute, System::nanoTime);
+    }
+
+    WrongTokens(int perMinute, LongSupplier clock) {
+        this.clock = clock;
+        this.burst = perMinute;
+        this.refillNanos = TimeUnit.MINUTES.toNanos(1) / perMinute;
+    }
+
+    /** Seconds this address must wait before a token of its is looked at; 0 when it may try now. */
+    public synchronized long retryAfterSeconds(String address) {
+        Address a = addresses.get(address);
+        if (a == null) {
+            return 0;
+        }
+        refill(a, clock.getAsLong());
+        return a.allowance >= 1 ? 0 : Math.max(1, (long) Math.ceil((1 - a.allowance) * refillNanos / 1e9));
+    }
+
+    /** Counts a wrong token from this address. */
+    public void wrong(String address) {
+        String line;
+        synchronized (this) {
+            long now = clock.getAsLong();
+            Address a = addresses.computeIfAbsent(address, k -> {
+                Address fresh = new Address();
+                fresh.allowance = burst;
+                fresh.refilledAt = now;
+                return fresh;
+            });
+            refill(a, now);
+            a.allowance = Math.max(0, a.allowance - 1);
+            a.wrong++;
+            line = !a.logged || now - a.loggedAt >= LOG_EVERY_NANOS ? take(address, a, now) : null;
+        }
+        log(line);
+    }
+
+    /** Counts an attempt turned away with 429 (its token not looked at). */
+    public synchronized void throttled(String address) {
+        Address a = addresses.get(address);
+        if (a != null) {
+            a.throttled++;
+        }
+    }
+
+    /** Logs what each address did since its line a minute or more ago; forgets addresses that are idle again. */
+    public void flush() {
+        List<String> lines = new ArrayList<>();
+        synchronized (this) {
+            long now = clock.getAsLong();
+            for (Iterator<Map.Entry<String, Address>> it = addresses.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, Address> entry = it.next();
+                Address a = entry.getValue();
+                refill(a, now);
+                boolean pending = a.wrong + a.throttled > 0;
+                if (pending && now - a.loggedAt >= LOG_EVERY_NANOS) {
+                    lines.add(take(entry.getKey(), a, now));
+                } else if (!pending && a.allowance >= burst && now - a.loggedAt >= LOG_EVERY_NANOS) {
+                    it.remove();
+                }
+            }
+        }
+        lines.forEach(this::log);
+    }
+
+    private void refill(Address a, long now) {
+        a.allowance = Math.min(burst, a.allowance + (double) (now - a.refilledAt) / refillNanos);
+        a.refilledAt = now;
+    }
+
+    private static String take(String address, Address a, long now) {
+        String line = "task=- stage=management outcome=wrong-tokens remote=" + address + " wrong=" + a.wrong
+                + " throttled=" + a.throttled + (a.logged ? " since=" + TimeUnit.NANOSECONDS.toSeconds(now - a.loggedAt) + "s" : "");
+        a.logged = true;
+        a.loggedAt = now;
+        a.wrong = 0;
+        a.throttled = 0;
+        return line;
+    }
+
+    private void log(String line) {
+        if (line != null) {
+            LOG.warn("{} note=\"tokens are never logged; past {} wrong ones a minute an address is answered 429\"",
+                    line, burst);
+        }
+    }
+}
