@@ -69,7 +69,8 @@ public final class WrongTokens {
             return 0;
         }
         refill(a, clock.getAsLong());
-        return a.allowance >= 1 ? 0 : Math.max(1, (long) Math.ceil((1 - a.allowance) * refillNanos / 1e9));
+        // the epsilon keeps a wait of exactly n seconds from reading as n and a rounding error
+        return a.allowance >= 1 ? 0 : Math.max(1, (long) Math.ceil((1 - a.allowance) * refillNanos / 1e9 - 1e-6));
     }
 
     /** Counts a wrong token from this address. */
