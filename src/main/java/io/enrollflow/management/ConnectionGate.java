@@ -37,10 +37,14 @@ import java.util.concurrent.atomic.AtomicLong;
 @ChannelHandler.Sharable
 final class ConnectionGate extends ChannelInboundHandlerAdapter {
 
-    /** Connections one client address may hold: a browser opens six at most, a scraper or a probe one or two. */
-    static final int PER_ADDRESS = 32;
-    /** Connections held by all clients together. */
-    static final int TOTAL = 256;
+    /**
+     * Connections one client address may hold. A browser opens six at most, a scraper or a probe one or two; the rest
+     * is room for an address shared by many (an ingress, a NAT), and for a probe from a flooding address: a probe's
+     * connection gives way only once this many newer ones have come in before its request.
+     */
+    static final int PER_ADDRESS = 128;
+    /** Connections held by all clients together: a waiting connection costs a socket and a few KiB, no thread. */
+    static final int TOTAL = 512;
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGate.class);
     private static final AttributeKey<Boolean> WAITING = AttributeKey.valueOf("enrollflow.management.waiting");

@@ -29,8 +29,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Hands a request that arrived whole to a thread that answers it: liveness and readiness to the probes' own small pool,
- * everything else to the serving pool, so a burst of API or console work never queues a probe. A request the codec
+ * Hands a request that arrived whole to whoever answers it: liveness is answered here, on the event loop (it reads the
+ * Camel context's state and nothing else, so it never blocks, and it waits for no thread); readiness, which asks Redis,
+ * goes to the probes' own small pool; everything else to the serving pool, so a burst of API or console work never
+ * queues a probe. A request the codec
  * could not read, with too many headers, or whose target is no URI is answered here, on the event loop, and goes no
  * further. A pool that is full answers 503 at once.
  */
@@ -53,6 +55,11 @@ final class RequestDispatch extends SimpleChannelInboundHandler<FullHttpRequest>
     /** The paths served by the probes' pool. */
     static boolean probe(String path) {
         return path != null && path.startsWith("/observe/health");
+    }
+
+    /** The liveness path, answered on the event loop. */
+    static boolean liveness(String path) {
+        return "/observe/health/live".equals(path);
     }
 
     @Override
@@ -86,6 +93,10 @@ final class RequestDispatch extends SimpleChannelInboundHandler<FullHttpRequest>
             return;
         }
         BufferedExchange exchange = new BufferedExchange(channel, request, uri);
+        if (liveness(uri.getRawPath())) {
+            serve(exchange);
+            return;
+        }
         try {
             (probe(uri.getRawPath()) ? probes : workers).execute(() -> serve(exchange));
         } catch (RejectedExecutionException full) {
