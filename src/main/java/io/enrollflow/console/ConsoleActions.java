@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The console's actions (POST): pause and resume intake, run a scheduled retry now, replay or purge selected dead
- * letters or every one that matches a filter. Each needs a session that may act, the session's CSRF token in the form
+ * letters or every one that matches a filter, end every console session of the fleet ({@code /sessions/end}). Each needs a session that may act, the session's CSRF token in the form
  * and no cross-site signal; then it goes through the same services as the API and the CLI and answers 303 back to the
  * page it came from, with what was done as the page's notice.
  */

@@ -24,6 +24,7 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -175,12 +176,17 @@ final class BufferedExchange extends HttpExchange {
             response.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
         }
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        // a client that does not take its answer is cut off after a while; the answer stays in memory till then
-        ScheduledFuture<?> cut = channel.eventLoop().schedule(() -> channel.close(),
-                ManagementServer.MAX_RESPONSE_SECONDS, TimeUnit.SECONDS);
-        channel.writeAndFlush(response).addListener(written -> {
-            cut.cancel(false);
-            channel.close();
-        });
+        try {
+            // a client that does not take its answer is cut off after a while; the answer stays in memory till then
+            ScheduledFuture<?> cut = channel.eventLoop().schedule(() -> channel.close(),
+                    ManagementServer.MAX_RESPONSE_SECONDS, TimeUnit.SECONDS);
+            channel.writeAndFlush(response).addListener(written -> {
+                cut.cancel(false);
+                channel.close();
+            });
+        } catch (RejectedExecutionException stopping) {
+            // the server stopped while this answer was being made: its connection is closed with the server
+            response.release();
+        }
     }
 }

@@ -170,10 +170,7 @@ public class ManagementServer extends ServiceSupport implements CamelContextAwar
             listener.close().syncUninterruptibly();
             listener = null;
         }
-        if (loop != null) {
-            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-            loop = null;
-        }
+        // requests being answered finish first: their answers still need the event loop to be written
         for (ExecutorService pool : new ExecutorService[] {workers, probes}) {
             if (pool != null) {
                 camelContext.getExecutorServiceManager().shutdownGraceful(pool, 2000);
@@ -181,6 +178,10 @@ public class ManagementServer extends ServiceSupport implements CamelContextAwar
         }
         workers = null;
         probes = null;
+        if (loop != null) {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            loop = null;
+        }
     }
 
     /** True for the first call in 10 s (per counter): a WARN about a flood must not flood the log too. */
