@@ -91,6 +91,7 @@ class RuntimeSettingsTest {
         BAD.put("enrollflow.management.token", "short");
         BAD.put("enrollflow.management.read-token", "change-me-change-me-change-me");
         BAD.put("enrollflow.console.session-timeout", "10s");
+        BAD.put("enrollflow.management.wrong-tokens-per-minute", "0");
         BAD.put("enrollflow.log.format", "xml");
     }
 
