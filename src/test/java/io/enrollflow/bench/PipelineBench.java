@@ -270,7 +270,7 @@ public final class PipelineBench {
                     (double) flow.p99() / Math.max(1, peer.p99()), peer.rssMiB(), flow.rssMiB(), peer.cpuSeconds(),
                     flow.cpuSeconds());
         }
-        System.out.println("ratio = enrollflow / BullMQ throughput (issue 15's goal: >= 1.0); p99 ratio = enrollflow / BullMQ"
+        System.out.println("ratio = enrollflow / BullMQ throughput (goal: >= 1.0); p99 ratio = enrollflow / BullMQ"
                 + " (goal: <= 1.0); RSS is each process's peak (VmHWM), CPU is user+system over the measured tasks");
     }
 
