@@ -3,6 +3,8 @@ package io.enrollflow.management;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -17,7 +19,8 @@ import java.util.function.LongSupplier;
  * grows back evenly over a minute. While it is spent, the address is answered 429 with {@code Retry-After}, and its
  * tokens are not looked at: a guesser learns nothing while it waits, so guessing runs at that many a minute per address
  * at most. A right token costs nothing; a missing one is no guess and is not counted. The allowance is this instance's:
- * behind a load balancer each instance counts its own.
+ * behind a load balancer each instance counts its own. An IPv6 client is counted by its /64, the block one host
+ * usually holds whole (counting single addresses would give it 2^64 allowances).
  * <p>
  * The log gets one WARN per address per minute at most, with the counts since the last: the first wrong token from an
  * address at once, the rest gathered ({@link #flush()} runs each minute), so a guesser cannot flood the log either.
@@ -64,7 +67,7 @@ public final class WrongTokens {
 
     /** Seconds this address must wait before a token of its is looked at; 0 when it may try now. */
     public synchronized long retryAfterSeconds(String address) {
-        Address a = addresses.get(address);
+        Address a = addresses.get(key(address));
         if (a == null) {
             return 0;
         }
@@ -78,7 +81,8 @@ public final class WrongTokens {
         String line;
         synchronized (this) {
             long now = clock.getAsLong();
-            Address a = addresses.computeIfAbsent(address, k -> {
+            String key = key(address);
+            Address a = addresses.computeIfAbsent(key, k -> {
                 Address fresh = new Address();
                 fresh.allowance = burst;
                 fresh.refilledAt = now;
@@ -87,14 +91,14 @@ public final class WrongTokens {
             refill(a, now);
             a.allowance = Math.max(0, a.allowance - 1);
             a.wrong++;
-            line = !a.logged || now - a.loggedAt >= LOG_EVERY_NANOS ? take(address, a, now) : null;
+            line = !a.logged || now - a.loggedAt >= LOG_EVERY_NANOS ? take(key, a, now) : null;
         }
         log(line);
     }
 
     /** Counts an attempt turned away with 429 (its token not looked at). */
     public synchronized void throttled(String address) {
-        Address a = addresses.get(address);
+        Address a = addresses.get(key(address));
         if (a != null) {
             a.throttled++;
         }
@@ -118,6 +122,27 @@ public final class WrongTokens {
             }
         }
         lines.forEach(this::log);
+    }
+
+    /** What an address is counted under: an IPv4 address itself, an IPv6 one its /64. */
+    static String key(String address) {
+        if (address.indexOf(':') < 0) {
+            return address;
+        }
+        try {
+            // a literal: no name is looked up
+            byte[] b = InetAddress.getByName(address).getAddress();
+            if (b.length != 16) {
+                return address;
+            }
+            StringBuilder prefix = new StringBuilder();
+            for (int i = 0; i < 8; i += 2) {
+                prefix.append(Integer.toHexString((b[i] & 0xff) << 8 | b[i + 1] & 0xff)).append(':');
+            }
+            return prefix + ":/64";
+        } catch (UnknownHostException e) {
+            return address;
+        }
     }
 
     private void refill(Address a, long now) {

@@ -71,4 +71,14 @@ class WrongTokensTest {
         wrongTokens.flush();
         assertEquals(2, lines(), "nothing new, nothing logged");
     }
+
+    @Test
+    void anIpv6ClientIsCountedByItsSlash64() {
+        for (int i = 0; i < 10; i++) {
+            wrongTokens.wrong("2001:db8:1:2::" + Integer.toHexString(i + 1));
+        }
+        assertEquals(6, wrongTokens.retryAfterSeconds("2001:db8:1:2:ffff:ffff:ffff:ffff"), "the same /64");
+        assertEquals(0, wrongTokens.retryAfterSeconds("2001:db8:1:3::1"), "the next /64 has its own allowance");
+        assertTrue(log.text().contains("remote=2001:db8:1:2::/64"), log.text());
+    }
 }
