@@ -33,6 +33,13 @@ final class OverviewPage {
         b.append("<div class=\"card\"><span class=\"label\">Drive pause</span><span class=\"value\" id=\"drive-pause\">")
                 .append(o.drivePauseMillis() > 0 ? "paused, " + (o.drivePauseMillis() + 999) / 1000 + " s left" : "none")
                 .append("</span></div>");
+        if (o.driveRefused() != null) {
+            // only while it lasts: a fleet that signs in well has nothing to read here
+            b.append("<div class=\"card\" id=\"drive-sign-in\"><span class=\"label\">Drive sign-in</span>")
+                    .append("<span class=\"value bad\">refused</span><span class=\"since\" id=\"drive-sign-in-detail\">")
+                    .append(text(o.driveRefused().detail())).append(" (since ").append(text(o.driveRefused().since()))
+                    .append(")</span></div>");
+        }
         b.append("<div class=\"card\"><span class=\"label\">Intake</span><span class=\"value\" id=\"intake-state\">")
                 .append(o.intake().word()).append("</span>");
         if (o.intake().paused()) {
