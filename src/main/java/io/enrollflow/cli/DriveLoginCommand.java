@@ -33,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * {@code drive login --client-secret FILE [--out FILE] [--no-browser] [--create-folder NAME]} (docs/contract.md §1,
@@ -87,7 +88,13 @@ class DriveLoginCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Duration wait = usage(() -> Settings.parseDuration(timeout), "--timeout");
+        Duration wait = usage(() -> {
+            Duration parsed = Settings.parseDuration(timeout);
+            if (parsed.isZero()) {
+                throw new IllegalArgumentException("must be more than 0");
+            }
+            return parsed;
+        }, "--timeout");
         InstalledAppFlow flow = usage(() -> InstalledAppFlow.read(clientSecret), "--client-secret");
         Settings settings = drive.parent.settings();
         // the Drive API's root (a test stand-in, a proxy), as the worker would use it
@@ -254,7 +261,7 @@ class DriveLoginCommand implements Callable<Integer> {
     }
 
     /** A value of an option that is wrong is a usage error (exit 2) naming the option. */
-    private <T> T usage(java.util.function.Supplier<T> parse, String option) {
+    private <T> T usage(Supplier<T> parse, String option) {
         try {
             return parse.get();
         } catch (IllegalArgumentException e) {

@@ -165,6 +165,12 @@ public record DriveAccount(GoogleCredentials credentials, boolean user, String w
         return new DriveAccount(credentials, true, json.path("client_id").asText(), endpoint.toString(), setting, file);
     }
 
+    /** Without the credentials: a {@code UserCredentials}' own text holds its refresh and access tokens. */
+    @Override
+    public String toString() {
+        return "DriveAccount[" + (user ? AUTHORIZED_USER : "service_account") + " " + who + ", " + setting + "=" + file + "]";
+    }
+
     /** Who Drive acts as, for messages: the delegate user or the service account, or the signed-in account. */
     String actor(String delegate) {
         if (user) {

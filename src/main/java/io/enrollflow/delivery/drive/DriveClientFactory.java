@@ -51,6 +51,12 @@ record DriveClientFactory(DriveSettings settings, GoogleCredentials credentials,
         return build();
     }
 
+    /** Without the credentials: a {@code UserCredentials}' own text holds its refresh and access tokens. */
+    @Override
+    public String toString() {
+        return "DriveClientFactory[root=" + settings.rootUrl() + "]";
+    }
+
     Drive build() {
         RetryingRequestInitializer http = new RetryingRequestInitializer(new HttpCredentialsAdapter(credentials), this);
         Drive.Builder builder = new Drive.Builder(transport, GsonFactory.getDefaultInstance(), http)

@@ -157,6 +157,16 @@ class DriveUserCredentialsIT {
         assertTrue(drive.item(made.id()).orElseThrow().isFolder());
     }
 
+    @Test
+    void theAccountsTextShowsNeitherTheRefreshTokenNorTheAccessToken() throws Exception {
+        DriveAccount account = DriveAccount.credentials(credentials, new com.google.api.client.http.javanet.NetHttpTransport());
+        account.credentials().refresh();
+
+        assertTrue(account.toString().contains(StandInConsent.CLIENT_ID), account.toString());
+        assertEquals(2, drive.userSecrets().size(), "a refresh token and an access token");
+        drive.userSecrets().forEach(secret -> assertFalse(account.toString().contains(secret), account.toString()));
+    }
+
     // ---- start-up
 
     @Test
