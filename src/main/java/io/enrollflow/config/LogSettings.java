@@ -91,6 +91,6 @@ public record LogSettings(String format, List<String> secrets) {
     /** The secrets are counted, never shown. */
     @Override
     public String toString() {
-        return "LogSettings[format=" + format + ", secrets=" + secrets.size() + "]";
+        return "LogSettings[format=" + format + ", redacted=" + secrets.size() + " values]";
     }
 }
