@@ -65,7 +65,8 @@ class MaskingTest {
 
     @Test
     void aHugeRunOfAddressCharactersWithoutADomainIsLeftAsItIs() {
-        // what kept a worker at 100 % CPU: 300 KB of local-part characters, an @, no domain; then 50,000 more @
+        // what keeps such an expression at 100 % CPU: 300 KB of local-part characters, an @, no domain; then
+        // 50,000 more @
         String message = "a".repeat(300_000) + "@ " + "b@".repeat(50_000) + " c@example.com";
         String masked = Masking.emailsIn(message);
         assertEquals("a".repeat(300_000) + "@ " + "b***@b@".repeat(25_000) + " c***@example.com", masked);
