@@ -3,14 +3,15 @@ package io.enrollflow.pipeline;
 import io.enrollflow.download.DownloadRunner;
 import io.enrollflow.download.NotEnrolledException;
 import io.enrollflow.limit.DownloadPermits;
+import io.enrollflow.logging.Event;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.status.TaskStatus;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskRun;
 import io.enrollflow.task.TransientTaskException;
 import org.apache.camel.Exchange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * The Java half of routes/download.camel.yaml. {@link #download} sets the header {@link #OUTCOME_HEADER}
@@ -23,7 +24,7 @@ public class DownloadStep {
 
     public static final String OUTCOME_HEADER = "enrollflowDownload";
 
-    private static final Logger LOG = LoggerFactory.getLogger(DownloadStep.class);
+    private static final Logger LOG = LogManager.getLogger(DownloadStep.class);
 
     private final DownloadRunner runner;
     private final StatusStore status;
@@ -38,6 +39,11 @@ public class DownloadStep {
     public void download(Exchange exchange) throws Exception {
         TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
         DownloadRunner.Outcome outcome = runOnce(run, "downloading");
+        if (outcome == DownloadRunner.Outcome.NOT_ENROLLED) {
+            // download.camel.yaml takes this header to enrollment, then to downloadAfterReEnroll
+            Event.warn(LOG).task(run.taskId()).stage("download").outcome("not-enrolled")
+                    .note("enrolling again, then one more download").log();
+        }
         exchange.getMessage().setHeader(OUTCOME_HEADER, outcome.name().toLowerCase());
     }
 
@@ -64,8 +70,8 @@ public class DownloadStep {
             if (outcome == DownloadRunner.Outcome.NOT_ENROLLED) {
                 run.downloadLogTail(runner.logTail(run.task()));
             }
-            LOG.info("task={} stage=download outcome={} seconds={}", run.taskId(), outcome.name().toLowerCase(),
-                    Math.round((System.nanoTime() - started) / 1e8) / 10.0);
+            Event.info(LOG).task(run.taskId()).stage("download").outcome(outcome.name().toLowerCase())
+                    .kv("seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0).log();
             return outcome;
         } catch (TransientTaskException e) {
             // the task goes on to retry or dead letter (task-failures); its record carries the log's tail
