@@ -38,7 +38,8 @@ import java.util.Map;
  * indexes existed are filed once by {@link #indexExisting()} at start.
  * <p>
  * Writing a record also marks the task failed and releases it from its processing list, in one Lua step
- * (dead-letter.lua). Records are never dropped: past {@code enrollflow.dead-letter.warn-size} each new one logs a WARN.
+ * (dead-letter.lua). Past {@code enrollflow.dead-letter.warn-size} records each new one logs a WARN; {@link DeadLetterTrim}
+ * bounds them by age and count.
  */
 public class DeadLetterStore {
 

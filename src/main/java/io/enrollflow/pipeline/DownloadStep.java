@@ -2,6 +2,7 @@ package io.enrollflow.pipeline;
 
 import io.enrollflow.download.DownloadRunner;
 import io.enrollflow.download.NotEnrolledException;
+import io.enrollflow.limit.DiskSpace;
 import io.enrollflow.limit.DownloadPermits;
 import io.enrollflow.logging.Event;
 import io.enrollflow.status.StatusStore;
@@ -18,7 +19,8 @@ import org.apache.logging.log4j.Logger;
  * (downloaded | not_enrolled) for the route's router; after enrolling again, {@link #downloadAfterReEnroll} runs the
  * command once more and fails the task ({@code not_enrolled}) if it still says so. A failed run's log tail travels with
  * the task into its dead-letter record. Each run of the command holds one of the fleet's download permits
- * ({@code enrollflow.download.max-concurrent}), given back when the command ends, however it ends.
+ * ({@code enrollflow.download.max-concurrent}), given back when the command ends, however it ends; before that, the
+ * work directory must have {@code enrollflow.download.min-free} free ({@link DiskSpace}).
  */
 public class DownloadStep {
 
@@ -29,11 +31,13 @@ public class DownloadStep {
     private final DownloadRunner runner;
     private final StatusStore status;
     private final DownloadPermits permits;
+    private final DiskSpace disk;
 
-    public DownloadStep(DownloadRunner runner, StatusStore status, DownloadPermits permits) {
+    public DownloadStep(DownloadRunner runner, StatusStore status, DownloadPermits permits, DiskSpace disk) {
         this.runner = runner;
         this.status = status;
         this.permits = permits;
+        this.disk = disk;
     }
 
     public void download(Exchange exchange) throws Exception {
@@ -57,6 +61,7 @@ public class DownloadStep {
 
     private DownloadRunner.Outcome runOnce(TaskRun run, String message) throws Exception {
         run.stage(Stage.DOWNLOAD);
+        disk.await(run, runner.taskDir(run.task()));
         try (DownloadPermits.Permit permit = permits.acquire(run)) {
             return runWithPermit(run, message);
         }

@@ -58,6 +58,7 @@ public final class RedisScripts {
         PURGE("purge.lua", args -> false),
         DEAD_LETTER_PAGE("dead-letter-page.lua", args -> false),
         INDEX_DEAD_LETTERS("index-dead-letters.lua", args -> false),
+        TRIM_DEAD_LETTERS("trim-dead-letters.lua", args -> false),
         HEARTBEAT("heartbeat.lua", args -> false),
         // the fleet-wide limits (io.enrollflow.limit); a hold-back sends a task back to the schedule, like a retry
         RATE_LIMIT("rate-limit.lua", args -> false),
