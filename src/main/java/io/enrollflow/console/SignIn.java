@@ -2,9 +2,10 @@ package io.enrollflow.console;
 
 import io.enrollflow.console.ConsoleSessions.Role;
 import io.enrollflow.console.ConsoleSessions.Session;
+import io.enrollflow.logging.Event;
 import io.enrollflow.management.WrongTokens;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.net.URI;
 
@@ -17,7 +18,7 @@ import java.net.URI;
  */
 final class SignIn {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SignIn.class);
+    private static final Logger LOG = LogManager.getLogger(SignIn.class);
 
     private final ConsoleSessions sessions;
     private final String token;
@@ -70,7 +71,8 @@ final class SignIn {
                     : "That token is not valid.");
         }
         ConsoleSessions.Created created = sessions.create(role);
-        LOG.info("task=- stage=console outcome=signed-in role={}", role.name().toLowerCase(java.util.Locale.ROOT));
+        Event.info(LOG).stage("console").outcome("signed-in").kv("role", role.name().toLowerCase(java.util.Locale.ROOT))
+                .log();
         return ConsoleResponse.redirect("/").with("Set-Cookie", cookie(r, created.cookie(), sessions.lifetime().toSeconds()));
     }
 
@@ -83,7 +85,7 @@ final class SignIn {
     /** Ends every session of the fleet, this one with them; the answer clears its cookie. */
     ConsoleResponse endAll(ConsoleRequest r) {
         long generation = sessions.endAll();
-        LOG.info("task=- stage=console outcome=sessions-ended generation={}", generation);
+        Event.info(LOG).stage("console").outcome("sessions-ended").kv("generation", generation).log();
         return signOut(r);
     }
 

@@ -1,12 +1,13 @@
 package io.enrollflow.management;
 
+import io.enrollflow.logging.Event;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -46,7 +47,7 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
     /** Connections held by all clients together: a waiting connection costs a socket and a few KiB, no thread. */
     static final int TOTAL = 512;
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConnectionGate.class);
+    private static final Logger LOG = LogManager.getLogger(ConnectionGate.class);
     private static final AttributeKey<Boolean> WAITING = AttributeKey.valueOf("enrollflow.management.waiting");
 
     private final Map<InetAddress, ArrayDeque<Channel>> byAddress = new HashMap<>();
@@ -136,9 +137,9 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
     /** One WARN per 10 s at most: a flood must not flood the log too. */
     private void warn(InetAddress address) {
         if (ManagementServer.firstIn10Seconds(lastWarning)) {
-            LOG.warn("task=- stage=management outcome=connections-capped remote={} note=\"a client address holds {} "
-                    + "connections or all hold {}: the oldest still sending its request is closed\"",
-                    address.getHostAddress(), PER_ADDRESS, TOTAL);
+            Event.warn(LOG).stage("management").outcome("connections-capped").kv("remote", address.getHostAddress())
+                    .note("a client address holds " + PER_ADDRESS + " connections or all hold " + TOTAL
+                            + ": the oldest still sending its request is closed").log();
         }
     }
 }

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.enrollflow.logging.Event;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,7 +26,7 @@ import java.util.Map;
  */
 final class ManagementRouter {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ManagementRouter.class);
+    private static final Logger LOG = LogManager.getLogger(ManagementRouter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BearerToken token;
@@ -133,8 +134,8 @@ final class ManagementRouter {
         }
         OperatorApi.Answer answer = api.handle(method, segments, query(exchange.getRequestURI().getRawQuery()));
         if (!method.equals("GET")) {
-            LOG.info("task={} stage=management outcome=api method={} path={} status={}", taskOf(segments, method), method,
-                    path, answer.status());
+            Event.info(LOG).task(taskOf(segments, method)).stage("management").outcome("api").kv("method", method)
+                    .kv("path", path).kv("status", answer.status()).log();
         }
         sendJson(exchange, answer);
     }

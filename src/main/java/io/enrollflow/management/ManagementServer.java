@@ -2,6 +2,7 @@ package io.enrollflow.management;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.enrollflow.logging.Event;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -18,9 +19,9 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.client.RedisException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -76,7 +77,7 @@ public class ManagementServer extends ServiceSupport implements CamelContextAwar
     static final int MAX_LINE_BYTES = 8 * 1024;
     static final int MAX_BODY_BYTES = 64 * 1024;
 
-    private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
+    private static final Logger LOG = LogManager.getLogger(ManagementServer.class);
 
     private final String host;
     private final int port;
@@ -154,14 +155,15 @@ public class ManagementServer extends ServiceSupport implements CamelContextAwar
             if (!(e instanceof BindException)) {
                 throw e;
             }
-            LOG.warn("task=- stage=management outcome=not-listening address={}:{} error=\"{}\" note=\"health, metrics and "
-                    + "the API are off in this instance; free the port or set enrollflow.management.port\"", host, port, e.getMessage());
+            Event.warn(LOG).stage("management").outcome("not-listening").kv("address", host + ":" + port)
+                    .error(e.getMessage()).note("health, metrics and the API are off in this instance; free the port"
+                            + " or set enrollflow.management.port").log();
             doStop();
             return;
         }
         loop.scheduleAtFixedRate(wrongTokens::flush, 1, 1, TimeUnit.MINUTES);
-        LOG.info("task=- stage=management outcome=listening address={}:{} api={}", host, port(),
-                router.apiOpen() ? "token" : "closed (no enrollflow.management.token)");
+        Event.info(LOG).stage("management").outcome("listening").kv("address", host + ":" + port())
+                .kv("api", router.apiOpen() ? "token" : "closed (no enrollflow.management.token)").log();
     }
 
     @Override
@@ -200,7 +202,7 @@ public class ManagementServer extends ServiceSupport implements CamelContextAwar
             // Redis unreachable: nothing was changed that is not recorded; the caller may try again
             ManagementRouter.sendJson(exchange, OperatorApi.error(503, "Redis is unreachable; try again"));
         } catch (RuntimeException e) {
-            LOG.error("task=- stage=management outcome=error method={} path={}", method, path, e);
+            Event.error(LOG).stage("management").outcome("error").kv("method", method).kv("path", path).thrown(e).log();
             ManagementRouter.sendJson(exchange, OperatorApi.error(500, "internal error; see the instance's log"));
         }
     }

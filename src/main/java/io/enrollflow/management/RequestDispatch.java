@@ -1,6 +1,7 @@
 package io.enrollflow.management;
 
 import com.sun.net.httpserver.HttpHandler;
+import io.enrollflow.logging.Event;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -17,8 +18,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
 import java.net.URI;
@@ -39,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @ChannelHandler.Sharable
 final class RequestDispatch extends SimpleChannelInboundHandler<FullHttpRequest> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RequestDispatch.class);
+    private static final Logger LOG = LogManager.getLogger(RequestDispatch.class);
 
     private final HttpHandler handler;
     private final Executor probes;
@@ -101,8 +102,8 @@ final class RequestDispatch extends SimpleChannelInboundHandler<FullHttpRequest>
             (probe(uri.getRawPath()) ? probes : workers).execute(() -> serve(exchange));
         } catch (RejectedExecutionException full) {
             if (ManagementServer.firstIn10Seconds(lastBusy)) {
-                LOG.warn("task=- stage=management outcome=busy note=\"every serving thread is taken and the queue is "
-                        + "full: requests are answered 503 until some finish\"");
+                Event.warn(LOG).stage("management").outcome("busy").note("every serving thread is taken and the queue"
+                        + " is full: requests are answered 503 until some finish").log();
             }
             refuse(channel, HttpResponseStatus.SERVICE_UNAVAILABLE, "busy; try again");
         }

@@ -1,7 +1,8 @@
 package io.enrollflow.management;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.enrollflow.logging.Event;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -30,7 +31,7 @@ public final class WrongTokens {
 
     static final int MAX_ADDRESSES = 10_000;
     private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
-    private static final Logger LOG = LoggerFactory.getLogger(WrongTokens.class);
+    private static final Logger LOG = LogManager.getLogger(WrongTokens.class);
 
     /** One address's allowance and what it did since its last log line. */
     private static final class Address {
@@ -78,7 +79,7 @@ public final class WrongTokens {
 
     /** Counts a wrong token from this address. */
     public void wrong(String address) {
-        String line;
+        Tally line;
         synchronized (this) {
             long now = clock.getAsLong();
             String key = key(address);
@@ -106,7 +107,7 @@ public final class WrongTokens {
 
     /** Logs what each address did since its line a minute or more ago; forgets addresses that are idle again. */
     public void flush() {
-        List<String> lines = new ArrayList<>();
+        List<Tally> lines = new ArrayList<>();
         synchronized (this) {
             long now = clock.getAsLong();
             for (Iterator<Map.Entry<String, Address>> it = addresses.entrySet().iterator(); it.hasNext(); ) {
@@ -150,9 +151,13 @@ public final class WrongTokens {
         a.refilledAt = now;
     }
 
-    private static String take(String address, Address a, long now) {
-        String line = "task=- stage=management outcome=wrong-tokens remote=" + address + " wrong=" + a.wrong
-                + " throttled=" + a.throttled + (a.logged ? " since=" + TimeUnit.NANOSECONDS.toSeconds(now - a.loggedAt) + "s" : "");
+    /** What an address did since its last line; {@code since} is null for its first line. */
+    private record Tally(String address, int wrong, int throttled, String since) {
+    }
+
+    private static Tally take(String address, Address a, long now) {
+        Tally line = new Tally(address, a.wrong, a.throttled,
+                a.logged ? TimeUnit.NANOSECONDS.toSeconds(now - a.loggedAt) + "s" : null);
         a.logged = true;
         a.loggedAt = now;
         a.wrong = 0;
@@ -160,10 +165,14 @@ public final class WrongTokens {
         return line;
     }
 
-    private void log(String line) {
+    private void log(Tally line) {
         if (line != null) {
-            LOG.warn("{} note=\"tokens are never logged; past {} wrong ones a minute an address is answered 429\"",
-                    line, burst);
+            Event event = Event.warn(LOG).stage("management").outcome("wrong-tokens").kv("remote", line.address())
+                    .kv("wrong", line.wrong()).kv("throttled", line.throttled());
+            if (line.since() != null) {
+                event.kv("since", line.since());
+            }
+            event.note("tokens are never logged; past " + burst + " wrong ones a minute an address is answered 429").log();
         }
     }
 }
