@@ -6,6 +6,7 @@ import io.enrollflow.status.StatusStore;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.Task;
 import io.enrollflow.task.TaskRun;
+import io.enrollflow.util.Json;
 import io.enrollflow.util.Masking;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -72,7 +73,7 @@ public class EnrollmentClient implements Service {
     public static final String MESSAGE_HEADER = "enrollflowEnrollmentMessage";
 
     private static final Logger LOG = LoggerFactory.getLogger(EnrollmentClient.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** The largest enrollment answer held: far beyond any real one (a refusal with a long message is a few KiB). */
     static final int MAX_ANSWER_BYTES = 1024 * 1024;
@@ -165,7 +166,7 @@ public class EnrollmentClient implements Service {
         body.put("email", task.email());
         Message message = exchange.getMessage();
         message.removeHeaders("*");
-        message.setBody(body.toString());
+        message.setBody(Json.write(body));
         LOG.debug("task={} stage=enroll outcome=calling email={}", task.taskId(), Masking.email(task.email()));
     }
 

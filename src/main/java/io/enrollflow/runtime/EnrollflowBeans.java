@@ -41,12 +41,16 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.redisson.api.RedissonClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every bean the routes use, made in one place from the settings, which {@link RuntimeSettings} parsed and checked
  * before anything started.
  */
 public class EnrollflowBeans implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EnrollflowBeans.class);
 
     private final Settings settings;
     private final RuntimeSettings parsed;
@@ -68,6 +72,12 @@ public class EnrollflowBeans implements CamelConfiguration {
         this.redis = redis;
         this.instanceId = instanceId;
         this.parser = new TaskParser(parsed.task().defaultQuality(), parsed.task().allowedHosts());
+        if (parsed.task().allowedHosts().isEmpty()) {
+            // only local and private hosts are refused then (docs/contract.md §10): the download tool fetches from any
+            // other host a task names, and delivers what it gets
+            LOG.warn("task=- stage=startup outcome=any-course-host setting=enrollflow.task.allowed-hosts note=\"empty: a "
+                    + "courseUrl may name any public host; set it to the course platform's hosts\"");
+        }
         DownloadSettings download = parsed.download();
         this.downloads = new DownloadRunner(parsed.downloadCommand(), download.workDir(), download.timeout(),
                 download.notEnrolled());
