@@ -151,10 +151,12 @@ public class EnrollflowBeans implements CamelConfiguration {
         // directly: no bean-method lookup and no reflective call per step and task (issue 15)
         TaskIntake intake = new TaskIntake(parser, status, inFlight::heldByAnother);
         registry.bind("claimTask", (Processor) intake::claim);
-        registry.bind("acquireEnrollRate", (Processor) fleetLimits.enrollRate()::acquire);
+        // the enrollment rate is taken by the call itself, at the wire (EnrollmentClient); route files edited before
+        // still name this step, which now passes
+        registry.bind("acquireEnrollRate", (Processor) exchange -> { });
         EnrollmentSettings enrollment = parsed.enrollment();
         EnrollmentClient client = new EnrollmentClient(enrollment.url(), enrollment.token(), enrollment.timeout(),
-                enrollment.alreadyEnrolled(), status, parsed.queue().concurrency());
+                enrollment.alreadyEnrolled(), status, parsed.queue().concurrency(), fleetLimits.enrollRate());
         try {
             // its kept-alive connections and deadline timer are closed when the context stops, after the routes
             camel.addService(client, true, false);

@@ -12,13 +12,17 @@ public final class UnsafeText {
     private UnsafeText() {
     }
 
-    /** True for a control character, U+2028, U+2029, or a bidi control (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069). */
+    /** True for a control character, U+2028, U+2029, or a bidi control. */
     public static boolean isUnsafe(int c) {
         return Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || isBidiControl(c);
     }
 
-    /** The bidirectional formatting characters: marks, embeddings, overrides and isolates. */
+    /**
+     * The bidirectional formatting characters: the marks (U+061C, U+200E, U+200F), embeddings and overrides
+     * (U+202A–U+202E) and isolates (U+2066–U+2069).
+     */
     public static boolean isBidiControl(int c) {
-        return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+        return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E)
+                || (c >= 0x2066 && c <= 0x2069);
     }
 }
