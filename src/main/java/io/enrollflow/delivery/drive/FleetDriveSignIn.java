@@ -3,6 +3,7 @@ package io.enrollflow.delivery.drive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enrollflow.redis.RedisKeys;
+import io.enrollflow.util.Json;
 import org.redisson.api.RBucket;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -22,7 +23,7 @@ import java.util.Optional;
 public final class FleetDriveSignIn implements DriveSignIn {
 
     private static final Logger LOG = LoggerFactory.getLogger(FleetDriveSignIn.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** What the key holds: since when, and the line to show. */
     public record Refusal(String since, String detail) {
@@ -56,8 +57,8 @@ public final class FleetDriveSignIn implements DriveSignIn {
     public void refused(String detail) {
         try {
             // the first refusal's time stands: "since" is when deliveries began to fail
-            if (key.setIfAbsent(JSON.createObjectNode().put("since", Instant.now().toString()).put("detail", detail)
-                    .toString())) {
+            if (key.setIfAbsent(Json.write(JSON.createObjectNode().put("since", Instant.now().toString())
+                    .put("detail", detail)))) {
                 LOG.warn("task=- stage=deliver outcome=drive-sign-in-refused detail=\"{}\"", detail);
             }
         } catch (RuntimeException e) {
