@@ -128,7 +128,7 @@ public class EnrollflowCommand implements Callable<Integer> {
         CommandLine.ParseResult sub = parseResult.subcommand();
         boolean quiet = sub != null && QUIET.contains(sub.commandSpec().name());
         Settings settings = top.settings();
-        Logging.start(LogSettings.from(settings).format(), top.logConfig, quiet);
+        Logging.start(LogSettings.from(settings), top.logConfig, quiet);
     }
 
     private static boolean helpRequested(CommandLine.ParseResult parseResult) {

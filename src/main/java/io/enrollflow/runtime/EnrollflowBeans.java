@@ -1,16 +1,19 @@
 package io.enrollflow.runtime;
 
 import io.enrollflow.config.DeliverySettings;
+import io.enrollflow.config.DiskSettings;
 import io.enrollflow.config.DownloadSettings;
 import io.enrollflow.config.EnrollmentSettings;
 import io.enrollflow.config.ManagementSettings;
 import io.enrollflow.config.RetrySettings;
 import io.enrollflow.config.RuntimeSettings;
 import io.enrollflow.config.Settings;
+import io.enrollflow.config.TaskSettings;
 import io.enrollflow.console.Console;
 import io.enrollflow.console.InstanceDetails;
 import io.enrollflow.console.JdkHttpConsole;
 import io.enrollflow.deadletter.DeadLetterIndexing;
+import io.enrollflow.deadletter.DeadLetterTrim;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.delivery.BeforeDelivery;
 import io.enrollflow.delivery.drive.DriveDelivery;
@@ -19,7 +22,9 @@ import io.enrollflow.delivery.drive.DriveGuard;
 import io.enrollflow.delivery.folder.FolderDelivery;
 import io.enrollflow.download.DownloadRunner;
 import io.enrollflow.enroll.EnrollmentClient;
+import io.enrollflow.limit.DiskSpace;
 import io.enrollflow.limit.Limits;
+import io.enrollflow.logging.Event;
 import io.enrollflow.management.Management;
 import io.enrollflow.management.Metrics;
 import io.enrollflow.pipeline.DeliveryStep;
@@ -27,6 +32,7 @@ import io.enrollflow.pipeline.DownloadStep;
 import io.enrollflow.pipeline.FailureHandler;
 import io.enrollflow.pipeline.HoldBack;
 import io.enrollflow.pipeline.TaskIntake;
+import io.enrollflow.pipeline.WorkDirSweep;
 import io.enrollflow.queue.InFlight;
 import io.enrollflow.queue.Recovery;
 import io.enrollflow.queue.RedisQueueComponent;
@@ -42,8 +48,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.redisson.api.RedissonClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * Every bean the routes use, made in one place from the settings, which {@link RuntimeSettings} parsed and checked
@@ -51,7 +57,7 @@ import org.slf4j.LoggerFactory;
  */
 public class EnrollflowBeans implements CamelConfiguration {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EnrollflowBeans.class);
+    private static final Logger LOG = LogManager.getLogger(EnrollflowBeans.class);
 
     private final Settings settings;
     private final RuntimeSettings parsed;
@@ -76,8 +82,8 @@ public class EnrollflowBeans implements CamelConfiguration {
         if (parsed.task().allowedHosts().isEmpty()) {
             // only local and private hosts are refused then (docs/contract.md §10): the download tool fetches from any
             // other host a task names, and delivers what it gets
-            LOG.warn("task=- stage=startup outcome=any-course-host setting=enrollflow.task.allowed-hosts note=\"empty: a "
-                    + "courseUrl may name any public host; set it to the course platform's hosts\"");
+            Event.warn(LOG).stage("startup").outcome("any-course-host").kv("setting", TaskSettings.ALLOWED_HOSTS)
+                    .note("empty: a courseUrl may name any public host; set it to the course platform's hosts").log();
         }
         DownloadSettings download = parsed.download();
         this.downloads = new DownloadRunner(parsed.downloadCommand(), download.workDir(), download.timeout(),
@@ -98,6 +104,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         Membership membership = new Membership(instanceId);
         StatusStore status = new StatusStore(redis, scripts, keys, parsed.status().historySize(), membership,
                 parsed.queue().maxDeliveries());
+        status.retainCompleted(parsed.status().retention());
         DeadLetterStore deadLetters = new DeadLetterStore(redis, scripts, keys, status,
                 parsed.status().deadLetterWarnSize());
         DeadLetterIndexing.start(deadLetters,
@@ -148,6 +155,13 @@ public class EnrollflowBeans implements CamelConfiguration {
                 (replays, pause) -> new JdkHttpConsole(new Console(redis, keys, status, deadLetters, replays, pause,
                         management.token(), management.readToken(), management.sessionTimeout())));
         fleetLimits.bindMetrics(camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry());
+        // retention (docs/contract.md §14): the dead letters bounded by age and count, and the work directory's logs
+        // and failed folders, background rounds on one thread
+        var housekeeping = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "retention");
+        new DeadLetterTrim(scripts, keys, parsed.status().deadLetterMaxAge(), parsed.status().deadLetterMax(),
+                camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry()).start(housekeeping);
+        DiskSettings disk = DiskSettings.from(settings);
+        new WorkDirSweep(parsed.download().workDir(), redis, keys, disk).start(housekeeping);
 
         var registry = camel.getRegistry();
         // the pipeline's steps (pipeline, enroll, download and deliver.camel.yaml: "process: ref:") are Processors, called
@@ -170,7 +184,9 @@ public class EnrollflowBeans implements CamelConfiguration {
         registry.bind("callEnrollment", (Processor) client::call);
         registry.bind("classifyEnrollment", (Processor) client::classify);
         registry.bind("recordEnrolled", (Processor) client::recordEnrolled);
-        DownloadStep download = new DownloadStep(downloads, status, fleetLimits.permits());
+        DiskSpace diskSpace = new DiskSpace(fleetLimits.context().gate(), parsed.download().workDir(), disk.minFree());
+        diskSpace.bindMetrics(camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry());
+        DownloadStep download = new DownloadStep(downloads, status, fleetLimits.permits(), diskSpace);
         registry.bind("runDownload", (Processor) download::download);
         registry.bind("downloadAfterReEnroll", (Processor) download::downloadAfterReEnroll);
         registry.bind("startDelivery", (Processor) delivery::start);
