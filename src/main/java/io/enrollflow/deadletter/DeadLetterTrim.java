@@ -1,14 +1,15 @@
 package io.enrollflow.deadletter;
 
+import io.enrollflow.logging.Event;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
 import io.enrollflow.util.Outage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.client.RedisException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DeadLetterTrim implements Runnable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterTrim.class);
+    private static final Logger LOG = LogManager.getLogger(DeadLetterTrim.class);
     /** Records one script call trims at most: a few milliseconds of Redis. */
     static final int BATCH = 100;
     /** Records one round trims at most, so a first round after an upgrade does not hold the thread for minutes. */
@@ -66,15 +67,16 @@ public final class DeadLetterTrim implements Runnable {
         try {
             long[] round = trimRound();
             if (unreachable.over()) {
-                LOG.info("stage=dead-letter outcome=trim-resumed");
+                Event.info(LOG).stage("dead-letter").outcome("trim-resumed").log();
             }
             if (round[0] + round[1] > 0) {
-                LOG.info("stage=dead-letter outcome=trimmed by_age={} by_count={}", round[0], round[1]);
+                Event.info(LOG).stage("dead-letter").outcome("trimmed").kv("by_age", round[0]).kv("by_count", round[1])
+                        .log();
             }
         } catch (RedisException e) {
             // housekeeping: the next round tries again, and nothing of a task's run depends on it
             if (unreachable.began()) {
-                LOG.warn("stage=dead-letter outcome=trim-deferred error=\"{}\"", e.getMessage());
+                Event.warn(LOG).stage("dead-letter").outcome("trim-deferred").error(e.getMessage()).log();
             }
         }
     }

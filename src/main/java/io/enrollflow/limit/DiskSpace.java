@@ -1,10 +1,11 @@
 package io.enrollflow.limit;
 
+import io.enrollflow.logging.Event;
 import io.enrollflow.task.TaskRun;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +22,7 @@ import java.util.stream.Stream;
  */
 public class DiskSpace {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DiskSpace.class);
+    private static final Logger LOG = LogManager.getLogger(DiskSpace.class);
 
     /** What the file system holding a path has free; the real one asks its {@code FileStore}. */
     @FunctionalInterface
@@ -59,8 +60,8 @@ public class DiskSpace {
         }
         if (Files.isDirectory(taskDir) && now + size(taskDir) >= minFree) {
             delete(taskDir);
-            LOG.info("task={} stage=download outcome=partial-removed note=\"min-free cannot be met with the earlier "
-                    + "attempt's folder\"", run.taskId());
+            Event.info(LOG).task(run.taskId()).stage("download").outcome("partial-removed")
+                    .note("min-free cannot be met with the earlier attempt's folder").log();
             if (usable() >= minFree) {
                 return;
             }

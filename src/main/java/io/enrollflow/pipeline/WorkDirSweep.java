@@ -3,13 +3,14 @@ package io.enrollflow.pipeline;
 import io.enrollflow.config.DiskSettings;
 import io.enrollflow.delivery.folder.FolderDelivery;
 import io.enrollflow.download.DownloadRunner;
+import io.enrollflow.logging.Event;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.util.Outage;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisException;
 import org.redisson.client.codec.StringCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -34,7 +35,7 @@ import java.util.regex.Pattern;
  */
 public final class WorkDirSweep implements Runnable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(WorkDirSweep.class);
+    private static final Logger LOG = LogManager.getLogger(WorkDirSweep.class);
     /** Logs, and folders, one round removes at most. */
     static final int ROUND_LIMIT = 1_000;
     /** A task id as intake accepts it: never a path, never the logs folder. */
@@ -71,15 +72,16 @@ public final class WorkDirSweep implements Runnable {
         try {
             folders = removeFailedFolders();
             if (unreachable.over()) {
-                LOG.info("stage=housekeeping outcome=sweep-resumed");
+                Event.info(LOG).stage("housekeeping").outcome("sweep-resumed").log();
             }
         } catch (RedisException e) {
             if (unreachable.began()) {
-                LOG.warn("stage=housekeeping outcome=sweep-deferred error=\"{}\"", e.getMessage());
+                Event.warn(LOG).stage("housekeeping").outcome("sweep-deferred").error(e.getMessage()).log();
             }
         }
         if (logs + folders > 0) {
-            LOG.info("stage=housekeeping outcome=swept logs_removed={} failed_folders_removed={}", logs, folders);
+            Event.info(LOG).stage("housekeeping").outcome("swept").kv("logs_removed", logs)
+                    .kv("failed_folders_removed", folders).log();
         }
     }
 
@@ -102,11 +104,12 @@ public final class WorkDirSweep implements Runnable {
                         removed++;
                     }
                 } catch (IOException e) {
-                    LOG.warn("stage=housekeeping outcome=log-kept file=\"{}\" error=\"{}\"", log.getFileName(), e.getMessage());
+                    Event.warn(LOG).stage("housekeeping").outcome("log-kept").kv("file", log.getFileName())
+                            .error(e.getMessage()).log();
                 }
             }
         } catch (IOException e) {
-            LOG.warn("stage=housekeeping outcome=logs-unreadable error=\"{}\"", e.getMessage());
+            Event.warn(LOG).stage("housekeeping").outcome("logs-unreadable").error(e.getMessage()).log();
         }
         return removed;
     }
@@ -125,7 +128,7 @@ public final class WorkDirSweep implements Runnable {
                     FolderDelivery.deleteTree(folder);
                     removed++;
                 } catch (IOException e) {
-                    LOG.warn("stage=housekeeping task={} outcome=folder-kept error=\"{}\"", id, e.getMessage());
+                    Event.warn(LOG).task(id).stage("housekeeping").outcome("folder-kept").error(e.getMessage()).log();
                 }
             }
             sweptUpTo = Math.max(sweptUpTo, entry.getScore());
