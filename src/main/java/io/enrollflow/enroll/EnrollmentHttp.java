@@ -186,6 +186,13 @@ final class EnrollmentHttp {
                 throw new EnrollmentUnavailableException("no whole answer from the enrollment API within " + timeout);
             }
             throw e; // refused, reset, timed out connecting: transient (error-handling.camel.yaml)
+        } catch (IllegalStateException e) {
+            if (request.isCancelled()) {
+                // the deadline released the connection between two steps of HttpClient's chain (after the slot,
+                // before the write), where HttpClient finds no connection rather than a closed one: a timeout still
+                throw new EnrollmentUnavailableException("no whole answer from the enrollment API within " + timeout);
+            }
+            throw e;
         } finally {
             deadline.cancel(false);
         }

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -97,6 +98,32 @@ class EnrollmentClientIT {
         // the stub held the only connection 700 ms before answering: a slot taken before the lease would be earlier
         assertTrue(slots.askedAt.get(1) - heldFrom >= 700_000_000L, "the second call took its slot "
                 + (slots.askedAt.get(1) - heldFrom) / 1_000_000 + " ms after the first reached the API");
+    }
+
+    @Test
+    void aDeadlineThatPassesWhileTheSlotIsTakenEndsTheCallAsATimeoutAndSendsNothing() {
+        RateSlots slow = new RateSlots() {
+            @Override
+            public long take() {
+                try {
+                    Thread.sleep(600); // a Redis that answers late
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return 0;
+            }
+
+            @Override
+            public void await(TaskRun run, LongSupplier attempt) {
+                attempt.getAsLong();
+            }
+        };
+        client = new EnrollmentClient(URI.create(api.url()), "", Duration.ofMillis(200), ALREADY_ENROLLED, null, 1, slow);
+
+        EnrollmentUnavailableException e = assertThrows(EnrollmentUnavailableException.class, this::call);
+
+        assertTrue(e.getMessage().startsWith("no whole answer from the enrollment API within"), e.getMessage());
+        assertEquals(0, api.requests().size(), "nothing was sent once the deadline had passed");
     }
 
     @Test

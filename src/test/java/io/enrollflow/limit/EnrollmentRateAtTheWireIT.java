@@ -32,6 +32,8 @@ class EnrollmentRateAtTheWireIT {
     @Order(3)
     final Pipeline pipeline = new Pipeline(redis, api)
             .set("enrollflow.enroll.rate-limit", "1/1m")
+            // the first task's one call per minute must not time out on a busy machine (a retry would need a slot)
+            .set("enrollflow.enroll.timeout", "30s")
             .set("enrollflow.worker.concurrency", "1");
 
     @Test
