@@ -4,7 +4,6 @@ import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.LogSettings;
 import io.enrollflow.config.Settings;
 import io.enrollflow.logging.Logging;
-import io.enrollflow.management.ManagementServer;
 import io.enrollflow.util.Causes;
 import org.apache.camel.util.ObjectHelper;
 import org.redisson.client.RedisConnectionException;
@@ -26,7 +25,7 @@ import java.util.concurrent.Callable;
 @Command(name = "enrollflow", mixinStandardHelpOptions = true, versionProvider = EnrollflowCommand.Version.class,
         description = "Enrolls buyers, downloads their courses and delivers them, from a Redis queue.",
         subcommands = {RunCommand.class, DemoCommand.class, StatusCommand.class, DlqCommand.class, IntakeCommand.class,
-                DriveCommand.class})
+                DriveCommand.class, ConsoleCommand.class})
 public class EnrollflowCommand implements Callable<Integer> {
 
     public static final int OK = 0;
@@ -34,7 +33,7 @@ public class EnrollflowCommand implements Callable<Integer> {
     public static final int USAGE = 2;
 
     /** Sub-commands that print for a person: their logs stay at WARN so the output stays readable. */
-    private static final Set<String> QUIET = Set.of("status", "dlq", "intake", "demo", "drive");
+    private static final Set<String> QUIET = Set.of("status", "dlq", "intake", "demo", "drive", "console");
 
     @Option(names = "--config", description = "Settings file (default: ./application.properties, then the jar's copy)",
             scope = CommandLine.ScopeType.INHERIT)
@@ -107,8 +106,6 @@ public class EnrollflowCommand implements Callable<Integer> {
                     throw new CommandLine.ExecutionException(cli, e.getMessage(), e);
                 }
             }
-            // before any JDK HTTP server exists (the demo's sample service is one): its limits are read once per process
-            ManagementServer.limitSlowClients();
             return new CommandLine.RunLast().execute(parseResult);
         });
         // picocli answers a usage error with CommandLine.ExitCode.USAGE, which is our 2

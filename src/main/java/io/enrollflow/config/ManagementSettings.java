@@ -13,20 +13,25 @@ import java.util.Locale;
  * @param token          opens /api/*; empty closes it; never logged
  * @param readToken      opens every GET of /api/* and a console session that looks only; empty = none; never logged
  * @param sessionTimeout how long a console sign-in lasts
+ * @param wrongTokensPerMinute wrong tokens (API or console sign-in) one client address may send at once, and again each
+ *                       minute; past them it is answered 429
  */
-public record ManagementSettings(int port, String host, String token, String readToken, Duration sessionTimeout) {
+public record ManagementSettings(int port, String host, String token, String readToken, Duration sessionTimeout,
+                                 int wrongTokensPerMinute) {
 
     public static final String PORT = "enrollflow.management.port";
     public static final String HOST = "enrollflow.management.host";
     public static final String TOKEN = "enrollflow.management.token";
     public static final String READ_TOKEN = "enrollflow.management.read-token";
     public static final String SESSION_TIMEOUT = "enrollflow.console.session-timeout";
+    public static final String WRONG_TOKENS_PER_MINUTE = "enrollflow.management.wrong-tokens-per-minute";
 
-    /** The shortest token accepted: guessing 16 random characters over the network is hopeless. */
-    static final int MIN_TOKEN_LENGTH = 16;
-    /** Words of the values people leave in a template; a token holding one is refused (case ignored). */
-    private static final List<String> PLACEHOLDER_WORDS = List.of("change", "replace", "placeholder", "example",
-            "secret-token", "your-token", "your_token", "insert", "todo", "xxxx", "0000", "1234");
+    /**
+     * Words of the values people leave in a template; a token holding one is refused (case ignored). Each has a letter
+     * past f, so no hex token holds one, and a random base64 token of 32 characters holds one about once in 10^8.
+     */
+    private static final List<String> TEMPLATE_WORDS = List.of("change-me", "changeme", "change_me", "replace",
+            "placeholder", "example", "your-token", "your_token");
 
     public static ManagementSettings from(Settings settings) {
         int port = settings.integer(PORT, 0, 65_535);
@@ -37,7 +42,8 @@ public record ManagementSettings(int port, String host, String token, String rea
         if (!readToken.isEmpty() && readToken.equals(token)) {
             throw new ConfigException(READ_TOKEN, "must differ from " + TOKEN);
         }
-        return new ManagementSettings(port, host, token, readToken, sessionTimeout);
+        return new ManagementSettings(port, host, token, readToken, sessionTimeout,
+                settings.integer(WRONG_TOKENS_PER_MINUTE, 1, 10_000));
     }
 
     /** True when the server runs. */
@@ -49,26 +55,27 @@ public record ManagementSettings(int port, String host, String token, String rea
     @Override
     public String toString() {
         return "ManagementSettings[port=" + port + ", host=" + host + ", token=" + (token.isEmpty() ? "" : "***")
-                + ", readToken=" + (readToken.isEmpty() ? "" : "***") + ", sessionTimeout=" + sessionTimeout + "]";
+                + ", readToken=" + (readToken.isEmpty() ? "" : "***") + ", sessionTimeout=" + sessionTimeout
+                + ", wrongTokensPerMinute=" + wrongTokensPerMinute + "]";
     }
 
     /**
-     * An empty token closes what it guards; a set one must be at least {@value #MIN_TOKEN_LENGTH} characters and not a
-     * known placeholder (a manifest's {@code change-me} must not open the API to anyone who has read the manifest).
-     * The message names the key, never the value.
+     * An empty token closes what it guards; a set one must reach {@link TokenStrength#REQUIRED_BITS} bits of estimated
+     * entropy and hold no template word (a manifest's {@code change-me} must not open the API to anyone who has read
+     * the manifest). The message names the key, never the value.
      */
     static String token(Settings settings, String key) {
         String token = settings.text(key);
         if (token.isEmpty()) {
             return token;
         }
-        if (token.length() < MIN_TOKEN_LENGTH) {
-            throw new ConfigException(key, "is shorter than " + MIN_TOKEN_LENGTH + " characters (make one with: "
-                    + "openssl rand -hex 32)");
-        }
         String lower = token.toLowerCase(Locale.ROOT);
-        if (PLACEHOLDER_WORDS.stream().anyMatch(lower::contains) || lower.chars().distinct().count() < 4) {
+        if (TEMPLATE_WORDS.stream().anyMatch(lower::contains)) {
             throw new ConfigException(key, "is a placeholder, not a secret (make one with: openssl rand -hex 32)");
+        }
+        if (!TokenStrength.strong(token)) {
+            throw new ConfigException(key, "is too easy to guess: under " + (int) TokenStrength.REQUIRED_BITS
+                    + " bits estimated from its length and characters (make one with: openssl rand -hex 32)");
         }
         return token;
     }

@@ -4,6 +4,7 @@ import io.enrollflow.console.ConsoleSessions.Session;
 import io.enrollflow.deadletter.DeadLetterFilter;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.deadletter.ReplayService;
+import io.enrollflow.management.WrongTokens;
 import io.enrollflow.queue.IntakePause;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.status.StatusStore;
@@ -54,10 +55,13 @@ public final class Console {
     /**
      * @param token     enrollflow.management.token: signs in a session that may act (empty: no such sign-in)
      * @param readToken enrollflow.management.read-token: signs in a session that looks only (empty: none)
+     * @param wrongTokens the wrong tokens counted per client address, shared with the API
      */
     public Console(RedissonClient redis, RedisKeys keys, StatusStore status, DeadLetterStore deadLetters,
-                   ReplayService replays, IntakePause pause, String token, String readToken, Duration sessionLifetime) {
-        this.signIn = new SignIn(new ConsoleSessions(redis, keys, sessionLifetime), token, readToken);
+                   ReplayService replays, IntakePause pause, String token, String readToken, Duration sessionLifetime,
+                   WrongTokens wrongTokens) {
+        this.signIn = new SignIn(new ConsoleSessions(redis, keys, sessionLifetime, token, readToken), token, readToken,
+                wrongTokens);
         this.view = new FleetView(redis, keys, status, deadLetters);
         this.waiting = new WaitingView(redis, keys);
         this.actions = new ConsoleActions(signIn, waiting, replays, pause);
@@ -191,7 +195,8 @@ public final class Console {
     }
 
     private static int bounded(String value, int fallback, int min, int max) {
-        if (value == null) {
+        // ASCII digits only: Integer.parseInt also reads other scripts' digits (a fullwidth ５)
+        if (value == null || !value.trim().matches("[0-9]{1,10}")) {
             return fallback;
         }
         try {

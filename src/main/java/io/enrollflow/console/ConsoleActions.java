@@ -12,9 +12,10 @@ import java.util.List;
 
 /**
  * The console's actions (POST): pause and resume intake, run a scheduled retry now, replay or purge selected dead
- * letters or every one that matches a filter. Each needs a session that may act, the session's CSRF token in the form
- * and no cross-site signal; then it goes through the same services as the API and the CLI and answers 303 back to the
- * page it came from, with what was done as the page's notice (a {@link Notice} key).
+ * letters or every one that matches a filter, end every console session of the fleet ({@code /sessions/end}). Each
+ * needs a session that may act, the session's CSRF token in the form and no cross-site signal; then it goes through
+ * the same services as the API and the CLI and answers 303 back to the page it came from, with what was done as the
+ * page's notice (a {@link Notice} key).
  */
 final class ConsoleActions {
 
@@ -43,6 +44,9 @@ final class ConsoleActions {
         }
         if (!session.mayAct()) {
             return ConsoleResponse.html(403, Pages.problem("Read only", "This session looks only: sign in with the management token to act.", viewer));
+        }
+        if (r.path().equals("/sessions/end")) {
+            return signIn.endAll(r);
         }
         String back = back(r.field("back"));
         return switch (r.path()) {
@@ -92,10 +96,13 @@ final class ConsoleActions {
         return ConsoleResponse.redirect(target + (target.contains("?") ? "&" : "?") + query);
     }
 
-    /** Where to go after an action: a path on this server, never another site (//host, \, scheme). */
+    /**
+     * Where to go after an action: a path on this server, never another site (//host, \, scheme), in printable ASCII
+     * only (no control character, no DEL, nothing a browser might fold into another character).
+     */
     static String back(String back) {
         if (back == null || !back.startsWith("/") || back.startsWith("//") || back.contains("\\") || back.length() > 2000
-                || back.chars().anyMatch(c -> c < 0x20)) {
+                || back.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
             return "/";
         }
         return back;

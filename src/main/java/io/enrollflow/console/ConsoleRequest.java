@@ -10,13 +10,21 @@ import java.util.Map;
 
 /**
  * One request as the console sees it, whatever server carried it: method, path (decoded), query and form fields,
- * headers (names in lower case) and cookies. {@link JdkHttpConsole} builds it from the JDK's HttpExchange.
+ * headers (names in lower case), cookies and the client's address. {@link JdkHttpConsole} builds it from an
+ * HttpExchange.
  *
- * @param form the fields of an {@code application/x-www-form-urlencoded} body; a field given more than once keeps
- *             every value (the selected dead letters)
+ * @param form   the fields of an {@code application/x-www-form-urlencoded} body; a field given more than once keeps
+ *               every value (the selected dead letters)
+ * @param remote the client's IP address, as the server saw it (wrong tokens are counted per address)
  */
 public record ConsoleRequest(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
-                             Map<String, String> cookies, Map<String, List<String>> form) {
+                             Map<String, String> cookies, Map<String, List<String>> form, String remote) {
+
+    /** A request whose client address is not known (a test's). */
+    public ConsoleRequest(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
+                          Map<String, String> cookies, Map<String, List<String>> form) {
+        this(method, path, query, headers, cookies, form, "-");
+    }
 
     /** The first value of a query parameter, or null. */
     public String query(String name) {

@@ -10,15 +10,26 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.Map;
 
 /**
  * Console sessions, kept in Redis so that every instance behind one address knows them and sign-out ends a session
  * everywhere. The cookie holds 32 random bytes; Redis holds only their SHA-256 (a copy of Redis gives no working
- * cookie), with the role and the session's CSRF token, and expires with the session (a fixed lifetime from sign-in).
+ * cookie), with the role, the session's CSRF token, the generation it was signed in under and the fingerprint of the
+ * token that opened it, and expires with the session (a fixed lifetime from sign-in).
+ * <p>
+ * A session lives only as long as what opened it (docs/contract.md §10): it is refused once the token of its role
+ * (the management token for one that may act, the read token for one that looks) is changed or unset on the instance
+ * that reads it, and once the fleet's generation has been raised ({@link #endAll}: {@code enrollflow console
+ * end-sessions}, or the console's own button). The fingerprint is the first 128 bits of a SHA-256 of the token under a
+ * label of its own: it tells tokens apart and, for a token of the strength start-up demands, gives nothing to guess
+ * from.
  */
-final class ConsoleSessions {
+public final class ConsoleSessions {
 
     /** What a session may do. */
     enum Role {
@@ -40,15 +51,29 @@ final class ConsoleSessions {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String FINGERPRINT_LABEL = "enrollflow console session token\n";
 
     private final RedissonClient redis;
     private final RedisKeys keys;
     private final Duration lifetime;
+    private final Map<Role, String> fingerprints = new EnumMap<>(Role.class);
 
-    ConsoleSessions(RedissonClient redis, RedisKeys keys, Duration lifetime) {
+    /**
+     * @param token     enrollflow.management.token: what a session that may act must have been opened with
+     * @param readToken enrollflow.management.read-token: what a session that looks must have been opened with
+     */
+    ConsoleSessions(RedissonClient redis, RedisKeys keys, Duration lifetime, String token, String readToken) {
         this.redis = redis;
         this.keys = keys;
         this.lifetime = lifetime;
+        fingerprint(Role.OPERATOR, token);
+        fingerprint(Role.VIEWER, readToken);
+    }
+
+    private void fingerprint(Role role, String token) {
+        if (token != null && !token.isBlank()) {
+            fingerprints.put(role, sha256(FINGERPRINT_LABEL + token.trim()).substring(0, 32));
+        }
     }
 
     Duration lifetime() {
@@ -58,27 +83,58 @@ final class ConsoleSessions {
     Created create(Role role) {
         String cookie = randomToken();
         Session session = new Session(role, randomToken());
-        bucket(cookie).set(role.name() + " " + session.csrf(), lifetime);
+        String generation = redis.<String>getBucket(keys.consoleGeneration(), StringCodec.INSTANCE).get();
+        bucket(cookie).set(String.join(" ", role.name(), generation == null ? "0" : generation,
+                fingerprints.get(role), session.csrf()), lifetime);
         return new Created(cookie, session);
     }
 
-    /** The session of this cookie value, or null (none, expired, signed out). */
+    /**
+     * The session of this cookie value, or null: none, expired, signed out, ended with every other, or opened with a
+     * token its role no longer has. One round trip reads the session and the generation together.
+     */
     Session find(String cookie) {
         if (cookie == null || cookie.isEmpty() || cookie.length() > 100) {
             return null;
         }
-        String value = bucket(cookie).get();
+        String key = keys.consoleSession(sha256(cookie));
+        Map<String, String> read = redis.getBuckets(StringCodec.INSTANCE).get(key, keys.consoleGeneration());
+        String value = read.get(key);
         if (value == null) {
             return null;
         }
-        int space = value.indexOf(' ');
-        return new Session(Role.valueOf(value.substring(0, space)), value.substring(space + 1));
+        // role, generation, fingerprint, CSRF token; a value of another shape (an older version's) is no session
+        String[] parts = value.split(" ");
+        if (parts.length != 4) {
+            return null;
+        }
+        Role role = Arrays.stream(Role.values()).filter(r -> r.name().equals(parts[0])).findFirst().orElse(null);
+        String generation = read.getOrDefault(keys.consoleGeneration(), "0");
+        String expected = role == null ? null : fingerprints.get(role);
+        if (expected == null || !parts[1].equals(generation) || !MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII), parts[2].getBytes(StandardCharsets.US_ASCII))) {
+            return null;
+        }
+        return new Session(role, parts[3]);
     }
 
     void end(String cookie) {
         if (cookie != null && !cookie.isEmpty() && cookie.length() <= 100) {
             bucket(cookie).delete();
         }
+    }
+
+    /** {@link #endAll(RedissonClient, RedisKeys)} on this Redis. */
+    long endAll() {
+        return endAll(redis, keys);
+    }
+
+    /**
+     * Ends every console session of the fleet on this Redis at once: raises the generation every session is checked
+     * against (the sessions' own records then expire on their own). Returns the new generation.
+     */
+    public static long endAll(RedissonClient redis, RedisKeys keys) {
+        return redis.getAtomicLong(keys.consoleGeneration()).incrementAndGet();
     }
 
     private RBucket<String> bucket(String cookie) {

@@ -15,9 +15,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The console on the JDK's HttpServer: turns an {@link HttpExchange} into a {@link ConsoleRequest} and writes the
- * {@link ConsoleResponse} back. The only class of the console that knows which server carries it; the management
- * server mounts it as a plain {@link HttpHandler}.
+ * The console as a JDK {@link HttpHandler}: turns an {@link HttpExchange} into a {@link ConsoleRequest} and writes the
+ * {@link ConsoleResponse} back. The only class of the console that knows the exchange's shape; the management server
+ * mounts it as a plain handler.
  */
 public final class JdkHttpConsole implements HttpHandler {
 
@@ -77,7 +77,8 @@ public final class JdkHttpConsole implements HttpHandler {
         }
         return new ConsoleRequest(exchange.getRequestMethod(), path,
                 ConsoleRequest.parseUrlEncoded(exchange.getRequestURI().getRawQuery()), headers,
-                ConsoleRequest.parseCookies(headers.get("cookie")), form);
+                ConsoleRequest.parseCookies(headers.get("cookie")), form,
+                exchange.getRemoteAddress().getAddress().getHostAddress());
     }
 
     private static byte[] readAtMost(InputStream in, int limit) throws IOException {

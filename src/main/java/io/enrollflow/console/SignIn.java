@@ -3,6 +3,7 @@ package io.enrollflow.console;
 import io.enrollflow.console.ConsoleSessions.Role;
 import io.enrollflow.console.ConsoleSessions.Session;
 import io.enrollflow.logging.Event;
+import io.enrollflow.management.WrongTokens;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -11,7 +12,9 @@ import java.net.URI;
 /**
  * The console's door: the sign-in page and form (the management token opens a session that may act, the read token
  * one that looks only), the session cookie (HttpOnly, SameSite=Strict, the session's lifetime; Secure behind TLS),
- * the session a request carries, and the cross-site check every form post passes first.
+ * the session a request carries, and the cross-site check every form post passes first. Wrong tokens count against
+ * the client's address together with the API's ({@link WrongTokens}): past the allowance, a sign-in is answered 429
+ * with {@code Retry-After} and its token is not looked at.
  */
 final class SignIn {
 
@@ -20,15 +23,17 @@ final class SignIn {
     private final ConsoleSessions sessions;
     private final String token;
     private final String readToken;
+    private final WrongTokens wrongTokens;
 
     /**
      * @param token     enrollflow.management.token: signs in a session that may act (empty: no such sign-in)
      * @param readToken enrollflow.management.read-token: signs in a session that looks only (empty: none)
      */
-    SignIn(ConsoleSessions sessions, String token, String readToken) {
+    SignIn(ConsoleSessions sessions, String token, String readToken, WrongTokens wrongTokens) {
         this.sessions = sessions;
         this.token = token == null ? "" : token.trim();
         this.readToken = readToken == null ? "" : readToken.trim();
+        this.wrongTokens = wrongTokens;
     }
 
     Session session(ConsoleRequest r) {
@@ -43,6 +48,12 @@ final class SignIn {
         if (crossSite(r)) {
             return ConsoleResponse.html(403, Pages.problem("Refused", "A sign-in from another site is refused.", null));
         }
+        long wait = wrongTokens.retryAfterSeconds(r.remote());
+        if (wait > 0) {
+            wrongTokens.throttled(r.remote());
+            return page(429, "Too many wrong tokens from your address: try again in " + wait + " s.")
+                    .with("Retry-After", Long.toString(wait));
+        }
         String given = r.field("token");
         Role role = null;
         if (given != null && !token.isEmpty() && ConsoleSessions.same(token, given.trim())) {
@@ -51,7 +62,10 @@ final class SignIn {
             role = Role.VIEWER;
         }
         if (role == null) {
-            Event.warn(LOG).stage("console").outcome("sign-in-refused").log();
+            if (!token.isEmpty() || !readToken.isEmpty()) {
+                // logged in aggregate, per address, with the API's
+                wrongTokens.wrong(r.remote());
+            }
             return page(401, token.isEmpty() && readToken.isEmpty()
                     ? "The console is closed: set enrollflow.management.token (or the read token) to open it."
                     : "That token is not valid.");
@@ -62,13 +76,20 @@ final class SignIn {
         return ConsoleResponse.redirect("/").with("Set-Cookie", cookie(r, created.cookie(), sessions.lifetime().toSeconds()));
     }
 
-    /** The session cookie: HttpOnly, SameSite=Strict, Max-Age; Secure when the request came through TLS (an ingress). */
     /** Ends the request's session; the answer clears its cookie. */
     ConsoleResponse signOut(ConsoleRequest r) {
         sessions.end(r.cookies().get(Console.COOKIE));
         return ConsoleResponse.redirect("/sign-in").with("Set-Cookie", cookie(r, "", 0));
     }
 
+    /** Ends every session of the fleet, this one with them; the answer clears its cookie. */
+    ConsoleResponse endAll(ConsoleRequest r) {
+        long generation = sessions.endAll();
+        Event.info(LOG).stage("console").outcome("sessions-ended").kv("generation", generation).log();
+        return signOut(r);
+    }
+
+    /** The session cookie: HttpOnly, SameSite=Strict, Max-Age; Secure when the request came through TLS (an ingress). */
     private static String cookie(ConsoleRequest r, String value, long maxAgeSeconds) {
         boolean tls = "https".equalsIgnoreCase(r.header("x-forwarded-proto"));
         return Console.COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds + "; HttpOnly; SameSite=Strict" + (tls ? "; Secure" : "");

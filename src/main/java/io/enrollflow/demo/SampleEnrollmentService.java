@@ -62,6 +62,12 @@ public final class SampleEnrollmentService implements AutoCloseable {
 
     /** Starts on 127.0.0.1 and a port the system picks (free by construction). */
     public static SampleEnrollmentService start() {
+        // the JDK server sends an answer's headers and body as two writes; with Nagle's algorithm on, the body waits for
+        // the client's delayed ACK (about 40 ms on Linux) on every call. Read once, when the process's first JDK server
+        // is made: in the demo, this one.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             ExecutorService executor = Executors.newFixedThreadPool(4, r -> {

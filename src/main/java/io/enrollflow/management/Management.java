@@ -28,11 +28,12 @@ public final class Management {
 
     /**
      * Makes the operators' console, mounted on the management server at {@code /}, from the replay service and the
-     * intake pause it acts through. The runtime supplies it, so that the operating side never names console classes.
+     * intake pause it acts through, and the count of wrong tokens its sign-in shares with the API. The runtime
+     * supplies it, so that the operating side never names console classes.
      */
     @FunctionalInterface
     public interface ConsoleMount {
-        HttpHandler handler(ReplayService replays, IntakePause pause);
+        HttpHandler handler(ReplayService replays, IntakePause pause, WrongTokens wrongTokens);
     }
 
     private Management() {
@@ -62,11 +63,12 @@ public final class Management {
         registry.bind("intakePause", pause);
 
         if (settings.enabled()) {
+            WrongTokens wrongTokens = new WrongTokens(settings.wrongTokensPerMinute());
             ManagementServer server = new ManagementServer(settings.host(), settings.port(),
                     settings.token(), new Health(camel, redis, pause, new FleetDriveSignIn(redis, keys)), metrics,
-                    new OperatorApi(status, deadLetters, replays, pause));
+                    new OperatorApi(status, deadLetters, replays, pause), wrongTokens);
             server.readToken(settings.readToken());
-            server.mountConsole(console.handler(replays, pause));
+            server.mountConsole(console.handler(replays, pause, wrongTokens));
             registry.bind("managementServer", server);
             addService(camel, server);
         }

@@ -20,9 +20,10 @@ import java.util.Map;
 
 /**
  * Where a request to the management port goes (docs/contract.md §8, §11): {@code /observe/health[/live|/ready]} and
- * {@code /observe/metrics} open; {@code /api/*} behind the bearer token (none configured: 403 for every call; wrong or
- * missing: 401; the read token opens GETs only); every other path to the console when it is mounted. Also how an answer
- * is written: JSON or text, never cached, no body for HEAD.
+ * {@code /observe/metrics} open (GET or HEAD); {@code /api/*} behind the bearer token (none configured: 403 for every
+ * call; wrong or missing: 401; the read token opens GETs only; too many wrong tokens from one address: 429, see
+ * {@link WrongTokens}); every other path to the console when it is mounted. Also how an answer is written: JSON or
+ * text, {@code nosniff}, never cached, no body for HEAD.
  */
 final class ManagementRouter {
 
@@ -33,16 +34,18 @@ final class ManagementRouter {
     private final Health health;
     private final Metrics metrics;
     private final OperatorApi api;
+    private final WrongTokens wrongTokens;
     /** The operators' console at every path that is not /observe or /api (null: not mounted, 404 there). */
     private volatile HttpHandler console;
     /** enrollflow.management.read-token: opens every GET of /api (never an action); null when not set. */
     private volatile BearerToken readToken;
 
-    ManagementRouter(BearerToken token, Health health, Metrics metrics, OperatorApi api) {
+    ManagementRouter(BearerToken token, Health health, Metrics metrics, OperatorApi api, WrongTokens wrongTokens) {
         this.token = token;
         this.health = health;
         this.metrics = metrics;
         this.api = api;
+        this.wrongTokens = wrongTokens;
     }
 
     void mountConsole(HttpHandler console) {
@@ -64,7 +67,7 @@ final class ManagementRouter {
             case "/observe/health/live" -> sendHealth(exchange, method, health.live());
             case "/observe/health/ready" -> sendHealth(exchange, method, health.ready());
             case "/observe/metrics" -> {
-                if (!method.equals("GET")) {
+                if (!method.equals("GET") && !method.equals("HEAD")) {
                     sendJson(exchange, OperatorApi.error(405, "use GET"));
                     return;
                 }
@@ -83,10 +86,25 @@ final class ManagementRouter {
     }
 
     private void api(HttpExchange exchange, String method, String path) throws IOException {
+        String remote = exchange.getRemoteAddress().getAddress().getHostAddress();
+        long wait = wrongTokens.retryAfterSeconds(remote);
+        if (wait > 0) {
+            // too many wrong tokens from this address: its token is not looked at until it has waited
+            wrongTokens.throttled(remote);
+            exchange.getResponseHeaders().set("Retry-After", Long.toString(wait));
+            sendJson(exchange, OperatorApi.error(429, "too many wrong tokens from this address; try again in " + wait + " s"));
+            return;
+        }
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         BearerToken reader = readToken;
         BearerToken.Verdict verdict = token.check(authorization);
-        if (verdict != BearerToken.Verdict.ACCEPTED && reader != null && reader.check(authorization) == BearerToken.Verdict.ACCEPTED) {
+        boolean readerAccepted = verdict != BearerToken.Verdict.ACCEPTED && reader != null
+                && reader.check(authorization) == BearerToken.Verdict.ACCEPTED;
+        if (verdict != BearerToken.Verdict.ACCEPTED && !readerAccepted && authorization != null
+                && (verdict != BearerToken.Verdict.NOT_CONFIGURED || reader != null)) {
+            wrongTokens.wrong(remote);
+        }
+        if (readerAccepted) {
             if (!method.equals("GET")) {
                 // the read token only looks: an action with it is forbidden, not unauthenticated
                 sendJson(exchange, OperatorApi.error(403, "the read token opens GET only"));
@@ -100,8 +118,7 @@ final class ManagementRouter {
                 return;
             }
             case REFUSED -> {
-                Event.warn(LOG).stage("management").outcome("unauthorized").kv("method", method).kv("path", path)
-                        .kv("remote", exchange.getRemoteAddress().getAddress().getHostAddress()).log();
+                // counted above, and logged in aggregate by WrongTokens
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"enrollflow\"");
                 sendJson(exchange, OperatorApi.error(401, "a valid bearer token is required"));
                 return;
@@ -164,7 +181,13 @@ final class ManagementRouter {
     private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        // a browser must not read a JSON or text answer as a page or a script
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         boolean head = exchange.getRequestMethod().equals("HEAD");
+        if (head) {
+            // HEAD answers as GET would, without the body: the length GET's body would have
+            exchange.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
+        }
         exchange.sendResponseHeaders(status, head ? -1 : body.length);
         if (!head) {
             try (OutputStream out = exchange.getResponseBody()) {

@@ -2,13 +2,23 @@ package io.enrollflow.management;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import io.enrollflow.logging.Event;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
-import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.redisson.client.RedisException;
@@ -17,7 +27,6 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,12 +36,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@link BearerToken}: none configured → 403 for every call, wrong or missing → 401), all on one port; this class
  * owns the listening socket and its threads, {@link ManagementRouter} where each request goes.
  * <p>
- * Why our own small server on the JDK's {@code com.sun.net.httpserver.HttpServer} rather than camel-platform-http-main
- * with camel-health and camel-micrometer-prometheus: the contract wants health, metrics and the API on one port, and in
- * Camel 4.17.0 the management settings are ignored when {@code camel.server} and {@code camel.management} share a port
- * (CAMEL-25462); the platform-http stack would also bring Vert.x and Camel's own health/metric shapes, while ours are a
- * few classes: a pool of {@link #THREADS} to {@link #MAX_THREADS} threads (from Camel's ExecutorServiceManager), JSON by Jackson, Prometheus text by Micrometer's registry. It
- * is also off the Camel routes entirely, so a busy pipeline never delays a probe.
+ * Why our own small server rather than camel-platform-http-main with camel-health and camel-micrometer-prometheus: the
+ * contract wants health, metrics and the API on one port, and in Camel 4.17.0 the management settings are ignored when
+ * {@code camel.server} and {@code camel.management} share a port (CAMEL-25462); the platform-http stack would also bring
+ * Vert.x and Camel's own health/metric shapes. It is also off the Camel routes entirely, so a busy pipeline never
+ * delays a probe.
+ * <p>
+ * Why on Netty (its HTTP/1.1 codec, on the Netty that Redisson already runs) rather than the JDK's
+ * {@code HttpServer}: the JDK server reads a request's line and headers on a serving thread, so every client that
+ * sends half a request and then a byte a second holds a thread, and a few hundred of them take every thread the
+ * probes need. Here one event-loop thread reads every connection without blocking; a thread is taken only by a
+ * request that has arrived whole ({@link RequestDispatch}), and the answer is written back by the event loop
+ * ({@link BufferedExchange}), so no thread ever waits for a client. Connections are capped per client address and in
+ * all, the oldest one still sending its request giving way ({@link ConnectionGate}); a request must arrive whole within
+ * {@link #MAX_REQUEST_SECONDS} s; liveness and readiness have a pool of their own. The handlers keep the JDK's
+ * {@code HttpExchange} shape, so the router and the console do not know which server carries them.
  * <p>
  * Lifecycle: a Camel service of the runtime — started with the context (ready reports DOWN until the routes run),
  * stopped after the routes during shutdown (ready DOWN while stopping). When the port cannot be bound the runtime goes
@@ -43,62 +61,40 @@ public class ManagementServer extends ServiceSupport implements CamelContextAwar
 
     /** Threads kept serving requests: probes and scrapes are quick; the API's replays are rare. */
     static final int THREADS = 4;
-    /**
-     * The most threads serving at once. The JDK server reads a request's line and headers on the serving thread, so a
-     * client that sends half a request holds one until {@link #MAX_REQUEST_SECONDS} pass; beyond {@link #THREADS}
-     * the pool grows (threads cost little while they wait) so that dozens of such clients leave room for the probes.
-     * Past this bound a request is not served and its connection is closed by the same timer.
-     */
-    static final int MAX_THREADS = 128;
-    /** A request's line and headers must arrive whole within this many seconds, or the connection is closed. */
+    /** The most threads serving API, console and metrics requests at once; beyond, they queue. */
+    static final int MAX_THREADS = 16;
+    /** Requests that wait for a serving thread; beyond, the answer is 503 at once. */
+    static final int QUEUE = 256;
+    /** Threads answering liveness and readiness, apart from the rest. */
+    static final int PROBE_THREADS = 2;
+    /** A request's line, headers and body must arrive whole within this many seconds, or the connection is closed. */
     static final int MAX_REQUEST_SECONDS = 5;
     /** An answer must be taken by the client within this many seconds, or the connection is closed. */
     static final int MAX_RESPONSE_SECONDS = 30;
-    /** The most header lines, and bytes of them, a request may have (the JDK's defaults are 200 and 380 KiB). */
+    /** The most header lines, and bytes of them, a request may have; the longest request line; the largest body. */
     static final int MAX_HEADERS = 64;
     static final int MAX_HEADER_BYTES = 16 * 1024;
-
-    static {
-        limitSlowClients();
-    }
-
-    /**
-     * Sets the JDK server's own limits on requests (docs/contract.md §8: a request must arrive whole within a few seconds;
-     * §10: management requests are capped in size). They are system properties read once, when the first JDK HTTP
-     * server of the process is made: {@code main} calls this first thing, and this class's loading does too. A value
-     * the operator set with {@code -D} is kept.
-     */
-    public static void limitSlowClients() {
-        setIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
-        setIfAbsent("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
-        setIfAbsent("sun.net.httpserver.maxReqHeaders", MAX_HEADERS);
-        setIfAbsent("sun.net.httpserver.maxReqHeaderSize", MAX_HEADER_BYTES);
-        // the JDK server sends an answer's headers and body as two writes; with Nagle's algorithm on, the body waits
-        // for the client's delayed ACK (about 40 ms on Linux) on every small answer
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
-    private static void setIfAbsent(String property, int value) {
-        if (System.getProperty(property) == null) {
-            System.setProperty(property, Integer.toString(value));
-        }
-    }
+    static final int MAX_LINE_BYTES = 8 * 1024;
+    static final int MAX_BODY_BYTES = 64 * 1024;
 
     private static final Logger LOG = LogManager.getLogger(ManagementServer.class);
 
     private final String host;
     private final int port;
     private final ManagementRouter router;
+    private final WrongTokens wrongTokens;
     private CamelContext camelContext;
-    private HttpServer server;
-    private ExecutorService executor;
+    private EventLoopGroup loop;
+    private Channel listener;
+    private ExecutorService workers;
+    private ExecutorService probes;
 
-    public ManagementServer(String host, int port, String token, Health health, Metrics metrics, OperatorApi api) {
+    public ManagementServer(String host, int port, String token, Health health, Metrics metrics, OperatorApi api,
+                            WrongTokens wrongTokens) {
         this.host = host;
         this.port = port;
-        this.router = new ManagementRouter(new BearerToken(token), health, metrics, api);
+        this.wrongTokens = wrongTokens;
+        this.router = new ManagementRouter(new BearerToken(token), health, metrics, api, wrongTokens);
     }
 
     @Override
@@ -126,73 +122,88 @@ public class ManagementServer extends ServiceSupport implements CamelContextAwar
 
     /** The port listened on; -1 when not listening. */
     public int port() {
-        return server == null ? -1 : server.getAddress().getPort();
+        return listener == null ? -1 : ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
     @Override
     protected void doStart() throws Exception {
+        var threads = camelContext.getExecutorServiceManager();
+        workers = threads.newThreadPool(this, "enrollflow-management", new ThreadPoolProfileBuilder("enrollflow-management")
+                .poolSize(THREADS).maxPoolSize(MAX_THREADS).maxQueueSize(QUEUE).keepAliveTime(30L, TimeUnit.SECONDS)
+                .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
+        probes = threads.newThreadPool(this, "enrollflow-probes", new ThreadPoolProfileBuilder("enrollflow-probes")
+                .poolSize(PROBE_THREADS).maxPoolSize(PROBE_THREADS).maxQueueSize(QUEUE)
+                .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
+        // one thread accepts and reads every connection: ConnectionGate's counts rely on it
+        loop = new NioEventLoopGroup(1, new DefaultThreadFactory("enrollflow-management-io", true));
+        ConnectionGate gate = new ConnectionGate();
+        RequestDispatch dispatch = new RequestDispatch(this::handle, probes, workers);
+        ServerBootstrap bootstrap = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline().addLast(gate,
+                                new HttpServerCodec(MAX_LINE_BYTES, MAX_HEADER_BYTES, 8192),
+                                new HttpObjectAggregator(MAX_BODY_BYTES), dispatch);
+                    }
+                });
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 50);
-        } catch (BindException e) {
+            listener = bootstrap.bind(host, port).sync().channel();
+        } catch (Exception e) {
+            if (!(e instanceof BindException)) {
+                throw e;
+            }
             Event.warn(LOG).stage("management").outcome("not-listening").kv("address", host + ":" + port)
                     .error(e.getMessage()).note("health, metrics and the API are off in this instance; free the port"
                             + " or set enrollflow.management.port").log();
+            doStop();
             return;
         }
-        AtomicLong lastRefusal = new AtomicLong();
-        // No queue (Camel makes a SynchronousQueue for maxQueueSize 0): a request waiting behind stalled ones would
-        // wait for them to time out, so the pool grows instead, up to MAX_THREADS. A request beyond that is not run;
-        // its connection stays in the server's "request started" list and is closed by the maxReqTime timer, freeing
-        // everything.
-        ThreadPoolProfile pool = new ThreadPoolProfileBuilder("enrollflow-management").poolSize(THREADS)
-                .maxPoolSize(MAX_THREADS).keepAliveTime(30L, TimeUnit.SECONDS).maxQueueSize(0).build();
-        executor = camelContext.getExecutorServiceManager().newThreadPool(this, "enrollflow-management", pool);
-        // Camel's own choices are Abort (the server's dispatcher would log each) or CallerRuns (the dispatcher would
-        // serve a slow client itself and stall every other): refuse quietly instead, with one WARN per 10 s
-        ((ThreadPoolExecutor) executor).setRejectedExecutionHandler((request, full) -> {
-            long now = System.nanoTime();
-            long last = lastRefusal.get();
-            if (now - last > TimeUnit.SECONDS.toNanos(10) && lastRefusal.compareAndSet(last, now)) {
-                Event.warn(LOG).stage("management").outcome("busy").kv("threads", MAX_THREADS)
-                        .note("every serving thread is taken (slow clients?); requests are dropped until some finish"
-                                + " or time out after " + MAX_REQUEST_SECONDS + "s").log();
-            }
-        });
-        server.createContext("/", this::handle);
-        server.setExecutor(executor);
-        server.start();
+        loop.scheduleAtFixedRate(wrongTokens::flush, 1, 1, TimeUnit.MINUTES);
         Event.info(LOG).stage("management").outcome("listening").kv("address", host + ":" + port())
                 .kv("api", router.apiOpen() ? "token" : "closed (no enrollflow.management.token)").log();
     }
 
     @Override
     protected void doStop() throws Exception {
-        if (server != null) {
-            server.stop(1);
-            server = null;
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+            listener = null;
         }
-        if (executor != null) {
-            camelContext.getExecutorServiceManager().shutdownGraceful(executor, 2000);
-            executor = null;
+        // requests being answered finish first: their answers still need the event loop to be written
+        for (ExecutorService pool : new ExecutorService[] {workers, probes}) {
+            if (pool != null) {
+                camelContext.getExecutorServiceManager().shutdownGraceful(pool, 2000);
+            }
+        }
+        workers = null;
+        probes = null;
+        if (loop != null) {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            loop = null;
         }
     }
 
+    /** True for the first call in 10 s (per counter): a WARN about a flood must not flood the log too. */
+    static boolean firstIn10Seconds(AtomicLong last) {
+        long now = System.nanoTime();
+        long before = last.get();
+        return (before == 0 || now - before > TimeUnit.SECONDS.toNanos(10)) && last.compareAndSet(before, now);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            String path = exchange.getRequestURI().getRawPath();
-            try {
-                router.route(exchange, method, path);
-            } catch (RedisException e) {
-                // Redis unreachable: nothing was changed that is not recorded; the caller may try again
-                ManagementRouter.sendJson(exchange, OperatorApi.error(503, "Redis is unreachable; try again"));
-            } catch (RuntimeException e) {
-                Event.error(LOG).stage("management").outcome("error").kv("method", method).kv("path", path).thrown(e)
-                        .log();
-                ManagementRouter.sendJson(exchange, OperatorApi.error(500, "internal error; see the instance's log"));
-            }
-        } catch (IOException e) {
-            // the client went away before the answer: nothing to do
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getRawPath();
+        try {
+            router.route(exchange, method, path);
+        } catch (RedisException e) {
+            // Redis unreachable: nothing was changed that is not recorded; the caller may try again
+            ManagementRouter.sendJson(exchange, OperatorApi.error(503, "Redis is unreachable; try again"));
+        } catch (RuntimeException e) {
+            Event.error(LOG).stage("management").outcome("error").kv("method", method).kv("path", path).thrown(e).log();
+            ManagementRouter.sendJson(exchange, OperatorApi.error(500, "internal error; see the instance's log"));
         }
     }
 }

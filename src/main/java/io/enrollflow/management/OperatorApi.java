@@ -150,8 +150,13 @@ class OperatorApi {
         if (text == null) {
             return absent;
         }
+        String digits = text.trim();
+        // ASCII digits only: Integer.parseInt also reads other scripts' digits (a fullwidth ５)
+        if (!digits.matches("[0-9]{1,10}")) {
+            return null;
+        }
         try {
-            int value = Integer.parseInt(text.trim());
+            int value = Integer.parseInt(digits);
             return value < min || value > max ? null : value;
         } catch (NumberFormatException notANumber) {
             // not a whole number (or past int): the caller answers 400

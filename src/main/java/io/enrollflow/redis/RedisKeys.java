@@ -225,9 +225,17 @@ public final class RedisKeys {
         return ns + ":instance-details:" + instanceId;
     }
 
-    /** A console session (value: role and CSRF token), by the SHA-256 of its cookie; expires with the session. */
+    /**
+     * A console session (value: role, generation, the fingerprint of the token that opened it, CSRF token), by the
+     * SHA-256 of its cookie; expires with the session.
+     */
     public String consoleSession(String sessionHash) {
         return ns + ":console:session:" + sessionHash;
+    }
+
+    /** The generation of console sessions (a counter): raising it ends every session signed in before. */
+    public String consoleGeneration() {
+        return ns + ":console:generation";
     }
 
     /** Fleet-wide limits (docs/contract.md §12): the enrollment calls of the current window, scored by Redis time (µs). */

@@ -152,8 +152,8 @@ public class EnrollflowBeans implements CamelConfiguration {
 
         ManagementSettings management = parsed.management();
         Management.install(camel, management, parsed.callback(), redis, keys, scripts, status, deadLetters, inFlight,
-                (replays, pause) -> new JdkHttpConsole(new Console(redis, keys, status, deadLetters, replays, pause,
-                        management.token(), management.readToken(), management.sessionTimeout())));
+                (replays, pause, wrongTokens) -> new JdkHttpConsole(new Console(redis, keys, status, deadLetters, replays,
+                        pause, management.token(), management.readToken(), management.sessionTimeout(), wrongTokens)));
         fleetLimits.bindMetrics(camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry());
         // retention (docs/contract.md §14): the dead letters bounded by age and count, and the work directory's logs
         // and failed folders, background rounds on one thread

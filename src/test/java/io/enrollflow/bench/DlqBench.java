@@ -56,7 +56,7 @@ import java.util.concurrent.TimeUnit;
 public final class DlqBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String TOKEN = "bench-token";
+    private static final String TOKEN = "bench-token-4c1f9e2a7d5b8036";
     private static final RedisKeys KEYS = RedisKeys.defaults();
     /** The replayed reason: half of every size. */
     private static final String REPLAYED = FailureReason.ENROLLMENT_UNAVAILABLE.word();

@@ -99,6 +99,7 @@ class RuntimeSettingsTest {
         BAD.put("enrollflow.management.token", "short");
         BAD.put("enrollflow.management.read-token", "change-me-change-me-change-me");
         BAD.put("enrollflow.console.session-timeout", "10s");
+        BAD.put("enrollflow.management.wrong-tokens-per-minute", "0");
         BAD.put("enrollflow.log.format", "xml");
     }
 
@@ -122,7 +123,7 @@ class RuntimeSettingsTest {
         assertEquals(new RetrySettings(5, Duration.ofSeconds(10), 2, Duration.ofMinutes(10), Duration.ofSeconds(1)), parsed.retry());
         assertEquals(new StatusSettings(50, 10_000, Duration.ofDays(90), Duration.ofDays(180), 10_000), parsed.status());
         assertEquals(new CallbackSettings("", 3, Duration.ofSeconds(5)), parsed.callback());
-        assertEquals(new ManagementSettings(8081, "127.0.0.1", "", "", Duration.ofHours(8)), parsed.management());
+        assertEquals(new ManagementSettings(8081, "127.0.0.1", "", "", Duration.ofHours(8), 10), parsed.management());
         assertNull(parsed.limits().enrollRate());
         assertEquals(new LimitSettings(null, Duration.ofMillis(100), 0, 0, ""), parsed.limits());
         assertEquals(DeliverySettings.Target.DRIVE, DeliverySettings.from(defaults(Map.of())).target());

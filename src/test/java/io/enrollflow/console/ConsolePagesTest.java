@@ -99,7 +99,8 @@ class ConsolePagesTest {
     @Test
     void anActionGoesBackOnlyToAPathOfThisServer() {
         assertEquals("/dead-letters?reason=poison", ConsoleActions.back("/dead-letters?reason=poison"));
-        for (String elsewhere : new String[] {"//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:x", "", null, "/a\nb"}) {
+        for (String elsewhere : new String[] {"//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:x", "", null, "/a\nb",
+                "/a\u007fb", "/caf\u00e9", "/\u202eevil", "/a b"}) {
             assertEquals("/", ConsoleActions.back(elsewhere), String.valueOf(elsewhere));
         }
     }

@@ -11,6 +11,10 @@ import io.enrollflow.testing.Tasks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
@@ -27,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ManagementApiIT {
 
-    private static final String TOKEN = "mgmt-test-token-7f3a";
+    private static final String TOKEN = "mgmt-test-token-7f3a-c29e41";
 
     /** Every endpoint of the operator API, as method and path. */
     private static final List<String[]> API = List.of(
@@ -54,7 +58,9 @@ class ManagementApiIT {
     private final Http http = new Http(port);
 
     private void start(String token) throws Exception {
+        // the tests below send dozens of wrong tokens from one address on purpose: GuessingIT holds the default
         pipeline.set("enrollflow.management.port", Integer.toString(port))
+                .set("enrollflow.management.wrong-tokens-per-minute", "1000")
                 .set("enrollflow.management.token", token).start();
     }
 
@@ -132,7 +138,9 @@ class ManagementApiIT {
         assertEquals(200, further.status(), further.body());
         assertEquals(1, further.json().size(), "the third of three, newest first");
         assertEquals(0, http.call("GET", "/api/dead-letters?offset=3", TOKEN).json().size());
-        for (String outOfRange : List.of("limit=1001", "limit=x", "offset=-1", "offset=10000001", "offset=1e3")) {
+        // %EF%BC%95 is a fullwidth 5, %EF%BC%90 a fullwidth 0: digits to Integer.parseInt, not to the contract
+        for (String outOfRange : List.of("limit=1001", "limit=x", "offset=-1", "offset=10000001", "offset=1e3",
+                "limit=%EF%BC%95", "offset=%EF%BC%90")) {
             Http.Answer refused = http.call("GET", "/api/dead-letters?" + outOfRange, TOKEN);
             assertEquals(400, refused.status(), outOfRange);
             assertTrue(refused.json().path("error").asText().contains(outOfRange.substring(0, outOfRange.indexOf('='))),
@@ -260,6 +268,29 @@ class ManagementApiIT {
         pipeline.push(aTask().json());
         assertTrue(new Scrape(http.get("/observe/metrics").body()).value("enrollflow_queue_depth") >= 1.0,
                 "the queue depth is read at each scrape");
+    }
+
+    @Test
+    void headAnswersMetricsAndHealthLikeGetWithoutABodyAndJsonAnswersCarryNosniff() throws Exception {
+        start(TOKEN);
+        HttpClient client = HttpClient.newHttpClient();
+        for (String path : List.of("/observe/metrics", "/observe/health", "/observe/health/live", "/observe/health/ready")) {
+            HttpResponse<String> head = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, head.statusCode(), path);
+            assertEquals("", head.body(), path);
+            assertTrue(head.headers().firstValueAsLong("Content-Length").orElse(0) > 0, path + ": the length GET would have");
+        }
+        for (String[] call : List.of(new String[] {"/api/dead-letters", TOKEN}, new String[] {"/api/tasks/none", TOKEN},
+                new String[] {"/api/dead-letters", "wrong"}, new String[] {"/observe/health", null})) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + call[0]));
+            if (call[1] != null) {
+                request.header("Authorization", "Bearer " + call[1]);
+            }
+            HttpResponse<String> answer = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(answer.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), call[0]);
+            assertEquals("nosniff", answer.headers().firstValue("X-Content-Type-Options").orElse(null), call[0]);
+        }
     }
 
     private void assertHealth(String path, int status, String word) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -124,5 +125,43 @@ class DeployFilesTest {
         // the defaults ./work and ./delivered are relative to the working directory: both must be writable
         assertTrue(writable.group(1).contains(workingDir + "/work") && writable.group(1).contains(workingDir + "/delivered"),
                 writable.group(1));
+    }
+
+    @Test
+    void dockerfileKeepsTheManagementPortOnLoopbackUnlessTheOperatorOpensIt() throws IOException {
+        String docker = Files.readString(DEPLOY.resolve("Dockerfile"));
+        List<String> settings = docker.lines().filter(l -> !l.stripLeading().startsWith("#")).toList();
+        assertTrue(settings.stream().anyMatch(l -> l.contains("ENROLLFLOW_MANAGEMENT_HOST=127.0.0.1")), docker);
+        assertTrue(settings.stream().noneMatch(l -> l.contains("0.0.0.0")), "no line of the image listens everywhere");
+        assertTrue(docker.contains("-e ENROLLFLOW_MANAGEMENT_HOST=0.0.0.0 -p 127.0.0.1:8081:8081"), "it says how to open it");
+    }
+
+    @Test
+    void systemdFiltersSystemCallsHidesProcessesAndTakesItsSecretsAsCredentials() throws IOException {
+        String unit = Files.readString(DEPLOY.resolve("enrollflow.service"));
+        for (String line : new String[] {"SystemCallFilter=@system-service\n", "SystemCallArchitectures=native\n",
+                "ProtectProc=invisible\n", "ProcSubset=pid\n", "RemoveIPC=yes\n",
+                "LoadCredential=ENROLLFLOW_MANAGEMENT_TOKEN:/etc/enrollflow/credentials/ENROLLFLOW_MANAGEMENT_TOKEN\n",
+                "LoadCredential=ENROLLFLOW_ENROLL_TOKEN:", "LoadCredential=ENROLLFLOW_REDIS_URL:"}) {
+            assertTrue(unit.contains(line), "enrollflow.service lacks " + line.strip());
+        }
+        // the credentials reach the JVM through the launcher the unit starts (LauncherIT runs it)
+        assertTrue(unit.contains("ExecStart=/opt/enrollflow/bin/enrollflow run"));
+        assertTrue(Files.readString(Path.of("bin/enrollflow")).contains("$CREDENTIALS_DIRECTORY\"/ENROLLFLOW_*"));
+    }
+
+    @Test
+    void kubernetesPinsTheImageByDigestAndLimitsWhoReachesItAndWhereItConnects() throws IOException {
+        String yaml = Files.readString(DEPLOY.resolve("kubernetes.yaml"));
+        assertTrue(Pattern.compile("image: \\S+@sha256:\\S+").matcher(yaml).find(), "the image is pinned by digest");
+        assertFalse(yaml.contains(":latest"), "no moving tag");
+        assertTrue(yaml.contains("kubernetes.io/metadata.name: monitoring\n          podSelector:"),
+                "the monitoring namespace's Prometheus pods only, not the whole namespace");
+        assertTrue(yaml.contains("never by path"), "it says why the metrics path is not filtered");
+        assertTrue(yaml.contains("policyTypes: [\"Egress\"]"), "an egress policy");
+        for (String port : new String[] {"port: 6379", "port: 53", "port: 443", "port: 3000"}) {
+            assertTrue(yaml.contains(port), "egress lacks " + port);
+        }
+        assertTrue(yaml.contains("\"169.254.0.0/16\""), "the metadata service is not reachable through the HTTPS rule");
     }
 }

@@ -55,6 +55,22 @@ class LauncherIT {
     }
 
     @Test
+    void aSystemdCredentialNamedAfterASettingReachesEnrollflowAndWinsOverTheEnvironment() throws Exception {
+        Path credentials = Files.createDirectories(tmp.resolve("credentials"));
+        // a guessable token, so that start-up stops at once and says which setting it read
+        Files.writeString(credentials.resolve("ENROLLFLOW_MANAGEMENT_TOKEN"), "abcdabcdabcdabcd\n");
+
+        Run run = launch(LAUNCHER, Map.of("ENROLLFLOW_JAR", EnrollflowJar.jar().toAbsolutePath().toString(),
+                "CREDENTIALS_DIRECTORY", credentials.toString(),
+                "ENROLLFLOW_MANAGEMENT_TOKEN", "9b2f6c1e8a4d7035e1c9b8a2f4d6e0c3",
+                "ENROLLFLOW_DOWNLOAD_COMMAND", "true", "ENROLLFLOW_DELIVERY_TARGET", "folder"), "run");
+
+        assertEquals(2, run.exitCode(), run.output());
+        assertTrue(run.output().contains("enrollflow.management.token"), run.output());
+        assertTrue(run.output().contains("too easy to guess"), "the credential's value, not the environment's: " + run.output());
+    }
+
+    @Test
     void anInstallWithTheJarBesideItsBinFolderNeedsNoSetting() throws Exception {
         Path app = Files.createDirectories(tmp.resolve("app/bin"));
         Path launcher = Files.copy(LAUNCHER, app.resolve("enrollflow"));

@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LogSecrecyIT {
 
     private static final String ENROLL_TOKEN = "enroll-tok-5b1e9c";
-    private static final String MANAGEMENT_TOKEN = "mgmt-tok-8d02aa-91c4";
+    private static final String MANAGEMENT_TOKEN = "mgmt-tok-8d02aa-91c4-5e7b3f";
     private static final String WRONG_TOKEN = "guessed-tok-13f7";
     private static final String CALLBACK_SECRET = "cb-secret-77e1";
     private static final String KEY_SECRET = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7secret";
