@@ -6,27 +6,21 @@ import io.enrollflow.status.StatusStore;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.Task;
 import io.enrollflow.task.TaskRun;
+import io.enrollflow.tracing.Traced;
+import io.enrollflow.tracing.Tracing;
 import io.enrollflow.util.Masking;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Service;
-import org.apache.hc.client5.http.DnsResolver;
-import org.apache.hc.client5.http.SchemePortResolver;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.DefaultHttpClientConnectionOperator;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.io.HttpClientConnectionOperator;
-import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
-import org.apache.hc.core5.http.URIScheme;
-import org.apache.hc.core5.http.config.RegistryBuilder;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
@@ -36,7 +30,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -191,12 +184,16 @@ public class EnrollmentClient implements Service {
         // connection, the connect, the status line, the headers, the body); once the answer is whole it finds nothing
         // left to close (the connection went back to the pool), and it is cancelled itself below
         ScheduledFuture<?> deadline = deadlines.schedule(request::cancel, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        // the call's span (when tracing is on), whose traceparent the API gets: the backend's trace goes on from here
+        Traced span = Tracing.httpClient("POST", url);
+        span.inject(request::setHeader);
         int code;
         byte[] kept;
         boolean cut;
         try {
             ClassicHttpResponse response = http.executeOpen(target, request, null);
             code = response.getCode();
+            span.httpStatus(code);
             HttpEntity entity = response.getEntity();
             if (entity == null) {
                 kept = new byte[0];
@@ -213,6 +210,7 @@ public class EnrollmentClient implements Service {
                 response.close(); // the body was read to its end: its connection is back in the pool already
             }
         } catch (IOException e) {
+            span.failed(e);
             if (Thread.interrupted()) {
                 // an interrupt closed the socket under a read or the connect (InterruptibleSockets): shutdown
                 InterruptedException stopping = new InterruptedException("stopping: the enrollment call was abandoned");
@@ -225,6 +223,7 @@ public class EnrollmentClient implements Service {
             throw e; // refused, reset, timed out connecting: transient (error-handling.camel.yaml)
         } finally {
             deadline.cancel(false);
+            span.close();
         }
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, code);
@@ -268,21 +267,5 @@ public class EnrollmentClient implements Service {
     public void stop() {
         http.close(CloseMode.GRACEFUL);
         deadlines.shutdownNow();
-    }
-
-    /**
-     * The connection pool's builder, with sockets made from {@link SocketChannel}s: an interrupt of the thread blocked
-     * on one (the consumer's shutdown, past its grace period) closes it and ends the connect or read at once, where a
-     * plain {@link Socket} would hold the worker until the deadline. Everything else is the builder's default.
-     */
-    private static final class InterruptibleSockets extends PoolingHttpClientConnectionManagerBuilder {
-
-        @Override
-        protected HttpClientConnectionOperator createConnectionOperator(SchemePortResolver ports, DnsResolver dns,
-                                                                        TlsSocketStrategy tls) {
-            return new DefaultHttpClientConnectionOperator(
-                    proxy -> proxy == null ? SocketChannel.open().socket() : new Socket(proxy), ports, dns,
-                    RegistryBuilder.<TlsSocketStrategy>create().register(URIScheme.HTTPS.id, tls).build());
-        }
     }
 }

@@ -36,6 +36,7 @@ import io.enrollflow.retry.RetrySchedule;
 import io.enrollflow.status.Membership;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.task.TaskParser;
+import io.enrollflow.tracing.TracingSetup;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
@@ -83,6 +84,8 @@ public class EnrollflowBeans implements CamelConfiguration {
         // put the raw variable back over the derived value
         ((PropertiesComponent) camel.getPropertiesComponent())
                 .setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
+        // before any route is made: camel-opentelemetry2 puts its route policy on each
+        TracingSetup.install(camel, parsed.tracing(), instanceId, System.getenv());
         RedisScripts scripts = RedisScripts.from(parsed.redis(), redis);
         Membership membership = new Membership(instanceId);
         StatusStore status = new StatusStore(redis, scripts, keys, parsed.status().historySize(), membership,
@@ -134,7 +137,9 @@ public class EnrollflowBeans implements CamelConfiguration {
         Management.install(camel, management, parsed.callback(), redis, keys, scripts, status, deadLetters, inFlight,
                 (replays, pause) -> new JdkHttpConsole(new Console(redis, keys, status, deadLetters, replays, pause,
                         management.token(), management.readToken(), management.sessionTimeout())));
-        fleetLimits.bindMetrics(camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry());
+        Metrics metrics = camel.getRegistry().lookupByNameAndType("metrics", Metrics.class);
+        fleetLimits.bindMetrics(metrics.registry());
+        metrics.workDisk(parsed.download().workDir());
 
         var registry = camel.getRegistry();
         // the pipeline's steps (pipeline, enroll, download and deliver.camel.yaml: "process: ref:") are Processors, called
