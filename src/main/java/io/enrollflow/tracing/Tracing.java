@@ -96,9 +96,4 @@ public final class Tracing {
             current.inject(Context.current(), header, BiConsumer::accept);
         }
     }
-
-    /** The task runs on the current thread's context on another thread too (the parallel Drive uploads). */
-    public static Runnable wrap(Runnable work) {
-        return tracer == null ? work : Context.current().wrap(work);
-    }
 }

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * Switches tracing on in a runtime when its settings say so ({@link TracingSettings#on}): the OpenTelemetry SDK built
  * by its autoconfigure from the {@code OTEL_*} variables, with enrollflow's defaults beneath them (the service name,
  * OTLP over HTTP/protobuf, no metrics or logs exported: {@code /observe/metrics} and the log lines are those), then
- * camel-opentelemetry2's tracer ({@link CamelTracer}) on the context and enrollflow's own spans ({@link Tracing}).
+ * camel-opentelemetry2's tracer ({@link CamelTracer}) on the context, its thread pools carrying the trace context
+ * ({@link ContextThreadPools}), and enrollflow's own spans ({@link Tracing}).
  * The timer routes (the retry mover, every second) make no traces. When the context stops, after its routes, the
  * spans still buffered are sent and the SDK is closed.
  * <p>
@@ -64,6 +65,7 @@ public final class TracingSetup implements Service {
         // camel-opentelemetry2 takes its tracer and propagators from the registry, so no global SDK is set
         registry.bind("openTelemetryTracer", sdk.getTracer("org.apache.camel"));
         registry.bind("openTelemetryPropagators", sdk.getPropagators());
+        camel.getExecutorServiceManager().setThreadPoolFactory(new ContextThreadPools());
         CamelTracer tracer = new CamelTracer();
         tracer.setExcludePatterns("timer:*");
         tracer.init(camel);

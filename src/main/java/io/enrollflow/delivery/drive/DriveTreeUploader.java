@@ -3,7 +3,6 @@ package io.enrollflow.delivery.drive;
 import com.google.api.services.drive.model.File;
 import io.enrollflow.download.TaskTree;
 import io.enrollflow.task.Task;
-import io.enrollflow.tracing.Tracing;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.slf4j.Logger;
@@ -109,11 +108,10 @@ record DriveTreeUploader(int parallelUploads, ExecutorServiceManager threads, Dr
             List<Future<?>> running = new ArrayList<>();
             try {
                 for (Upload upload : plan.uploads) {
-                    // on the task's trace context, so that the upload's spans are in the task's trace
-                    running.add(pool.submit(Tracing.wrap(() -> {
+                    running.add(pool.submit(() -> {
                         uploadOne(task, upload);
                         bytes.addAndGet(upload.size);
-                    })));
+                    }));
                 }
                 for (Future<?> f : running) {
                     try {
