@@ -19,7 +19,7 @@ public final class Enrollflow {
     /**
      * Every task starts a download process. The JDK's default on Linux, posix_spawn, first starts its helper program
      * (jspawnhelper), which then starts the command: one more program start (exec, C library start-up) per task, which
-     * the bench profile showed costing a third as much as the download command itself (issue 15). vfork starts the
+     * bench/run.sh's profile shows as a sizeable cost beside the download command itself. vfork starts the
      * command directly; Java 17 supports it on Linux (it was the default up to Java 11). An operator's own
      * {@code -Djdk.lang.Process.launchMechanism=…} wins, and later Java releases, which deprecate VFORK, keep their
      * default.

@@ -81,7 +81,7 @@ public class ReplayService {
 
     /**
      * Replays every record the filter matches, oldest failure first (they go back onto the queue in the order they
-     * failed), in batches of {@link #BATCH}; {@code replayed} hears of each record replayed, as it was before.
+     * failed), in batches of {@link #BATCH}; {@code replayed} hears of each record replayed, as it was before the replay.
      *
      * @return how many were replayed
      */

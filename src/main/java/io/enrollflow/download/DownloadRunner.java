@@ -48,7 +48,7 @@ import java.util.regex.Pattern;
  * unless it calls {@code setsid} itself; SIGTERM then SIGKILL to the group ({@link ProcessGroups}: one system call
  * each) reaches them all. {@code posix_spawn} rather than the {@code setsid} program in front of the command: that
  * program's exec and C library start-up cost as much CPU as a small download command. Where {@link Spawn} cannot
- * bind (not Linux/glibc, no JNA), the command runs through {@code setsid} (util-linux) as before, and where that is
+ * bind (not Linux/glibc, no JNA), the command runs through {@code setsid} (util-linux), and where that is
  * missing too, without a group. For children that leave the group on purpose, the runner also remembers every
  * descendant it sees while the command runs (a look every {@link #WATCH_INTERVAL}) and kills those still alive at
  * the end. Without a group, only that second half applies.

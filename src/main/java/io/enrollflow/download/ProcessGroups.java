@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * Signals a whole process group (a download leads one of its own; see {@link DownloadRunner}).
  * Java 17 can signal only single processes, so this is the C library's {@code kill(-pgid, sig)} through JNA: one system
  * call. Where JNA cannot load (no native library for the platform, a temp folder it may not unpack into), the
- * {@code kill} program does it, one process per signal, as before JNA: slower, the same effect.
+ * {@code kill} program does it, one process per signal: slower, the same effect.
  */
 final class ProcessGroups {
 

@@ -46,16 +46,16 @@ import java.util.regex.Pattern;
  * Why the call is made here with Apache HttpClient 5's classic API rather than by a camel-http endpoint (the same
  * library underneath): docs/contract.md §10 wants the whole answer within {@code enrollflow.enroll.timeout} however slowly its
  * bytes trickle, and at most a bounded size held. camel-http only bounds each read, so a server sending a byte a
- * second held a worker for ever, and it reads the whole body into memory. Here one deadline covers connecting, the
+ * second holds a worker for ever, and it reads the whole body into memory. Here one deadline covers connecting, the
  * status line, the headers and the body: a timer aborts the request when it passes (the connection is closed under
  * the read), and the body is read from the raw stream up to {@link #MAX_ANSWER_BYTES} (past it the connection is
  * dropped and the answer counts as unusable).
  * <p>
- * Why not the JDK's {@code java.net.http.HttpClient} (used before): for one small keep-alive POST per task it took
- * about 12 % of the process's CPU samples under bench/run.sh's load, in its selector thread and the hand-offs between
+ * Why not the JDK's {@code java.net.http.HttpClient}: for one small keep-alive POST per task it takes
+ * a sizeable share of the process's CPU samples under bench/run.sh's load, in its selector thread and the hand-offs between
  * it and the waiting worker. The classic client runs on the worker thread itself, on a pool of kept-alive connections as large as
  * the worker concurrency. Its sockets come from {@link SocketChannel}s so that an interrupt (shutdown past its grace
- * period) closes a socket a worker is blocked on, as the JDK client's cancellation did.
+ * period) closes a socket a worker is blocked on, as the JDK client's cancellation does.
  */
 public class EnrollmentClient implements Service {
 

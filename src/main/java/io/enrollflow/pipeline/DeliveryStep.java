@@ -113,7 +113,7 @@ public class DeliveryStep {
                 Masking.email(run.task().email()), Math.round((System.nanoTime() - started) / 1e8) / 10.0, url);
         Path taskDir = downloads.taskDir(run.task());
         // after a rename into the delivery folder nothing is left: java.io.File says so without the exception that
-        // Files.exists builds for a missing path (about 1% of a worker's CPU in bench/run.sh)
+        // Files.exists builds for a missing path (a measurable share of a worker's CPU in bench/run.sh)
         if (!keep && taskDir.toFile().exists()) {
             try {
                 FolderDelivery.deleteTree(taskDir);

@@ -94,7 +94,7 @@ public final class RedisConnection {
 
     /**
      * Netty's leak detector off unless the operator asks for it ({@code -Dio.netty.leakDetection.level=simple} in
-     * JAVA_OPTS): at its default it records a stack trace for one buffer in 128, about 1.3% of a busy worker's CPU
+     * JAVA_OPTS): at its default it records a stack trace for one buffer in 128, a measurable share of a busy worker's CPU
      * (perf, bench/run.sh), to find buffers that Redisson, not enrollflow, allocates and releases.
      */
     static void quietLeakDetector() {
@@ -111,7 +111,7 @@ public final class RedisConnection {
         config.setUseScriptCache(true);
         // Redisson's references (an RObject stored as a value, read back as a live object): enrollflow stores only text,
         // and with references on every script argument and every reply goes through a row of interface type checks
-        // (2% of the workers' CPU in the bench's profile)
+        // (a measurable share of the workers' CPU in the bench's profile)
         config.setReferenceEnabled(false);
         // Redisson's default of 32 event-loop threads spreads a handful of round trips per task over idle threads,
         // each hand-off a context switch; one per core keeps up (bench/run.sh) with less CPU and memory
@@ -188,7 +188,7 @@ public final class RedisConnection {
      * Connections kept open while idle: one idle worker at a time blocks on the queue (RedisQueueConsumer), so the
      * fetching worker's BLMOVE, the next one's and the first task's scripts find theirs ready (no connect on the pickup
      * path), plus a spare. Under load more open on demand, up to {@link #poolSize}, and close after Redisson's idle
-     * timeout. Each open connection costs a ping every 30 s: Redisson's default of 24 cost more than the fetches.
+     * timeout. Each open connection costs a ping every 30 s: Redisson's default of 24 would cost more than the fetches.
      */
     static int minimumIdle(int blockingUse) {
         return Math.min(blockingUse, 2) + 2;

@@ -39,8 +39,8 @@ public final class RedisKeys {
     }
 
     /**
-     * The keys the settings name (the namespace checked there). A queue named outside the namespace is accepted, as
-     * before namespaces existed (the producer's key is the backend's choice); on Redis Cluster it must carry the
+     * The keys the settings name (the namespace checked there). A queue named outside the namespace is accepted
+     * (the producer's key is the backend's choice); on Redis Cluster it must carry the
      * namespace's hash tag (checked where Cluster is set up).
      */
     public static RedisKeys from(RedisSettings settings) {

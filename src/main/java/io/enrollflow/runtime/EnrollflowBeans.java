@@ -143,7 +143,7 @@ public class EnrollflowBeans implements CamelConfiguration {
 
         var registry = camel.getRegistry();
         // the pipeline's steps (pipeline, enroll, download and deliver.camel.yaml: "process: ref:") are Processors, called
-        // directly: no bean-method lookup and no reflective call per step and task (issue 15)
+        // directly: no bean-method lookup and no reflective call per step and task
         TaskIntake intake = new TaskIntake(parser, status, inFlight::heldByAnother);
         registry.bind("claimTask", (Processor) intake::claim);
         registry.bind("acquireEnrollRate", (Processor) fleetLimits.enrollRate()::acquire);
@@ -167,8 +167,8 @@ public class EnrollflowBeans implements CamelConfiguration {
         registry.bind("completeDelivery", (Processor) delivery::complete);
         FailureHandler failures = new FailureHandler(retries, deadLetters, status, inFlight);
         queue.setUndecided(failures::undecided);
-        // error-handling.camel.yaml's three clauses, processors too (a refused task took a reflective bean call); the
-        // beans stay bound for route files edited before (bean: ref: failures / holdBack)
+        // error-handling.camel.yaml's three clauses, processors too (as bean calls, a refused task would take a reflective call); the
+        // beans stay bound for an operator's route files that call them (bean: ref: failures / holdBack)
         HoldBack holdBack = new HoldBack(fleetLimits.context(), status, inFlight);
         registry.bind("holdBackTask", (Processor) holdBack::holdBack);
         registry.bind("retryOrDeadLetter", (Processor) failures::retryOrDeadLetter);
@@ -177,7 +177,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         registry.bind("failures", failures);
         registry.bind("retrySchedule", retries);
         // the retry mover's step, every second on every instance: a processor, not a bean-method call (on an idle
-        // worker that reflective call was its largest cost)
+        // worker that reflective call would be its largest cost)
         registry.bind("moveDueRetries", (Processor) exchange -> exchange.getMessage().setBody(retries.moveDue()));
     }
 }

@@ -80,7 +80,7 @@ public class StatusStore {
 
     /**
      * The minute since the epoch of a time as {@link #now()} writes it ({@code 2026-12-01T14:53:10.123Z}), read from its
-     * fixed positions: {@code Instant.parse} cost about 1% of a worker's CPU, for a value written a moment before.
+     * fixed positions: {@code Instant.parse} costs a measurable share of a worker's CPU, for a value written a moment before.
      */
     static long epochMinute(String at) {
         if (at.length() < 17 || at.charAt(4) != '-' || at.charAt(7) != '-' || at.charAt(10) != 'T'

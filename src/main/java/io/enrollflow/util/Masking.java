@@ -5,7 +5,7 @@ package io.enrollflow.util;
  * <p>
  * Addresses inside free text are found by a hand-written scan rather than a regular expression: the expression
  * {@code [local]+@[label](\.[label])+} tried from every start of a long run of local-part characters takes quadratic
- * time (a 300 KB API message kept a worker busy for minutes). The scan looks at each character at most twice.
+ * time (a 300 KB API message would keep a worker busy for minutes). The scan looks at each character at most twice.
  */
 public final class Masking {
 

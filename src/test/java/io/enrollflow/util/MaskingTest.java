@@ -49,7 +49,7 @@ class MaskingTest {
 
     @Test
     void aHugeRunOfAddressCharactersWithoutADomainIsLeftAsItIs() {
-        // what kept a worker at 100 % CPU: 300 KB of local-part characters, an @, no dotted domain
+        // what keeps the expression at 100 % CPU: 300 KB of local-part characters, an @, no dotted domain
         String message = "a".repeat(300_000) + "@x " + "b@".repeat(50_000) + " c@example.com";
         String masked = Masking.emailsIn(message);
         assertEquals(message.substring(0, message.length() - "c@example.com".length()) + "c***@example.com", masked);
