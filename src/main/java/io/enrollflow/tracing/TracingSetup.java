@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -57,8 +58,10 @@ public final class TracingSetup implements Service {
         // the SDK reports (a collector that cannot be reached, a span queue that overflowed) through java.util.logging:
         // those lines go where enrollflow's own go, in its format
         java.util.logging.Logger sdkLog = java.util.logging.Logger.getLogger("io.opentelemetry");
-        sdkLog.setUseParentHandlers(false);
-        sdkLog.addHandler(new SLF4JBridgeHandler());
+        if (Arrays.stream(sdkLog.getHandlers()).noneMatch(SLF4JBridgeHandler.class::isInstance)) {
+            sdkLog.setUseParentHandlers(false);
+            sdkLog.addHandler(new SLF4JBridgeHandler());
+        }
         OpenTelemetrySdk sdk = sdk(settings, instanceId);
         Tracing.install(sdk);
         var registry = camel.getRegistry();
