@@ -2,7 +2,9 @@ package io.enrollflow.management;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enrollflow.delivery.drive.FleetDriveSignIn;
 import io.enrollflow.queue.IntakePause;
+import io.enrollflow.util.Json;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.redisson.api.RedissonClient;
@@ -19,14 +21,16 @@ import java.util.concurrent.TimeUnit;
  *   <li>ready: the Camel context is started (not starting, not stopping) and Redis answers a PING within
  *       {@link #REDIS_PING_TIMEOUT_MS} — DOWN during start-up, shutdown and Redis outages.</li>
  * </ul>
- * Intake being paused is reported but is not unhealthy.
+ * Intake being paused is reported but is not unhealthy. So is Drive refusing the fleet's credentials (the check
+ * {@code drive}, present only then, DOWN with a detail that says what to do): restarting cannot mend it, and work up to
+ * delivery goes on.
  */
 public class Health {
 
     /** How long the readiness check waits for Redis's PONG. */
     static final long REDIS_PING_TIMEOUT_MS = 1_000;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /**
      * One answer: UP or DOWN, and the checks it is made of.
@@ -39,11 +43,13 @@ public class Health {
     private final CamelContext camel;
     private final RedissonClient redis;
     private final IntakePause pause;
+    private final FleetDriveSignIn driveSignIn;
 
-    public Health(CamelContext camel, RedissonClient redis, IntakePause pause) {
+    public Health(CamelContext camel, RedissonClient redis, IntakePause pause, FleetDriveSignIn driveSignIn) {
         this.camel = camel;
         this.redis = redis;
         this.pause = pause;
+        this.driveSignIn = driveSignIn;
     }
 
     public Report live() {
@@ -100,6 +106,8 @@ public class Health {
                 if (state.since() != null) {
                     intake.put("pausedSince", state.since());
                 }
+                driveSignIn.refusal().ifPresent(refusal -> checks.putObject("drive").put("status", "DOWN")
+                        .put("detail", "drive: " + refusal.detail()).put("since", refusal.since()));
             } catch (RuntimeException e) {
                 // Redis went away between the PING and this read: the PING's answer stands
             }

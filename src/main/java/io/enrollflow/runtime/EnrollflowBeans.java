@@ -1,24 +1,30 @@
 package io.enrollflow.runtime;
 
 import io.enrollflow.config.DeliverySettings;
+import io.enrollflow.config.DiskSettings;
 import io.enrollflow.config.DownloadSettings;
 import io.enrollflow.config.EnrollmentSettings;
 import io.enrollflow.config.ManagementSettings;
 import io.enrollflow.config.RetrySettings;
 import io.enrollflow.config.RuntimeSettings;
 import io.enrollflow.config.Settings;
+import io.enrollflow.config.TaskSettings;
 import io.enrollflow.console.Console;
 import io.enrollflow.console.InstanceDetails;
 import io.enrollflow.console.JdkHttpConsole;
 import io.enrollflow.deadletter.DeadLetterIndexing;
+import io.enrollflow.deadletter.DeadLetterTrim;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.delivery.BeforeDelivery;
 import io.enrollflow.delivery.drive.DriveDelivery;
+import io.enrollflow.delivery.drive.FleetDriveSignIn;
 import io.enrollflow.delivery.drive.DriveGuard;
 import io.enrollflow.delivery.folder.FolderDelivery;
 import io.enrollflow.download.DownloadRunner;
 import io.enrollflow.enroll.EnrollmentClient;
+import io.enrollflow.limit.DiskSpace;
 import io.enrollflow.limit.Limits;
+import io.enrollflow.logging.Event;
 import io.enrollflow.management.Management;
 import io.enrollflow.management.Metrics;
 import io.enrollflow.pipeline.DeliveryStep;
@@ -26,6 +32,7 @@ import io.enrollflow.pipeline.DownloadStep;
 import io.enrollflow.pipeline.FailureHandler;
 import io.enrollflow.pipeline.HoldBack;
 import io.enrollflow.pipeline.TaskIntake;
+import io.enrollflow.pipeline.WorkDirSweep;
 import io.enrollflow.queue.InFlight;
 import io.enrollflow.queue.Recovery;
 import io.enrollflow.queue.RedisQueueComponent;
@@ -42,12 +49,16 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.redisson.api.RedissonClient;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * Every bean the routes use, made in one place from the settings, which {@link RuntimeSettings} parsed and checked
  * before anything started.
  */
 public class EnrollflowBeans implements CamelConfiguration {
+
+    private static final Logger LOG = LogManager.getLogger(EnrollflowBeans.class);
 
     private final Settings settings;
     private final RuntimeSettings parsed;
@@ -69,6 +80,12 @@ public class EnrollflowBeans implements CamelConfiguration {
         this.redis = redis;
         this.instanceId = instanceId;
         this.parser = new TaskParser(parsed.task().defaultQuality(), parsed.task().allowedHosts());
+        if (parsed.task().allowedHosts().isEmpty()) {
+            // only local and private hosts are refused then (docs/contract.md §10): the download tool fetches from any
+            // other host a task names, and delivers what it gets
+            Event.warn(LOG).stage("startup").outcome("any-course-host").kv("setting", TaskSettings.ALLOWED_HOSTS)
+                    .note("empty: a courseUrl may name any public host; set it to the course platform's hosts").log();
+        }
         DownloadSettings download = parsed.download();
         this.downloads = new DownloadRunner(parsed.downloadCommand(), download.workDir(), download.timeout(),
                 download.notEnrolled());
@@ -90,6 +107,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         Membership membership = new Membership(instanceId);
         StatusStore status = new StatusStore(redis, scripts, keys, parsed.status().historySize(), membership,
                 parsed.queue().maxDeliveries());
+        status.retainCompleted(parsed.status().retention());
         DeadLetterStore deadLetters = new DeadLetterStore(redis, scripts, keys, status,
                 parsed.status().deadLetterWarnSize());
         DeadLetterIndexing.start(deadLetters,
@@ -125,9 +143,11 @@ public class EnrollflowBeans implements CamelConfiguration {
         // built (Drive needs its key file and folder)
         if (drive) {
             // no Drive request leaves while this instance may have been presumed dead (its lease lapsed: a stall), and
-            // no upload begun before it came back goes on; every one waits out the fleet's Drive pause (docs/contract.md §12)
+            // no upload begun before it came back goes on; every one waits out the fleet's Drive pause (docs/contract.md §12);
+            // a refused sign-in is the fleet's to see (the console, health) until a delivery goes through
             camel.getRegistry().bind("deliverToDrive", (Processor) delivery.via(DriveDelivery.create(settings, camel,
-                    new DriveGuard(membership::leaseHeld, membership::generation), fleetLimits.drivePause()))::deliver);
+                    new DriveGuard(membership::leaseHeld, membership::generation), fleetLimits.drivePause(),
+                    new FleetDriveSignIn(redis, keys)))::deliver);
         } else {
             camel.getRegistry().bind("deliverToFolder", (Processor) delivery.via(
                     new FolderDelivery(parsed.delivery().folder(), !parsed.download().keep()))::deliver);
@@ -140,16 +160,25 @@ public class EnrollflowBeans implements CamelConfiguration {
         Metrics metrics = camel.getRegistry().lookupByNameAndType("metrics", Metrics.class);
         fleetLimits.bindMetrics(metrics.registry());
         metrics.workDisk(parsed.download().workDir());
+        // retention (docs/contract.md §14): the dead letters bounded by age and count, and the work directory's logs
+        // and failed folders, background rounds on one thread
+        var housekeeping = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "retention");
+        new DeadLetterTrim(scripts, keys, parsed.status().deadLetterMaxAge(), parsed.status().deadLetterMax(),
+                metrics.registry()).start(housekeeping);
+        DiskSettings disk = DiskSettings.from(settings);
+        new WorkDirSweep(parsed.download().workDir(), redis, keys, disk).start(housekeeping);
 
         var registry = camel.getRegistry();
         // the pipeline's steps (pipeline, enroll, download and deliver.camel.yaml: "process: ref:") are Processors, called
         // directly: no bean-method lookup and no reflective call per step and task
         TaskIntake intake = new TaskIntake(parser, status, inFlight::heldByAnother);
         registry.bind("claimTask", (Processor) intake::claim);
-        registry.bind("acquireEnrollRate", (Processor) fleetLimits.enrollRate()::acquire);
+        // the enrollment rate is taken by the call itself, at the wire (EnrollmentClient); an operator's copy of the
+        // enroll route may still name this step, which passes
+        registry.bind("acquireEnrollRate", (Processor) exchange -> { });
         EnrollmentSettings enrollment = parsed.enrollment();
         EnrollmentClient client = new EnrollmentClient(enrollment.url(), enrollment.token(), enrollment.timeout(),
-                enrollment.alreadyEnrolled(), status, parsed.queue().concurrency());
+                enrollment.alreadyEnrolled(), status, parsed.queue().concurrency(), fleetLimits.enrollRate());
         try {
             // its kept-alive connections and deadline timer are closed when the context stops, after the routes
             camel.addService(client, true, false);
@@ -160,7 +189,9 @@ public class EnrollflowBeans implements CamelConfiguration {
         registry.bind("callEnrollment", (Processor) client::call);
         registry.bind("classifyEnrollment", (Processor) client::classify);
         registry.bind("recordEnrolled", (Processor) client::recordEnrolled);
-        DownloadStep download = new DownloadStep(downloads, status, fleetLimits.permits());
+        DiskSpace diskSpace = new DiskSpace(fleetLimits.context().gate(), parsed.download().workDir(), disk.minFree());
+        diskSpace.bindMetrics(camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry());
+        DownloadStep download = new DownloadStep(downloads, status, fleetLimits.permits(), diskSpace);
         registry.bind("runDownload", (Processor) download::download);
         registry.bind("downloadAfterReEnroll", (Processor) download::downloadAfterReEnroll);
         registry.bind("startDelivery", (Processor) delivery::start);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enrollflow.deadletter.DeadLetter;
 import io.enrollflow.deadletter.DeadLetterFilter;
 import io.enrollflow.deadletter.DeadLetterPage;
+import io.enrollflow.delivery.drive.FleetDriveSignIn;
 import io.enrollflow.queue.IntakePause;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +63,8 @@ class ConsolePagesTest {
     @Test
     void pagesLoadNoInlineScriptAndCarryTheCsrfTokenInEveryForm() {
         String page = OverviewPage.overview(new FleetView.Overview(1, 2, 3, 4, Map.of("poison", 4L),
-                new io.enrollflow.queue.IntakePause.State(false, null), 1, new long[180], new long[180], 29_000_000L, 0, 0),
+                new io.enrollflow.queue.IntakePause.State(false, null), 1, new long[180], new long[180], 29_000_000L, 0, 0,
+                null),
                 OPERATOR, null);
         assertFalse(page.contains("<script>"), "only <script src>");
         assertTrue(page.contains("<script src=\"/static/console.js\" defer></script>"));
@@ -75,11 +77,23 @@ class ConsolePagesTest {
     @Test
     void theOverviewShowsTheFleetWideLimits() {
         String page = OverviewPage.overview(new FleetView.Overview(1, 2, 3, 4, Map.of(),
-                new io.enrollflow.queue.IntakePause.State(false, null), 1, new long[180], new long[180], 29_000_000L, 2, 2_500),
-                OPERATOR, null);
+                new io.enrollflow.queue.IntakePause.State(false, null), 1, new long[180], new long[180], 29_000_000L, 2, 2_500,
+                null), OPERATOR, null);
 
         assertTrue(page.contains("id=\"download-permits\">2<"), page);
         assertTrue(page.contains("id=\"drive-pause\">paused, 3 s left<"), page);
+        assertFalse(page.contains("drive-sign-in"), "no Drive sign-in card while the sign-in works");
+    }
+
+    @Test
+    void theOverviewSaysWhenDriveRefusesTheFleetsSignInAndWhatToDo() {
+        String page = OverviewPage.overview(new FleetView.Overview(1, 2, 3, 4, Map.of(),
+                new io.enrollflow.queue.IntakePause.State(false, null), 1, new long[180], new long[180], 29_000_000L, 0, 0,
+                new FleetDriveSignIn.Refusal("2026-12-06T05:00:00Z", "credentials revoked or expired — run enrollflow drive login")),
+                OPERATOR, null);
+
+        assertTrue(page.contains("id=\"drive-sign-in-detail\">credentials revoked or expired — run enrollflow drive login"
+                + " (since 2026-12-06T05:00:00Z)<"), page);
     }
 
     @Test
@@ -183,7 +197,7 @@ class ConsolePagesTest {
 
     private static FleetView.Overview overview() {
         return new FleetView.Overview(1, 2, 3, 4, Map.of(), new IntakePause.State(false, null), 1, new long[180], new long[180],
-                29_000_000L, 0, 0);
+                29_000_000L, 0, 0, null);
     }
 
     /** A dead letter as the store keeps it: the record, and the payload as received holding a {@code note}. */
