@@ -3,6 +3,7 @@ package io.enrollflow.tracing;
 import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.Redact;
 import io.enrollflow.config.TracingSettings;
+import io.enrollflow.logging.Event;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -12,8 +13,8 @@ import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.resources.Resource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Service;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.util.Arrays;
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TracingSetup implements Service {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TracingSetup.class);
+    private static final Logger LOG = LogManager.getLogger(TracingSetup.class);
     private static final String PROTOCOL = "http/protobuf";
     /** How long the stop waits for the last spans to reach the collector. */
     private static final long FLUSH_SECONDS = 5;
@@ -78,8 +79,8 @@ public final class TracingSetup implements Service {
             throw new IllegalStateException("cannot register the tracing SDK's shutdown", e);
         }
         String service = System.getProperty("otel.service.name", env.getOrDefault("OTEL_SERVICE_NAME", settings.serviceName()));
-        LOG.info("task=- stage=tracing outcome=on service={} endpoint={}", service,
-                settings.endpoint().isEmpty() ? "from OTEL_EXPORTER_OTLP_*" : Redact.url(settings.endpoint()));
+        Event.info(LOG).stage("tracing").outcome("on").kv("service", service).kv("endpoint",
+                settings.endpoint().isEmpty() ? "from OTEL_EXPORTER_OTLP_*" : Redact.url(settings.endpoint())).log();
     }
 
     private static OpenTelemetrySdk sdk(TracingSettings settings, String instanceId) {
