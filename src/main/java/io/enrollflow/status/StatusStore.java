@@ -40,8 +40,7 @@ public class StatusStore {
 
     /**
      * The claim's decision and, when claimed, the number of this attempt, whether enrollment is recorded, the fencing
-     * token (also for poison: the claim is held while the task is dead-lettered), and when an earlier claim first saw
-     * the task ({@code firstSeenAt}, ISO-8601; empty when this claim is its first sight).
+     * token (also for poison: the claim is held while the task is dead-lettered), and an earlier claim's firstSeenAt.
      */
     public record ClaimResult(Claim decision, int attempt, boolean enrolled, String token, String firstSeenAt) {
     }
@@ -225,7 +224,6 @@ public class StatusStore {
     public void complete(TaskRun run, String deliveryUrl, String message) {
         write(run, run.raw(), now(), TaskStatus.COMPLETED, message, deliveryUrl, "status", TaskStatus.COMPLETED.word(),
                 "stage", Stage.DELIVER.word(), "reason", "", "message", message, "deliveryUrl", deliveryUrl);
-        run.markDecided();
         run.markCompleted();
     }
 

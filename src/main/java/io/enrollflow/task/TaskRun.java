@@ -235,7 +235,9 @@ public final class TaskRun {
         return completedAt;
     }
 
+    /** The run completed its task: a decision, at this moment. */
     public void markCompleted() {
+        this.decided = true;
         this.completedAt = System.currentTimeMillis();
     }
 
