@@ -15,7 +15,8 @@
 -- ARGV[10..12] the per-reason, per-stage and per-stage-and-reason dead-letter index prefixes (RedisKeys): a fresh
 -- start removes the task's old record, which names the stage and reason whose indexes list it; with a hash-tag
 -- namespace they share KEYS[4]'s slot
--- Returns {decision, attempts, enrolled, token}: decision is
+-- Returns {decision, attempts, enrolled, token}, and for 'claimed' a fifth: the task's firstSeenAt when an earlier claim
+-- wrote it, '' when this one did (the time to completion counts from it, docs/contract.md §8). Decision is
 --   'claimed'   run it (attempts = this attempt's number; enrolled = 1 when enrollment is already recorded;
 --               token = the claim's value, which every write of the run must present)
 --   'poison'    its runs ended without a decision max-deliveries times: dead-letter it (the claim is held: token)
@@ -77,7 +78,7 @@ if status == false or status == 'failed' or status == 'queued' then
   redis.call('ZREM', KEYS[5], ARGV[5])
   redis.call('HDEL', KEYS[6], ARGV[5])
   redis.call('HDEL', KEYS[1], 'enrolledAt', 'deliveryUrl', 'nextAttemptAt', 'crashes')
-  redis.call('HSET', KEYS[1], 'attempts', 1)
+  redis.call('HSET', KEYS[1], 'attempts', 1, 'firstSeenAt', ARGV[2])
   attempts = 1
 else
   -- a due retry, or a run that ended without a decision: the next attempt
@@ -109,4 +110,11 @@ if ARGV[6] and ARGV[6] ~= '' then
 end
 local enrolled = 0
 if redis.call('HEXISTS', KEYS[1], 'enrolledAt') == 1 then enrolled = 1 end
-return {'claimed', attempts, enrolled, token}
+-- a hash written before firstSeenAt existed gets it now
+local firstSeen = redis.call('HGET', KEYS[1], 'firstSeenAt')
+if not firstSeen then
+  redis.call('HSET', KEYS[1], 'firstSeenAt', ARGV[2])
+  firstSeen = ARGV[2]
+end
+if firstSeen == ARGV[2] then firstSeen = '' end
+return {'claimed', attempts, enrolled, token, firstSeen}

@@ -12,7 +12,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * The packages' layers, read from the compiled classes (test classes left out). From the bottom:
  * <ol>
- *   <li>base: {@code util}, {@code config}, {@code logging}, {@code redis};</li>
+ *   <li>base: {@code util}, {@code config}, {@code logging}, {@code redis}, {@code tracing};</li>
  *   <li>model and stores: {@code task}, {@code status}, {@code queue}, {@code deadletter};</li>
  *   <li>the steps' work: {@code enroll}, {@code download}, {@code delivery} (and its {@code drive} and
  *       {@code folder}), {@code limit}, {@code retry}, {@code callback};</li>
@@ -45,7 +45,7 @@ class PackageLayersTest {
     void eachLayerUsesOnlyItselfAndTheLayersBelowIt() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("Base").definedBy("io.enrollflow.util..", "io.enrollflow.config..", "io.enrollflow.logging..",
-                        "io.enrollflow.redis..")
+                        "io.enrollflow.redis..", "io.enrollflow.tracing..")
                 .layer("Model").definedBy(MODEL)
                 .layer("Steps").definedBy("io.enrollflow.enroll..", "io.enrollflow.download..",
                         "io.enrollflow.delivery..", "io.enrollflow.limit..", "io.enrollflow.retry..",

@@ -7,6 +7,7 @@ import io.enrollflow.config.Redact;
 import io.enrollflow.logging.Event;
 import io.enrollflow.status.StatusChange;
 import io.enrollflow.status.StatusListener;
+import io.enrollflow.tracing.Tracing;
 import io.enrollflow.util.Json;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -107,6 +108,9 @@ public final class StatusCallbacks implements StatusListener {
             exchange.getMessage().setBody(body(change));
             exchange.getMessage().setHeader(Exchange.HTTP_URI, url(change.taskId()));
             exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+            // the task's trace context (when tracing is on): the callback's span joins the task's trace, and its POST
+            // carries a traceparent of that trace to the backend (camel-http sends it as a header)
+            Tracing.inject(exchange.getMessage()::setHeader);
             exchange.setProperty(TASK, change.taskId());
             exchange.setProperty(STATUS, change.status().word());
             template().send(endpoint, exchange);

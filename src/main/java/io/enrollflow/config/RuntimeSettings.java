@@ -13,7 +13,7 @@ public record RuntimeSettings(RedisSettings redis, QueueSettings queue, TaskSett
                               DownloadSettings download, DownloadCommand downloadCommand, DeliverySettings delivery,
                               RetrySettings retry, StatusSettings status, CallbackSettings callback,
                               ManagementSettings management, LimitSettings limits,
-                              LogSettings log) {
+                              LogSettings log, TracingSettings tracing) {
 
     public static RuntimeSettings from(Settings settings) {
         DownloadSettings download = DownloadSettings.from(settings);
@@ -27,6 +27,6 @@ public record RuntimeSettings(RedisSettings redis, QueueSettings queue, TaskSett
                 TaskSettings.from(settings), EnrollmentSettings.from(settings), download, command, delivery,
                 RetrySettings.from(settings), StatusSettings.from(settings), CallbackSettings.from(settings),
                 ManagementSettings.from(settings), LimitSettings.from(settings),
-                LogSettings.from(settings));
+                LogSettings.from(settings), TracingSettings.from(settings));
     }
 }

@@ -1,6 +1,8 @@
 package io.enrollflow.enroll;
 
 import io.enrollflow.task.TaskRun;
+import io.enrollflow.tracing.Traced;
+import io.enrollflow.tracing.Tracing;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SchemePortResolver;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
@@ -157,9 +159,13 @@ final class EnrollmentHttp {
         // connection, the connect, the status line, the headers, the body); once the answer is whole it finds nothing
         // left to close (the connection went back to the pool), and it is cancelled itself below
         ScheduledFuture<?> deadline = deadlines.schedule(request::cancel, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        // the call's span (when tracing is on), whose traceparent the API gets: the backend's trace goes on from here
+        Traced span = Tracing.httpClient("POST", url);
+        span.inject(request::setHeader);
         try {
             ClassicHttpResponse response = http.executeOpen(target, request, null);
             int code = response.getCode();
+            span.httpStatus(code);
             HttpEntity entity = response.getEntity();
             byte[] kept = new byte[0];
             boolean cut = false;
@@ -175,7 +181,11 @@ final class EnrollmentHttp {
                 response.close(); // the body was read to its end: its connection is back in the pool already
             }
             return new Answer(code, kept, cut);
+        } catch (SlotAtTheWire.SlotRefused refused) {
+            span.attribute("enrollflow.enroll.rate_slot", "refused"); // not sent: the fleet's rate had no slot free
+            throw refused;
         } catch (IOException e) {
+            span.failed(e);
             if (Thread.interrupted()) {
                 // an interrupt closed the socket under a read or the connect (InterruptibleSockets): shutdown
                 InterruptedException stopping = new InterruptedException("stopping: the enrollment call was abandoned");
@@ -187,6 +197,7 @@ final class EnrollmentHttp {
             }
             throw e; // refused, reset, timed out connecting: transient (error-handling.camel.yaml)
         } catch (IllegalStateException e) {
+            span.failed(e);
             if (request.isCancelled()) {
                 // the deadline released the connection between two steps of HttpClient's chain (after the slot,
                 // before the write), where HttpClient finds no connection rather than a closed one: a timeout still
@@ -195,6 +206,7 @@ final class EnrollmentHttp {
             throw e;
         } finally {
             deadline.cancel(false);
+            span.close();
         }
     }
 

@@ -5,6 +5,7 @@ import io.enrollflow.queue.QueueEvents;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.status.StatusChange;
 import io.enrollflow.status.StatusListener;
+import io.enrollflow.task.TaskRun;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -17,9 +18,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
+import java.io.File;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +45,11 @@ import java.util.concurrent.TimeUnit;
  *       or were dropped because the send queue was full;</li>
  *   <li>{@code enrollflow_runs_fenced_total}: runs that lost their claim (their task was taken over) and stopped
  *       without writing; {@code enrollflow_recovery_errors_total}: heartbeats and recovery rounds that failed;</li>
+ *   <li>what operators page on: the queue's latency, the oldest due retry's age and each instance's heartbeat age
+ *       ({@link FleetGauges}, fleet-wide); {@code enrollflow_task_time_to_complete_seconds}, a histogram of the time
+ *       from a task's {@code queuedAt} (else enrollflow's first sight of it) to its completion, recorded by the instance
+ *       that completed it; {@code enrollflow_work_disk_free_bytes}, the space this instance's work folder may still
+ *       use;</li>
  *   <li>the JVM's memory, threads, CPU and uptime.</li>
  * </ul>
  * The hot path only increments counters and records timers (lock-free); Redis is read only when scraped, in one
@@ -52,6 +61,11 @@ public class Metrics implements StatusListener, QueueEvents {
     private static final Duration[] STAGE_BUCKETS = {Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
             Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofMinutes(1), Duration.ofMinutes(5),
             Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(4)};
+    /** Buckets of the time to completion: a short task takes a minute, a queue that waits hours is what to see. */
+    private static final Duration[] COMPLETION_BUCKETS = {Duration.ofSeconds(10), Duration.ofSeconds(30),
+            Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
+            Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(4), Duration.ofHours(8),
+            Duration.ofHours(24)};
     /** How long a scrape waits for Redis before reporting the Redis gauges as unknown. */
     private static final long SCRAPE_REDIS_TIMEOUT_MS = 1_000;
 
@@ -59,6 +73,8 @@ public class Metrics implements StatusListener, QueueEvents {
     private final Map<String, Timer> stageTimers = new ConcurrentHashMap<>();
     private final RedissonClient redis;
     private final RedisKeys keys;
+    private final FleetGauges fleet;
+    private final Timer timeToComplete;
 
     private volatile double queueDepth = Double.NaN;
     private volatile double retryScheduled = Double.NaN;
@@ -81,6 +97,10 @@ public class Metrics implements StatusListener, QueueEvents {
                 .description("1 when Redis answered the last scrape").register(registry);
         Gauge.builder("enrollflow.in.flight", inFlight, InFlight::size)
                 .description("Tasks this instance is working on").register(registry);
+        fleet = new FleetGauges(keys, registry);
+        timeToComplete = Timer.builder("enrollflow.task.time.to.complete")
+                .description("From a task's queuedAt (else its first sight) to its completion")
+                .serviceLevelObjectives(COMPLETION_BUCKETS).register(registry);
         for (String outcome : List.of("retried", "gave_up", "dropped")) {
             // registered at 0, so that an alert on the rate has a series before the first failure
             registry.counter("enrollflow.callback.failures", "outcome", outcome);
@@ -123,6 +143,34 @@ public class Metrics implements StatusListener, QueueEvents {
         registry.counter("enrollflow.recovery.errors").increment();
     }
 
+    /** A run completed its task: the time since the task began to wait. */
+    @Override
+    public void completed(TaskRun run) {
+        if (run.waitingSince() > 0) {
+            timeToComplete.record(Math.max(0, run.completedAt() - run.waitingSince()), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * {@code enrollflow_work_disk_free_bytes}: the space left for this JVM on the file system of the work folder
+     * (read at each scrape; until the folder exists, its nearest existing parent's).
+     */
+    public void workDisk(Path workDir) {
+        Path dir = workDir.toAbsolutePath().normalize();
+        Gauge.builder("enrollflow.work.disk.free", () -> usableSpace(dir)).baseUnit("bytes")
+                .description("Free space on the work folder's file system").register(registry);
+    }
+
+    private static double usableSpace(Path dir) {
+        for (Path at = dir; at != null; at = at.getParent()) {
+            File file = at.toFile();
+            if (file.exists()) {
+                return file.getUsableSpace();
+            }
+        }
+        return Double.NaN;
+    }
+
     /** One pass through a stage (enroll, download, deliver) and whether it ended in an exception. */
     public void stage(String stage, long nanos, boolean failed) {
         // on the hot path: each timer is built once (Micrometer's builder and its bucket set cost more than the record)
@@ -157,12 +205,14 @@ public class Metrics implements StatusListener, QueueEvents {
             batch.getScoredSortedSet(keys.retries(), StringCodec.INSTANCE).sizeAsync();
             batch.getMap(keys.deadLetters(), StringCodec.INSTANCE).sizeAsync();
             batch.getBucket(keys.intakePaused(), StringCodec.INSTANCE).isExistsAsync();
+            RFuture<List<Object>> fleetValues = fleet.ask(batch);
             BatchResult<?> result = batch.execute();
             List<?> values = result.getResponses();
             queueDepth = ((Number) values.get(0)).doubleValue();
             retryScheduled = ((Number) values.get(1)).doubleValue();
             deadLetters = ((Number) values.get(2)).doubleValue();
             intakePaused = Boolean.TRUE.equals(values.get(3)) ? 1 : 0;
+            fleet.read(fleetValues.toCompletableFuture().join());
             redisUp = 1;
         } catch (RuntimeException e) {
             // Redis unreachable or slow: the fleet-wide gauges are unknown for this scrape
@@ -170,6 +220,7 @@ public class Metrics implements StatusListener, QueueEvents {
             retryScheduled = Double.NaN;
             deadLetters = Double.NaN;
             intakePaused = Double.NaN;
+            fleet.unknown();
             redisUp = 0;
         }
     }

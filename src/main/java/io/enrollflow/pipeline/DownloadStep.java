@@ -10,6 +10,8 @@ import io.enrollflow.status.TaskStatus;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskRun;
 import io.enrollflow.task.TransientTaskException;
+import io.enrollflow.tracing.Traced;
+import io.enrollflow.tracing.Tracing;
 import org.apache.camel.Exchange;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -70,8 +72,8 @@ public class DownloadStep {
     private DownloadRunner.Outcome runWithPermit(TaskRun run, String message) throws Exception {
         status.transition(run, TaskStatus.DOWNLOADING, Stage.DOWNLOAD, message);
         long started = System.nanoTime();
-        try {
-            DownloadRunner.Outcome outcome = runner.run(run.task());
+        try (Traced span = Tracing.start("download command")) {
+            DownloadRunner.Outcome outcome = run(span, run);
             if (outcome == DownloadRunner.Outcome.NOT_ENROLLED) {
                 run.downloadLogTail(runner.logTail(run.task()));
             }
@@ -81,6 +83,19 @@ public class DownloadStep {
         } catch (TransientTaskException e) {
             // the task goes on to retry or dead letter (task-failures); its record carries the log's tail
             run.downloadLogTail(runner.logTail(run.task()));
+            throw e;
+        }
+    }
+
+    /** The command's run, its span told how it ended (the task id on it; never the command's words). */
+    private DownloadRunner.Outcome run(Traced span, TaskRun run) throws Exception {
+        span.attribute("enrollflow.task.id", run.taskId());
+        try {
+            DownloadRunner.Outcome outcome = runner.run(run.task());
+            span.attribute("enrollflow.download.outcome", outcome.name().toLowerCase());
+            return outcome;
+        } catch (Exception e) {
+            span.failed(e);
             throw e;
         }
     }

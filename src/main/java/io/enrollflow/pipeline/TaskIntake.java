@@ -4,14 +4,19 @@ import io.enrollflow.logging.Event;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.status.StatusStore.ClaimResult;
 import io.enrollflow.task.FailureReason;
+import io.enrollflow.task.QueuedAt;
 import io.enrollflow.task.Task;
 import io.enrollflow.task.TaskFailedException;
 import io.enrollflow.task.TaskParser;
 import io.enrollflow.task.TaskRun;
+import io.enrollflow.tracing.Traced;
+import io.enrollflow.tracing.Tracing;
 import org.apache.camel.Exchange;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.function.BiPredicate;
 
 /**
@@ -36,6 +41,8 @@ public class TaskIntake {
     public static final String TASK_ID_PROPERTY = "enrollflowTaskId";
 
     private static final Logger LOG = LogManager.getLogger(TaskIntake.class);
+    /** The task's id on its run's span and the claim's (docs/operations.md#tracing). */
+    private static final String TASK_ID_ATTRIBUTE = "enrollflow.task.id";
 
     private final TaskParser parser;
     private final StatusStore status;
@@ -51,7 +58,19 @@ public class TaskIntake {
         this.heldByAnotherRun = heldByAnotherRun;
     }
 
+    /** The step, in a span of its own ({@code claim}) when tracing is on. */
     public void claim(Exchange exchange) {
+        try (Traced span = Tracing.start("claim")) {
+            try {
+                claim(exchange, span);
+            } catch (RuntimeException e) {
+                span.failed(e);
+                throw e;
+            }
+        }
+    }
+
+    private void claim(Exchange exchange, Traced span) {
         TaskRun run = exchange.getProperty(TaskRun.PROPERTY, TaskRun.class);
         exchange.setProperty(CLAIMED_PROPERTY, false);
         TaskParser.Peek peek = TaskParser.peek(run.raw());
@@ -60,7 +79,12 @@ public class TaskIntake {
         }
         run.taskId(peek.taskId());
         exchange.setProperty(TASK_ID_PROPERTY, peek.taskId());
+        Tracing.annotate(TASK_ID_ATTRIBUTE, peek.taskId());
+        long claimedAt = System.currentTimeMillis();
         ClaimResult claim = status.claim(run, peek.orderId(), peek.courseUrl());
+        run.waitingSince(waitingSince(peek, claim, claimedAt));
+        span.attribute(TASK_ID_ATTRIBUTE, peek.taskId()).attribute("enrollflow.claim.decision",
+                claim.decision().name().toLowerCase(java.util.Locale.ROOT)).attribute("enrollflow.task.attempt", claim.attempt());
         switch (claim.decision()) {
             case COMPLETED -> {
                 run.markIgnored();
@@ -101,11 +125,31 @@ public class TaskIntake {
         }
     }
 
+    /**
+     * The time to completion counts from the task's {@code queuedAt}, else from enrollflow's first sight of it: this
+     * claim (the usual case: no time to parse), or an earlier one, whose time the status hash kept.
+     */
+    private static long waitingSince(TaskParser.Peek peek, ClaimResult claim, long claimedAt) {
+        long queuedAt = QueuedAt.millis(peek.json());
+        if (queuedAt >= 0) {
+            return queuedAt;
+        }
+        if (claim.firstSeenAt().isEmpty()) {
+            return claimedAt;
+        }
+        try {
+            return Instant.parse(claim.firstSeenAt()).toEpochMilli();
+        } catch (DateTimeParseException unreadable) {
+            return 0;
+        }
+    }
+
     private void claimed(Exchange exchange, TaskRun run, TaskParser.Peek peek, ClaimResult claim) {
         run.claimToken(claim.token());
         run.attempt(claim.attempt());
         Task task = parser.parse(run.raw(), peek);
         run.task(task);
+        Tracing.annotate("enrollflow.course.url", task.courseUrl()); // without its query (Tracing scrubs it)
         exchange.setProperty(CLAIMED_PROPERTY, true);
         exchange.setProperty(ENROLLED_EARLIER_PROPERTY, claim.enrolled());
         Event.info(LOG).task(task.taskId()).stage("intake").outcome("taken").kv("attempt", claim.attempt())

@@ -17,7 +17,7 @@ public class InFlight {
     private volatile boolean interrupting;
     private volatile QueueEvents events = QueueEvents.NONE;
 
-    /** Who is told of fenced runs and failed recovery rounds (the metrics; set once while the runtime is wired). */
+    /** Who is told of fenced runs, failed recovery rounds and completions (the metrics; set once while wiring). */
     public void events(QueueEvents events) {
         this.events = events == null ? QueueEvents.NONE : events;
     }
@@ -37,8 +37,12 @@ public class InFlight {
         runs.add(run);
     }
 
+    /** The run ended; the events hear of it when it completed its task (the time to completion). */
     void remove(TaskRun run) {
         runs.remove(run);
+        if (run.completedAt() > 0) {
+            events.completed(run);
+        }
     }
 
     public int size() {

@@ -1,6 +1,11 @@
 package io.enrollflow.queue;
 
-/** What the queue and recovery tell the metrics (docs/contract.md §8): runs fenced, recovery rounds that failed. */
+import io.enrollflow.task.TaskRun;
+
+/**
+ * What the queue and recovery tell the metrics (docs/contract.md §8): runs fenced, recovery rounds that failed, runs
+ * that completed their task.
+ */
 public interface QueueEvents {
 
     /** Nobody listening (tests, the CLI). */
@@ -19,4 +24,8 @@ public interface QueueEvents {
 
     /** A heartbeat or a recovery round failed. */
     void recoveryFailed();
+
+    /** A run completed its task ({@link TaskRun#completedAt()}), told once the run ended. */
+    default void completed(TaskRun run) {
+    }
 }

@@ -222,7 +222,20 @@ public final class RedisKeys {
 
     /** An instance's details (JSON: host, startedAt, concurrency), living as long as its heartbeat. */
     public String instanceDetails(String instanceId) {
-        return ns + ":instance-details:" + instanceId;
+        return instanceDetailsPrefix() + instanceId;
+    }
+
+    /** Prefix of the instances' details keys (the metrics' script reads each live instance's heartbeat lifetime). */
+    public String instanceDetailsPrefix() {
+        return ns + ":instance-details:";
+    }
+
+    /**
+     * When a scrape first saw each task at the queue's ends (a sorted set: SHA-1 of the payload, scored by epoch ms):
+     * the age of the oldest waiting task when it carries no {@code queuedAt} (fleet-gauges.lua).
+     */
+    public String queueSeen() {
+        return ns + ":queue-seen";
     }
 
     /**

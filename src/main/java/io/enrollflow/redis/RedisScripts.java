@@ -65,7 +65,9 @@ public final class RedisScripts {
         DOWNLOAD_PERMIT("download-permit.lua", args -> false),
         UPLOAD_BUDGET("upload-budget.lua", args -> false),
         DRIVE_PAUSE("drive-pause.lua", args -> false),
-        HOLD_BACK("hold-back.lua", args -> true);
+        HOLD_BACK("hold-back.lua", args -> true),
+        // what a metrics scrape reads of the fleet (io.enrollflow.management.FleetGauges)
+        FLEET_GAUGES("fleet-gauges.lua", args -> false);
 
         /** The shared helpers (lib.lua), put in front of each script. */
         private static final String LIBRARY = "lib.lua";

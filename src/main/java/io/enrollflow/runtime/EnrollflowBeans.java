@@ -43,6 +43,7 @@ import io.enrollflow.retry.RetrySchedule;
 import io.enrollflow.status.Membership;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.task.TaskParser;
+import io.enrollflow.tracing.TracingSetup;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
@@ -100,6 +101,8 @@ public class EnrollflowBeans implements CamelConfiguration {
         // put the raw variable back over the derived value
         ((PropertiesComponent) camel.getPropertiesComponent())
                 .setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
+        // before any route is made: camel-opentelemetry2 puts its route policy on each
+        TracingSetup.install(camel, parsed.tracing(), instanceId, System.getenv());
         RedisScripts scripts = RedisScripts.from(parsed.redis(), redis);
         Membership membership = new Membership(instanceId);
         StatusStore status = new StatusStore(redis, scripts, keys, parsed.status().historySize(), membership,
@@ -154,12 +157,14 @@ public class EnrollflowBeans implements CamelConfiguration {
         Management.install(camel, management, parsed.callback(), redis, keys, scripts, status, deadLetters, inFlight,
                 (replays, pause, wrongTokens) -> new JdkHttpConsole(new Console(redis, keys, status, deadLetters, replays,
                         pause, management.token(), management.readToken(), management.sessionTimeout(), wrongTokens)));
-        fleetLimits.bindMetrics(camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry());
+        Metrics metrics = camel.getRegistry().lookupByNameAndType("metrics", Metrics.class);
+        fleetLimits.bindMetrics(metrics.registry());
+        metrics.workDisk(parsed.download().workDir());
         // retention (docs/contract.md §14): the dead letters bounded by age and count, and the work directory's logs
         // and failed folders, background rounds on one thread
         var housekeeping = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "retention");
         new DeadLetterTrim(scripts, keys, parsed.status().deadLetterMaxAge(), parsed.status().deadLetterMax(),
-                camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry()).start(housekeeping);
+                metrics.registry()).start(housekeeping);
         DiskSettings disk = DiskSettings.from(settings);
         new WorkDirSweep(parsed.download().workDir(), redis, keys, disk).start(housekeeping);
 

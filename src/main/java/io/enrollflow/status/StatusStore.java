@@ -39,10 +39,10 @@ public class StatusStore {
     public enum Claim { CLAIMED, POISON, COMPLETED, IN_FLIGHT, WAITING, OWN }
 
     /**
-     * The claim's decision and, when claimed, the number of this attempt, whether enrollment is recorded, and the
-     * fencing token (also for poison: the claim is held while the task is dead-lettered).
+     * The claim's decision and, when claimed, the number of this attempt, whether enrollment is recorded, the fencing
+     * token (also for poison: the claim is held while the task is dead-lettered), and an earlier claim's firstSeenAt.
      */
-    public record ClaimResult(Claim decision, int attempt, boolean enrolled, String token) {
+    public record ClaimResult(Claim decision, int attempt, boolean enrolled, String token, String firstSeenAt) {
     }
 
     private final RedissonClient redis;
@@ -134,7 +134,7 @@ public class StatusStore {
         if (decision == Claim.CLAIMED) {
             announce(new StatusChange(id, TaskStatus.PROCESSING, null, "", null, at));
         }
-        return new ClaimResult(decision, attempt, enrolled, token);
+        return new ClaimResult(decision, attempt, enrolled, token, result.size() > 4 ? String.valueOf(result.get(4)) : "");
     }
 
     /**
@@ -224,7 +224,7 @@ public class StatusStore {
     public void complete(TaskRun run, String deliveryUrl, String message) {
         write(run, run.raw(), now(), TaskStatus.COMPLETED, message, deliveryUrl, "status", TaskStatus.COMPLETED.word(),
                 "stage", Stage.DELIVER.word(), "reason", "", "message", message, "deliveryUrl", deliveryUrl);
-        run.markDecided();
+        run.markCompleted();
     }
 
     /**

@@ -34,6 +34,8 @@ public final class TaskRun {
     private String heldUploadingAt;
     private String heldUploadingMessage;
     private String downloadLogTail;
+    private long waitingSince;
+    private long completedAt;
     /** Asked when the run is acknowledged: the queue to take the worker's next task from, or null for none. */
     private Supplier<String> nextQueue = () -> null;
     private String next;
@@ -214,6 +216,29 @@ public final class TaskRun {
 
     public void next(String raw) {
         this.next = raw;
+    }
+
+    /**
+     * Since when the task has waited to be done (epoch ms): its {@code queuedAt}, else enrollflow's first sight of it
+     * (its first claim); 0 while unknown. The time to completion counts from here.
+     */
+    public long waitingSince() {
+        return waitingSince;
+    }
+
+    public void waitingSince(long epochMillis) {
+        this.waitingSince = epochMillis;
+    }
+
+    /** When this run recorded the task completed (epoch ms); 0 when it did not. */
+    public long completedAt() {
+        return completedAt;
+    }
+
+    /** The run completed its task: a decision, at this moment. */
+    public void markCompleted() {
+        this.decided = true;
+        this.completedAt = System.currentTimeMillis();
     }
 
     /** The last 4 KiB of the download command's output, for a failure's dead-letter record; null if none ran. */

@@ -100,6 +100,9 @@ class RuntimeSettingsTest {
         BAD.put("enrollflow.management.read-token", "change-me-change-me-change-me");
         BAD.put("enrollflow.console.session-timeout", "10s");
         BAD.put("enrollflow.management.wrong-tokens-per-minute", "0");
+        BAD.put("enrollflow.tracing.enabled", "sometimes");
+        BAD.put("enrollflow.tracing.endpoint", "collector:4318");
+        BAD.put("enrollflow.tracing.service-name", "");
         BAD.put("enrollflow.log.format", "xml");
     }
 

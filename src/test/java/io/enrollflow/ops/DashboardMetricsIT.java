@@ -46,14 +46,7 @@ class DashboardMetricsIT {
      * {@code /observe/metrics}. Whoever exports one removes it here in the same change (this test fails while an
      * exported metric is still listed). This list must end empty.
      */
-    static final Set<String> TO_BE_ADDED = Set.of(
-            "enrollflow_queue_latency_seconds",
-            "enrollflow_retry_oldest_due_age_seconds",
-            "enrollflow_task_time_to_complete_seconds_bucket",
-            "enrollflow_task_time_to_complete_seconds_count",
-            "enrollflow_task_time_to_complete_seconds_sum",
-            "enrollflow_instance_heartbeat_age_seconds",
-            "enrollflow_work_disk_free_bytes");
+    static final Set<String> TO_BE_ADDED = Set.of();
     /** Series Prometheus itself writes for every target it scrapes. */
     private static final Set<String> PROMETHEUS_OWN = Set.of("up");
 

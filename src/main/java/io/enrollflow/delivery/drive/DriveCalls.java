@@ -4,6 +4,7 @@ import com.google.api.services.drive.model.File;
 import com.google.api.services.drive.model.FileList;
 import com.google.api.services.drive.model.Permission;
 import com.google.api.services.drive.model.PermissionList;
+import io.enrollflow.tracing.Tracing;
 import org.apache.camel.ProducerTemplate;
 
 import java.util.ArrayList;
@@ -131,6 +132,9 @@ final class DriveCalls {
                 headers.put(HEADER + nameValues[i], nameValues[i + 1]);
             }
         }
+        // the task's trace context: this call's span (when tracing is on) joins the task's trace, also from an upload
+        // thread; the producer reads only the CamelGoogleDrive.* headers, so nothing of it reaches Drive
+        Tracing.inject(headers::put);
         return template.requestBodyAndHeaders(uri, null, headers, type);
     }
 }

@@ -66,6 +66,7 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
         // have been presumed dead sends nothing to Drive; an upload begun before it came back sends no further chunk);
         // a refusal is thrown before the request leaves, outside the retry handlers, so it ends the upload at once.
         long builtUnder = guard.generation().getAsLong();
+        DriveRequestSpans spans = new DriveRequestSpans();
         HttpExecuteInterceptor authorize = request.getInterceptor();
         request.setInterceptor(r -> {
             refuseWhenFenced(r);
@@ -74,6 +75,7 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
             }
         });
         request.setResponseInterceptor(response -> {
+            spans.answered(response.getStatusCode());
             String session = response.getHeaders().getLocation();
             if (session != null && "resumable".equals(request.getUrl().getFirst("uploadType"))) {
                 sessions.put(new GenericUrl(session).build(), builtUnder);
@@ -84,11 +86,13 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
         request.setConnectTimeout((int) settings.connectTimeout().toMillis());
         request.setReadTimeout((int) settings.readTimeout().toMillis());
         request.setNumberOfRetries(MAX_RETRIES_PER_REQUEST);
-        request.setUnsuccessfulResponseHandler(new OnUnsuccessfulResponse());
-        throttled(request);
+        request.setUnsuccessfulResponseHandler(new OnUnsuccessfulResponse(spans));
+        throttled(request, spans);
         if (!isMetadataCreate(request)) {
             HttpBackOffIOExceptionHandler backOff = new HttpBackOffIOExceptionHandler(newBackOff()).setSleeper(sleeper);
-            request.setIOExceptionHandler(new OnIOException(backOff));
+            request.setIOExceptionHandler(new OnIOException(backOff, spans));
+        } else {
+            request.setIOExceptionHandler(spans::failedWithoutRetry);
         }
     }
 
@@ -117,19 +121,22 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
      * The fleet's Drive pause (docs/contract.md §12) holds every request, its retries included: asked before the credentials
      * adapter's interceptor (which sets the Authorization header) runs.
      */
-    private void throttled(HttpRequest request) {
+    private void throttled(HttpRequest request, DriveRequestSpans spans) {
         HttpExecuteInterceptor auth = request.getInterceptor();
         if (auth instanceof Throttled) {
             return;
         }
-        request.setInterceptor(new Throttled(auth));
+        request.setInterceptor(new Throttled(auth, spans));
     }
 
+    /** The last interceptor: the request is ready to leave, so its attempt's span starts here (not the pause's wait). */
     private final class Throttled implements HttpExecuteInterceptor {
         private final HttpExecuteInterceptor auth;
+        private final DriveRequestSpans spans;
 
-        Throttled(HttpExecuteInterceptor auth) {
+        Throttled(HttpExecuteInterceptor auth, DriveRequestSpans spans) {
             this.auth = auth;
+            this.spans = spans;
         }
 
         @Override
@@ -138,6 +145,7 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
             if (auth != null) {
                 auth.intercept(request);
             }
+            spans.started(request);
         }
     }
 
@@ -167,10 +175,16 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
                 new HttpBackOffUnsuccessfulResponseHandler(newBackOff())
                         .setBackOffRequired(response -> response.getStatusCode() / 100 == 5 || response.getStatusCode() == 429)
                         .setSleeper(sleeper);
+        private final DriveRequestSpans spans;
         private boolean refreshedToken;
+
+        OnUnsuccessfulResponse(DriveRequestSpans spans) {
+            this.spans = spans;
+        }
 
         @Override
         public boolean handleResponse(HttpRequest request, HttpResponse response, boolean supportsRetry) throws IOException {
+            spans.answered(response.getStatusCode());
             if (response.getStatusCode() == 401) {
                 // One token refresh per request: an expired token mends; when the new one is refused too, the 401 surfaces.
                 if (refreshedToken) {
@@ -188,7 +202,7 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
                 }
                 credentials.initialize(request);
                 request.setUnsuccessfulResponseHandler(this); // the adapter re-initialised the request and put itself there
-                throttled(request); // ... as its interceptor too
+                throttled(request, spans); // ... as its interceptor too
                 resendChunkAsStatusQuery(request);
                 return true;
             }
@@ -220,13 +234,16 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
     private static final class OnIOException implements HttpIOExceptionHandler {
 
         private final HttpBackOffIOExceptionHandler backOff;
+        private final DriveRequestSpans spans;
 
-        OnIOException(HttpBackOffIOExceptionHandler backOff) {
+        OnIOException(HttpBackOffIOExceptionHandler backOff, DriveRequestSpans spans) {
             this.backOff = backOff;
+            this.spans = spans;
         }
 
         @Override
         public boolean handleIOException(HttpRequest request, boolean supportsRetry) throws IOException {
+            spans.failed();
             boolean retry = backOff.handleIOException(request, supportsRetry);
             if (retry) {
                 resendChunkAsStatusQuery(request);
