@@ -123,8 +123,14 @@ public class EnrollflowBeans implements CamelConfiguration {
         if (drive) {
             // no Drive request leaves while this instance may have been presumed dead (its lease lapsed: a stall), and
             // no upload begun before it came back goes on; every one waits out the fleet's Drive pause (docs/contract.md §12)
-            camel.getRegistry().bind("deliverToDrive", (Processor) delivery.via(DriveDelivery.create(settings, camel,
-                    new DriveGuard(membership::leaseHeld, membership::generation), fleetLimits.drivePause()))::deliver);
+            DriveDelivery toDrive = DriveDelivery.create(settings, camel,
+                    new DriveGuard(membership::leaseHeld, membership::generation), fleetLimits.drivePause());
+            camel.getRegistry().bind("deliverToDrive", (Processor) delivery.via(toDrive)::deliver);
+            // the daily upload budget books a task's whole folder before its first byte goes up, and the folder's size
+            // is known only when the download has ended: with a budget, nothing goes up during the download
+            if (parsed.delivery().overlap() && parsed.limits().uploadBytesPerDay() <= 0) {
+                delivery.overlapWith(toDrive, parsed.delivery().quietPeriod());
+            }
         } else {
             camel.getRegistry().bind("deliverToFolder", (Processor) delivery.via(
                     new FolderDelivery(parsed.delivery().folder(), !parsed.download().keep()))::deliver);
@@ -155,7 +161,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         registry.bind("callEnrollment", (Processor) client::call);
         registry.bind("classifyEnrollment", (Processor) client::classify);
         registry.bind("recordEnrolled", (Processor) client::recordEnrolled);
-        DownloadStep download = new DownloadStep(downloads, status, fleetLimits.permits());
+        DownloadStep download = new DownloadStep(downloads, status, fleetLimits.permits(), delivery::overlap);
         registry.bind("runDownload", (Processor) download::download);
         registry.bind("downloadAfterReEnroll", (Processor) download::downloadAfterReEnroll);
         registry.bind("startDelivery", (Processor) delivery::start);

@@ -10,9 +10,14 @@ import io.enrollflow.task.TaskFailedException;
 import io.enrollflow.task.TransientTaskException;
 
 import org.apache.camel.util.ObjectHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -24,9 +29,16 @@ import java.util.function.Supplier;
  *       permissions or quota, a refused token exchange, any other 4xx; each message says what to fix.</li>
  * </ul>
  * A rate-limit 403 also tells the throttle to pause the fleet for {@code enrollflow.drive.retry-initial-interval} (a 429
- * it hears from the request's handler).
+ * it hears from the request's handler). Before any of that, {@link #guarded} absorbs Drive's "slow down" answers in
+ * place for as long as {@code enrollflow.drive.retry-max-elapsed}.
  */
 record DriveFailures(DriveSettings settings, String serviceAccountEmail, String tokenUri, DriveThrottle throttle) {
+
+    /** The delivery's own category: these lines are steps of one delivery. */
+    private static final Logger LOG = LoggerFactory.getLogger(DriveDelivery.class);
+
+    /** How often a back-off looks whether its caller still needs the call. */
+    private static final long BACK_OFF_SLICE_MILLIS = 100;
 
     /** 403 reasons that mean "slow down", not "you may not". */
     static final Set<String> RATE_LIMIT_REASONS = Set.of("rateLimitExceeded", "userRateLimitExceeded",
@@ -38,13 +50,103 @@ record DriveFailures(DriveSettings settings, String serviceAccountEmail, String 
                 : settings.delegate() + " (service account " + serviceAccountEmail + " by domain-wide delegation)";
     }
 
-    /** Runs one Drive call; its failure becomes the task's fate through {@link #classify}. */
+    /** Runs one Drive call; its failure becomes the task's fate through {@link #classify}, slow-downs absorbed. */
     <T> T guarded(Supplier<T> call, String doing, boolean onParent) {
-        try {
-            return call.get();
-        } catch (RuntimeException e) {
-            throw classify(e, doing, onParent);
+        return guarded(UploadSlots.UNLIMITED, () -> true, call, doing, onParent);
+    }
+
+    /**
+     * Runs one Drive call in a slot of {@code slots}. Drive's "slow down" (a rate-limit 403, or a 429 the request's own
+     * handler did not retry) is absorbed here (docs/contract.md §5): the slot goes back and the window halves, the fleet
+     * pauses ({@link #classify} tells the throttle), the call waits a full-jitter back-off and goes again. Only a call
+     * that Drive keeps refusing for longer than {@code enrollflow.drive.retry-max-elapsed} fails the task, transiently.
+     * Every other failure is classified at once.
+     *
+     * @param keepTrying asked before each back-off and while it lasts: false gives up at once (the caller no longer
+     *                   needs the call, as a delivery during the download once the download ended)
+     */
+    <T> T guarded(UploadSlots slots, BooleanSupplier keepTrying, Supplier<T> call, String doing, boolean onParent) {
+        long firstRefusal = 0;
+        for (int refusals = 0; ; refusals++) {
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw transientFailure("stopped while waiting to " + doing, e);
+            }
+            RuntimeException failure;
+            try {
+                T result = call.get();
+                slots.succeeded();
+                return result;
+            } catch (RuntimeException e) {
+                failure = classify(e, doing, onParent);
+                if (!isSlowDown(e)) {
+                    slots.release();
+                    throw failure;
+                }
+                slots.refused();
+            }
+            long now = System.nanoTime();
+            firstRefusal = refusals == 0 ? now : firstRefusal;
+            long left = settings.retryMaxElapsed().toNanos() - (now - firstRefusal);
+            if (!keepTrying.getAsBoolean()) {
+                throw failure;
+            }
+            if (left <= 0) {
+                LOG.warn("task=- stage=deliver outcome=refused-too-long doing=\"{}\" refusals={} error=\"{}\"", doing,
+                        refusals + 1, failure.getMessage());
+                throw failure;
+            }
+            long wait = Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1,
+                    fullJitter(settings.retryInitialInterval().toMillis(), refusals, ThreadLocalRandom.current().nextDouble()));
+            LOG.debug("task=- stage=deliver outcome=slowed-down doing=\"{}\" window={} wait_ms={}", doing, slots.window(), wait);
+            try {
+                // in slices, so that a caller that stops needing the call is not held for the whole back-off
+                for (long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait); System.nanoTime() < end; ) {
+                    if (!keepTrying.getAsBoolean()) {
+                        throw failure;
+                    }
+                    Thread.sleep(Math.max(1, Math.min(BACK_OFF_SLICE_MILLIS, (end - System.nanoTime()) / 1_000_000)));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure;
+            }
         }
+    }
+
+    /**
+     * A back-off with full jitter, as Google asks of clients its limits refuse: anywhere from nothing to
+     * {@code first × 2^refusals}, at most {@link RetryingRequestInitializer#MAX_INTERVAL_MILLIS}, so that callers refused
+     * together do not come back together.
+     *
+     * @param unit a random number in [0, 1)
+     */
+    static long fullJitter(long firstMillis, int refusals, double unit) {
+        long bound = Math.max(1, firstMillis);
+        for (int i = 0; i < refusals && bound < RetryingRequestInitializer.MAX_INTERVAL_MILLIS; i++) {
+            bound *= 2;
+        }
+        return (long) (unit * (Math.min(bound, RetryingRequestInitializer.MAX_INTERVAL_MILLIS) + 1));
+    }
+
+    /** Drive asked to slow down: a 429, or a 403 whose reason is a rate limit. */
+    static boolean isSlowDown(Throwable error) {
+        GoogleJsonResponseException json = ObjectHelper.getException(GoogleJsonResponseException.class, error);
+        if (json != null) {
+            return json.getStatusCode() == 429 || (json.getStatusCode() == 403 && RATE_LIMIT_REASONS.contains(reason(json)));
+        }
+        HttpResponseException http = ObjectHelper.getException(HttpResponseException.class, error);
+        return http != null && http.getStatusCode() == 429;
+    }
+
+    /** {@code errors[0].reason} of Google's JSON error, "" when it has none. */
+    private static String reason(GoogleJsonResponseException json) {
+        GoogleJsonError details = json.getDetails();
+        String reason = details != null && details.getErrors() != null && !details.getErrors().isEmpty()
+                ? details.getErrors().get(0).getReason() : "";
+        return reason == null ? "" : reason;
     }
 
     /** Drive answered 404 (somewhere in the cause chain). */
@@ -76,10 +178,8 @@ record DriveFailures(DriveSettings settings, String serviceAccountEmail, String 
         GoogleJsonResponseException json = ObjectHelper.getException(GoogleJsonResponseException.class, error);
         if (json != null) {
             GoogleJsonError details = json.getDetails();
-            String reason = details != null && details.getErrors() != null && !details.getErrors().isEmpty()
-                    ? details.getErrors().get(0).getReason() : "";
             String message = details != null && details.getMessage() != null ? details.getMessage() : json.getStatusMessage();
-            return byStatus(json.getStatusCode(), reason == null ? "" : reason, message, doing, onParent, json);
+            return byStatus(json.getStatusCode(), reason(json), message, doing, onParent, json);
         }
         HttpResponseException http = ObjectHelper.getException(HttpResponseException.class, error);
         if (http != null) {
