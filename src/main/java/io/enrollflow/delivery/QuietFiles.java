@@ -14,9 +14,11 @@ import java.util.regex.Pattern;
 
 /**
  * Which files of a task folder the download seems done with while it still runs (docs/contract.md §5): a file whose
- * size and last-modified time have stayed the same for the quiet period, whose name does not look like a download
- * tool's temporary, and beside which no tool keeps its control file. Fed one walk of the folder at a time
- * ({@link #settled}); each file is handed out once, and again only after it changed and settled anew.
+ * name does not look like a download tool's temporary, beside which no tool keeps its control file, and that either
+ * has kept its size and last-modified time for the quiet period, or has just taken the place of its own {@code .part}
+ * (the tool renamed it: by its own convention the file is complete, and waiting out the quiet period would only
+ * delay it). Fed one walk of the folder at a time ({@link #settled}); each file is handed out once, and again only
+ * after it changed and settled anew.
  * <p>
  * Taking a file too early costs bandwidth, never correctness: the pass after the download replaces what changed. Not
  * taking one costs nothing but the overlap. So the temporaries are recognised generously: the suffixes {@code .part},
@@ -30,12 +32,16 @@ public final class QuietFiles {
     private static final Pattern TEMPORARY = Pattern.compile(
             "(?i).*(\\.(part|tmp|aria2|ytdl|crdownload)|\\.part-frag\\d+|\\.f\\d+\\.[a-z0-9]+|\\.temp\\.[a-z0-9]+)");
     private static final List<String> CONTROL_FILES = List.of(".aria2", ".ytdl");
+    /** The names tools write a file under until it is complete, then rename it from. */
+    private static final List<String> RENAMED_FROM = List.of(".part", ".crdownload", ".tmp");
 
     private record Seen(long size, long modified, long since, boolean handedOut) {
     }
 
     private final long quietNanos;
     private final Map<Path, Seen> seen = new HashMap<>();
+    /** Every file of the walk before. */
+    private Set<Path> before = Set.of();
 
     public QuietFiles(Duration quietPeriod) {
         this.quietNanos = quietPeriod.toNanos();
@@ -60,15 +66,26 @@ public final class QuietFiles {
             if (unfinished(file.path(), present)) {
                 continue;
             }
-            Seen before = seen.get(file.path());
-            if (before == null || before.size() != file.size() || before.modified() != file.modified()) {
+            Seen last = seen.get(file.path());
+            if (last == null && renamedFromItsPart(file.path(), present)) {
+                seen.put(file.path(), new Seen(file.size(), file.modified(), now, true));
+                out.add(file);
+            } else if (last == null || last.size() != file.size() || last.modified() != file.modified()) {
                 seen.put(file.path(), new Seen(file.size(), file.modified(), now, false));
-            } else if (!before.handedOut() && now - before.since() >= quietNanos) {
-                seen.put(file.path(), new Seen(file.size(), file.modified(), before.since(), true));
+            } else if (!last.handedOut() && now - last.since() >= quietNanos) {
+                seen.put(file.path(), new Seen(file.size(), file.modified(), last.since(), true));
                 out.add(file);
             }
         }
+        before = present;
         return out;
+    }
+
+    /** New in this walk, where the walk before had {@code <name>.part} (or the like), which is gone now. */
+    private boolean renamedFromItsPart(Path file, Set<Path> present) {
+        String name = file.getFileName().toString();
+        return !before.contains(file) && RENAMED_FROM.stream().map(suffix -> file.resolveSibling(name + suffix))
+                .anyMatch(part -> before.contains(part) && !present.contains(part));
     }
 
     private static boolean unfinished(Path file, Set<Path> present) {

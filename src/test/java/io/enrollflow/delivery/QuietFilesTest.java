@@ -61,6 +61,27 @@ class QuietFilesTest {
     }
 
     @Test
+    void aFileThatTookThePlaceOfItsPartIsTakenAtOnce() {
+        quiet.settled(tree(file("01 Intro.mp4.part", 100, 7), file("02 Setup.mp4.part", 50, 7)), 0);
+
+        List<TaskTree.Entry> settled = quiet.settled(tree(file("01 Intro.mp4", 100, 7), file("02 Setup.mp4.part", 60, 8)),
+                SECOND / 2);
+
+        assertEquals(List.of("01 Intro.mp4"), names(settled), "the tool renamed it: complete by its own word");
+        assertEquals(List.of(), quiet.settled(tree(file("01 Intro.mp4", 100, 7), file("02 Setup.mp4.part", 60, 8)),
+                3 * SECOND), "handed out once");
+    }
+
+    @Test
+    void aFileThatAppearsBesideAPartStillThereWaitsForTheQuietPeriod() {
+        quiet.settled(tree(file("a.mp4.part", 100, 7)), 0);
+
+        assertEquals(List.of(), quiet.settled(tree(file("a.mp4", 1, 7), file("a.mp4.part", 100, 7)), SECOND / 2));
+        assertEquals(List.of("a.mp4"), names(quiet.settled(tree(file("a.mp4", 1, 7), file("a.mp4.part", 100, 7)),
+                3 * SECOND)));
+    }
+
+    @Test
     void temporariesAreNeverTaken() {
         TaskTree walk = tree(file("01 Intro.mp4.part", 100, 7), file("b.tmp", 1, 1), file("c.mp4.aria2", 1, 1),
                 file("d.mp4.ytdl", 1, 1), file("e.crdownload", 1, 1), file("f.mp4.part-Frag12", 1, 1),

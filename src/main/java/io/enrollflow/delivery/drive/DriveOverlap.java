@@ -22,10 +22,10 @@ import java.util.function.Supplier;
 
 /**
  * Drive delivery while the download runs (docs/contract.md §5). A scanner walks the task folder every quarter of the
- * quiet period (at least every second); each file {@link QuietFiles} hands out is judged by the mirror's rule
- * ({@link DriveMirror}: the task folder found or created first and its id recorded, each sub-folder as a file in it is
- * taken, a file Drive has already skipped, as on a retry) and queued for upload, {@code parallel-uploads} at a time
- * within the {@link Aimd} window.
+ * quiet period, at least twice a second (a lecture its tool has just renamed from its {@code .part} goes soon); each
+ * file {@link QuietFiles} hands out is judged by the mirror's rule ({@link DriveMirror}: the task folder found or
+ * created first and its id recorded, each sub-folder once a file in it is taken, a file Drive already has skipped, as
+ * on a retry) and queued for upload, {@code parallel-uploads} at a time within the {@link Aimd} window.
  * <p>
  * Nothing here decides the task: a failure stops the overlap (logged) and the delivery after the download does the
  * rest. The run's claim is checked before each file, and an upload under way stops at its next read of the file once
@@ -67,7 +67,7 @@ final class DriveOverlap implements Overlap {
         this.slots = new UploadSlots(new Aimd(uploader.parallelUploads()));
         this.uploads = uploader.pool(taskId, uploader.parallelUploads());
         this.scanner = uploader.threads().newSingleThreadScheduledExecutor(this, "drive-overlap-" + taskId);
-        long every = Math.max(100, Math.min(1_000, quietPeriod.toMillis() / 4));
+        long every = Math.max(100, Math.min(500, quietPeriod.toMillis() / 4));
         scanner.scheduleWithFixedDelay(this::scan, every, every, TimeUnit.MILLISECONDS);
     }
 
