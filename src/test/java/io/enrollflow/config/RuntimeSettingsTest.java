@@ -62,6 +62,8 @@ class RuntimeSettingsTest {
         BAD.put("enrollflow.download.max-concurrent", "-1");
         BAD.put("enrollflow.delivery.target", "ftp");
         BAD.put("enrollflow.delivery.folder", "");
+        BAD.put("enrollflow.delivery.overlap", "sometimes");
+        BAD.put("enrollflow.delivery.overlap-quiet-period", "10ms");
         BAD.put("enrollflow.drive.service-account-key", "");
         BAD.put("enrollflow.drive.delegate", "not-an-email");
         BAD.put("enrollflow.drive.parent-folder-id", "");
@@ -119,6 +121,8 @@ class RuntimeSettingsTest {
         assertEquals(new LimitSettings(null, 0, 0, ""), parsed.limits());
         assertEquals(DeliverySettings.Target.DRIVE, DeliverySettings.from(defaults(Map.of())).target());
         assertEquals(Path.of("./delivered"), DeliverySettings.from(defaults(Map.of())).folder());
+        assertTrue(DeliverySettings.from(defaults(Map.of())).overlap());
+        assertEquals(Duration.ofSeconds(5), DeliverySettings.from(defaults(Map.of())).quietPeriod());
     }
 
     /**
