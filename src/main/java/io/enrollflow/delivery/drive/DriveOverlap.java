@@ -8,6 +8,7 @@ import io.enrollflow.status.ClaimLostException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -75,8 +76,13 @@ final class DriveOverlap implements Overlap {
         if (stopped) {
             return;
         }
+        TaskTree tree;
         try {
-            TaskTree tree = TaskTree.scan(taskDir);
+            tree = TaskTree.scan(taskDir);
+        } catch (IOException e) {
+            return; // the tool renamed or removed a file during the walk: the next walk looks again
+        }
+        try {
             List<TaskTree.Entry> settled = quiet.settled(tree, System.nanoTime());
             if (settled.isEmpty()) {
                 return;
