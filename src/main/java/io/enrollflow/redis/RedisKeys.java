@@ -259,4 +259,9 @@ public final class RedisKeys {
     public String drivePause() {
         return ns + ":limit:drive-pause";
     }
+
+    /** Present (JSON: since, detail) while Drive's token endpoint refuses the fleet's credentials. */
+    public String driveSignInRefused() {
+        return ns + ":drive:sign-in-refused";
+    }
 }

@@ -14,6 +14,7 @@ import io.enrollflow.deadletter.DeadLetterIndexing;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.delivery.BeforeDelivery;
 import io.enrollflow.delivery.drive.DriveDelivery;
+import io.enrollflow.delivery.drive.FleetDriveSignIn;
 import io.enrollflow.delivery.drive.DriveGuard;
 import io.enrollflow.delivery.folder.FolderDelivery;
 import io.enrollflow.download.DownloadRunner;
@@ -122,9 +123,11 @@ public class EnrollflowBeans implements CamelConfiguration {
         // built (Drive needs its key file and folder)
         if (drive) {
             // no Drive request leaves while this instance may have been presumed dead (its lease lapsed: a stall), and
-            // no upload begun before it came back goes on; every one waits out the fleet's Drive pause (docs/contract.md §12)
+            // no upload begun before it came back goes on; every one waits out the fleet's Drive pause (docs/contract.md §12);
+            // a refused sign-in is the fleet's to see (the console, health) until a delivery goes through
             DriveDelivery toDrive = DriveDelivery.create(settings, camel,
-                    new DriveGuard(membership::leaseHeld, membership::generation), fleetLimits.drivePause());
+                    new DriveGuard(membership::leaseHeld, membership::generation), fleetLimits.drivePause(),
+                    new FleetDriveSignIn(redis, keys));
             camel.getRegistry().bind("deliverToDrive", (Processor) delivery.via(toDrive)::deliver);
             // the daily upload budget books a task's whole folder before its first byte goes up, and the folder's size
             // is known only when the download has ended: with a budget, nothing goes up during the download

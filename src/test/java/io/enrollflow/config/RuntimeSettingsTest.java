@@ -65,6 +65,7 @@ class RuntimeSettingsTest {
         BAD.put("enrollflow.delivery.overlap", "sometimes");
         BAD.put("enrollflow.delivery.overlap-quiet-period", "10ms");
         BAD.put("enrollflow.drive.service-account-key", "");
+        BAD.put("enrollflow.drive.credentials", "/keys/drive-credentials.json"); // beside the key: one of the two
         BAD.put("enrollflow.drive.delegate", "not-an-email");
         BAD.put("enrollflow.drive.parent-folder-id", "");
         BAD.put("enrollflow.drive.folder-name", "${password}");

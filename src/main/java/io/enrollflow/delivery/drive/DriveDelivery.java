@@ -5,8 +5,6 @@ import com.google.api.client.util.Sleeper;
 import com.google.api.services.drive.DriveScopes;
 import com.google.api.services.drive.model.File;
 import com.google.api.services.drive.model.Permission;
-import com.google.auth.oauth2.GoogleCredentials;
-import com.google.auth.oauth2.ServiceAccountCredentials;
 import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.DriveSettings;
 import io.enrollflow.config.Placeholders;
@@ -23,9 +21,6 @@ import org.apache.camel.component.google.drive.GoogleDriveConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +45,7 @@ import java.util.Map;
  * </ol>
  * Files the download is done with may have gone up while it ran ({@link #overlap}); this pass judges them like the rest.
  * A failure stops the delivery; what exists stays, and the next attempt completes it. Drive's "slow down" answers are
- * absorbed in place ({@link DriveFailures#guarded}); transient failures (5xx, network, a refusal that lasts) throw
+ * absorbed in place ({@link SlowDowns}); transient failures (5xx, network, a refusal that lasts) throw
  * {@link io.enrollflow.task.TransientTaskException}, those that need the operator
  * {@link io.enrollflow.task.TaskFailedException}, both with reason {@code delivery_failed} (see {@link DriveFailures}).
  */
@@ -64,48 +59,49 @@ public final class DriveDelivery implements Delivery {
     private final DriveSettings settings;
     private final DriveCalls drive;
     private final DriveFailures failures;
+    private final DriveSignIn signIn;
     private final DriveTreeUploader uploader;
 
-    private DriveDelivery(DriveSettings settings, DriveCalls drive, DriveFailures failures, CamelContext camel) {
+    private DriveDelivery(DriveSettings settings, DriveCalls drive, DriveFailures failures, DriveSignIn signIn,
+                          CamelContext camel) {
         this.settings = settings;
         this.drive = drive;
         this.failures = failures;
+        this.signIn = signIn;
         this.uploader = new DriveTreeUploader(settings.parallelUploads(), camel.getExecutorServiceManager(), drive, failures);
     }
 
     /**
-     * Checks every {@code enrollflow.drive.*} setting, reads the service-account key, sets enrollflow's client factory
-     * on the {@code google-drive} component and returns the delivery. Called once at start-up, after the CamelContext
-     * exists and before routes start. Once per CamelContext: the component caches the client built here, so a second
-     * call on the same context would keep the first call's settings.
+     * Checks every {@code enrollflow.drive.*} setting, reads the credentials file ({@link DriveAccount}), sets
+     * enrollflow's client factory on the {@code google-drive} component and returns the delivery. Called once at
+     * start-up, after the CamelContext exists and before routes start. Once per CamelContext: the component caches the
+     * client built here, so a second call on the same context would keep the first call's settings.
      *
-     * @throws ConfigException naming the key of the first wrong setting (a missing or unreadable key file included)
+     * @throws ConfigException naming the key of the first wrong setting (a missing or unreadable file included)
      */
     public static DriveDelivery create(Settings settings, CamelContext camel) {
-        return create(settings, camel, DriveGuard.NONE, DriveThrottle.NONE);
+        return create(settings, camel, DriveGuard.NONE, DriveThrottle.NONE, DriveSignIn.NONE);
     }
 
     /**
      * As {@link #create(Settings, CamelContext)}, with a guard asked before every Drive request (each upload chunk
-     * included, and as each upload reads its file), so that a fenced run sends nothing more (docs/contract.md §7), and every
-     * request waiting out the fleet's Drive pause.
+     * included, and as each upload reads its file), so that a fenced run sends nothing more (docs/contract.md §7), every
+     * request waiting out the fleet's Drive pause, and the fleet told when the credentials are refused or work again.
      */
-    public static DriveDelivery create(Settings settings, CamelContext camel, DriveGuard guard, DriveThrottle throttle) {
+    public static DriveDelivery create(Settings settings, CamelContext camel, DriveGuard guard, DriveThrottle throttle,
+                                       DriveSignIn signIn) {
         DriveSettings drive = DriveSettings.from(settings);
         NetHttpTransport transport = new NetHttpTransport();
-        ServiceAccountCredentials key = readKey(drive.serviceAccountKey(), transport);
-        GoogleCredentials credentials = key.createScoped(List.of(DriveScopes.DRIVE));
-        if (!drive.delegate().isEmpty()) {
-            credentials = credentials.createDelegated(drive.delegate());
-        }
+        DriveAccount account = DriveAccount.read(drive, transport);
 
         GoogleDriveComponent component = camel.getComponent("google-drive", GoogleDriveComponent.class);
-        component.setClientFactory(new DriveClientFactory(drive, credentials, transport, Sleeper.DEFAULT, guard, throttle));
-        // The component builds its client only when a service-account key is configured; ours is already parsed, the
-        // path is what the component hands back to the factory.
+        component.setClientFactory(new DriveClientFactory(drive, account.credentials(), transport, Sleeper.DEFAULT,
+                guard, throttle));
+        // The component builds its client only when a service-account key is configured; ours is already parsed (of
+        // either kind), and the path is what the component hands back to the factory.
         // (A configuration of our own: in 4.17.0 a fresh component's getConfiguration() answers null.)
         GoogleDriveConfiguration configuration = new GoogleDriveConfiguration();
-        configuration.setServiceAccountKey(drive.serviceAccountKey().toAbsolutePath().toString());
+        configuration.setServiceAccountKey(account.file().toAbsolutePath().toString());
         configuration.setDelegate(drive.delegate().isEmpty() ? null : drive.delegate());
         configuration.setScopes(DriveScopes.DRIVE);
         configuration.setApplicationName(DriveClientFactory.APPLICATION_NAME);
@@ -115,29 +111,13 @@ public final class DriveDelivery implements Delivery {
         component.getClient(configuration);
 
         ProducerTemplate template = camel.createProducerTemplate();
-        String tokenUri = key.getTokenServerUri() == null ? "" : key.getTokenServerUri().toString();
-        DriveFailures failures = new DriveFailures(drive, key.getClientEmail(), tokenUri, throttle);
-        LOG.info("stage=deliver target=drive parent={} account={} delegate={} root={}", drive.parentFolderId(),
-                key.getClientEmail(), Masking.email(drive.delegate()),
+        DriveFailures failures = new DriveFailures(drive, account, throttle, signIn);
+        // who: the service account's email, or the OAuth client's id (neither is a secret nor a buyer's)
+        LOG.info("stage=deliver target=drive parent={} account={} kind={} delegate={} root={}", drive.parentFolderId(),
+                account.who(), account.user() ? DriveAccount.AUTHORIZED_USER : "service_account",
+                Masking.email(drive.delegate()),
                 drive.rootUrl().isEmpty() ? "https://www.googleapis.com/" : drive.rootUrl());
-        return new DriveDelivery(drive, new DriveCalls(template, guard), failures, camel);
-    }
-
-    private static ServiceAccountCredentials readKey(Path file, NetHttpTransport transport) {
-        String key = DriveSettings.SERVICE_ACCOUNT_KEY;
-        if (!Files.isRegularFile(file)) {
-            throw new ConfigException(key, "no file at " + file.toAbsolutePath());
-        }
-        if (!Files.isReadable(file)) {
-            throw new ConfigException(key, "cannot read " + file.toAbsolutePath());
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            return ServiceAccountCredentials.fromStream(in, () -> transport);
-        } catch (IOException | RuntimeException e) {
-            // The parser's messages name missing fields, never the key's content.
-            throw new ConfigException(key, file.toAbsolutePath() + " is not a service-account key file ("
-                    + e.getMessage() + ")");
-        }
+        return new DriveDelivery(drive, new DriveCalls(template, guard), failures, signIn, camel);
     }
 
     @Override
@@ -147,6 +127,7 @@ public final class DriveDelivery implements Delivery {
         DriveTreeUploader.Plan plan = uploader.plan(folder.getId(), taskDir);
         long bytes = uploader.upload(task, plan);
         share(task, folder.getId());
+        signIn.accepted();
         LOG.info("task={} stage=deliver outcome=delivered folder={} uploaded={} skipped={} trashed={} bytes={} ms={}",
                 task.taskId(), folder.getId(), plan.uploads.size(), plan.skipped, plan.stale.size(), bytes,
                 (System.nanoTime() - started) / 1_000_000);

@@ -1,5 +1,7 @@
 package io.enrollflow.delivery.drive;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.api.client.googleapis.json.GoogleJsonError;
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.client.http.HttpResponseException;
@@ -9,15 +11,11 @@ import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.TaskFailedException;
 import io.enrollflow.task.TransientTaskException;
 
+import io.enrollflow.util.Causes;
 import org.apache.camel.util.ObjectHelper;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -26,123 +24,32 @@ import java.util.function.Supplier;
  *   <li>transient ({@link TransientTaskException}, retried later by the retry schedule): 429, 5xx, the rate-limit 403s,
  *       network errors, a token endpoint that is down;</li>
  *   <li>final ({@link TaskFailedException}, reason {@code delivery_failed}): a missing parent folder, 401, a 403 for
- *       permissions or quota, a refused token exchange, any other 4xx; each message says what to fix.</li>
+ *       permissions or quota, a refused token exchange, any other 4xx; each message says what to fix. A refused token
+ *       exchange (a revoked or expired refresh token: {@code invalid_grant}) also tells {@link DriveSignIn}, for the
+ *       console and health.</li>
  * </ul>
  * A rate-limit 403 also tells the throttle to pause the fleet for {@code enrollflow.drive.retry-initial-interval} (a 429
- * it hears from the request's handler). Before any of that, {@link #guarded} absorbs Drive's "slow down" answers in
+ * it hears from the request's handler). Before any of that, {@link SlowDowns} absorbs Drive's "slow down" answers in
  * place for as long as {@code enrollflow.drive.retry-max-elapsed}.
  */
-record DriveFailures(DriveSettings settings, String serviceAccountEmail, String tokenUri, DriveThrottle throttle) {
-
-    /** The delivery's own category: these lines are steps of one delivery. */
-    private static final Logger LOG = LoggerFactory.getLogger(DriveDelivery.class);
-
-    /** How often a back-off looks whether its caller still needs the call. */
-    private static final long BACK_OFF_SLICE_MILLIS = 100;
+record DriveFailures(DriveSettings settings, DriveAccount account, DriveThrottle throttle, DriveSignIn signIn) {
 
     /** 403 reasons that mean "slow down", not "you may not". */
     static final Set<String> RATE_LIMIT_REASONS = Set.of("rateLimitExceeded", "userRateLimitExceeded",
             "sharingRateLimitExceeded");
 
-    /** Who Drive acts as: the delegate user when set, else the service account itself. */
+    /** Who Drive acts as: the delegate user, the service account itself, or the account that signed in. */
     String actor() {
-        return settings.delegate().isEmpty() ? "service account " + serviceAccountEmail
-                : settings.delegate() + " (service account " + serviceAccountEmail + " by domain-wide delegation)";
+        return account.actor(settings.delegate());
     }
 
     /** Runs one Drive call; its failure becomes the task's fate through {@link #classify}, slow-downs absorbed. */
     <T> T guarded(Supplier<T> call, String doing, boolean onParent) {
-        return guarded(UploadSlots.UNLIMITED, () -> true, call, doing, onParent);
-    }
-
-    /**
-     * Runs one Drive call in a slot of {@code slots}. Drive's "slow down" (a rate-limit 403, or a 429 the request's own
-     * handler did not retry) is absorbed here (docs/contract.md §5): the slot goes back and the window halves, the fleet
-     * pauses ({@link #classify} tells the throttle), the call waits a full-jitter back-off and goes again. Only a call
-     * that Drive keeps refusing for longer than {@code enrollflow.drive.retry-max-elapsed} fails the task, transiently.
-     * Every other failure is classified at once.
-     *
-     * @param keepTrying asked before each back-off and while it lasts: false gives up at once (the caller no longer
-     *                   needs the call, as a delivery during the download once the download ended)
-     */
-    <T> T guarded(UploadSlots slots, BooleanSupplier keepTrying, Supplier<T> call, String doing, boolean onParent) {
-        long firstRefusal = 0;
-        for (int refusals = 0; ; refusals++) {
-            try {
-                slots.acquire();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw transientFailure("stopped while waiting to " + doing, e);
-            }
-            RuntimeException failure;
-            try {
-                T result = call.get();
-                slots.succeeded();
-                return result;
-            } catch (RuntimeException e) {
-                failure = classify(e, doing, onParent);
-                if (!isSlowDown(e)) {
-                    slots.release();
-                    throw failure;
-                }
-                slots.refused();
-            }
-            long now = System.nanoTime();
-            firstRefusal = refusals == 0 ? now : firstRefusal;
-            long left = settings.retryMaxElapsed().toNanos() - (now - firstRefusal);
-            if (!keepTrying.getAsBoolean()) {
-                throw failure;
-            }
-            if (left <= 0) {
-                LOG.warn("task=- stage=deliver outcome=refused-too-long doing=\"{}\" refusals={} error=\"{}\"", doing,
-                        refusals + 1, failure.getMessage());
-                throw failure;
-            }
-            long wait = Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1,
-                    fullJitter(settings.retryInitialInterval().toMillis(), refusals, ThreadLocalRandom.current().nextDouble()));
-            LOG.debug("task=- stage=deliver outcome=slowed-down doing=\"{}\" window={} wait_ms={}", doing, slots.window(), wait);
-            try {
-                // in slices, so that a caller that stops needing the call is not held for the whole back-off
-                for (long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait); System.nanoTime() < end; ) {
-                    if (!keepTrying.getAsBoolean()) {
-                        throw failure;
-                    }
-                    Thread.sleep(Math.max(1, Math.min(BACK_OFF_SLICE_MILLIS, (end - System.nanoTime()) / 1_000_000)));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw failure;
-            }
-        }
-    }
-
-    /**
-     * A back-off with full jitter, as Google asks of clients its limits refuse: anywhere from nothing to
-     * {@code first × 2^refusals}, at most {@link RetryingRequestInitializer#MAX_INTERVAL_MILLIS}, so that callers refused
-     * together do not come back together.
-     *
-     * @param unit a random number in [0, 1)
-     */
-    static long fullJitter(long firstMillis, int refusals, double unit) {
-        long bound = Math.max(1, firstMillis);
-        for (int i = 0; i < refusals && bound < RetryingRequestInitializer.MAX_INTERVAL_MILLIS; i++) {
-            bound *= 2;
-        }
-        return (long) (unit * (Math.min(bound, RetryingRequestInitializer.MAX_INTERVAL_MILLIS) + 1));
-    }
-
-    /** Drive asked to slow down: a 429, or a 403 whose reason is a rate limit. */
-    static boolean isSlowDown(Throwable error) {
-        GoogleJsonResponseException json = ObjectHelper.getException(GoogleJsonResponseException.class, error);
-        if (json != null) {
-            return json.getStatusCode() == 429 || (json.getStatusCode() == 403 && RATE_LIMIT_REASONS.contains(reason(json)));
-        }
-        HttpResponseException http = ObjectHelper.getException(HttpResponseException.class, error);
-        return http != null && http.getStatusCode() == 429;
+        return new SlowDowns(this).call(UploadSlots.UNLIMITED, () -> true, call, doing, onParent);
     }
 
     /** {@code errors[0].reason} of Google's JSON error, "" when it has none. */
-    private static String reason(GoogleJsonResponseException json) {
+    static String reason(GoogleJsonResponseException json) {
         GoogleJsonError details = json.getDetails();
         String reason = details != null && details.getErrors() != null && !details.getErrors().isEmpty()
                 ? details.getErrors().get(0).getReason() : "";
@@ -165,15 +72,16 @@ record DriveFailures(DriveSettings settings, String serviceAccountEmail, String 
         Retryable auth = ObjectHelper.getException(Retryable.class, error);
         if (auth != null) {
             Throwable cause = (Throwable) auth;
+            TokenAnswer answer = TokenAnswer.of(cause);
             if (auth.isRetryable()) {
-                return transientFailure("Drive token endpoint " + tokenUri + " failed while trying to " + doing + ": "
-                        + cause.getMessage(), cause);
+                return transientFailure("Drive token endpoint " + account.tokenUri() + " failed while trying to "
+                        + doing + ": " + answer, cause);
             }
-            return new TaskFailedException(FailureReason.DELIVERY_FAILED, "the token endpoint " + tokenUri
-                    + " refused " + actor() + " while trying to " + doing + " (" + firstLine(cause.getMessage())
-                    + "): check that enrollflow.drive.service-account-key holds a current key of that account"
-                    + (settings.delegate().isEmpty() ? "" : ", and that domain-wide delegation for its client id is "
-                    + "granted the scope https://www.googleapis.com/auth/drive in the Workspace admin console"), cause);
+            // the whole fleet shares the credentials: the console and health say so until a delivery goes through
+            signIn.refused(account.refusedDetail(answer.error()));
+            return new TaskFailedException(FailureReason.DELIVERY_FAILED, "the token endpoint " + account.tokenUri()
+                    + " refused " + actor() + " while trying to " + doing + " (" + answer + "): "
+                    + account.remedy(answer.error(), settings.delegate()), cause);
         }
         GoogleJsonResponseException json = ObjectHelper.getException(GoogleJsonResponseException.class, error);
         if (json != null) {
@@ -207,12 +115,19 @@ record DriveFailures(DriveSettings settings, String serviceAccountEmail, String 
         }
         if (status == 401) {
             return failed(answer + ": Drive does not accept the credentials of " + actor()
-                    + "; check enrollflow.drive.service-account-key (a revoked or deleted key?)", cause);
+                    + (account.user() ? "; run `enrollflow drive login` again (" + account.setting() + ")"
+                    : "; check " + account.setting() + " (a revoked or deleted key?)"), cause);
         }
         if (status == 403 && "storageQuotaExceeded".equals(reason)) {
-            return failed(answer + ": " + actor() + " has no storage left; service accounts have none of their own, so "
-                    + "put enrollflow.drive.parent-folder-id (" + settings.parentFolderId() + ") in a Shared Drive, or set "
-                    + "enrollflow.drive.delegate to a Workspace user whose quota is used", cause);
+            return failed(answer + ": " + actor() + (account.user() ? " has no storage left: free some in that "
+                    + "account's Drive, or buy more" : " has no storage left; service accounts have none of their own, "
+                    + "so put enrollflow.drive.parent-folder-id (" + settings.parentFolderId() + ") in a Shared Drive, "
+                    + "or set enrollflow.drive.delegate to a Workspace user whose quota is used"), cause);
+        }
+        if (status == 403 && account.user()) {
+            return failed(answer + ": " + actor() + " may not change folder " + settings.parentFolderId()
+                    + " (enrollflow.drive.parent-folder-id); with the drive.file scope enrollflow sees only the folders "
+                    + "it made: let `enrollflow drive login --create-folder NAME` make the parent", cause);
         }
         if (status == 403) {
             return failed(answer + ": give " + actor() + " edit access to folder " + settings.parentFolderId()
@@ -223,8 +138,9 @@ record DriveFailures(DriveSettings settings, String serviceAccountEmail, String 
 
     TaskFailedException missingParent() {
         return new TaskFailedException(FailureReason.DELIVERY_FAILED, "Drive folder " + settings.parentFolderId()
-                + " (enrollflow.drive.parent-folder-id) was not found or is not a folder: check the id, and share the "
-                + "folder with " + actor() + " as editor");
+                + " (enrollflow.drive.parent-folder-id) was not found or is not a folder: check the id, and "
+                + (account.user() ? "use a folder enrollflow made (`enrollflow drive login --create-folder NAME`): "
+                + "with the drive.file scope it sees no other" : "share the folder with " + actor() + " as editor"));
     }
 
     private static TaskFailedException failed(String message, Exception cause) {
@@ -233,6 +149,45 @@ record DriveFailures(DriveSettings settings, String serviceAccountEmail, String 
 
     private static TransientTaskException transientFailure(String message, Throwable cause) {
         return new TransientTaskException(FailureReason.DELIVERY_FAILED, message, cause);
+    }
+
+    /**
+     * What the token endpoint answered, from the HTTP error in the chain: its status and, from its JSON body, the OAuth
+     * {@code error} and {@code error_description} (RFC 6749 §5.2). The request (which carries the refresh token or the
+     * signed assertion) is never part of it.
+     *
+     * @param error the OAuth error code ({@code invalid_grant}), "" when the answer named none
+     */
+    record TokenAnswer(int status, String error, String description, String other) {
+
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        static TokenAnswer of(Throwable failure) {
+            HttpResponseException http = ObjectHelper.getException(HttpResponseException.class, failure);
+            if (http == null) {
+                return new TokenAnswer(0, "", "", firstLine(String.valueOf(Causes.root(failure).getMessage())));
+            }
+            String error = "";
+            String description = "";
+            try {
+                JsonNode body = JSON.readTree(http.getContent() == null ? "" : http.getContent());
+                error = body == null ? "" : body.path("error").asText("");
+                description = body == null ? "" : body.path("error_description").asText("");
+            } catch (Exception e) {
+                // not JSON (a proxy's page): the status says enough
+            }
+            // a code of RFC 6749's shape only: the text reaches the console and health as it is
+            return new TokenAnswer(http.getStatusCode(), error.matches("[a-z_]{1,40}") ? error : "",
+                    firstLine(description), firstLine(http.getStatusMessage()));
+        }
+
+        @Override
+        public String toString() {
+            if (status == 0) {
+                return other;
+            }
+            return status + (error.isEmpty() ? " " + other : " " + error) + (description.isEmpty() ? "" : ": " + description);
+        }
     }
 
     private static String firstLine(String text) {

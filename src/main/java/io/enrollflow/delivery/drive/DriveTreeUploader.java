@@ -121,15 +121,15 @@ record DriveTreeUploader(int parallelUploads, ExecutorServiceManager threads, Dr
     }
 
     /**
-     * Uploads one file in a slot of the window, Drive's slow-downs absorbed ({@link DriveFailures#guarded}).
+     * Uploads one file in a slot of the window, Drive's slow-downs absorbed ({@link SlowDowns}).
      *
      * @param mayRead    asked as the file is read: false stops the upload at once (its run was fenced)
-     * @param keepTrying asked before each back-off: false gives up on the file (see {@link DriveFailures#guarded})
+     * @param keepTrying asked before each back-off: false gives up on the file (see {@link SlowDowns#call})
      */
     File uploadOne(String taskId, DriveMirror.Upload upload, UploadSlots slots, BooleanSupplier mayRead,
                    BooleanSupplier keepTrying) {
         long started = System.nanoTime();
-        File uploaded = failures.guarded(slots, keepTrying, () -> drive.upload(upload.folderId(), upload.name(),
+        File uploaded = new SlowDowns(failures).call(slots, keepTrying, () -> drive.upload(upload.folderId(), upload.name(),
                 upload.file(), mimeType(upload.file()), upload.modified(), mayRead), "upload \"" + upload.name() + "\"", false);
         LOG.debug("task={} stage=deliver file=\"{}\" id={} bytes={} ms={} outcome=uploaded", taskId, upload.name(),
                 uploaded.getId(), upload.size(), (System.nanoTime() - started) / 1_000_000);

@@ -108,10 +108,10 @@ class AimdTest {
 
     @Test
     void aFullJitterBackOffStaysBetweenNothingAndTheExponentialBound() {
-        assertEquals(0, DriveFailures.fullJitter(1_000, 3, 0.0));
-        assertEquals(8_000, DriveFailures.fullJitter(1_000, 3, 0.9999999));
+        assertEquals(0, SlowDowns.fullJitter(1_000, 3, 0.0));
+        assertEquals(8_000, SlowDowns.fullJitter(1_000, 3, 0.9999999));
         assertEquals(RetryingRequestInitializer.MAX_INTERVAL_MILLIS,
-                DriveFailures.fullJitter(1_000, 30, 0.9999999), "never more than the longest single wait");
-        assertEquals(500, DriveFailures.fullJitter(1_000, 0, 0.5));
+                SlowDowns.fullJitter(1_000, 30, 0.9999999), "never more than the longest single wait");
+        assertEquals(500, SlowDowns.fullJitter(1_000, 0, 0.5));
     }
 }
