@@ -85,6 +85,8 @@ final class StandInStore {
         final Path part;
         long received;
         Node result;
+        /** The MD5 of the bytes stored so far, in order (a re-sent range is skipped before it gets here). */
+        final MessageDigest md5 = newMd5();
 
         Session(String id, JsonNode metadata, String mimeType, long declaredLength, Path part) {
             this.id = id;
@@ -201,10 +203,14 @@ final class StandInStore {
         return sessions.get(id);
     }
 
-    /** Where a resumable upload's next bytes go: its part file, or nowhere once uploads are discarded. */
+    /**
+     * Where a resumable upload's next bytes go: its part file, its MD5 taken on the way; nowhere (and no MD5) once
+     * uploads are discarded.
+     */
     OutputStream append(Session session) throws IOException {
         return discardUploads ? OutputStream.nullOutputStream()
-                : Files.newOutputStream(session.part, StandardOpenOption.APPEND);
+                : new java.security.DigestOutputStream(Files.newOutputStream(session.part, StandardOpenOption.APPEND),
+                session.md5);
     }
 
     /** Resumable uploads from now on are counted and completed, their bytes not kept (files then read as empty). */
@@ -216,7 +222,7 @@ final class StandInStore {
         Path blob = dir.resolve("blobs").resolve(session.id);
         Files.move(session.part, blob, StandardCopyOption.REPLACE_EXISTING);
         Node node = newNode(session.metadata, session.metadata.path("mimeType").asText(session.mimeType), session.received, blob);
-        node.md5 = discardUploads ? null : md5(blob);
+        node.md5 = discardUploads ? null : HexFormat.of().formatHex(session.md5.digest());
         uploadsCompleted.incrementAndGet();
         return node;
     }
@@ -291,15 +297,21 @@ final class StandInStore {
     }
 
     private static String md5(Path blob) throws IOException {
+        MessageDigest digest = newMd5();
         try (InputStream in = Files.newInputStream(blob)) {
-            MessageDigest digest = MessageDigest.getInstance("MD5");
             byte[] buffer = new byte[1 << 16];
             for (int n; (n = in.read(buffer)) > 0; ) {
                 digest.update(buffer, 0, n);
             }
-            return HexFormat.of().formatHex(digest.digest());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest newMd5() {
+        try {
+            return MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("every JDK has MD5", e);
         }
     }
 
