@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -47,6 +48,9 @@ public class EnrollflowCommand implements Callable<Integer> {
             scope = CommandLine.ScopeType.INHERIT)
     Path logConfig;
 
+    /** Where settings overrides come from: the process's environment, or the map a test passes in. */
+    private Map<String, String> env = System.getenv();
+
     @Override
     public Integer call() throws Exception {
         return new RunCommand().run(this);
@@ -54,7 +58,7 @@ public class EnrollflowCommand implements Callable<Integer> {
 
     /** Loads the settings: the jar's copy, then --config or ./application.properties, then the environment. */
     Settings settings() {
-        return Settings.load(config, System.getenv());
+        return Settings.load(config, env);
     }
 
     /**
@@ -63,7 +67,7 @@ public class EnrollflowCommand implements Callable<Integer> {
      */
     public static int executeAsProcess(String... args) {
         try {
-            return execute(true, args);
+            return execute(true, System.getenv(), null, null, args);
         } finally {
             Logging.stop();
         }
@@ -71,11 +75,29 @@ public class EnrollflowCommand implements Callable<Integer> {
 
     /** Runs a command inside a JVM that has its logging already (tests): logging is left as it is. */
     public static int execute(String... args) {
-        return execute(false, args);
+        return execute(false, System.getenv(), null, null, args);
     }
 
-    private static int execute(boolean ownLogging, String... args) {
-        CommandLine cli = new CommandLine(new EnrollflowCommand());
+    /**
+     * Runs a command inside a JVM that has its logging already (tests), with this environment instead of the process's
+     * and its output to these writers, so that a test checks exit code, output and settings overrides without starting
+     * a JVM.
+     */
+    static int execute(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+        return execute(false, env, out, err, args);
+    }
+
+    private static int execute(boolean ownLogging, Map<String, String> env, PrintWriter stdout, PrintWriter stderr,
+            String... args) {
+        EnrollflowCommand top = new EnrollflowCommand();
+        top.env = env;
+        CommandLine cli = new CommandLine(top);
+        if (stdout != null) {
+            cli.setOut(stdout);
+        }
+        if (stderr != null) {
+            cli.setErr(stderr);
+        }
         cli.setExecutionStrategy(parseResult -> {
             if (ownLogging && !helpRequested(parseResult)) {
                 try {
@@ -128,7 +150,7 @@ public class EnrollflowCommand implements Callable<Integer> {
         CommandLine.ParseResult sub = parseResult.subcommand();
         boolean quiet = sub != null && QUIET.contains(sub.commandSpec().name());
         Settings settings = top.settings();
-        Logging.start(LogSettings.from(settings).format(), top.logConfig, quiet);
+        Logging.start(LogSettings.from(settings), top.logConfig, quiet);
     }
 
     private static boolean helpRequested(CommandLine.ParseResult parseResult) {

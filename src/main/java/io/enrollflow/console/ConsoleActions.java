@@ -3,9 +3,10 @@ package io.enrollflow.console;
 import io.enrollflow.console.ConsoleSessions.Session;
 import io.enrollflow.deadletter.DeadLetterFilter;
 import io.enrollflow.deadletter.ReplayService;
+import io.enrollflow.logging.Event;
 import io.enrollflow.queue.IntakePause;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.util.List;
 
@@ -17,7 +18,7 @@ import java.util.List;
  */
 final class ConsoleActions {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConsoleActions.class);
+    private static final Logger LOG = LogManager.getLogger(ConsoleActions.class);
 
     private final SignIn signIn;
     private final WaitingView waiting;
@@ -33,7 +34,7 @@ final class ConsoleActions {
 
     ConsoleResponse handle(ConsoleRequest r, Session session, Pages.Viewer viewer) {
         if (SignIn.crossSite(r) || !ConsoleSessions.same(session.csrf(), r.field("csrf"))) {
-            LOG.warn("task=- stage=console outcome=refused-cross-site path={}", r.path());
+            Event.warn(LOG).stage("console").outcome("refused-cross-site").kv("path", r.path()).log();
             return ConsoleResponse.html(403, Pages.problem("Refused",
                     "This action did not come from a console page (cross-site request or a stale page): reload and try again.", viewer));
         }
@@ -51,7 +52,7 @@ final class ConsoleActions {
                 String id = r.field("id");
                 boolean moved = Console.validId(id) && waiting.runNow(id);
                 if (moved) {
-                    LOG.info("task={} stage=console outcome=retry-due-now", id);
+                    Event.info(LOG).task(id).stage("console").outcome("retry-due-now").log();
                 }
                 yield done(back, moved ? Notice.DUE_NOW : Notice.NOT_SCHEDULED, 0, 0);
             }
@@ -71,8 +72,9 @@ final class ConsoleActions {
                 }
                 boolean purge = "purge".equals(r.field("action"));
                 long count = purge ? replays.purgeMatching(filter) : replays.replayMatching(filter);
-                LOG.info("task=- stage=console outcome={} count={} filter=\"{}\"", purge ? "purged-matching" : "replayed-matching",
-                        count, DeadLetterPages.describe(filter).replace('"', '\''));
+                Event.info(LOG).stage("console").outcome(purge ? "purged-matching" : "replayed-matching")
+                        .kv("count", count)
+                        .kv("filter", DeadLetterPages.describe(filter)).log();
                 yield done("/dead-letters", purge ? Notice.PURGED_MATCHING : Notice.REPLAYED_MATCHING, count, 0);
             }
             default -> ConsoleResponse.html(404, Pages.problem("Not found", "No such action.", viewer));

@@ -1,9 +1,10 @@
 package io.enrollflow.download;
 
 import io.enrollflow.config.DownloadCommand;
+import io.enrollflow.logging.Event;
 import io.enrollflow.task.Task;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,7 +73,7 @@ public class DownloadRunner {
     /** util-linux {@code setsid}, when present: the command then leads a process group of its own. */
     static final Path SETSID = firstExisting("/usr/bin/setsid", "/bin/setsid");
 
-    private static final Logger LOG = LoggerFactory.getLogger(DownloadRunner.class);
+    private static final Logger LOG = LogManager.getLogger(DownloadRunner.class);
 
     /** True when commands start with posix_spawn (else through {@link #SETSID}, when present, by ProcessBuilder). */
     static final boolean SPAWN = Spawn.available();
@@ -89,15 +90,16 @@ public class DownloadRunner {
     static {
         // once per JVM, so an operator can tell from the log how downloads start (and why not the fast way)
         if (SPAWN) {
-            LOG.info("task=- stage=download outcome=spawn note=\"posix_spawn: each download leads a session and process "
-                    + "group of its own\"");
+            Event.info(LOG).stage("download").outcome("spawn")
+                    .note("posix_spawn: each download leads a session and process group of its own").log();
         } else if (SETSID != null) {
-            LOG.info("task=- stage=download outcome=spawn note=\"through {}: posix_spawn is not available\" error=\"{}\"",
-                    SETSID, Spawn.unavailableReason());
+            Event.info(LOG).stage("download").outcome("spawn")
+                    .note("through " + SETSID + ": posix_spawn is not available")
+                    .error(Spawn.unavailableReason()).log();
         } else {
-            LOG.info("task=- stage=download outcome=spawn note=\"without a process group of its own: neither posix_spawn "
-                    + "nor setsid is available; descendants are killed one by one\" error=\"{}\"",
-                    Spawn.unavailableReason());
+            Event.info(LOG).stage("download").outcome("spawn").note("without a process group of its own: neither"
+                    + " posix_spawn nor setsid is available; descendants are killed one by one")
+                    .error(Spawn.unavailableReason()).log();
         }
     }
 
@@ -162,12 +164,12 @@ public class DownloadRunner {
         // whatever it started and left behind goes too, exit 0 or not: nothing outlives the task
         killEverything(process, seen);
         if (!output.await(OUTPUT_GRACE.toMillis())) {
-            LOG.warn("task={} stage=download outcome=output-held note=\"a process outside the download's group still holds "
-                    + "its output; the log may miss its last lines\"", task.taskId());
+            Event.warn(LOG).task(task.taskId()).stage("download").outcome("output-held").note("a process outside the"
+                    + " download's group still holds its output; the log may miss its last lines").log();
         }
         if (output.failure() != null) {
-            LOG.warn("task={} stage=download outcome=log-unwritable path={} error=\"{}\"", task.taskId(), log,
-                    output.failure().getMessage());
+            Event.warn(LOG).task(task.taskId()).stage("download").outcome("log-unwritable").kv("path", log)
+                    .error(output.failure().getMessage()).log();
         }
         if (output.matched()) {
             return Outcome.NOT_ENROLLED;

@@ -2,11 +2,11 @@ package io.enrollflow.enroll;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enrollflow.logging.Event;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.Task;
 import io.enrollflow.task.TaskRun;
-import io.enrollflow.util.Masking;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Service;
@@ -31,8 +31,8 @@ import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,7 +71,7 @@ public class EnrollmentClient implements Service {
     /** The answer's message, for the exception the router throws. */
     public static final String MESSAGE_HEADER = "enrollflowEnrollmentMessage";
 
-    private static final Logger LOG = LoggerFactory.getLogger(EnrollmentClient.class);
+    private static final Logger LOG = LogManager.getLogger(EnrollmentClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The largest enrollment answer held: far beyond any real one (a refusal with a long message is a few KiB). */
@@ -166,7 +166,7 @@ public class EnrollmentClient implements Service {
         Message message = exchange.getMessage();
         message.removeHeaders("*");
         message.setBody(body.toString());
-        LOG.debug("task={} stage=enroll outcome=calling email={}", task.taskId(), Masking.email(task.email()));
+        Event.debug(LOG).task(task.taskId()).stage("enroll").outcome("calling").email(task.email()).log();
     }
 
     /**
@@ -247,8 +247,8 @@ public class EnrollmentClient implements Service {
         message.setBody(null);
         message.setHeader(OUTCOME_HEADER, answer.outcome());
         message.setHeader(MESSAGE_HEADER, answer.message());
-        LOG.info("task={} stage=enroll outcome={} http_status={} message=\"{}\"",
-                run.taskId(), answer.outcome(), code, Masking.emailsIn(answer.message()));
+        Event.info(LOG).task(run.taskId()).stage("enroll").outcome(answer.outcome()).kv("http_status", code)
+                .kv("message", answer.message()).log();
     }
 
     /** The router's "enrolled" branch: record it. */

@@ -1,5 +1,6 @@
 package io.enrollflow.queue;
 
+import io.enrollflow.logging.Event;
 import io.enrollflow.redis.RedisConnection;
 import io.enrollflow.redis.RedisFailures;
 import io.enrollflow.redis.RedisKeys;
@@ -10,12 +11,12 @@ import io.enrollflow.task.TaskParser;
 import io.enrollflow.task.TaskRun;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.options.OptionalOptions;
 import org.redisson.client.codec.StringCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ import java.util.concurrent.TimeUnit;
  */
 public class Recovery extends ServiceSupport {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+    private static final Logger LOG = LogManager.getLogger(Recovery.class);
     /** After fencing its runs, how long a heartbeat waits for them to stop before registering again. */
     private static final long FENCED_RUNS_STOP_MS = 10_000;
 
@@ -152,8 +153,8 @@ public class Recovery extends ServiceSupport {
     private void comeBack(String why) {
         membership.renew();
         int fenced = inFlight.fenceAll();
-        LOG.warn("task=- stage=recovery outcome=presumed-dead why=\"{}\" fenced_runs={} note=\"its runs stop and write "
-                + "nothing; it registers again\"", why, fenced);
+        Event.warn(LOG).stage("recovery").outcome("presumed-dead").kv("why", why).kv("fenced_runs", fenced)
+                .note("its runs stop and write nothing; it registers again").log();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FENCED_RUNS_STOP_MS);
         while (inFlight.runs().stream().anyMatch(TaskRun::fenced) && System.nanoTime() < deadline) {
             // the lease stays lapsed meanwhile: no fenced run sends anything to Drive or starts a stage
@@ -215,12 +216,12 @@ public class Recovery extends ServiceSupport {
         if (!cause.equals(last)) {
             if (RedisFailures.isInfrastructure(e)) {
                 // Redis unreachable or slow: tried again next period
-                LOG.warn("task=- stage=recovery outcome={}-failed error=\"{}\" note=\"Redis unreachable; trying again "
-                        + "every {} ms\"", what, cause, period().toMillis());
+                Event.warn(LOG).stage("recovery").outcome(what + "-failed").error(cause)
+                        .note("Redis unreachable; trying again every " + period().toMillis() + " ms").log();
             } else {
                 // a fault of enrollflow (or a Redis error that repeats itself): tried again next period, loudly
-                LOG.error("task=- stage=recovery outcome={}-failed error=\"{}\" note=\"trying again every {} ms\"",
-                        what, cause, period().toMillis(), e);
+                Event.error(LOG).stage("recovery").outcome(what + "-failed").error(cause)
+                        .note("trying again every " + period().toMillis() + " ms").thrown(e).log();
             }
         }
         return cause;
@@ -228,7 +229,7 @@ public class Recovery extends ServiceSupport {
 
     private String recovered(String last, String what) {
         if (last != null) {
-            LOG.info("task=- stage=recovery outcome={}-back", what);
+            Event.info(LOG).stage("recovery").outcome(what + "-back").log();
         }
         return null;
     }

@@ -1,6 +1,7 @@
 package io.enrollflow.runtime;
 
 import io.enrollflow.config.DeliverySettings;
+import io.enrollflow.config.DiskSettings;
 import io.enrollflow.config.DownloadSettings;
 import io.enrollflow.config.EnrollmentSettings;
 import io.enrollflow.config.ManagementSettings;
@@ -11,6 +12,7 @@ import io.enrollflow.console.Console;
 import io.enrollflow.console.InstanceDetails;
 import io.enrollflow.console.JdkHttpConsole;
 import io.enrollflow.deadletter.DeadLetterIndexing;
+import io.enrollflow.deadletter.DeadLetterTrim;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.delivery.BeforeDelivery;
 import io.enrollflow.delivery.drive.DriveDelivery;
@@ -19,6 +21,7 @@ import io.enrollflow.delivery.drive.DriveGuard;
 import io.enrollflow.delivery.folder.FolderDelivery;
 import io.enrollflow.download.DownloadRunner;
 import io.enrollflow.enroll.EnrollmentClient;
+import io.enrollflow.limit.DiskSpace;
 import io.enrollflow.limit.Limits;
 import io.enrollflow.management.Management;
 import io.enrollflow.management.Metrics;
@@ -27,6 +30,7 @@ import io.enrollflow.pipeline.DownloadStep;
 import io.enrollflow.pipeline.FailureHandler;
 import io.enrollflow.pipeline.HoldBack;
 import io.enrollflow.pipeline.TaskIntake;
+import io.enrollflow.pipeline.WorkDirSweep;
 import io.enrollflow.queue.InFlight;
 import io.enrollflow.queue.Recovery;
 import io.enrollflow.queue.RedisQueueComponent;
@@ -88,6 +92,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         Membership membership = new Membership(instanceId);
         StatusStore status = new StatusStore(redis, scripts, keys, parsed.status().historySize(), membership,
                 parsed.queue().maxDeliveries());
+        status.retainCompleted(parsed.status().retention());
         DeadLetterStore deadLetters = new DeadLetterStore(redis, scripts, keys, status,
                 parsed.status().deadLetterWarnSize());
         DeadLetterIndexing.start(deadLetters,
@@ -144,6 +149,13 @@ public class EnrollflowBeans implements CamelConfiguration {
                 (replays, pause) -> new JdkHttpConsole(new Console(redis, keys, status, deadLetters, replays, pause,
                         management.token(), management.readToken(), management.sessionTimeout())));
         fleetLimits.bindMetrics(camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry());
+        // retention (docs/contract.md §14): the dead letters bounded by age and count, and the work directory's logs
+        // and failed folders, background rounds on one thread
+        var housekeeping = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "retention");
+        new DeadLetterTrim(scripts, keys, parsed.status().deadLetterMaxAge(), parsed.status().deadLetterMax(),
+                camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry()).start(housekeeping);
+        DiskSettings disk = DiskSettings.from(settings);
+        new WorkDirSweep(parsed.download().workDir(), redis, keys, disk).start(housekeeping);
 
         var registry = camel.getRegistry();
         // the pipeline's steps (pipeline, enroll, download and deliver.camel.yaml: "process: ref:") are Processors, called
@@ -164,7 +176,9 @@ public class EnrollflowBeans implements CamelConfiguration {
         registry.bind("callEnrollment", (Processor) client::call);
         registry.bind("classifyEnrollment", (Processor) client::classify);
         registry.bind("recordEnrolled", (Processor) client::recordEnrolled);
-        DownloadStep download = new DownloadStep(downloads, status, fleetLimits.permits(), delivery::overlap);
+        DiskSpace diskSpace = new DiskSpace(fleetLimits.context().gate(), parsed.download().workDir(), disk.minFree());
+        diskSpace.bindMetrics(camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry());
+        DownloadStep download = new DownloadStep(downloads, status, fleetLimits.permits(), diskSpace, delivery::overlap);
         registry.bind("runDownload", (Processor) download::download);
         registry.bind("downloadAfterReEnroll", (Processor) download::downloadAfterReEnroll);
         registry.bind("startDelivery", (Processor) delivery::start);

@@ -8,6 +8,7 @@ import io.enrollflow.task.TaskRun;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -51,6 +52,8 @@ public class StatusStore {
     private final Membership membership;
     private final int maxDeliveries;
     private volatile StatusListener listener = StatusListener.NONE;
+    /** Seconds a completed task's status and history are kept (0 = for ever: a store without retention, in tests). */
+    private volatile long retainCompletedSeconds;
 
     /**
      * @param maxDeliveries enrollflow.queue.max-deliveries: crashed instances a task may have been in flight on
@@ -96,6 +99,11 @@ public class StatusStore {
 
     public int historySize() {
         return historySize;
+    }
+
+    /** How long a completed task's status hash and history stay ({@code enrollflow.status.retention}). */
+    public void retainCompleted(Duration retention) {
+        this.retainCompletedSeconds = Math.max(1, retention.toSeconds());
     }
 
     /** Who is told of each transition (set once while the runtime is wired). */
@@ -233,7 +241,7 @@ public class StatusStore {
         String heldMessage = run.heldEnrolledMessage();
         String uploadingAt = status == TaskStatus.COMPLETED ? run.heldUploadingAt() : null;
         String uploadingMessage = run.heldUploadingMessage();
-        List<Object> args = new ArrayList<>(List.of(at, historySize, ack, run.claimToken()));
+        List<Object> args = new ArrayList<>(List.of(at, historySize, ack, run.claimToken(), retainCompletedSeconds));
         args.add((heldAt == null ? 0 : 1) + (uploadingAt == null ? 0 : 1));
         if (heldAt != null) {
             args.addAll(List.of(TaskStatus.ENROLLED.word(), heldAt, heldMessage == null ? "" : heldMessage));

@@ -25,7 +25,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** docs/contract.md §1 and §10 with the built jar as its own process: where settings come from, and how bad ones stop it. */
+/**
+ * docs/contract.md §1 and §10: where settings come from, and how bad ones stop it. What depends on the process (its
+ * working directory, its log output beside the error line, a worker that runs) uses the built jar as its own process,
+ * one configuration error among them; the other errors and usage run in the test's JVM through picocli
+ * ({@link InProcessCli}).
+ */
 class ConfigurationCliIT {
 
     @RegisterExtension
@@ -50,7 +55,7 @@ class ConfigurationCliIT {
 
     @Test
     void badSettingIsReportedEvenWhileRedisIsUnreachable() {
-        Result result = EnrollflowJar.in(dir)
+        Result result = new InProcessCli()
                 .env("ENROLLFLOW_REDIS_URL", "redis://127.0.0.1:" + BundledRedis.freePort())
                 .env("ENROLLFLOW_DOWNLOAD_COMMAND", "dl ${courseUrl} ${taskDir}")
                 .env("ENROLLFLOW_DELIVERY_TARGET", "folder")
@@ -83,7 +88,7 @@ class ConfigurationCliIT {
 
     @Test
     void unknownOptionIsAUsageError() {
-        Result result = EnrollflowJar.in(dir).run("--no-such-option");
+        Result result = new InProcessCli().run("--no-such-option");
 
         assertEquals(2, result.exitCode(), result.toString());
         assertTrue(result.stderr().contains("--no-such-option"), result.toString());
@@ -132,7 +137,7 @@ class ConfigurationCliIT {
 
     @Test
     void aRoutesFolderThatDoesNotExistIsAConfigurationError() {
-        assertConfigError(EnrollflowJar.in(dir).env("ENROLLFLOW_DOWNLOAD_COMMAND", "dl ${taskDir}")
+        assertConfigError(new InProcessCli().env("ENROLLFLOW_DOWNLOAD_COMMAND", "dl ${taskDir}")
                 .env("ENROLLFLOW_DELIVERY_TARGET", "folder").run("run", "--routes", dir.resolve("nowhere").toString()), "--routes");
     }
 
@@ -215,7 +220,7 @@ class ConfigurationCliIT {
 
     @Test
     void missingConfigFileIsAConfigError() {
-        Result result = EnrollflowJar.in(dir).run("status", "39", "--config", dir.resolve("nope.properties").toString());
+        Result result = new InProcessCli().run("status", "39", "--config", dir.resolve("nope.properties").toString());
 
         assertConfigError(result, "--config");
     }
@@ -236,7 +241,7 @@ class ConfigurationCliIT {
 
     @Test
     void aClusterWithAPlainNamespaceStopsStartUpWithOneLineSayingToUseAHashTag() {
-        Result result = EnrollflowJar.in(dir)
+        Result result = new InProcessCli()
                 .env("ENROLLFLOW_REDIS_CLUSTER_NODES", "127.0.0.1:" + BundledRedis.freePort())
                 .env("ENROLLFLOW_DOWNLOAD_COMMAND", "dl ${courseUrl} ${taskDir}")
                 .env("ENROLLFLOW_DELIVERY_TARGET", "folder")
@@ -248,7 +253,7 @@ class ConfigurationCliIT {
 
     @Test
     void sentinelsAndClusterNodesTogetherStopStartUpWithOneLine() {
-        Result result = EnrollflowJar.in(dir)
+        Result result = new InProcessCli()
                 .env("ENROLLFLOW_REDIS_SENTINELS", "127.0.0.1:26379")
                 .env("ENROLLFLOW_REDIS_CLUSTER_NODES", "127.0.0.1:7000")
                 .env("ENROLLFLOW_REDIS_NAMESPACE", "{enrollflow}")

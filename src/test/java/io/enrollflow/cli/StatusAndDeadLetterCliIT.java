@@ -23,9 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * docs/contract.md §3 and §6 from the operator's side: {@code status} and {@code dlq} of the built jar, over tasks the real
- * pipeline ran once for the class: 39 completed, 40 rejected at enrollment, 41 invalid at intake, 42 failed download
- * (failed in that order).
+ * docs/contract.md §3 and §6 from the operator's side: {@code status} and {@code dlq}, over tasks the real pipeline ran
+ * once for the class: 39 completed, 40 rejected at enrollment, 41 invalid at intake, 42 failed download (failed in that
+ * order). The commands run in the test's JVM through picocli ({@link InProcessCli}); one test per command
+ * ({@code status}, {@code dlq list}, {@code dlq show}, {@code dlq replay}, {@code dlq purge}, {@code intake}) runs the
+ * built jar, for its wiring.
  */
 class StatusAndDeadLetterCliIT {
 
@@ -62,7 +64,7 @@ class StatusAndDeadLetterCliIT {
 
     @Test
     void statusPrintsTheStatusAndItsHistory() {
-        Result result = cli("status", "39");
+        Result result = jar("status", "39");
 
         assertEquals(0, result.exitCode(), result.toString());
         assertTrue(result.stdout().lines().findFirst().orElse("").contains("completed"), result.stdout());
@@ -156,7 +158,7 @@ class StatusAndDeadLetterCliIT {
 
     @Test
     void dlqListPrintsATable() {
-        Result result = cli("dlq", "list");
+        Result result = jar("dlq", "list");
 
         assertEquals(0, result.exitCode(), result.toString());
         List<String> lines = result.stdout().lines().toList();
@@ -173,7 +175,7 @@ class StatusAndDeadLetterCliIT {
 
     @Test
     void dlqShowPrintsTheRecordWithTheDownloadLog() {
-        Result result = cli("dlq", "show", "42");
+        Result result = jar("dlq", "show", "42");
 
         assertEquals(0, result.exitCode(), result.toString());
         assertTrue(result.stdout().contains("download_failed"), result.stdout());
@@ -196,7 +198,37 @@ class StatusAndDeadLetterCliIT {
         assertEquals(1, cli("dlq", "show", "39").exitCode(), "39 completed: it has no dead letter");
     }
 
+    @Test
+    void dlqReplayOfTheBuiltJarAnswersAnAmbiguousSelectionWithAUsageError() {
+        Result result = jar("dlq", "replay", "--all", "--reason", "download_failed");
+
+        assertEquals(2, result.exitCode(), result.toString());
+        assertTrue(result.stderr().contains("name the tasks to replay, or give --all"), result.toString());
+    }
+
+    @Test
+    void dlqPurgeAllOfTheBuiltJarAsksForYesAndRemovesNothing() throws Exception {
+        Result result = jar("dlq", "purge", "--all");
+
+        assertEquals(2, result.exitCode(), result.toString());
+        assertTrue(result.stderr().contains("add --yes to confirm"), result.toString());
+        assertEquals(List.of("42", "41", "40"), ids(JSON.readTree(cli("dlq", "list", "--json").stdout())));
+    }
+
+    @Test
+    void intakeStatusOfTheBuiltJarSaysIntakeRuns() {
+        Result result = jar("intake", "status");
+
+        assertEquals(0, result.exitCode(), result.toString());
+        assertTrue(result.stdout().startsWith("intake running; "), result.toString());
+    }
+
     private static Result cli(String... args) {
+        return new InProcessCli().env("ENROLLFLOW_REDIS_URL", redis.url()).run(args);
+    }
+
+    /** The built jar as its own process: the command's wiring in the jar (main, logging, exit code). */
+    private static Result jar(String... args) {
         return EnrollflowJar.in(dir).env("ENROLLFLOW_REDIS_URL", redis.url()).run(args);
     }
 

@@ -53,8 +53,7 @@ class DashboardMetricsIT {
             "enrollflow_task_time_to_complete_seconds_count",
             "enrollflow_task_time_to_complete_seconds_sum",
             "enrollflow_instance_heartbeat_age_seconds",
-            "enrollflow_work_disk_free_bytes",
-            "enrollflow_work_disk_min_free_bytes");
+            "enrollflow_work_disk_free_bytes");
     /** Series Prometheus itself writes for every target it scrapes. */
     private static final Set<String> PROMETHEUS_OWN = Set.of("up");
 

@@ -12,14 +12,15 @@ import io.enrollflow.config.Settings;
 import io.enrollflow.delivery.Delivery;
 import io.enrollflow.delivery.DeliveryState;
 import io.enrollflow.delivery.Overlap;
+import io.enrollflow.logging.Event;
 import io.enrollflow.task.Task;
 import io.enrollflow.util.Masking;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.google.drive.GoogleDriveComponent;
 import org.apache.camel.component.google.drive.GoogleDriveConfiguration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +55,7 @@ public final class DriveDelivery implements Delivery {
     /** The task-state field holding the task's Drive folder id. */
     public static final String FOLDER_ID_FIELD = "driveFolderId";
 
-    private static final Logger LOG = LoggerFactory.getLogger(DriveDelivery.class);
+    private static final Logger LOG = LogManager.getLogger(DriveDelivery.class);
 
     private final DriveSettings settings;
     private final DriveCalls drive;
@@ -113,10 +114,11 @@ public final class DriveDelivery implements Delivery {
         ProducerTemplate template = camel.createProducerTemplate();
         DriveFailures failures = new DriveFailures(drive, account, throttle, signIn);
         // who: the service account's email, or the OAuth client's id (neither is a secret nor a buyer's)
-        LOG.info("stage=deliver target=drive parent={} account={} kind={} delegate={} root={}", drive.parentFolderId(),
-                account.who(), account.user() ? DriveAccount.AUTHORIZED_USER : "service_account",
-                Masking.email(drive.delegate()),
-                drive.rootUrl().isEmpty() ? "https://www.googleapis.com/" : drive.rootUrl());
+        Event.info(LOG).stage("deliver").kv("target", "drive").kv("parent", drive.parentFolderId())
+                .kv("account", account.who())
+                .kv("kind", account.user() ? DriveAccount.AUTHORIZED_USER : "service_account")
+                .kv("delegate", Masking.email(drive.delegate()))
+                .kv("root", drive.rootUrl().isEmpty() ? "https://www.googleapis.com/" : drive.rootUrl()).log();
         return new DriveDelivery(drive, new DriveCalls(template, guard), failures, signIn, camel);
     }
 
@@ -128,9 +130,9 @@ public final class DriveDelivery implements Delivery {
         long bytes = uploader.upload(task, plan);
         share(task, folder.getId());
         signIn.accepted();
-        LOG.info("task={} stage=deliver outcome=delivered folder={} uploaded={} skipped={} trashed={} bytes={} ms={}",
-                task.taskId(), folder.getId(), plan.uploads.size(), plan.skipped, plan.stale.size(), bytes,
-                (System.nanoTime() - started) / 1_000_000);
+        Event.info(LOG).task(task.taskId()).stage("deliver").outcome("delivered").kv("folder", folder.getId())
+                .kv("uploaded", plan.uploads.size()).kv("skipped", plan.skipped).kv("trashed", plan.stale.size())
+                .kv("bytes", bytes).kv("ms", (System.nanoTime() - started) / 1_000_000).log();
         return folder.getWebViewLink();
     }
 
@@ -160,13 +162,15 @@ public final class DriveDelivery implements Delivery {
                 if (!Boolean.TRUE.equals(folder.getTrashed())) {
                     return folder;
                 }
-                LOG.warn("task={} stage=deliver folder={} outcome=trashed action=\"look up by name\"", task.taskId(), known);
+                Event.warn(LOG).task(task.taskId()).stage("deliver").kv("folder", known).outcome("trashed")
+                        .kv("action", "look up by name").log();
             } catch (RuntimeException e) {
                 RuntimeException failure = failures.classify(e, "read folder " + known, false);
                 if (!DriveFailures.isNotFound(e)) {
                     throw failure; // transient or final, as classified; the task's state keeps the id for next time
                 }
-                LOG.warn("task={} stage=deliver folder={} outcome=gone action=\"look up by name\"", task.taskId(), known);
+                Event.warn(LOG).task(task.taskId()).stage("deliver").kv("folder", known).outcome("gone")
+                        .kv("action", "look up by name").log();
             }
         }
         String name = folderName(task, taskDir);
@@ -182,8 +186,8 @@ public final class DriveDelivery implements Delivery {
                         "create folder \"" + name + "\"", true)
                 : exact;
         state.put(FOLDER_ID_FIELD, folder.getId());
-        LOG.info("task={} stage=deliver folder={} outcome={}", task.taskId(), folder.getId(),
-                exact == null ? "created" : "found");
+        Event.info(LOG).task(task.taskId()).stage("deliver").kv("folder", folder.getId())
+                .outcome(exact == null ? "created" : "found").log();
         return folder;
     }
 
@@ -201,13 +205,14 @@ public final class DriveDelivery implements Delivery {
                 .stream().anyMatch(p -> "user".equals(p.getType()) && email.equalsIgnoreCase(p.getEmailAddress())
                         && settings.shareRole().equals(p.getRole()));
         if (shared) {
-            LOG.debug("task={} stage=deliver folder={} email={} outcome=already-shared", task.taskId(), folderId, Masking.email(email));
+            Event.debug(LOG).task(task.taskId()).stage("deliver").kv("folder", folderId).email(email)
+                    .outcome("already-shared").log();
             return;
         }
         Permission permission = new Permission().setType("user").setRole(settings.shareRole()).setEmailAddress(email);
         failures.guarded(() -> drive.share(folderId, permission, settings.notifyBuyer()),
                 "share folder " + folderId + " with " + Masking.email(email), false);
-        LOG.info("task={} stage=deliver folder={} email={} role={} notify={} outcome=shared", task.taskId(), folderId,
-                Masking.email(email), settings.shareRole(), settings.notifyBuyer());
+        Event.info(LOG).task(task.taskId()).stage("deliver").kv("folder", folderId).email(email)
+                .kv("role", settings.shareRole()).kv("notify", settings.notifyBuyer()).outcome("shared").log();
     }
 }

@@ -4,9 +4,10 @@ import com.google.api.services.drive.model.File;
 import io.enrollflow.delivery.Overlap;
 import io.enrollflow.delivery.QuietFiles;
 import io.enrollflow.download.TaskTree;
+import io.enrollflow.logging.Event;
 import io.enrollflow.status.ClaimLostException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ import java.util.function.Supplier;
  */
 final class DriveOverlap implements Overlap {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DriveDelivery.class);
+    private static final Logger LOG = LogManager.getLogger(DriveDelivery.class);
     /** The task's status message is rewritten at most this often. */
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -132,8 +133,9 @@ final class DriveOverlap implements Overlap {
     private void stop(String outcome, Exception why) {
         if (!stopped) {
             stopped = true;
-            LOG.warn("task={} stage=download outcome=overlap-{} note=\"no more uploads until the download ends; the "
-                    + "delivery after it does the rest\" error=\"{}\"", taskId, outcome, why.getMessage());
+            Event.warn(LOG).task(taskId).stage("download").outcome("overlap-" + outcome)
+                    .note("no more uploads until the download ends; the delivery after it does the rest")
+                    .error(why.getMessage()).log();
         }
     }
 
@@ -158,8 +160,8 @@ final class DriveOverlap implements Overlap {
             Thread.currentThread().interrupt();
         }
         if (uploaded.get() > 0) {
-            LOG.info("task={} stage=download outcome=overlapped uploaded={} bytes={} note=\"sent while the download ran\"",
-                    taskId, uploaded.get(), bytes.get());
+            Event.info(LOG).task(taskId).stage("download").outcome("overlapped").kv("uploaded", uploaded.get())
+                    .kv("bytes", bytes.get()).note("sent while the download ran").log();
         }
     }
 }

@@ -2,11 +2,12 @@ package io.enrollflow.delivery.drive;
 
 import com.google.api.services.drive.model.File;
 import io.enrollflow.download.TaskTree;
+import io.enrollflow.logging.Event;
 import io.enrollflow.task.Task;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.ExecutorServiceManager;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
 import java.net.URLConnection;
@@ -37,7 +38,7 @@ record DriveTreeUploader(int parallelUploads, ExecutorServiceManager threads, Dr
     static final String DEFAULT_MIME_TYPE = "application/octet-stream";
 
     /** The delivery's own category: these lines are steps of one delivery. */
-    private static final Logger LOG = LoggerFactory.getLogger(DriveDelivery.class);
+    private static final Logger LOG = LogManager.getLogger(DriveDelivery.class);
 
     /** What a delivery still has to do: files to upload, stale copies to trash, and how many were already there. */
     static final class Plan {
@@ -107,8 +108,8 @@ record DriveTreeUploader(int parallelUploads, ExecutorServiceManager threads, Dr
         }
         for (File stale : plan.stale) {
             failures.guarded(() -> drive.trash(stale.getId()), "trash stale copy of \"" + stale.getName() + "\"", false);
-            LOG.info("task={} stage=deliver file=\"{}\" id={} outcome=trashed why=\"replaced, or no longer in the download\"",
-                    task.taskId(), stale.getName(), stale.getId());
+            Event.info(LOG).task(task.taskId()).stage("deliver").kv("file", stale.getName()).kv("id", stale.getId())
+                    .outcome("trashed").kv("why", "replaced, or no longer in the download").log();
         }
         return bytes.get();
     }
@@ -131,8 +132,8 @@ record DriveTreeUploader(int parallelUploads, ExecutorServiceManager threads, Dr
         long started = System.nanoTime();
         File uploaded = new SlowDowns(failures).call(slots, keepTrying, () -> drive.upload(upload.folderId(), upload.name(),
                 upload.file(), mimeType(upload.file()), upload.modified(), mayRead), "upload \"" + upload.name() + "\"", false);
-        LOG.debug("task={} stage=deliver file=\"{}\" id={} bytes={} ms={} outcome=uploaded", taskId, upload.name(),
-                uploaded.getId(), upload.size(), (System.nanoTime() - started) / 1_000_000);
+        Event.debug(LOG).task(taskId).stage("deliver").kv("file", upload.name()).kv("id", uploaded.getId())
+                .kv("bytes", upload.size()).kv("ms", (System.nanoTime() - started) / 1_000_000).outcome("uploaded").log();
         return uploaded;
     }
 

@@ -2,12 +2,13 @@ package io.enrollflow.delivery.drive;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enrollflow.logging.Event;
 import io.enrollflow.redis.RedisKeys;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.api.RBucket;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -21,7 +22,7 @@ import java.util.Optional;
  */
 public final class FleetDriveSignIn implements DriveSignIn {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FleetDriveSignIn.class);
+    private static final Logger LOG = LogManager.getLogger(FleetDriveSignIn.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the key holds: since when, and the line to show. */
@@ -58,11 +59,11 @@ public final class FleetDriveSignIn implements DriveSignIn {
             // the first refusal's time stands: "since" is when deliveries began to fail
             if (key.setIfAbsent(JSON.createObjectNode().put("since", Instant.now().toString()).put("detail", detail)
                     .toString())) {
-                LOG.warn("task=- stage=deliver outcome=drive-sign-in-refused detail=\"{}\"", detail);
+                Event.warn(LOG).stage("deliver").outcome("drive-sign-in-refused").kv("detail", detail).log();
             }
         } catch (RuntimeException e) {
-            LOG.warn("task=- stage=deliver outcome=drive-sign-in-not-recorded detail=\"{}\" error=\"{}\"", detail,
-                    e.getMessage());
+            Event.warn(LOG).stage("deliver").outcome("drive-sign-in-not-recorded").kv("detail", detail)
+                    .error(e.getMessage()).log();
         }
     }
 
@@ -70,10 +71,10 @@ public final class FleetDriveSignIn implements DriveSignIn {
     public void accepted() {
         try {
             if (key.delete()) {
-                LOG.info("task=- stage=deliver outcome=drive-sign-in-accepted");
+                Event.info(LOG).stage("deliver").outcome("drive-sign-in-accepted").log();
             }
         } catch (RuntimeException e) {
-            LOG.warn("task=- stage=deliver outcome=drive-sign-in-not-recorded error=\"{}\"", e.getMessage());
+            Event.warn(LOG).stage("deliver").outcome("drive-sign-in-not-recorded").error(e.getMessage()).log();
         }
     }
 }

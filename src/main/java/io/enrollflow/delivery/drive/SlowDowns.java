@@ -2,11 +2,12 @@ package io.enrollflow.delivery.drive;
 
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.client.http.HttpResponseException;
+import io.enrollflow.logging.Event;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.TransientTaskException;
 import org.apache.camel.util.ObjectHelper;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,7 @@ import java.util.function.Supplier;
 record SlowDowns(DriveFailures failures) {
 
     /** The delivery's own category: these lines are steps of one delivery. */
-    private static final Logger LOG = LoggerFactory.getLogger(DriveDelivery.class);
+    private static final Logger LOG = LogManager.getLogger(DriveDelivery.class);
 
     /** How often a back-off looks whether its caller still needs the call. */
     private static final long BACK_OFF_SLICE_MILLIS = 100;
@@ -66,13 +67,14 @@ record SlowDowns(DriveFailures failures) {
                 throw failure;
             }
             if (left <= 0) {
-                LOG.warn("task=- stage=deliver outcome=refused-too-long doing=\"{}\" refusals={} error=\"{}\"", doing,
-                        refusals + 1, failure.getMessage());
+                Event.warn(LOG).stage("deliver").outcome("refused-too-long").kv("doing", doing).kv("refusals", refusals + 1)
+                        .error(failure.getMessage()).log();
                 throw failure;
             }
             long wait = Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1,
                     fullJitter(failures.settings().retryInitialInterval().toMillis(), refusals, ThreadLocalRandom.current().nextDouble()));
-            LOG.debug("task=- stage=deliver outcome=slowed-down doing=\"{}\" window={} wait_ms={}", doing, slots.window(), wait);
+            Event.debug(LOG).stage("deliver").outcome("slowed-down").kv("doing", doing).kv("window", slots.window())
+                    .kv("wait_ms", wait).log();
             try {
                 // in slices, so that a caller that stops needing the call is not held for the whole back-off
                 for (long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait); System.nanoTime() < end; ) {
