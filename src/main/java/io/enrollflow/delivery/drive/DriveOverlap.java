@@ -6,10 +6,12 @@ import io.enrollflow.delivery.QuietFiles;
 import io.enrollflow.download.TaskTree;
 import io.enrollflow.logging.Event;
 import io.enrollflow.status.ClaimLostException;
+import io.enrollflow.task.TransientTaskException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,10 +31,10 @@ import java.util.function.Supplier;
  * created first and its id recorded, each sub-folder once a file in it is taken, a file Drive already has skipped, as
  * on a retry) and queued for upload, {@code parallel-uploads} at a time within the {@link Aimd} window.
  * <p>
- * Nothing here decides the task: a failure stops the overlap (logged) and the delivery after the download does the
- * rest. The run's claim is checked before each file, and an upload under way stops at its next read of the file once
- * the run is fenced. {@link #close} drops what was not begun and waits for what is under way, so the delivery after it
- * never meets an upload in flight.
+ * Nothing here decides the task: a file that fails transiently is left for later, any other failure stops the
+ * overlap (logged), and the delivery after the download does the rest. The run's claim is checked before each file,
+ * and an upload under way stops at its next read of the file once the run is fenced. {@link #close} drops what was not
+ * begun and waits for what is under way, so the delivery after it never meets an upload in flight.
  */
 final class DriveOverlap implements Overlap {
 
@@ -93,7 +95,15 @@ final class DriveOverlap implements Overlap {
                 mirror = new DriveMirror(uploader.drive(), uploader.failures(), taskDir, taskFolder.get().getId());
             }
             for (TaskTree.Entry file : settled) {
-                DriveMirror.Upload upload = stopped ? null : mirror.judge(file).upload();
+                if (stopped) {
+                    return;
+                }
+                DriveMirror.Upload upload;
+                try {
+                    upload = mirror.judge(file).upload();
+                } catch (UncheckedIOException e) {
+                    continue; // the file went or changed under the walk: the delivery after the download judges it
+                }
                 if (upload != null) {
                     queued.add(uploads.submit(() -> upload(upload)));
                 }
@@ -117,6 +127,11 @@ final class DriveOverlap implements Overlap {
             progress(count);
         } catch (ClaimLostException e) {
             stop("fenced", e);
+        } catch (TransientTaskException e) {
+            // this file only (the tool rewrote it under the upload, a refusal that outlasted the download, a network
+            // error): the delivery after the download sends it
+            Event.info(LOG).task(taskId).stage("download").outcome("overlap-skipped").kv("file", upload.name())
+                    .error(e.getMessage()).log();
         } catch (RuntimeException e) {
             stop("failed", e);
         }
