@@ -7,6 +7,7 @@ import io.enrollflow.config.Redact;
 import io.enrollflow.logging.Event;
 import io.enrollflow.status.StatusChange;
 import io.enrollflow.status.StatusListener;
+import io.enrollflow.util.Json;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -45,7 +46,7 @@ public final class StatusCallbacks implements StatusListener {
     static final String STATUS = "enrollflowCallbackStatus";
 
     private static final Logger LOG = LogManager.getLogger(StatusCallbacks.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final long DROP_WARNING_EVERY = TimeUnit.SECONDS.toNanos(10);
 
     private final String urlTemplate;
@@ -197,7 +198,7 @@ public final class StatusCallbacks implements StatusListener {
         json.put("message", change.message());
         json.put("deliveryUrl", change.deliveryUrl());
         json.put("at", change.at());
-        return json.toString();
+        return Json.write(json);
     }
 
     String url(String taskId) {

@@ -6,6 +6,7 @@ import io.enrollflow.deadletter.DeadLetter;
 import io.enrollflow.deadletter.DeadLetterFilter;
 import io.enrollflow.deadletter.DeadLetterPage;
 import io.enrollflow.deadletter.DeadLetterStore;
+import io.enrollflow.util.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +26,7 @@ import java.util.Map;
                 DlqPurgeCommand.class})
 public class DlqCommand extends CommandGroup {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.MAPPER;
 
     @Override
     String subcommands() {
@@ -66,7 +67,7 @@ public class DlqCommand extends CommandGroup {
                 if (json) {
                     ArrayNode array = JSON.createArrayNode();
                     letters.forEach(letter -> array.add(letter.json()));
-                    out.println(array.toString());
+                    out.println(Json.write(array));
                 } else if (letters.isEmpty()) {
                     out.println("no dead letters" + (stage != null || reason != null ? " matching the filter" : "")
                             + (offset > 0 ? " past offset " + offset + " (" + page.total() + " in all)" : ""));
@@ -106,7 +107,7 @@ public class DlqCommand extends CommandGroup {
                     return EnrollflowCommand.NOT_FOUND_OR_FAILED;
                 }
                 if (json) {
-                    out.println(letter.json().toString());
+                    out.println(Json.write(letter.json()));
                 } else {
                     Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> fields = letter.json().fields();
                     while (fields.hasNext()) {

@@ -11,6 +11,7 @@ import io.enrollflow.config.Settings;
 import io.enrollflow.config.DriveSettings;
 import io.enrollflow.delivery.drive.DriveAccount;
 import io.enrollflow.delivery.drive.ParentFolder;
+import io.enrollflow.util.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,7 +54,7 @@ import java.util.function.Supplier;
         description = "Sign in with a Google account and write the credentials file for enrollflow.drive.credentials.")
 class DriveLoginCommand implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     @ParentCommand
     DriveCommand drive;

@@ -13,6 +13,7 @@ import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.drive.DriveScopes;
 import io.enrollflow.config.Settings;
 import io.enrollflow.delivery.drive.DriveAccount;
+import io.enrollflow.util.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ record InstalledAppFlow(String clientId, String clientSecret, String authUri, St
 
     static final String SCOPE = DriveScopes.DRIVE_FILE;
     private static final String GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**

@@ -2,6 +2,7 @@ package io.enrollflow.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enrollflow.status.TaskReport;
+import io.enrollflow.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,7 +19,7 @@ import java.util.concurrent.Callable;
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a task's status and its history.")
 public class StatusCommand implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     /** The fields printed first, in this order; others follow. The raw payload is only in --json. */
     private static final List<String> MAIN_FIELDS = List.of("status", "stage", "reason", "message", "attempts",
             "orderId", "courseUrl", "deliveryUrl", "nextAttemptAt", "replays", "updatedAt");
@@ -45,7 +46,7 @@ public class StatusCommand implements Callable<Integer> {
             }
             List<String> history = stores.status.history(taskId);
             if (json) {
-                out.println(TaskReport.json(taskId, hash, history).toString());
+                out.println(Json.write(TaskReport.json(taskId, hash, history)));
             } else {
                 out.println("task " + Terminal.line(taskId) + ": " + Terminal.line(hash.getOrDefault("status", "?")));
                 for (String field : MAIN_FIELDS) {

@@ -11,13 +11,17 @@ import java.util.regex.Pattern;
  * {@link ConfigException} naming its key.
  *
  * @param enrollRate        {@code enrollflow.enroll.rate-limit}; null = no limit
+ * @param enrollRateMargin  {@code enrollflow.enroll.rate-limit-margin}: how much longer than the rate's window the
+ *                          fleet's calls are kept apart, for the time from a call's slot to the API to vary
  * @param maxDownloads      {@code enrollflow.download.max-concurrent}; 0 = no limit
  * @param uploadBytesPerDay {@code enrollflow.drive.max-upload-per-day} in bytes; 0 = no limit
  * @param uploadPerDay      the same as the operator wrote it (it appears in task messages); empty = no limit
  */
-public record LimitSettings(Rate enrollRate, int maxDownloads, long uploadBytesPerDay, String uploadPerDay) {
+public record LimitSettings(Rate enrollRate, Duration enrollRateMargin, int maxDownloads, long uploadBytesPerDay,
+                            String uploadPerDay) {
 
     public static final String ENROLL_RATE = "enrollflow.enroll.rate-limit";
+    public static final String ENROLL_RATE_MARGIN = "enrollflow.enroll.rate-limit-margin";
     public static final String MAX_DOWNLOADS = "enrollflow.download.max-concurrent";
     public static final String UPLOAD_PER_DAY = "enrollflow.drive.max-upload-per-day";
 
@@ -34,6 +38,7 @@ public record LimitSettings(Rate enrollRate, int maxDownloads, long uploadBytesP
 
     public static LimitSettings from(Settings settings) {
         return new LimitSettings(rate(settings.text(ENROLL_RATE)),
+                settings.duration(ENROLL_RATE_MARGIN, Duration.ZERO, Duration.ofMinutes(1)),
                 settings.integer(MAX_DOWNLOADS, 0, 100_000),
                 bytes(settings.text(UPLOAD_PER_DAY)), settings.text(UPLOAD_PER_DAY));
     }

@@ -7,7 +7,8 @@ import java.util.TreeSet;
 /**
  * What a task may carry, and what it gets when it leaves something out.
  *
- * @param allowedHosts   {@code enrollflow.task.allowed-hosts}, lower-cased; empty accepts any host
+ * @param allowedHosts   {@code enrollflow.task.allowed-hosts}, lower-cased; empty accepts any host but IP addresses
+ *                       and local names
  * @param defaultQuality {@code enrollflow.download.quality}: the quality of a task that names none
  */
 public record TaskSettings(Set<String> allowedHosts, int defaultQuality) {

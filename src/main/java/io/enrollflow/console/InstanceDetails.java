@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enrollflow.status.StatusStore;
+import io.enrollflow.util.Json;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -16,7 +17,7 @@ import java.time.Duration;
  */
 public record InstanceDetails(String host, String startedAt, int concurrency, long heartbeatTtlMs) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** This instance, started now. */
     public static InstanceDetails of(int concurrency, Duration heartbeatTtl) {
@@ -42,7 +43,7 @@ public record InstanceDetails(String host, String startedAt, int concurrency, lo
         node.put("startedAt", startedAt);
         node.put("concurrency", concurrency);
         node.put("heartbeatTtlMs", heartbeatTtlMs);
-        return node.toString();
+        return Json.write(node);
     }
 
     /** Parses what {@link #json()} wrote; null for null or unreadable text. */

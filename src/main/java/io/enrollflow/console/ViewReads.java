@@ -2,6 +2,7 @@ package io.enrollflow.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.enrollflow.util.Json;
 import org.redisson.api.RFuture;
 
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.List;
 /** How the console's views read Redis's replies: a batch's answers, counters, and the JSON a queue or history holds. */
 final class ViewReads {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private ViewReads() {
     }

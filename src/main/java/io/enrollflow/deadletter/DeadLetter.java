@@ -3,13 +3,14 @@ package io.enrollflow.deadletter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enrollflow.util.Json;
 
 import java.io.UncheckedIOException;
 
 /** A dead-letter record as stored (docs/contract.md §6), with typed access to the fields listings filter and print. */
 public record DeadLetter(ObjectNode json) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     static DeadLetter parse(String text) {
         try {

@@ -7,6 +7,7 @@ import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskParser;
 import io.enrollflow.task.TaskRun;
+import io.enrollflow.util.Json;
 
 import java.util.Map;
 
@@ -23,7 +24,7 @@ final class DeadLetterJson {
      */
     static final int MAX_KEPT_PAYLOAD_CHARS = TaskParser.MAX_PAYLOAD_BYTES;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private DeadLetterJson() {
     }
@@ -50,7 +51,7 @@ final class DeadLetterJson {
         if (run.downloadLogTail() != null) {
             record.put("log", run.downloadLogTail());
         }
-        return record.toString();
+        return Json.write(record);
     }
 
     /** The payload as received: its JSON when it is JSON, else its text (cut at {@link #MAX_KEPT_PAYLOAD_CHARS}). */

@@ -11,6 +11,7 @@ import io.enrollflow.delivery.folder.FolderDelivery;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.runtime.EnrollflowRuntime;
 import io.enrollflow.util.Causes;
+import io.enrollflow.util.Json;
 import io.enrollflow.util.Masking;
 import org.redisson.api.RDeque;
 import org.redisson.client.codec.StringCodec;
@@ -54,7 +55,8 @@ public class Demo {
      */
     static final Map<String, String> FIXED_SETTINGS = Map.ofEntries(
             Map.entry("enrollflow.queue.key", ""),
-            Map.entry("enrollflow.task.allowed-hosts", ""),
+            // the sample courses' host only, as a deployment sets it (no start-up warning about any host)
+            Map.entry("enrollflow.task.allowed-hosts", DemoTask.COURSE_HOST),
             Map.entry("enrollflow.enroll.token", ""),
             Map.entry("enrollflow.enroll.timeout", "10s"),
             Map.entry("enrollflow.delivery.target", "folder"),
@@ -72,7 +74,7 @@ public class Demo {
             Map.entry("enrollflow.status.callback-url", ""),
             Map.entry("enrollflow.management.port", "0"));
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final PrintStream out;
     private final Path baseDir;

@@ -2,6 +2,7 @@ package io.enrollflow.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enrollflow.util.Json;
 
 import java.util.List;
 
@@ -19,7 +20,7 @@ public record DemoTask(String taskId, String orderId, String course, String emai
     /** Where the sample course URLs point; the sample services never contact it. */
     public static final String COURSE_HOST = "courses.example.com";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** The handful of tasks the demo pushes: four plain ones, one retried, one rejected on purpose. */
     public static List<DemoTask> samples() {
@@ -52,6 +53,6 @@ public record DemoTask(String taskId, String orderId, String course, String emai
         if (quality > 0) {
             node.put("quality", quality);
         }
-        return node.toString();
+        return Json.write(node);
     }
 }

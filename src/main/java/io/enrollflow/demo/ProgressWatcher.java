@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.status.TaskStatus;
+import io.enrollflow.util.Json;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
@@ -30,7 +31,7 @@ final class ProgressWatcher {
 
     static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final int STATUS_WIDTH = "downloading".length();
 
     /** One history entry of one task. */

@@ -3,6 +3,7 @@ package io.enrollflow.enroll;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enrollflow.task.Bounded;
+import io.enrollflow.util.Json;
 
 import java.util.regex.Pattern;
 
@@ -21,7 +22,7 @@ public record EnrollmentAnswer(String outcome, String message) {
     /** How much of an error body a message quotes. */
     static final int BODY_EXCERPT = 200;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     public static EnrollmentAnswer classify(int status, String body, Pattern alreadyEnrolled) {
         if (status >= 200 && status < 300) {

@@ -41,7 +41,7 @@ public final class Limits {
                   StatusStore status, Duration lease, String instanceId) {
         this.metrics = new LimitMetrics(this::permitsInUse, this::drivePaused);
         this.context = new LimitContext(redis, scripts, keys, new LimitGate(status, metrics), instanceId);
-        this.enrollRate = new EnrollmentRateLimit(context, limits.enrollRate());
+        this.enrollRate = new EnrollmentRateLimit(context, limits.enrollRate(), limits.enrollRateMargin());
         this.permits = new DownloadPermits(context, limits.maxDownloads(), lease);
         this.uploadBudget = new UploadBudget(context, limits.uploadBytesPerDay(), limits.uploadPerDay());
         this.drivePause = new DrivePause(context);

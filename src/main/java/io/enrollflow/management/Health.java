@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enrollflow.delivery.drive.FleetDriveSignIn;
 import io.enrollflow.queue.IntakePause;
+import io.enrollflow.util.Json;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.redisson.api.RedissonClient;
@@ -29,7 +30,7 @@ public class Health {
     /** How long the readiness check waits for Redis's PONG. */
     static final long REDIS_PING_TIMEOUT_MS = 1_000;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /**
      * One answer: UP or DOWN, and the checks it is made of.

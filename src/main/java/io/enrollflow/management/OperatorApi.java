@@ -12,6 +12,7 @@ import io.enrollflow.queue.IntakePause;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.status.TaskReport;
 import io.enrollflow.task.TaskParser;
+import io.enrollflow.util.Json;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,7 @@ class OperatorApi {
     record Answer(int status, JsonNode body) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final int DEFAULT_LIMIT = 100;
 
     private final StatusStore status;

@@ -8,6 +8,7 @@ import io.enrollflow.config.ManagementSettings;
 import io.enrollflow.config.RetrySettings;
 import io.enrollflow.config.RuntimeSettings;
 import io.enrollflow.config.Settings;
+import io.enrollflow.config.TaskSettings;
 import io.enrollflow.console.Console;
 import io.enrollflow.console.InstanceDetails;
 import io.enrollflow.console.JdkHttpConsole;
@@ -23,6 +24,7 @@ import io.enrollflow.download.DownloadRunner;
 import io.enrollflow.enroll.EnrollmentClient;
 import io.enrollflow.limit.DiskSpace;
 import io.enrollflow.limit.Limits;
+import io.enrollflow.logging.Event;
 import io.enrollflow.management.Management;
 import io.enrollflow.management.Metrics;
 import io.enrollflow.pipeline.DeliveryStep;
@@ -46,12 +48,16 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.redisson.api.RedissonClient;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * Every bean the routes use, made in one place from the settings, which {@link RuntimeSettings} parsed and checked
  * before anything started.
  */
 public class EnrollflowBeans implements CamelConfiguration {
+
+    private static final Logger LOG = LogManager.getLogger(EnrollflowBeans.class);
 
     private final Settings settings;
     private final RuntimeSettings parsed;
@@ -73,6 +79,12 @@ public class EnrollflowBeans implements CamelConfiguration {
         this.redis = redis;
         this.instanceId = instanceId;
         this.parser = new TaskParser(parsed.task().defaultQuality(), parsed.task().allowedHosts());
+        if (parsed.task().allowedHosts().isEmpty()) {
+            // only local and private hosts are refused then (docs/contract.md §10): the download tool fetches from any
+            // other host a task names, and delivers what it gets
+            Event.warn(LOG).stage("startup").outcome("any-course-host").kv("setting", TaskSettings.ALLOWED_HOSTS)
+                    .note("empty: a courseUrl may name any public host; set it to the course platform's hosts").log();
+        }
         DownloadSettings download = parsed.download();
         this.downloads = new DownloadRunner(parsed.downloadCommand(), download.workDir(), download.timeout(),
                 download.notEnrolled());
@@ -162,10 +174,12 @@ public class EnrollflowBeans implements CamelConfiguration {
         // directly: no bean-method lookup and no reflective call per step and task
         TaskIntake intake = new TaskIntake(parser, status, inFlight::heldByAnother);
         registry.bind("claimTask", (Processor) intake::claim);
-        registry.bind("acquireEnrollRate", (Processor) fleetLimits.enrollRate()::acquire);
+        // the enrollment rate is taken by the call itself, at the wire (EnrollmentClient); an operator's copy of the
+        // enroll route may still name this step, which passes
+        registry.bind("acquireEnrollRate", (Processor) exchange -> { });
         EnrollmentSettings enrollment = parsed.enrollment();
         EnrollmentClient client = new EnrollmentClient(enrollment.url(), enrollment.token(), enrollment.timeout(),
-                enrollment.alreadyEnrolled(), status, parsed.queue().concurrency());
+                enrollment.alreadyEnrolled(), status, parsed.queue().concurrency(), fleetLimits.enrollRate());
         try {
             // its kept-alive connections and deadline timer are closed when the context stops, after the routes
             camel.addService(client, true, false);

@@ -3,6 +3,8 @@ package io.enrollflow.task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enrollflow.util.Json;
+import io.enrollflow.util.UnsafeText;
 import io.enrollflow.util.WebUrls;
 
 import java.net.URI;
@@ -50,14 +52,15 @@ public final class TaskParser {
     private static final Set<String> KNOWN = Set.of("taskId", "id", "task_id", "courseUrl", "course_url", "url",
             "email", "customer_email", "orderId", "order_id", "quality");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final int defaultQuality;
     private final Set<String> allowedHosts;
 
     /**
      * @param defaultQuality {@code enrollflow.download.quality}
-     * @param allowedHosts   {@code enrollflow.task.allowed-hosts}, lower-case; empty accepts any host
+     * @param allowedHosts   {@code enrollflow.task.allowed-hosts}, lower-case; empty accepts any host but those
+     *                       {@link CourseHosts} refuses
      */
     public TaskParser(int defaultQuality, Set<String> allowedHosts) {
         this.defaultQuality = defaultQuality;
@@ -127,12 +130,11 @@ public final class TaskParser {
     }
 
     /**
-     * Control characters (C0, DEL, C1), U+2028/U+2029 and the bidirectional controls: what docs/contract.md §2's orderId rule
-     * refuses and what the CLI escapes before printing (docs/contract.md §10).
+     * Control characters (C0, DEL, C1), U+2028/U+2029 and the bidirectional controls ({@link UnsafeText}): what
+     * docs/contract.md §2's orderId rule refuses and what the CLI escapes before printing (docs/contract.md §10).
      */
     public static boolean unsafeInText(int c) {
-        return Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || c == 0x061C || c == 0x200E || c == 0x200F
-                || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+        return UnsafeText.isUnsafe(c);
     }
 
     private String courseUrl(String url) {
@@ -147,6 +149,18 @@ public final class TaskParser {
             uri = new URI(url);
         } catch (URISyntaxException e) {
             throw invalid("courseUrl is not a URL: " + e.getReason());
+        }
+        String scheme = uri.getScheme();
+        if (allowedHosts.isEmpty() && uri.getRawAuthority() != null
+                && ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
+            // docs/contract.md §10: with no list of the platform's hosts, nothing local or private; checked on the
+            // authority too, so that a host java.net.URI does not read (127.1) is refused for what it is
+            String host = uri.getHost() != null ? uri.getHost() : CourseHosts.hostOf(uri.getRawAuthority());
+            String refusal = CourseHosts.refusal(host);
+            if (refusal != null) {
+                throw invalid("courseUrl host " + host + " is " + refusal + ": refused while "
+                        + "enrollflow.task.allowed-hosts is empty (set it to the course platform's hosts)");
+            }
         }
         if (!WebUrls.isHttp(uri)) {
             throw invalid("courseUrl must be an absolute http or https URL");

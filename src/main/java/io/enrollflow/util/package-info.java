@@ -1,5 +1,5 @@
 /**
  * Small helpers every package shares: a cause in an exception's chain, "log once per outage", a web address, masked
- * emails.
+ * emails, the characters that mislead a reader, and the one JSON mapper that escapes them.
  */
 package io.enrollflow.util;

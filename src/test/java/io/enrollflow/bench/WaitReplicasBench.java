@@ -94,7 +94,7 @@ public final class WaitReplicasBench {
                     redis.getList(processing, StringCodec.INSTANCE).add(raw);
                     long start = System.nanoTime();
                     scripts.integer(Script.TRANSITION, List.of(KEYS.task(id), KEYS.history(id), KEYS.claim(id), processing),
-                            "2026-12-01T00:00:00Z", 50, raw, "", 0, "status", "completed", "stage", "deliver",
+                            "2026-12-01T00:00:00Z", 50, raw, "", 0, 0, "status", "completed", "stage", "deliver",
                             "message", "delivered", "deliveryUrl", "https://drive.example.com/" + id);
                     latencies[i] = System.nanoTime() - start;
                 }

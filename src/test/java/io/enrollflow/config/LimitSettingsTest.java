@@ -36,6 +36,17 @@ class LimitSettingsTest {
     }
 
     @Test
+    void theRatesMarginIsADurationUpToAMinute() {
+        assertEquals(Duration.ofMillis(100), limits(Map.of()).enrollRateMargin());
+        assertEquals(Duration.ZERO, limits(Map.of("ENROLLFLOW_ENROLL_RATE_LIMIT_MARGIN", "0ms")).enrollRateMargin());
+        for (String bad : new String[] {"-1ms", "2m", "soon"}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> limits(Map.of("ENROLLFLOW_ENROLL_RATE_LIMIT_MARGIN", bad)));
+            assertTrue(e.getMessage().startsWith("enrollflow.enroll.rate-limit-margin: "), e.getMessage());
+        }
+    }
+
+    @Test
     void sizesAreDecimalOrBinaryByTheirUnit() {
         assertEquals(700_000_000_000L, LimitSettings.bytes("700GB"));
         assertEquals(650L << 30, LimitSettings.bytes("650GiB"));

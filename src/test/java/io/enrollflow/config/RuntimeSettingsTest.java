@@ -53,6 +53,7 @@ class RuntimeSettingsTest {
         BAD.put("enrollflow.enroll.timeout", "1y");
         BAD.put("enrollflow.enroll.already-enrolled-pattern", "(");
         BAD.put("enrollflow.enroll.rate-limit", "10 per second");
+        BAD.put("enrollflow.enroll.rate-limit-margin", "2m");
         BAD.put("enrollflow.download.command", "dl 'unclosed");
         BAD.put("enrollflow.download.work-dir", "");
         BAD.put("enrollflow.download.quality", "0");
@@ -125,7 +126,7 @@ class RuntimeSettingsTest {
         assertEquals(new CallbackSettings("", 3, Duration.ofSeconds(5)), parsed.callback());
         assertEquals(new ManagementSettings(8081, "127.0.0.1", "", "", Duration.ofHours(8)), parsed.management());
         assertNull(parsed.limits().enrollRate());
-        assertEquals(new LimitSettings(null, 0, 0, ""), parsed.limits());
+        assertEquals(new LimitSettings(null, Duration.ofMillis(100), 0, 0, ""), parsed.limits());
         assertEquals(DeliverySettings.Target.DRIVE, DeliverySettings.from(defaults(Map.of())).target());
         assertEquals(Path.of("./delivered"), DeliverySettings.from(defaults(Map.of())).folder());
         assertTrue(DeliverySettings.from(defaults(Map.of())).overlap());

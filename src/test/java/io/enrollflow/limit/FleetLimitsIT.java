@@ -39,12 +39,6 @@ class FleetLimitsIT {
     /** A JVM start on a busy two-core machine, with room. */
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration RECOVERY_TIMEOUT = Duration.parse("PT" + Fleet.RECOVERY_TIMEOUT.toUpperCase());
-    /**
-     * The stub sees a call some milliseconds after Redis granted it (the request's way through Camel and HTTP), and
-     * that delay varies: on this shared two-core machine a stalled instance was seen delivering a granted call 260 ms
-     * late. A window is checked this much shorter than the limit's; the exact boundary is LimitScriptsIT's.
-     */
-    private static final long ARRIVAL_JITTER_NANOS = 300_000_000L;
 
     @RegisterExtension
     static final RedisExtension redis = new RedisExtension();
@@ -64,8 +58,14 @@ class FleetLimitsIT {
 
     @Test
     void noWindowOfTheEnrollmentRateHoldsMoreCallsThanTheLimitAndNoTaskUsesASecondAttempt() {
+        // The API's count includes each call's time from its slot to the stub's handler: three JVMs on this shared
+        // two-core machine, where that time was seen to vary by hundreds of milliseconds under load (the stub's own
+        // dispatch among them). The margin is the setting that absorbs it; the check below stays exact. A lease that
+        // outlives such a stall keeps the tasks with their instance (one run each: one call each).
         fleet.download(fleet.scripts().writesCourse())
                 .set("enrollflow.enroll.rate-limit", "5/1s")
+                .set("enrollflow.enroll.rate-limit-margin", "500ms")
+                .set("enrollflow.queue.recovery-timeout", "30s")
                 .set("enrollflow.worker.concurrency", "8");
         startTwo();
         // a JVM's first calls load the HTTP client's classes and open connections (hundreds of ms that would show as
@@ -79,20 +79,18 @@ class FleetLimitsIT {
         ids.forEach(id -> assertEquals("1", redis.hash(id).get("attempts"), "attempts of " + id));
         List<Long> arrivals = api.arrivalNanos().stream().sorted().toList();
         assertEquals(40, arrivals.size(), "one enrollment call per task");
-        long shortest = Long.MAX_VALUE;
-        int at = 0;
-        for (int i = 0; i + 5 < arrivals.size(); i++) {
-            if (arrivals.get(i + 5) - arrivals.get(i) < shortest) {
-                shortest = arrivals.get(i + 5) - arrivals.get(i);
-                at = i;
-            }
-        }
+        // every arrival starts a window of the limit's length: the calls that reached the API from it until just
+        // before one second later; none may hold more than five
         long first = arrivals.get(0);
-        assertTrue(arrivals.get(39) - first >= 7_000_000_000L - ARRIVAL_JITTER_NANOS,
-                "40 calls at 5/1s take 7 s at least: " + (arrivals.get(39) - first) / 1_000_000 + " ms");
         List<Long> offsets = arrivals.stream().map(t -> (t - first) / 1_000_000).toList();
-        assertTrue(shortest >= 1_000_000_000L - ARRIVAL_JITTER_NANOS, "six calls within " + shortest / 1_000_000
-                + " ms from call " + at + ": a window of 1s held more than 5; arrivals (ms): " + offsets);
+        for (int start = 0; start < arrivals.size(); start++) {
+            int end = start;
+            while (end < arrivals.size() && arrivals.get(end) - arrivals.get(start) < 1_000_000_000L) {
+                end++;
+            }
+            assertTrue(end - start <= 5, (end - start) + " calls within 1 s from call " + start + " at "
+                    + offsets.get(start) + " ms; arrivals (ms): " + offsets);
+        }
     }
 
     @Test

@@ -69,13 +69,14 @@ class LimitScriptsIT {
 
     @Test
     void aRateLimitedCallWaitsInPlaceWhenTheWindowFreesSoon() {
-        EnrollmentRateLimit limit = new EnrollmentRateLimit(context(INSTANCE), new Rate(2, Duration.ofSeconds(1), "2/1s"));
+        EnrollmentRateLimit limit = new EnrollmentRateLimit(context(INSTANCE), new Rate(2, Duration.ofSeconds(1), "2/1s"),
+                Duration.ZERO);
         TaskRun run = claimed(aTask());
-        limit.acquire(run);
-        limit.acquire(run);
+        limit.await(run, limit::take);
+        limit.await(run, limit::take);
         long started = System.nanoTime();
 
-        limit.acquire(run);
+        limit.await(run, limit::take);
 
         assertTrue(System.nanoTime() - started > 100_000_000L, "the third call of the window waited");
         assertEquals("waiting for the enrollment rate limit (2/1s)", redis.hash(run.taskId()).get("message"));
@@ -84,11 +85,12 @@ class LimitScriptsIT {
 
     @Test
     void aWaitLongerThanAFewSecondsIsNotSpentInPlace() {
-        EnrollmentRateLimit limit = new EnrollmentRateLimit(context(INSTANCE), new Rate(1, Duration.ofMinutes(1), "1/1m"));
+        EnrollmentRateLimit limit = new EnrollmentRateLimit(context(INSTANCE), new Rate(1, Duration.ofMinutes(1), "1/1m"),
+                Duration.ZERO);
         TaskRun run = claimed(aTask());
-        limit.acquire(run);
+        limit.await(run, limit::take);
 
-        LimitReachedException e = assertThrows(LimitReachedException.class, () -> limit.acquire(run));
+        LimitReachedException e = assertThrows(LimitReachedException.class, () -> limit.await(run, limit::take));
 
         assertEquals(Limit.ENROLL_RATE, e.limit());
         assertTrue(e.waitFor().compareTo(Duration.ofSeconds(50)) > 0, "waits for the window: " + e.waitFor());

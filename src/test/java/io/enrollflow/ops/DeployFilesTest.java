@@ -51,6 +51,14 @@ class DeployFilesTest {
     }
 
     @Test
+    void theManifestAndTheUnitSetTheCourseHostsSoNoTaskPointsTheToolElsewhere() throws IOException {
+        String yaml = Files.readString(DEPLOY.resolve("kubernetes.yaml"));
+        String unit = Files.readString(DEPLOY.resolve("enrollflow.service"));
+        assertTrue(yaml.contains("- name: ENROLLFLOW_TASK_ALLOWED_HOSTS\n              value: \"courses.example.com\""), yaml);
+        assertTrue(unit.contains("\nEnvironment=ENROLLFLOW_TASK_ALLOWED_HOSTS=courses.example.com\n"), unit);
+    }
+
+    @Test
     void dockerfileBuildsWithMavenAndRunsTheJarAsANonRootUser() throws IOException {
         String docker = Files.readString(DEPLOY.resolve("Dockerfile"));
         assertTrue(docker.contains("FROM maven:3-eclipse-temurin-17 AS build"));

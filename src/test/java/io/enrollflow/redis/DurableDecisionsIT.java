@@ -62,7 +62,7 @@ class DurableDecisionsIT {
             String raw = "{\"taskId\":\"" + id + "\"}";
             redis.getList(KEYS.processing("i1"), StringCodec.INSTANCE).add(raw);
             scripts.integer(Script.TRANSITION, List.of(KEYS.task(id), KEYS.history(id), KEYS.claim(id), KEYS.processing("i1")),
-                    "2026-12-01T00:00:00Z", 50, raw, "", 0, "status", "completed", "message", "delivered");
+                    "2026-12-01T00:00:00Z", 50, raw, "", 0, 0, "status", "completed", "message", "delivered");
 
             // read from the replica at once: no waiting for replication, WAIT already did
             assertEquals("completed", replica.command("HGET", KEYS.task(id), "status"), id);
@@ -83,7 +83,7 @@ class DurableDecisionsIT {
         redis.getList(KEYS.processing("i1"), StringCodec.INSTANCE).add(raw);
 
         long removed = scripts.integer(Script.TRANSITION, List.of(KEYS.task("x"), KEYS.history("x"), KEYS.claim("x"),
-                KEYS.processing("i1")), "2026-12-01T00:00:00Z", 50, raw, "", 0, "status", "completed", "message", "delivered");
+                KEYS.processing("i1")), "2026-12-01T00:00:00Z", 50, raw, "", 0, 0, "status", "completed", "message", "delivered");
 
         assertEquals(1, removed);
         assertEquals("completed", primary.command("HGET", KEYS.task("x"), "status"));
@@ -96,7 +96,7 @@ class DurableDecisionsIT {
         replica.kill9();
 
         scripts.integer(Script.TRANSITION, List.of(KEYS.task("y"), KEYS.history("y"), KEYS.claim("y"), KEYS.processing("i1")),
-                "2026-12-01T00:00:00Z", 50, "", "", 0, "status", "downloading", "message", "");
+                "2026-12-01T00:00:00Z", 50, "", "", 0, 0, "status", "downloading", "message", "");
 
         assertEquals(0, scripts.unreplicated(), "a progress write waited for replicas");
     }

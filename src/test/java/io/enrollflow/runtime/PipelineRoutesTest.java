@@ -3,6 +3,7 @@ package io.enrollflow.runtime;
 import io.enrollflow.config.Settings;
 import io.enrollflow.download.DownloadFailedException;
 import io.enrollflow.enroll.EnrollmentClient;
+import io.enrollflow.enroll.RateSlots;
 import io.enrollflow.limit.Limit;
 import io.enrollflow.limit.LimitReachedException;
 import io.enrollflow.pipeline.TaskIntake;
@@ -48,7 +49,7 @@ class PipelineRoutesTest extends CamelTestSupport {
     /** What the advised enrollment call answers: HTTP status and body. */
     private volatile int answerStatus = 200;
     private volatile String answerBody = "{\"results\":[{\"success\":true,\"message\":\"enrolled\"}]}";
-    private volatile RuntimeException enrollRateFailure;
+    private volatile RuntimeException callFailure;
     private volatile RuntimeException downloadFailure;
     private volatile Exception decided;
     private volatile boolean enrolledEarlier;
@@ -77,15 +78,9 @@ class PipelineRoutesTest extends CamelTestSupport {
             exchange.setProperty(TaskIntake.ENROLLED_EARLIER_PROPERTY, enrolledEarlier);
             steps.add("taskIntake.claim");
         });
-        registry.bind("acquireEnrollRate", (Processor) exchange -> {
-            steps.add("enrollRate.acquire");
-            if (enrollRateFailure != null) {
-                throw enrollRateFailure;
-            }
-        });
         // the real classification of the (advised) call's answer
         EnrollmentClient enrollment = new EnrollmentClient(URI.create("http://127.0.0.1:9/enroll"), "", Duration.ofSeconds(1),
-                Pattern.compile("already enrolled"), null, 1);
+                Pattern.compile("already enrolled"), null, 1, RateSlots.NONE);
         registry.bind("prepareEnrollment", (Processor) exchange -> steps.add("enrollment.prepareRequest"));
         registry.bind("callEnrollment", (Processor) exchange -> {
             throw new AssertionError("the call is advised away (doPostSetup)");
@@ -128,6 +123,9 @@ class PipelineRoutesTest extends CamelTestSupport {
         // the enrollment API's answer, as the real call would leave it for the real classification
         AdviceWith.adviceWith(context, "enroll", route -> route.weaveById("enrollment-call").replace().process(exchange -> {
             steps.add("enrollment.call");
+            if (callFailure != null) {
+                throw callFailure;
+            }
             exchange.getMessage().removeHeaders("*");
             exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, answerStatus);
             exchange.getMessage().setBody(answerBody);
@@ -146,7 +144,7 @@ class PipelineRoutesTest extends CamelTestSupport {
     void anEnrolledBuyerGoesOnToDownloadAndDeliver() {
         runTask();
 
-        assertEquals(List.of("taskIntake.claim", "enrollRate.acquire", "enrollment.prepareRequest", "enrollment.call",
+        assertEquals(List.of("taskIntake.claim", "enrollment.prepareRequest", "enrollment.call",
                 "enrollment.recordEnrolled", "download.download", "delivery.start", "folderDelivery.deliver",
                 "delivery.complete"), steps);
         assertNull(decided);
@@ -168,7 +166,7 @@ class PipelineRoutesTest extends CamelTestSupport {
 
         runTask();
 
-        assertEquals(List.of("taskIntake.claim", "enrollRate.acquire", "enrollment.prepareRequest", "enrollment.call",
+        assertEquals(List.of("taskIntake.claim", "enrollment.prepareRequest", "enrollment.call",
                 "failures.deadLetter"), steps);
         assertInstanceOf(io.enrollflow.enroll.EnrollmentRejectedException.class, decided);
         assertEquals("course not found", decided.getMessage());
@@ -181,7 +179,7 @@ class PipelineRoutesTest extends CamelTestSupport {
 
         runTask();
 
-        assertEquals(List.of("taskIntake.claim", "enrollRate.acquire", "enrollment.prepareRequest", "enrollment.call",
+        assertEquals(List.of("taskIntake.claim", "enrollment.prepareRequest", "enrollment.call",
                 "failures.retryOrDeadLetter"), steps);
         assertInstanceOf(io.enrollflow.enroll.EnrollmentUnavailableException.class, decided);
     }
@@ -192,8 +190,8 @@ class PipelineRoutesTest extends CamelTestSupport {
 
         runTask();
 
-        assertEquals(List.of("taskIntake.claim", "enrollRate.acquire", "enrollment.prepareRequest", "enrollment.call",
-                "enrollment.recordEnrolled", "download.download", "enrollRate.acquire", "enrollment.prepareRequest",
+        assertEquals(List.of("taskIntake.claim", "enrollment.prepareRequest", "enrollment.call",
+                "enrollment.recordEnrolled", "download.download", "enrollment.prepareRequest",
                 "enrollment.call", "enrollment.recordEnrolled", "download.downloadAfterReEnroll", "delivery.start",
                 "folderDelivery.deliver", "delivery.complete"), steps);
     }
@@ -204,31 +202,32 @@ class PipelineRoutesTest extends CamelTestSupport {
 
         runTask();
 
-        assertEquals(List.of("taskIntake.claim", "enrollRate.acquire", "enrollment.prepareRequest", "enrollment.call",
+        assertEquals(List.of("taskIntake.claim", "enrollment.prepareRequest", "enrollment.call",
                 "enrollment.recordEnrolled", "download.download", "failures.retryOrDeadLetter"), steps);
         assertInstanceOf(DownloadFailedException.class, decided);
     }
 
     @Test
     void anIoErrorAnywhereInTheCauseIsRetriedAndAnyOtherErrorIsDeadLetteredAtOnce() {
-        enrollRateFailure = new java.io.UncheckedIOException(new java.io.IOException("connection reset"));
+        callFailure = new java.io.UncheckedIOException(new java.io.IOException("connection reset"));
         runTask();
-        assertEquals(List.of("taskIntake.claim", "enrollRate.acquire", "failures.retryOrDeadLetter"), steps);
+        assertEquals(List.of("taskIntake.claim", "enrollment.prepareRequest", "enrollment.call",
+                "failures.retryOrDeadLetter"), steps);
 
         steps.clear();
-        enrollRateFailure = new IllegalStateException("a bug");
+        callFailure = new IllegalStateException("a bug");
         runTask();
-        assertEquals(List.of("taskIntake.claim", "enrollRate.acquire", "failures.deadLetter"), steps);
+        assertEquals(List.of("taskIntake.claim", "enrollment.prepareRequest", "enrollment.call", "failures.deadLetter"), steps);
         assertInstanceOf(IllegalStateException.class, decided);
     }
 
     @Test
     void aFleetLimitHoldsTheTaskBackWithoutARetryOrDeadLetter() {
-        enrollRateFailure = new LimitReachedException(Limit.ENROLL_RATE, "the fleet's enrollment rate", Duration.ofSeconds(30));
+        callFailure = new LimitReachedException(Limit.ENROLL_RATE, "the fleet's enrollment rate", Duration.ofSeconds(30));
 
         runTask();
 
-        assertEquals(List.of("taskIntake.claim", "enrollRate.acquire", "holdBack.holdBack"), steps);
+        assertEquals(List.of("taskIntake.claim", "enrollment.prepareRequest", "enrollment.call", "holdBack.holdBack"), steps);
         assertInstanceOf(LimitReachedException.class, decided);
     }
 }

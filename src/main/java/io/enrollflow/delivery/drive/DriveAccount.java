@@ -12,6 +12,7 @@ import com.google.auth.oauth2.UserCredentials;
 import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.DriveSettings;
 import io.enrollflow.config.Settings;
+import io.enrollflow.util.Json;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -57,7 +58,7 @@ public record DriveAccount(GoogleCredentials credentials, boolean user, String w
 
     /** A credentials file is a few hundred bytes; anything far larger is the wrong file, not read whole. */
     private static final int MAX_FILE_BYTES = 64 * 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /**
      * Reads the file the settings name.

@@ -12,6 +12,7 @@ import io.enrollflow.task.TaskFailedException;
 import io.enrollflow.task.TransientTaskException;
 
 import io.enrollflow.util.Causes;
+import io.enrollflow.util.Json;
 import org.apache.camel.util.ObjectHelper;
 
 import java.io.IOException;
@@ -160,7 +161,7 @@ record DriveFailures(DriveSettings settings, DriveAccount account, DriveThrottle
      */
     record TokenAnswer(int status, String error, String description, String other) {
 
-        private static final ObjectMapper JSON = new ObjectMapper();
+        private static final ObjectMapper JSON = Json.MAPPER;
 
         static TokenAnswer of(Throwable failure) {
             HttpResponseException http = ObjectHelper.getException(HttpResponseException.class, failure);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.enrollflow.logging.Event;
 import io.enrollflow.redis.RedisKeys;
+import io.enrollflow.util.Json;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.redisson.api.RBucket;
@@ -23,7 +24,7 @@ import java.util.Optional;
 public final class FleetDriveSignIn implements DriveSignIn {
 
     private static final Logger LOG = LogManager.getLogger(FleetDriveSignIn.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** What the key holds: since when, and the line to show. */
     public record Refusal(String since, String detail) {
@@ -57,8 +58,8 @@ public final class FleetDriveSignIn implements DriveSignIn {
     public void refused(String detail) {
         try {
             // the first refusal's time stands: "since" is when deliveries began to fail
-            if (key.setIfAbsent(JSON.createObjectNode().put("since", Instant.now().toString()).put("detail", detail)
-                    .toString())) {
+            if (key.setIfAbsent(Json.write(JSON.createObjectNode().put("since", Instant.now().toString())
+                    .put("detail", detail)))) {
                 Event.warn(LOG).stage("deliver").outcome("drive-sign-in-refused").kv("detail", detail).log();
             }
         } catch (RuntimeException e) {
