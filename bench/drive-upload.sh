@@ -10,7 +10,9 @@
 # round's rates and ratio, the median ratio with the lowest and highest (on a loaded machine the spread says how far
 # to trust it), the fixed cost of one delivery, and the delivering JVM's peak heap and peak RSS. The stand-in writes
 # what it receives to a temp directory, as in tests; BENCH_DISCARD_BYTES=true has it only count the bytes, so the
-# disk is no part of either figure and the client's own cost shows.
+# disk is no part of either figure and the client's own cost shows. BENCH_DRIVE_BANDWIDTH_MIB=16 gives the stand-in an
+# account bandwidth (MiB/s for all uploads together) and BENCH_DRIVE_CREATES=5/10 Drive's create rate (creates a second
+# after a burst), as bench/course.sh sets them in its own JVM.
 set -euo pipefail
 
 MIB="${1:-1024}"

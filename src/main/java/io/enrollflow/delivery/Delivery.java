@@ -4,6 +4,7 @@ import io.enrollflow.download.TaskTree;
 import io.enrollflow.task.Task;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * A delivery target ({@code enrollflow.delivery.target}). Delivering the same task again (after a crash, a retry or a
@@ -28,5 +29,16 @@ public interface Delivery {
      */
     default String deliver(Task task, Path taskDir, TaskTree tree, DeliveryState state) throws Exception {
         return deliver(task, taskDir, state);
+    }
+
+    /**
+     * Begins delivering while the download runs (docs/contract.md §5): files the download is done with go up at once,
+     * and {@link #deliver} after the download completes the rest. A target that cannot overlap answers
+     * {@link Overlap#NONE}, which is the default.
+     *
+     * @param quietPeriod how long a file must stay unchanged before it is taken
+     */
+    default Overlap overlap(Task task, Path taskDir, DeliveryState state, Overlap.Run run, Duration quietPeriod) {
+        return Overlap.NONE;
     }
 }

@@ -34,11 +34,17 @@ public record TaskTree(List<Path> folders, List<Entry> files, List<Entry> leftOu
     /**
      * One entry of the tree.
      *
-     * @param path relative to the task folder
-     * @param kind {@code file}, {@code link}, {@code other} (FIFO, socket, device)
-     * @param size bytes, for a file
+     * @param path     relative to the task folder
+     * @param kind     {@code file}, {@code link}, {@code other} (FIFO, socket, device)
+     * @param size     bytes, for a file
+     * @param modified the file's last-modified time in epoch milliseconds (0 for what is left out): with the size, what
+     *                 tells a file that changed since it was uploaded
      */
-    public record Entry(Path path, String kind, long size) {
+    public record Entry(Path path, String kind, long size, long modified) {
+
+        public Entry(Path path, String kind, long size) {
+            this(path, kind, size, 0);
+        }
     }
 
     /** Walks {@code taskDir} (not following links); a missing folder is an empty tree. */
@@ -64,7 +70,7 @@ public record TaskTree(List<Path> folders, List<Entry> files, List<Entry> leftOu
                 }
                 Path relative = taskDir.relativize(file);
                 if (attrs.isRegularFile()) {
-                    files.add(new Entry(relative, "file", attrs.size()));
+                    files.add(new Entry(relative, "file", attrs.size(), attrs.lastModifiedTime().toMillis()));
                 } else {
                     leftOut.add(new Entry(relative, attrs.isSymbolicLink() ? "link" : "other", 0));
                 }

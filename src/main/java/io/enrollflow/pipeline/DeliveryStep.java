@@ -3,6 +3,7 @@ package io.enrollflow.pipeline;
 import io.enrollflow.delivery.BeforeDelivery;
 import io.enrollflow.delivery.Delivery;
 import io.enrollflow.delivery.DeliveryState;
+import io.enrollflow.delivery.Overlap;
 import io.enrollflow.delivery.folder.FolderDelivery;
 import io.enrollflow.download.DownloadRunner;
 import io.enrollflow.download.TaskTree;
@@ -17,6 +18,7 @@ import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -50,6 +52,46 @@ public class DeliveryStep {
         this.downloads = downloads;
         this.status = status;
         this.keep = keep;
+    }
+
+    /** The target that also delivers while the download runs, or null; with its quiet period. */
+    private Delivery overlapping;
+    private Duration quietPeriod;
+
+    /**
+     * Lets the target deliver what the download is done with while it runs (enrollflow.delivery.overlap,
+     * docs/contract.md §5); called once while the runtime is wired.
+     */
+    public void overlapWith(Delivery delivery, Duration quietPeriod) {
+        this.overlapping = delivery;
+        this.quietPeriod = quietPeriod;
+    }
+
+    /**
+     * The delivery beside this run's download ({@link Overlap#NONE} without one). Its notes (the Drive folder id) and
+     * its status message are written through the run's fence; it asks the run's claim before each file.
+     */
+    public Overlap overlap(TaskRun run) {
+        if (overlapping == null) {
+            return Overlap.NONE;
+        }
+        Overlap.Run watch = new Overlap.Run() {
+            @Override
+            public void ensureClaimed() {
+                status.ensureClaimed(run);
+            }
+
+            @Override
+            public boolean fenced() {
+                return run.fenced();
+            }
+
+            @Override
+            public void progress(String message) {
+                status.putField(run, "message", message);
+            }
+        };
+        return overlapping.overlap(run.task(), downloads.taskDir(run.task()), new HashState(run), watch, quietPeriod);
     }
 
     /** Exchange properties carrying one delivery from {@link #start} through the target to {@link #complete}. */

@@ -1,5 +1,6 @@
 package io.enrollflow.pipeline;
 
+import io.enrollflow.delivery.Overlap;
 import io.enrollflow.download.DownloadRunner;
 import io.enrollflow.download.NotEnrolledException;
 import io.enrollflow.limit.DiskSpace;
@@ -16,13 +17,16 @@ import org.apache.camel.Exchange;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
+import java.util.function.Function;
+
 /**
  * The Java half of routes/download.camel.yaml. {@link #download} sets the header {@link #OUTCOME_HEADER}
  * (downloaded | not_enrolled) for the route's router; after enrolling again, {@link #downloadAfterReEnroll} runs the
  * command once more and fails the task ({@code not_enrolled}) if it still says so. A failed run's log tail travels with
  * the task into its dead-letter record. Each run of the command holds one of the fleet's download permits
  * ({@code enrollflow.download.max-concurrent}), given back when the command ends, however it ends; before that, the
- * work directory must have {@code enrollflow.download.min-free} free ({@link DiskSpace}).
+ * work directory must have {@code enrollflow.download.min-free} free ({@link DiskSpace}). While the command runs, the
+ * delivery may already send what it is done with ({@link Overlap}, closed when the command ends).
  */
 public class DownloadStep {
 
@@ -34,12 +38,16 @@ public class DownloadStep {
     private final StatusStore status;
     private final DownloadPermits permits;
     private final DiskSpace disk;
+    private final Function<TaskRun, Overlap> overlap;
 
-    public DownloadStep(DownloadRunner runner, StatusStore status, DownloadPermits permits, DiskSpace disk) {
+    /** @param overlap the delivery that runs beside the download of a run ({@link Overlap#NONE} for none) */
+    public DownloadStep(DownloadRunner runner, StatusStore status, DownloadPermits permits, DiskSpace disk,
+                        Function<TaskRun, Overlap> overlap) {
         this.runner = runner;
         this.status = status;
         this.permits = permits;
         this.disk = disk;
+        this.overlap = overlap;
     }
 
     public void download(Exchange exchange) throws Exception {
@@ -72,7 +80,7 @@ public class DownloadStep {
     private DownloadRunner.Outcome runWithPermit(TaskRun run, String message) throws Exception {
         status.transition(run, TaskStatus.DOWNLOADING, Stage.DOWNLOAD, message);
         long started = System.nanoTime();
-        try (Traced span = Tracing.start("download command")) {
+        try (Traced span = Tracing.start("download command"); Overlap beside = overlap.apply(run)) {
             DownloadRunner.Outcome outcome = run(span, run);
             if (outcome == DownloadRunner.Outcome.NOT_ENROLLED) {
                 run.downloadLogTail(runner.logTail(run.task()));

@@ -145,9 +145,15 @@ public class EnrollflowBeans implements CamelConfiguration {
             // no Drive request leaves while this instance may have been presumed dead (its lease lapsed: a stall), and
             // no upload begun before it came back goes on; every one waits out the fleet's Drive pause (docs/contract.md §12);
             // a refused sign-in is the fleet's to see (the console, health) until a delivery goes through
-            camel.getRegistry().bind("deliverToDrive", (Processor) delivery.via(DriveDelivery.create(settings, camel,
+            DriveDelivery toDrive = DriveDelivery.create(settings, camel,
                     new DriveGuard(membership::leaseHeld, membership::generation), fleetLimits.drivePause(),
-                    new FleetDriveSignIn(redis, keys)))::deliver);
+                    new FleetDriveSignIn(redis, keys));
+            camel.getRegistry().bind("deliverToDrive", (Processor) delivery.via(toDrive)::deliver);
+            // the daily upload budget books a task's whole folder before its first byte goes up, and the folder's size
+            // is known only when the download has ended: with a budget, nothing goes up during the download
+            if (parsed.delivery().overlap() && parsed.limits().uploadBytesPerDay() <= 0) {
+                delivery.overlapWith(toDrive, parsed.delivery().quietPeriod());
+            }
         } else {
             camel.getRegistry().bind("deliverToFolder", (Processor) delivery.via(
                     new FolderDelivery(parsed.delivery().folder(), !parsed.download().keep()))::deliver);
@@ -191,7 +197,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         registry.bind("recordEnrolled", (Processor) client::recordEnrolled);
         DiskSpace diskSpace = new DiskSpace(fleetLimits.context().gate(), parsed.download().workDir(), disk.minFree());
         diskSpace.bindMetrics(camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry());
-        DownloadStep download = new DownloadStep(downloads, status, fleetLimits.permits(), diskSpace);
+        DownloadStep download = new DownloadStep(downloads, status, fleetLimits.permits(), diskSpace, delivery::overlap);
         registry.bind("runDownload", (Processor) download::download);
         registry.bind("downloadAfterReEnroll", (Processor) download::downloadAfterReEnroll);
         registry.bind("startDelivery", (Processor) delivery::start);

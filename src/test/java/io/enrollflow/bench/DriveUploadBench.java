@@ -64,6 +64,16 @@ public final class DriveUploadBench {
         if (Boolean.parseBoolean(System.getenv("BENCH_DISCARD_BYTES"))) {
             drive.discardUploads();
         }
+        // Drive's own limits, when asked: BENCH_DRIVE_BANDWIDTH_MIB (MiB/s for the account), BENCH_DRIVE_CREATES
+        // ("5/10": creates a second after a burst)
+        String bandwidth = System.getenv("BENCH_DRIVE_BANDWIDTH_MIB");
+        if (bandwidth != null && !bandwidth.isBlank()) {
+            drive.bandwidth((long) (Double.parseDouble(bandwidth) * MIB));
+        }
+        String creates = System.getenv("BENCH_DRIVE_CREATES");
+        if (creates != null && !creates.isBlank()) {
+            drive.createRate(Double.parseDouble(creates.split("/")[0]), Integer.parseInt(creates.split("/")[1]));
+        }
         drive.writeKeyFile(dir.resolve("key.json"));
         Files.writeString(dir.resolve("parent-id"), drive.createFolder(null, "Bench"));
         Files.writeString(dir.resolve("root-url.tmp"), drive.rootUrl());

@@ -63,6 +63,8 @@ class RuntimeSettingsTest {
         BAD.put("enrollflow.download.max-concurrent", "-1");
         BAD.put("enrollflow.delivery.target", "ftp");
         BAD.put("enrollflow.delivery.folder", "");
+        BAD.put("enrollflow.delivery.overlap", "sometimes");
+        BAD.put("enrollflow.delivery.overlap-quiet-period", "10ms");
         BAD.put("enrollflow.drive.service-account-key", "");
         BAD.put("enrollflow.drive.credentials", "/keys/drive-credentials.json"); // beside the key: one of the two
         BAD.put("enrollflow.drive.delegate", "not-an-email");
@@ -131,6 +133,8 @@ class RuntimeSettingsTest {
         assertEquals(new LimitSettings(null, Duration.ofMillis(100), 0, 0, ""), parsed.limits());
         assertEquals(DeliverySettings.Target.DRIVE, DeliverySettings.from(defaults(Map.of())).target());
         assertEquals(Path.of("./delivered"), DeliverySettings.from(defaults(Map.of())).folder());
+        assertTrue(DeliverySettings.from(defaults(Map.of())).overlap());
+        assertEquals(Duration.ofSeconds(5), DeliverySettings.from(defaults(Map.of())).quietPeriod());
     }
 
     /**

@@ -27,7 +27,8 @@ class TaskTreeTest {
         TaskTree tree = TaskTree.scan(dir);
 
         assertEquals(List.of(Path.of("Module 1")), tree.folders());
-        assertEquals(List.of(new TaskTree.Entry(Path.of("Module 1/lesson.txt"), "file", 6)), tree.files());
+        assertEquals(List.of(new TaskTree.Entry(Path.of("Module 1/lesson.txt"), "file", 6,
+                Files.getLastModifiedTime(dir.resolve("Module 1/lesson.txt")).toMillis())), tree.files());
         assertEquals(2, tree.leftOut().size());
         assertTrue(tree.leftOutNote().startsWith("left out 2 entries that are not a regular file or folder"), tree.leftOutNote());
         assertTrue(tree.leftOutNote().contains("notes.pdf (link)") && tree.leftOutNote().contains("Module 1/lib (link)"));

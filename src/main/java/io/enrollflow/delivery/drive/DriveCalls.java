@@ -30,7 +30,13 @@ final class DriveCalls {
     /** Drive's largest page; fewer round trips for big folders. */
     static final int PAGE_SIZE = 1000;
 
-    static final String FILE_FIELDS = "id,name,mimeType,size,trashed,webViewLink";
+    static final String FILE_FIELDS = "id,name,mimeType,size,md5Checksum,appProperties,trashed,webViewLink";
+
+    /**
+     * The private property (visible to enrollflow's credentials only) in which an upload records the local file's
+     * last-modified time, epoch milliseconds: with the size, what tells a file that changed after it was uploaded.
+     */
+    static final String MODIFIED_PROPERTY = "enrollflowModified";
 
     private static final String FILES_GET = "google-drive://drive-files/get?supportsAllDrives=true";
     private static final String FILES_LIST = "google-drive://drive-files/list?supportsAllDrives=true"
@@ -74,18 +80,25 @@ final class DriveCalls {
     }
 
     File createFolder(String parentId, String name) {
-        File folder = new File().setName(name).setMimeType(FOLDER_MIME_TYPE).setParents(List.of(parentId));
+        File folder = new File().setName(name).setMimeType(FOLDER_MIME_TYPE).setParents(List.of(parentId))
+                .setAppProperties(Map.of(MODIFIED_PROPERTY, "0"));
         return call(FILES_CREATE, File.class, "content", folder, "fields", FILE_FIELDS);
     }
 
     /**
      * A resumable upload streamed from disk: {@link NoFollowFileContent} is re-readable, so {@code MediaHttpUploader}
      * can seek back after a failed chunk, never opens the file through a link, and asks the guard as it reads; the
-     * chunk size is set by {@link DriveClientFactory}.
+     * chunk size is set by {@link DriveClientFactory}. The file's last-modified time as the caller saw it before the
+     * upload ({@value #MODIFIED_PROPERTY}) goes with it: a change while the bytes are read leaves a newer time on disk.
+     *
+     * @param runGuard asked as the file is read, besides this client's guard: false stops the upload (its run was fenced)
      */
-    File upload(String parentId, String name, java.nio.file.Path file, String mimeType) {
-        File metadata = new File().setName(name).setParents(List.of(parentId)).setMimeType(mimeType);
-        NoFollowFileContent content = new NoFollowFileContent(mimeType, file, guard);
+    File upload(String parentId, String name, java.nio.file.Path file, String mimeType, long modified,
+                java.util.function.BooleanSupplier runGuard) {
+        File metadata = new File().setName(name).setParents(List.of(parentId)).setMimeType(mimeType)
+                .setAppProperties(Map.of(MODIFIED_PROPERTY, Long.toString(modified)));
+        DriveGuard both = new DriveGuard(() -> runGuard.getAsBoolean() && guard.mayAct().getAsBoolean(), guard.generation());
+        NoFollowFileContent content = new NoFollowFileContent(mimeType, file, both);
         // No fields header here: with an argument beyond (content, mediaContent) the producer cannot tell create from
         // create-with-media and logs a WARN per upload; DriveClientFactory sets fields on media uploads instead.
         return call(FILES_CREATE, File.class, "content", metadata, "mediaContent", content);

@@ -11,6 +11,7 @@ import io.enrollflow.config.Placeholders;
 import io.enrollflow.config.Settings;
 import io.enrollflow.delivery.Delivery;
 import io.enrollflow.delivery.DeliveryState;
+import io.enrollflow.delivery.Overlap;
 import io.enrollflow.logging.Event;
 import io.enrollflow.task.Task;
 import io.enrollflow.util.Masking;
@@ -22,6 +23,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -32,17 +34,20 @@ import java.util.Map;
  *       folder of the configured name under the parent (not trashed); else a new one. Its id goes into the state the
  *       moment it is known, so a crash after this step never leads to a second folder;</li>
  *   <li><b>sub-folders</b>: each local directory found by name in its Drive parent, or created;</li>
- *   <li><b>files</b>: what Drive already holds (every page of each folder's listing) is compared by name and size;
- *       only missing files, or files of another size, are uploaded, up to {@code enrollflow.drive.parallel-uploads} at
- *       a time, each by resumable upload streamed from disk. A same-name file of another size is replaced: the new one
- *       is uploaded first, then the stale one is moved to the trash (so a crash in between loses nothing, and the next
- *       delivery sees the right size and only trashes the stale copy);</li>
+ *   <li><b>files</b>: what Drive already holds (every page of each folder's listing) is judged by the mirror's rule
+ *       ({@link DriveMirror}: name and size, and whether the file changed after its upload); only missing or changed
+ *       files are uploaded, up to {@code enrollflow.drive.parallel-uploads} at a time (fewer while Drive asks to slow
+ *       down), each by resumable upload streamed from disk. A changed file is replaced: the new one is uploaded first,
+ *       then the stale one is moved to the trash (so a crash in between loses nothing, and the next delivery finds the
+ *       current copy and only trashes the stale one); so is what enrollflow uploaded that the download no longer has;</li>
  *   <li><b>permission</b>: the buyer's {@code user} permission with the configured role, unless the folder has it
  *       already (permissions are listed first);</li>
  *   <li><b>deliveryUrl</b>: the folder's {@code webViewLink}.</li>
  * </ol>
- * A failure stops the delivery; what exists stays, and the next attempt completes it. Transient failures
- * (429, 5xx, rate limits, network) throw {@link io.enrollflow.task.TransientTaskException}, those that need the operator
+ * Files the download is done with may have gone up while it ran ({@link #overlap}); this pass judges them like the rest.
+ * A failure stops the delivery; what exists stays, and the next attempt completes it. Drive's "slow down" answers are
+ * absorbed in place ({@link SlowDowns}); transient failures (5xx, network, a refusal that lasts) throw
+ * {@link io.enrollflow.task.TransientTaskException}, those that need the operator
  * {@link io.enrollflow.task.TaskFailedException}, both with reason {@code delivery_failed} (see {@link DriveFailures}).
  */
 public final class DriveDelivery implements Delivery {
@@ -129,6 +134,15 @@ public final class DriveDelivery implements Delivery {
                 .kv("uploaded", plan.uploads.size()).kv("skipped", plan.skipped).kv("trashed", plan.stale.size())
                 .kv("bytes", bytes).kv("ms", (System.nanoTime() - started) / 1_000_000).log();
         return folder.getWebViewLink();
+    }
+
+    /**
+     * Uploads the files the download is done with while it runs ({@link DriveOverlap}); the task's folder is found or
+     * made, and its id recorded, when the first file is taken.
+     */
+    @Override
+    public Overlap overlap(Task task, Path taskDir, DeliveryState state, Overlap.Run run, Duration quietPeriod) {
+        return new DriveOverlap(task.taskId(), taskDir, run, uploader, () -> taskFolder(task, taskDir, state), quietPeriod);
     }
 
     /** The folder name for a task: the template with its placeholders filled, trimmed; the task id when that is empty. */

@@ -30,7 +30,8 @@ import java.util.function.Supplier;
  *       console and health.</li>
  * </ul>
  * A rate-limit 403 also tells the throttle to pause the fleet for {@code enrollflow.drive.retry-initial-interval} (a 429
- * it hears from the request's handler).
+ * it hears from the request's handler). Before any of that, {@link SlowDowns} absorbs Drive's "slow down" answers in
+ * place for as long as {@code enrollflow.drive.retry-max-elapsed}.
  */
 record DriveFailures(DriveSettings settings, DriveAccount account, DriveThrottle throttle, DriveSignIn signIn) {
 
@@ -43,13 +44,17 @@ record DriveFailures(DriveSettings settings, DriveAccount account, DriveThrottle
         return account.actor(settings.delegate());
     }
 
-    /** Runs one Drive call; its failure becomes the task's fate through {@link #classify}. */
+    /** Runs one Drive call; its failure becomes the task's fate through {@link #classify}, slow-downs absorbed. */
     <T> T guarded(Supplier<T> call, String doing, boolean onParent) {
-        try {
-            return call.get();
-        } catch (RuntimeException e) {
-            throw classify(e, doing, onParent);
-        }
+        return new SlowDowns(this).call(UploadSlots.UNLIMITED, () -> true, call, doing, onParent);
+    }
+
+    /** {@code errors[0].reason} of Google's JSON error, "" when it has none. */
+    static String reason(GoogleJsonResponseException json) {
+        GoogleJsonError details = json.getDetails();
+        String reason = details != null && details.getErrors() != null && !details.getErrors().isEmpty()
+                ? details.getErrors().get(0).getReason() : "";
+        return reason == null ? "" : reason;
     }
 
     /** Drive answered 404 (somewhere in the cause chain). */
@@ -82,10 +87,8 @@ record DriveFailures(DriveSettings settings, DriveAccount account, DriveThrottle
         GoogleJsonResponseException json = ObjectHelper.getException(GoogleJsonResponseException.class, error);
         if (json != null) {
             GoogleJsonError details = json.getDetails();
-            String reason = details != null && details.getErrors() != null && !details.getErrors().isEmpty()
-                    ? details.getErrors().get(0).getReason() : "";
             String message = details != null && details.getMessage() != null ? details.getMessage() : json.getStatusMessage();
-            return byStatus(json.getStatusCode(), reason == null ? "" : reason, message, doing, onParent, json);
+            return byStatus(json.getStatusCode(), reason(json), message, doing, onParent, json);
         }
         HttpResponseException http = ObjectHelper.getException(HttpResponseException.class, error);
         if (http != null) {

@@ -14,23 +14,23 @@ import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Mirrors a task's local tree into its Drive folder: steps 2 and 3 of {@link DriveDelivery}. First {@link #plan} walks
- * the tree ({@link TaskTree}: regular files and folders only, no link followed), finds or creates each sub-folder, and
- * compares each file with what Drive holds by name and size; then {@link #upload} sends the missing files,
- * {@code enrollflow.drive.parallel-uploads} at a time, each by resumable upload streamed from disk, and only then moves
- * same-name copies of another size to the trash (a crash in between loses nothing). Upload threads come from
- * {@code threads} (Camel's: named, and stopped with the CamelContext).
+ * the tree ({@link TaskTree}: regular files and folders only, no link followed) and judges it against Drive by the
+ * mirror's rule ({@link DriveMirror}: each sub-folder found or created, each file already there or to upload, stale
+ * copies and what the download no longer has to trash); then {@link #upload} sends the files,
+ * {@code enrollflow.drive.parallel-uploads} at a time (fewer while Drive asks to slow down: {@link Aimd}), each by
+ * resumable upload streamed from disk, and only then moves the stale copies to the trash (a crash in between loses
+ * nothing). Upload threads come from {@code threads} (Camel's: named, and stopped with the CamelContext).
  */
 record DriveTreeUploader(int parallelUploads, ExecutorServiceManager threads, DriveCalls drive,
                          DriveFailures failures) {
@@ -40,13 +40,9 @@ record DriveTreeUploader(int parallelUploads, ExecutorServiceManager threads, Dr
     /** The delivery's own category: these lines are steps of one delivery. */
     private static final Logger LOG = LogManager.getLogger(DriveDelivery.class);
 
-    /** One file to upload into a Drive folder. */
-    record Upload(String folderId, Path file, String name, long size) {
-    }
-
     /** What a delivery still has to do: files to upload, stale copies to trash, and how many were already there. */
     static final class Plan {
-        final List<Upload> uploads = new ArrayList<>();
+        final List<DriveMirror.Upload> uploads = new ArrayList<>();
         final List<File> stale = new ArrayList<>();
         int skipped;
     }
@@ -55,46 +51,20 @@ record DriveTreeUploader(int parallelUploads, ExecutorServiceManager threads, Dr
     Plan plan(String rootId, Path taskDir) throws IOException {
         Plan plan = new Plan();
         TaskTree tree = TaskTree.scan(taskDir);
-        Map<Path, String> folderIds = new HashMap<>();
-        folderIds.put(Path.of(""), rootId);
-        Map<String, List<File>> listings = new HashMap<>();
+        DriveMirror mirror = new DriveMirror(drive, failures, taskDir, rootId);
         // parents before children (the walk's order), so folders exist before what goes in them
-        for (Path folder : tree.folders()) {
-            String parentId = folderIds.get(parentOf(folder));
-            String name = folder.getFileName().toString();
-            File sub = sameName(listings, parentId, name).stream()
-                    .filter(f -> DriveCalls.FOLDER_MIME_TYPE.equals(f.getMimeType())).findFirst().orElse(null);
-            if (sub == null) {
-                sub = failures.guarded(() -> drive.createFolder(parentId, name), "create folder \"" + name + "\"", false);
-                listings.put(sub.getId(), new ArrayList<>()); // new and empty: no need to list it
-            }
-            folderIds.put(folder, sub.getId());
-        }
+        tree.folders().forEach(mirror::folder);
         for (TaskTree.Entry file : tree.files()) {
-            String parentId = folderIds.get(parentOf(file.path()));
-            String name = file.path().getFileName().toString();
-            long size = file.size();
-            List<File> files = sameName(listings, parentId, name).stream()
-                    .filter(f -> !DriveCalls.FOLDER_MIME_TYPE.equals(f.getMimeType())).toList();
-            boolean present = files.stream().anyMatch(f -> f.getSize() != null && f.getSize() == size);
-            files.stream().filter(f -> f.getSize() == null || f.getSize() != size).forEach(plan.stale::add);
-            if (present) {
+            DriveMirror.Change change = mirror.judge(file);
+            plan.stale.addAll(change.stale());
+            if (change.upload() == null) {
                 plan.skipped++;
             } else {
-                plan.uploads.add(new Upload(parentId, taskDir.resolve(file.path()), name, size));
+                plan.uploads.add(change.upload());
             }
         }
+        plan.stale.addAll(mirror.vanished(tree));
         return plan;
-    }
-
-    private static Path parentOf(Path relative) {
-        return relative.getParent() == null ? Path.of("") : relative.getParent();
-    }
-
-    /** What a Drive folder holds under exactly this name (Drive's own name query ignores case). */
-    private List<File> sameName(Map<String, List<File>> listings, String folderId, String name) {
-        return listings.computeIfAbsent(folderId, id -> failures.guarded(() -> drive.children(id), "list folder " + id, false))
-                .stream().filter(f -> name.equals(f.getName())).toList();
     }
 
     /** Uploads the plan's files, {@code parallel-uploads} at a time, then trashes stale copies. Returns bytes sent. */
@@ -102,16 +72,14 @@ record DriveTreeUploader(int parallelUploads, ExecutorServiceManager threads, Dr
         AtomicLong bytes = new AtomicLong();
         if (!plan.uploads.isEmpty()) {
             int size = Math.min(parallelUploads, plan.uploads.size());
-            String name = "drive-upload-" + task.taskId();
-            // every upload queued at once: Camel's default queue holds 1000, and a task may have more files
-            ExecutorService pool = threads.newThreadPool(this, name, new ThreadPoolProfileBuilder(name)
-                    .poolSize(size).maxPoolSize(size).maxQueueSize(Integer.MAX_VALUE).build());
+            UploadSlots slots = new UploadSlots(new Aimd(size));
+            ExecutorService pool = pool(task.taskId(), size);
             List<Future<?>> running = new ArrayList<>();
             try {
-                for (Upload upload : plan.uploads) {
+                for (DriveMirror.Upload upload : plan.uploads) {
                     running.add(pool.submit(() -> {
-                        uploadOne(task, upload);
-                        bytes.addAndGet(upload.size);
+                        uploadOne(task.taskId(), upload, slots, () -> true, () -> true);
+                        bytes.addAndGet(upload.size());
                     }));
                 }
                 for (Future<?> f : running) {
@@ -141,17 +109,32 @@ record DriveTreeUploader(int parallelUploads, ExecutorServiceManager threads, Dr
         for (File stale : plan.stale) {
             failures.guarded(() -> drive.trash(stale.getId()), "trash stale copy of \"" + stale.getName() + "\"", false);
             Event.info(LOG).task(task.taskId()).stage("deliver").kv("file", stale.getName()).kv("id", stale.getId())
-                    .outcome("trashed").kv("why", "replaced by a copy of another size").log();
+                    .outcome("trashed").kv("why", "replaced, or no longer in the download").log();
         }
         return bytes.get();
     }
 
-    private void uploadOne(Task task, Upload upload) {
+    /** Threads for one task's uploads; every upload queued at once (Camel's default queue holds 1000, a task may have more files). */
+    ExecutorService pool(String taskId, int size) {
+        String name = "drive-upload-" + taskId;
+        return threads.newThreadPool(this, name, new ThreadPoolProfileBuilder(name)
+                .poolSize(size).maxPoolSize(size).maxQueueSize(Integer.MAX_VALUE).build());
+    }
+
+    /**
+     * Uploads one file in a slot of the window, Drive's slow-downs absorbed ({@link SlowDowns}).
+     *
+     * @param mayRead    asked as the file is read: false stops the upload at once (its run was fenced)
+     * @param keepTrying asked before each back-off: false gives up on the file (see {@link SlowDowns#call})
+     */
+    File uploadOne(String taskId, DriveMirror.Upload upload, UploadSlots slots, BooleanSupplier mayRead,
+                   BooleanSupplier keepTrying) {
         long started = System.nanoTime();
-        File uploaded = failures.guarded(() -> drive.upload(upload.folderId, upload.name, upload.file, mimeType(upload.file)),
-                "upload \"" + upload.name + "\"", false);
-        Event.debug(LOG).task(task.taskId()).stage("deliver").kv("file", upload.name).kv("id", uploaded.getId())
-                .kv("bytes", upload.size).kv("ms", (System.nanoTime() - started) / 1_000_000).outcome("uploaded").log();
+        File uploaded = new SlowDowns(failures).call(slots, keepTrying, () -> drive.upload(upload.folderId(), upload.name(),
+                upload.file(), mimeType(upload.file()), upload.modified(), mayRead), "upload \"" + upload.name() + "\"", false);
+        Event.debug(LOG).task(taskId).stage("deliver").kv("file", upload.name()).kv("id", uploaded.getId())
+                .kv("bytes", upload.size()).kv("ms", (System.nanoTime() - started) / 1_000_000).outcome("uploaded").log();
+        return uploaded;
     }
 
     /** MIME type by file name; Drive stores what we say, and the fallback is plain bytes. */

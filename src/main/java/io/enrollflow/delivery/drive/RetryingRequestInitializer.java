@@ -26,11 +26,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * Prepares every HTTP request the Drive client makes (metadata calls, the resumable upload's initiation and each of
  * its chunks): credentials, explicit timeouts, and in-place retries with exponential back-off.
  * <p>
- * Retried in place: 5xx and 429 answers, and I/O errors (timeouts, resets). For an upload chunk the retry is a status
- * query ({@code Content-Range: bytes *}{@code /total}) after which {@code MediaHttpUploader} continues from the byte
- * the server has, so a failed chunk costs one chunk, not the whole file. Not retried in place: 4xx answers (a
- * rate-limit 403 included, its reason is in the body this handler cannot read without consuming it); those surface to
- * {@link DriveDelivery}, which makes them transient or final for the task.
+ * Retried in place: 5xx answers, I/O errors (timeouts, resets), and a 429 to a request of an upload session under
+ * way. For an upload chunk the retry is a status query ({@code Content-Range: bytes *}{@code /total}) after which
+ * {@code MediaHttpUploader} continues from the byte the server has, so a failed chunk costs one chunk, not the whole
+ * file. Not retried in place: other 4xx answers, a 429 to any other request and a rate-limit 403 among them (its
+ * reason is in the body this handler cannot read without consuming it); those surface to {@link DriveFailures}, which
+ * absorbs Drive's "slow down" with fewer uploads at once and a jittered back-off ({@link Aimd}), and makes the rest
+ * transient or final for the task.
  * <p>
  * A metadata {@code files.create} is not retried after an I/O error: the folder may exist although the answer was
  * lost, and a blind retry would make a second one. The task's next attempt looks it up by name instead.
@@ -149,6 +151,11 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
         }
     }
 
+    /** A chunk or status query of a resumable upload begun earlier: retried in place, it resumes where Drive is. */
+    private static boolean inUploadSession(HttpRequest request) {
+        return "PUT".equals(request.getRequestMethod()) && request.getUrl().getFirst("upload_id") != null;
+    }
+
     /** {@code POST .../files} without {@code uploadType}: creates a folder (or an empty file); not idempotent. */
     private static boolean isMetadataCreate(HttpRequest request) {
         String path = request.getUrl().getRawPath();
@@ -173,7 +180,8 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
 
         private final HttpBackOffUnsuccessfulResponseHandler backOff =
                 new HttpBackOffUnsuccessfulResponseHandler(newBackOff())
-                        .setBackOffRequired(response -> response.getStatusCode() / 100 == 5 || response.getStatusCode() == 429)
+                        .setBackOffRequired(response -> response.getStatusCode() / 100 == 5
+                                || (response.getStatusCode() == 429 && inUploadSession(response.getRequest())))
                         .setSleeper(sleeper);
         private final DriveRequestSpans spans;
         private boolean refreshedToken;

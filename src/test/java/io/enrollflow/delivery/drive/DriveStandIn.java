@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       and multipart;</li>
  *   <li>{@code permissions.create / list}; {@code webViewLink} on every item;</li>
  *   <li>fault injection ({@link #inject(Fault)}) and counters (bytes received, requests by {@link Call}, requests that
- *       lacked {@code supportsAllDrives=true}, uploads completed).</li>
+ *       lacked {@code supportsAllDrives=true}, uploads completed);</li>
+ *   <li>Drive's own limits when asked ({@link StandInLimits}): an account bandwidth, a per-user create rate.</li>
  * </ul>
  * Uploaded bytes live in a temp directory, not in memory, so files of gigabytes are fine. Start with {@link #start()},
  * stop with {@link #close()}.
@@ -179,6 +180,7 @@ public final class DriveStandIn implements AutoCloseable {
     private final StandInStore store;
     private final StandInFaults faults = new StandInFaults();
     private final StandInOAuth oauth = new StandInOAuth();
+    private final StandInLimits limits = new StandInLimits();
     private final StandInProtocol protocol;
 
     private DriveStandIn() throws IOException {
@@ -196,7 +198,7 @@ public final class DriveStandIn implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        protocol = new StandInProtocol(store, faults, oauth, this::rootUrl);
+        protocol = new StandInProtocol(store, faults, oauth, limits, this::rootUrl);
         server.createContext("/", protocol);
     }
 
@@ -323,6 +325,28 @@ public final class DriveStandIn implements AutoCloseable {
         faults.chunkDelay(delay);
     }
 
+    /**
+     * The account's upload bandwidth: media bytes per second of all uploads together, as the stand-in reads them
+     * (0: no limit, the default). Drive gives each account its own.
+     */
+    public void bandwidth(long bytesPerSecond) {
+        limits.bandwidth(bytesPerSecond);
+    }
+
+    /**
+     * The per-user create rate: {@code perSecond} creates (files and folders) after a burst of {@code burst}; a create
+     * past it is answered 403 {@code userRateLimitExceeded} (domain {@code usageLimits}, "User rate limit exceeded."),
+     * as Drive answers it. A rate of 0: no limit, the default.
+     */
+    public void createRate(double perSecond, int burst) {
+        limits.createRate(perSecond, burst);
+    }
+
+    /** Creates the create rate refused so far. */
+    public int createsRefused() {
+        return limits.refused();
+    }
+
     // ---- the tree, for setting up and for assertions
 
     /** Creates a folder directly (not through the API); {@code parentId} null for a top-level folder. */
@@ -347,6 +371,11 @@ public final class DriveStandIn implements AutoCloseable {
     public Optional<Item> findFolder(String parentId, String name) {
         return findFolders(parentId, name).stream().findFirst();
     }
+    /** Every file and folder ever made, trashed ones included, oldest first. */
+    public List<Item> everything() {
+        return store.everything();
+    }
+
     /** What a folder holds, not trashed, oldest first. */
     public List<Item> children(String folderId) {
         return store.children(folderId);

@@ -51,6 +51,7 @@ final class StandInProtocol implements HttpHandler {
     private final StandInStore store;
     private final StandInFaults faults;
     private final StandInOAuth oauth;
+    private final StandInLimits limits;
     private final Supplier<String> rootUrl;
     private final Map<Call, AtomicInteger> requests = new EnumMap<>(Call.class);
     private final List<String> withoutSupportsAllDrives = new CopyOnWriteArrayList<>();
@@ -59,10 +60,12 @@ final class StandInProtocol implements HttpHandler {
     private volatile int pageSize = DriveStandIn.DEFAULT_PAGE_SIZE;
 
     /** @param rootUrl the stand-in's root URL (known once its server is bound), for upload session URLs */
-    StandInProtocol(StandInStore store, StandInFaults faults, StandInOAuth oauth, Supplier<String> rootUrl) {
+    StandInProtocol(StandInStore store, StandInFaults faults, StandInOAuth oauth, StandInLimits limits,
+                    Supplier<String> rootUrl) {
         this.store = store;
         this.faults = faults;
         this.oauth = oauth;
+        this.limits = limits;
         this.rootUrl = rootUrl;
         for (Call call : Call.values()) {
             requests.put(call, new AtomicInteger());
@@ -166,6 +169,12 @@ final class StandInProtocol implements HttpHandler {
                 drain(exchange);
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"stand-in\", error=\"invalid_token\"");
                 error(exchange, 401, "authError", "Request had invalid authentication credentials.");
+                return;
+            }
+            if ((call == Call.FILES_CREATE || call == Call.UPLOAD_START || call == Call.UPLOAD_MULTIPART)
+                    && !limits.mayCreate()) {
+                countDrained(call, exchange);
+                error(exchange, 403, "userRateLimitExceeded", "User rate limit exceeded.");
                 return;
             }
             faults.delay(call);
@@ -326,6 +335,7 @@ final class StandInProtocol implements HttpHandler {
                 try (OutputStream out = store.append(session)) {
                     byte[] buffer = new byte[1 << 16];
                     for (int n; (n = body.read(buffer)) > 0; ) {
+                        limits.received(n);
                         bytesReceived.addAndGet(n);
                         int from = (int) Math.min(n, skip);
                         skip -= from;
@@ -361,6 +371,7 @@ final class StandInProtocol implements HttpHandler {
             throw new Answer(400, "badRequest", "multipart upload needs metadata and media, got " + parts.size() + " parts");
         }
         JsonNode meta = JSON.readTree(parts.get(0));
+        limits.received(parts.get(1).length);
         bytesReceived.addAndGet(parts.get(1).length);
         Node node = store.created(meta, meta.path("mimeType").asText("application/octet-stream"), parts.get(1));
         send(r.exchange, 200, store.render(node, r.query.get("fields")));

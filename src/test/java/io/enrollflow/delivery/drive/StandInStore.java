@@ -8,14 +8,18 @@ import io.enrollflow.delivery.drive.DriveStandIn.Item;
 import io.enrollflow.delivery.drive.StandInProtocol.Answer;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +58,10 @@ final class StandInStore {
         final long size;
         boolean trashed;
         final Path blob;
+        /** The app's private properties ({@code appProperties}), as created and updated. */
+        final ObjectNode appProperties = JSON.createObjectNode();
+        /** The content's MD5 in hex, as Drive gives it for a binary file; null when unknown (bytes discarded). */
+        String md5;
 
         Node(String id, String name, String mimeType, String parentId, long size, Path blob) {
             this.id = id;
@@ -77,6 +85,8 @@ final class StandInStore {
         final Path part;
         long received;
         Node result;
+        /** The MD5 of the bytes stored so far, in order (a re-sent range is skipped before it gets here). */
+        final MessageDigest md5 = newMd5();
 
         Session(String id, JsonNode metadata, String mimeType, long declaredLength, Path part) {
             this.id = id;
@@ -124,6 +134,12 @@ final class StandInStore {
         }
     }
 
+    List<Item> everything() {
+        synchronized (lock) {
+            return nodes.values().stream().map(this::item).toList();
+        }
+    }
+
     List<Item> children(String folderId) {
         synchronized (lock) {
             return nodes.values().stream().filter(n -> folderId.equals(n.parentId) && !n.trashed).map(this::item).toList();
@@ -164,6 +180,7 @@ final class StandInStore {
             if (meta.has("name")) {
                 node.name = meta.get("name").asText();
             }
+            properties(node, meta);
         }
     }
 
@@ -186,10 +203,14 @@ final class StandInStore {
         return sessions.get(id);
     }
 
-    /** Where a resumable upload's next bytes go: its part file, or nowhere once uploads are discarded. */
+    /**
+     * Where a resumable upload's next bytes go: its part file, its MD5 taken on the way; nowhere (and no MD5) once
+     * uploads are discarded.
+     */
     OutputStream append(Session session) throws IOException {
         return discardUploads ? OutputStream.nullOutputStream()
-                : Files.newOutputStream(session.part, StandardOpenOption.APPEND);
+                : new java.security.DigestOutputStream(Files.newOutputStream(session.part, StandardOpenOption.APPEND),
+                session.md5);
     }
 
     /** Resumable uploads from now on are counted and completed, their bytes not kept (files then read as empty). */
@@ -201,6 +222,7 @@ final class StandInStore {
         Path blob = dir.resolve("blobs").resolve(session.id);
         Files.move(session.part, blob, StandardCopyOption.REPLACE_EXISTING);
         Node node = newNode(session.metadata, session.metadata.path("mimeType").asText(session.mimeType), session.received, blob);
+        node.md5 = discardUploads ? null : HexFormat.of().formatHex(session.md5.digest());
         uploadsCompleted.incrementAndGet();
         return node;
     }
@@ -210,6 +232,7 @@ final class StandInStore {
         Path blob = dir.resolve("blobs").resolve("m" + ids.incrementAndGet());
         Files.write(blob, bytes);
         Node node = newNode(meta, mimeType, bytes.length, blob);
+        node.md5 = md5(blob);
         uploadsCompleted.incrementAndGet();
         return node;
     }
@@ -234,6 +257,7 @@ final class StandInStore {
         synchronized (lock) {
             Node node = new Node(newId(), name, mimeType, parent, FOLDER_MIME_TYPE.equals(mimeType) ? -1 : size,
                     FOLDER_MIME_TYPE.equals(mimeType) ? null : blob);
+            properties(node, meta);
             nodes.put(node.id, node);
             return node;
         }
@@ -259,6 +283,36 @@ final class StandInStore {
             }
         }
         return parent;
+    }
+
+    /** Drive merges {@code appProperties}: a key with a null value goes, the others are set. */
+    private static void properties(Node node, JsonNode meta) {
+        meta.path("appProperties").fields().forEachRemaining(e -> {
+            if (e.getValue().isNull()) {
+                node.appProperties.remove(e.getKey());
+            } else {
+                node.appProperties.put(e.getKey(), e.getValue().asText());
+            }
+        });
+    }
+
+    private static String md5(Path blob) throws IOException {
+        MessageDigest digest = newMd5();
+        try (InputStream in = Files.newInputStream(blob)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest newMd5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has MD5", e);
+        }
     }
 
     Path emptyBlob() throws IOException {
@@ -315,6 +369,12 @@ final class StandInStore {
                 .put("mimeType", n.mimeType).put("trashed", n.trashed).put("webViewLink", webViewLink(n));
         if (!n.isFolder()) {
             all.put("size", String.valueOf(n.size));
+            if (n.md5 != null) {
+                all.put("md5Checksum", n.md5);
+            }
+        }
+        if (!n.appProperties.isEmpty()) {
+            all.set("appProperties", n.appProperties.deepCopy());
         }
         if (n.parentId != null) {
             all.putArray("parents").add(n.parentId);
@@ -332,7 +392,7 @@ final class StandInStore {
         if (fields == null || fields.isBlank() || fields.contains("*")) {
             return all;
         }
-        Set<String> wanted = Arrays.stream(fields.split("[^A-Za-z]+")).collect(Collectors.toSet());
+        Set<String> wanted = Arrays.stream(fields.split("[^A-Za-z0-9]+")).collect(Collectors.toSet());
         all.retain(wanted);
         return all;
     }
