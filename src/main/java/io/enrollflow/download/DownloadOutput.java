@@ -37,6 +37,8 @@ final class DownloadOutput implements Runnable {
     private final Pattern notEnrolled;
     private final byte[] line = new byte[MAX_LINE_BYTES];
     private int lineLength;
+    /** Where the next write goes: kept here, since asking the channel costs a system call per write. */
+    private long position;
     private volatile boolean matched;
     private volatile IOException failure;
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -89,7 +91,8 @@ final class DownloadOutput implements Runnable {
         byte[] buffer = new byte[8192];
         try (FileChannel file = FileChannel.open(log, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS), PrivateFiles.fileAttributes(log))) {
-            file.position(file.size());
+            position = file.size();
+            file.position(position);
             write(file, ("--- enrollflow: download started " + Instant.now() + System.lineSeparator())
                     .getBytes(StandardCharsets.UTF_8), -1);
             int n;
@@ -108,17 +111,19 @@ final class DownloadOutput implements Runnable {
 
     private void write(FileChannel file, byte[] bytes, int length) throws IOException {
         int n = length < 0 ? bytes.length : length;
-        if (file.position() + n > MAX_LOG_BYTES) {
-            keepTail(file);
+        if (position + n > MAX_LOG_BYTES) {
+            position = keepTail(file);
         }
         ByteBuffer chunk = ByteBuffer.wrap(bytes, 0, n);
         while (chunk.hasRemaining()) {
-            file.write(chunk);
+            position += file.write(chunk);
         }
     }
 
-    /** Moves the last {@link #KEPT_BYTES} to the start, behind a line that says the rest was cut. */
-    private static void keepTail(FileChannel file) throws IOException {
+    /**
+     * Moves the last {@link #KEPT_BYTES} to the start, behind a line that says the rest was cut; returns the new end.
+     */
+    private static long keepTail(FileChannel file) throws IOException {
         long size = file.size();
         long from = Math.max(0, size - KEPT_BYTES);
         ByteBuffer tail = ByteBuffer.allocate((int) (size - from));
@@ -134,6 +139,7 @@ final class DownloadOutput implements Runnable {
         while (tail.hasRemaining()) {
             file.write(tail);
         }
+        return file.position();
     }
 
     private void scan(byte[] buffer, int n) {

@@ -20,6 +20,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -79,6 +80,42 @@ class DownloadRunnerTest {
         List<Long> started = Files.readAllLines(pids).stream().map(String::trim).map(Long::parseLong).toList();
         assertEquals(3, started.size(), started.toString());
         await().atMost(Duration.ofSeconds(30)).until(() -> started.stream().noneMatch(Processes::isRunning));
+    }
+
+    @Test
+    void aDownloadKilledAtItsTimeoutTakesWithItAChildThatLeftItsSessionAndClearedItsEnvironment() throws Exception {
+        Path pids = dir.resolve("pids");
+        // no group, no session, no mark: only its parent, alive until the end, links it to the run
+        Path script = script("escapes", "env -i " + Launcher.setsid() + " sleep 303 >/dev/null 2>&1 &\n"
+                + "echo $! >> '" + pids + "'\n"
+                + "echo course > lesson.txt\n"
+                + "sleep 300\n");
+        DownloadRunner runner = runner(script, Duration.ofSeconds(2));
+
+        assertThrows(DownloadTimeoutException.class, () -> runner.run(task("escapes")));
+
+        long escaped = Long.parseLong(Files.readString(pids).trim());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Processes.isRunning(escaped));
+    }
+
+    @Test
+    void theRunsProcessesAreFoundByGroupByParentAndByMarkButNotAnotherRunsProcess() throws Exception {
+        Path pids = dir.resolve("pids");
+        Launcher.Started run = Launcher.start(List.of("sh", "-c", "sleep 300 & echo $! >> '" + pids + "'; "
+                + Launcher.setsid() + " sleep 301 & echo $! >> '" + pids + "'; wait"), dir);
+        Launcher.Started other = Launcher.start(List.of("sleep", "302"), dir);
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pids) && Files.readAllLines(pids).size() == 2);
+            List<Long> started = Files.readAllLines(pids).stream().map(String::trim).map(Long::parseLong).toList();
+
+            List<Long> found = Leftovers.find(run.process().pid(), run.mark()).stream().map(Leftovers.Proc::pid).toList();
+
+            assertTrue(found.containsAll(started), found + " holds " + started);
+            assertFalse(found.contains(other.process().pid()), "another run's process is not this run's");
+        } finally {
+            Leftovers.end(run.process(), run.mark());
+            Leftovers.end(other.process(), other.mark());
+        }
     }
 
     @Test
