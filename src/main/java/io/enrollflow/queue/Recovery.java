@@ -31,9 +31,14 @@ import java.util.concurrent.TimeUnit;
  *       this instance's epoch for {@link #heartbeatTtl()} (three periods), and the id is in {@code <ns>:instances}
  *       (heartbeat.lua). Each refresh is one Redis call bounded to two periods ({@link #heartbeatCallTimeout()}, no
  *       client retries), so even the slowest refresh ends before the heartbeat it renews expires — which the client's
- *       own slowest call ({@link RedisConnection#slowestCall()}, 23 s) would not. A refresh that finds the heartbeat
- *       gone (this instance stalled or was cut off long enough to be presumed dead, and may have been reaped) fences
- *       every run in hand and registers again under a new epoch ({@link Membership});</li>
+ *       own slowest call ({@link RedisConnection#slowestCall()}, 23 s) would not. It goes through a Redis client of
+ *       its own ({@link RedisConnection#connectForHeartbeat}: one connection, one event-loop thread), so nothing the
+ *       instance does under load (workers, upload threads and the console taking the shared pool's connections, their
+ *       replies on its event loops) can hold it back. A refresh that finds the heartbeat gone (this instance stalled
+ *       or was cut off long enough to be presumed dead, and may have been reaped) fences every run in hand and
+ *       registers again under a new epoch ({@link Membership});</li>
+ *   <li>renewals (thread {@code enrollflow-recovery}): what lives as long as the heartbeat (download permit leases) is
+ *       renewed while the lease is held, off the heartbeat's thread, so a slow renewal never delays a heartbeat;</li>
  *   <li>reap (thread {@code enrollflow-recovery}): every other instance in that set whose heartbeat expired has its
  *       processing list handed back to the queue (reap.lua); claim.lua then sees its claims' owner dead, counts the
  *       crash, and lets the tasks run again — so a {@code kill -9}ed instance's tasks run again within the recovery
@@ -56,6 +61,8 @@ public class Recovery extends ServiceSupport {
     private static final long FENCED_RUNS_STOP_MS = 10_000;
 
     private final RedissonClient redis;
+    /** The heartbeat's own client (see the class comment). */
+    private final RedissonClient heartbeatRedis;
     private final RedisScripts scripts;
     private final RedisKeys keys;
     private final Membership membership;
@@ -72,13 +79,19 @@ public class Recovery extends ServiceSupport {
     private boolean registered;
     /** Set by the shutdown's hand-back: the instance is forgotten, so the heartbeat must not register it again. */
     private volatile boolean handedBack;
-    /** Runs with every heartbeat: what lives as long as the heartbeat (download permit leases) is renewed with it. */
-    private volatile Runnable onHeartbeat = () -> { };
+    /** Runs every period while the lease holds: what lives as long as the heartbeat (download permit leases). */
+    private volatile Runnable renewal = () -> { };
+    private String renewalFailure;
 
-    public Recovery(CamelContext camel, RedissonClient redis, RedisScripts scripts, RedisKeys keys, Membership membership,
-                    Duration recoveryTimeout, InFlight inFlight) {
+    /**
+     * @param heartbeatRedis a client the heartbeat alone uses ({@link RedisConnection#connectForHeartbeat}); the
+     *                       caller shuts it down after this service stops
+     */
+    public Recovery(CamelContext camel, RedissonClient redis, RedissonClient heartbeatRedis, RedisScripts scripts,
+                    RedisKeys keys, Membership membership, Duration recoveryTimeout, InFlight inFlight) {
         this.camel = camel;
         this.redis = redis;
+        this.heartbeatRedis = heartbeatRedis;
         this.scripts = scripts;
         this.keys = keys;
         this.membership = membership;
@@ -110,6 +123,8 @@ public class Recovery extends ServiceSupport {
         heartbeatThread = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "enrollflow-heartbeat");
         recoveryThread = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "enrollflow-recovery");
         heartbeatThread.scheduleWithFixedDelay(this::beat, 0, period().toMillis(), TimeUnit.MILLISECONDS);
+        recoveryThread.scheduleWithFixedDelay(this::renew, period().toMillis() / 4, period().toMillis(),
+                TimeUnit.MILLISECONDS);
         recoveryThread.scheduleWithFixedDelay(this::tick, period().toMillis() / 2, period().toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -139,7 +154,6 @@ public class Recovery extends ServiceSupport {
             }
             registered = true;
             heartbeatFailure = recovered(heartbeatFailure, "heartbeat");
-            onHeartbeat.run();
         } catch (RuntimeException e) {
             heartbeatFailure = failed(heartbeatFailure, "heartbeat", e);
         }
@@ -167,9 +181,25 @@ public class Recovery extends ServiceSupport {
         heartbeat(true);
     }
 
-    /** Sets what is renewed with each heartbeat (it may throw when Redis is down, as the heartbeat does). */
+    /**
+     * Sets what is renewed every period while the lease holds (it may throw when Redis is down); a presumed-dead
+     * instance renews nothing, so its leases lapse with its heartbeat.
+     */
     public void onHeartbeat(Runnable renewal) {
-        this.onHeartbeat = renewal;
+        this.renewal = renewal;
+    }
+
+    /** One renewal. Never throws: it runs on a timer. */
+    void renew() {
+        if (handedBack || !membership.leaseHeld()) {
+            return;
+        }
+        try {
+            renewal.run();
+            renewalFailure = recovered(renewalFailure, "renewal");
+        } catch (RuntimeException e) {
+            renewalFailure = failed(renewalFailure, "renewal", e);
+        }
     }
 
     /**
@@ -178,7 +208,7 @@ public class Recovery extends ServiceSupport {
      */
     boolean heartbeat(boolean register) {
         long sentAt = System.nanoTime();
-        RScript bounded = redis.getScript(OptionalOptions.defaults().codec(StringCodec.INSTANCE)
+        RScript bounded = heartbeatRedis.getScript(OptionalOptions.defaults().codec(StringCodec.INSTANCE)
                 .timeout(heartbeatCallTimeout()).retryAttempts(0));
         Long result = bounded.eval(RScript.Mode.READ_WRITE, Script.HEARTBEAT.source(), RScript.ReturnType.INTEGER,
                 List.of(keys.heartbeat(membership.instanceId()), keys.instances(),

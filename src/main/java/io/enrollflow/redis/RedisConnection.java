@@ -86,10 +86,30 @@ public final class RedisConnection {
      *                    false for the CLI: fail at once with a clear message
      */
     public static RedissonClient connect(RedisSettings settings, int blockingUse, boolean lazy) {
-        Config config = config(settings, blockingUse);
+        Config config = config(settings, poolSize(blockingUse), minimumIdle(blockingUse));
         quietLeakDetector();
         config.setLazyInitialization(lazy);
         return Redisson.create(config);
+    }
+
+    /**
+     * A client of its own for the heartbeat ({@code queue.Recovery}): one connection and one event-loop thread that
+     * nothing else uses, so the heartbeat never waits behind the instance's own calls (a pool taken by workers, upload
+     * threads and the console, an event loop busy with their replies). Lazy, as the runtime's client.
+     */
+    public static RedissonClient connectForHeartbeat(RedisSettings settings) {
+        Config config = heartbeatConfig(settings);
+        quietLeakDetector();
+        config.setLazyInitialization(true);
+        return Redisson.create(config);
+    }
+
+    /** The heartbeat client's configuration: the runtime's, with one connection and one event-loop thread. */
+    static Config heartbeatConfig(RedisSettings settings) {
+        Config config = config(settings, 1, 1);
+        config.setNettyThreads(1);
+        config.setThreads(1);
+        return config;
     }
 
     /**
@@ -105,6 +125,11 @@ public final class RedisConnection {
 
     /** The client configuration the settings describe; a bad setting throws {@link ConfigException} naming its key. */
     static Config config(RedisSettings settings, int blockingUse) {
+        return config(settings, poolSize(blockingUse), minimumIdle(blockingUse));
+    }
+
+    /** As {@link #config(RedisSettings, int)}, with the pool's size and the connections it keeps open. */
+    static Config config(RedisSettings settings, int pool, int minimumIdle) {
         Mode mode = mode(settings);
         Config config = new Config();
         config.setCodec(StringCodec.INSTANCE);
@@ -122,15 +147,15 @@ public final class RedisConnection {
         switch (mode) {
             case SINGLE -> {
                 tune(config.useSingleServer().setAddress(settings.url())
-                        .setConnectionPoolSize(poolSize(blockingUse))
-                        .setConnectionMinimumIdleSize(minimumIdle(blockingUse)));
+                        .setConnectionPoolSize(pool)
+                        .setConnectionMinimumIdleSize(minimumIdle));
             }
             case SENTINEL -> {
                 var sentinel = config.useSentinelServers().setMasterName(settings.masterName())
                         // one sentinel is a poor setup but a working one: Redisson would refuse it at start-up
                         .setCheckSentinelsList(false);
                 addresses(settings, settings.sentinels()).forEach(sentinel::addSentinelAddress);
-                tune(masterOnly(sentinel, blockingUse));
+                tune(masterOnly(sentinel, pool, minimumIdle));
                 auth(settings, sentinel);
             }
             case CLUSTER -> {
@@ -147,7 +172,7 @@ public final class RedisConnection {
                 }
                 var cluster = config.useClusterServers();
                 addresses(settings, settings.clusterNodes()).forEach(cluster::addNodeAddress);
-                tune(masterOnly(cluster, blockingUse));
+                tune(masterOnly(cluster, pool, minimumIdle));
                 auth(settings, cluster);
             }
             default -> throw new IllegalStateException("unknown mode " + mode);
@@ -159,11 +184,11 @@ public final class RedisConnection {
      * Sentinel and Cluster: every command goes to the primary. Redisson reads from replicas by default, which would
      * show a status a moment old right after enrollflow wrote it; replicas are there to take over, not to serve reads.
      */
-    private static <T extends BaseMasterSlaveServersConfig<T>> T masterOnly(T config, int blockingUse) {
+    private static <T extends BaseMasterSlaveServersConfig<T>> T masterOnly(T config, int pool, int minimumIdle) {
         return config.setReadMode(ReadMode.MASTER)
                 .setSubscriptionMode(SubscriptionMode.MASTER)
-                .setMasterConnectionPoolSize(poolSize(blockingUse))
-                .setMasterConnectionMinimumIdleSize(minimumIdle(blockingUse))
+                .setMasterConnectionPoolSize(pool)
+                .setMasterConnectionMinimumIdleSize(minimumIdle)
                 // no reads go to replicas: keep one connection each, not Redisson's 24
                 .setSlaveConnectionMinimumIdleSize(1)
                 .setSlaveConnectionPoolSize(2);
@@ -185,10 +210,10 @@ public final class RedisConnection {
     }
 
     /**
-     * Connections kept open while idle: one idle worker at a time blocks on the queue (RedisQueueConsumer), so the
-     * fetching worker's BLMOVE, the next one's and the first task's scripts find theirs ready (no connect on the pickup
-     * path), plus a spare. Under load more open on demand, up to {@link #poolSize}, and close after Redisson's idle
-     * timeout. Each open connection costs a ping every 30 s: Redisson's default of 24 cost more than the fetches.
+     * Connections kept open before the workers need them: a few, so the first fetches and the first task's scripts find
+     * theirs ready (no connect on the pickup path). The workers' blocking fetches open theirs on demand, up to
+     * {@link #poolSize}; others close after Redisson's idle timeout. Each open connection costs a ping every 30 s:
+     * Redisson's default of 24 cost more than the fetches.
      */
     static int minimumIdle(int blockingUse) {
         return Math.min(blockingUse, 2) + 2;

@@ -77,10 +77,23 @@ class RedisConnectionTest {
 
         assertEquals(50 + 8, config.useSingleServer().getConnectionPoolSize(), "a connection per worker, 8 for the rest");
         assertEquals(4, config.useSingleServer().getConnectionMinimumIdleSize(),
-                "one idle worker blocks at a time: its BLMOVE, the next one's, the first task's scripts and a spare");
+                "a few open before the workers need them: the first fetches and the first task's scripts");
         assertEquals(3, RedisConnection.config(settings(Map.of()), 1).useSingleServer().getConnectionMinimumIdleSize());
         assertEquals(Math.max(2, Runtime.getRuntime().availableProcessors()), config.getNettyThreads());
         assertEquals(2, config.getThreads());
+    }
+
+    @Test
+    void theHeartbeatHasAConnectionAndAnEventLoopOfItsOwnInEveryServerMode() throws IOException {
+        Config single = RedisConnection.heartbeatConfig(settings(Map.of()));
+        Config sentinel = RedisConnection.heartbeatConfig(settings(Map.of("ENROLLFLOW_REDIS_SENTINELS", "127.0.0.1:26379",
+                "ENROLLFLOW_REDIS_MASTER_NAME", "queue")));
+
+        assertEquals(1, single.useSingleServer().getConnectionPoolSize());
+        assertEquals(1, single.useSingleServer().getConnectionMinimumIdleSize());
+        assertEquals(1, single.getNettyThreads());
+        assertEquals(1, sentinel.useSentinelServers().getMasterConnectionPoolSize());
+        assertEquals(RedisConnection.TIMEOUT.toMillis(), single.useSingleServer().getTimeout());
     }
 
     @Test
