@@ -31,12 +31,11 @@ import java.util.concurrent.TimeUnit;
  *       this instance's epoch for {@link #heartbeatTtl()} (three periods), and the id is in {@code <ns>:instances}
  *       (heartbeat.lua). Each refresh is one Redis call bounded to two periods ({@link #heartbeatCallTimeout()}, no
  *       client retries), so even the slowest refresh ends before the heartbeat it renews expires — which the client's
- *       own slowest call ({@link RedisConnection#slowestCall()}, 23 s) would not. It goes through a Redis client of
- *       its own ({@link RedisConnection#connectForHeartbeat}: one connection, one event-loop thread), so nothing the
- *       instance does under load (workers, upload threads and the console taking the shared pool's connections, their
- *       replies on its event loops) can hold it back. A refresh that finds the heartbeat gone (this instance stalled
- *       or was cut off long enough to be presumed dead, and may have been reaped) fences every run in hand and
- *       registers again under a new epoch ({@link Membership});</li>
+ *       own slowest call ({@link RedisConnection#slowestCall()}, 23 s) would not. The instance's own load cannot hold
+ *       it back: the client's pool has a connection for every worker and eight more, a worker holds at most one at a
+ *       time (its calls are synchronous), and everyone else holds one for a single round trip. A refresh that finds
+ *       the heartbeat gone (this instance stalled or was cut off long enough to be presumed dead, and may have been
+ *       reaped) fences every run in hand and registers again under a new epoch ({@link Membership});</li>
  *   <li>renewals (thread {@code enrollflow-recovery}): what lives as long as the heartbeat (download permit leases) is
  *       renewed while the lease is held, off the heartbeat's thread, so a slow renewal never delays a heartbeat;</li>
  *   <li>reap (thread {@code enrollflow-recovery}): every other instance in that set whose heartbeat expired has its
@@ -61,8 +60,6 @@ public class Recovery extends ServiceSupport {
     private static final long FENCED_RUNS_STOP_MS = 10_000;
 
     private final RedissonClient redis;
-    /** The heartbeat's own client (see the class comment). */
-    private final RedissonClient heartbeatRedis;
     private final RedisScripts scripts;
     private final RedisKeys keys;
     private final Membership membership;
@@ -83,15 +80,10 @@ public class Recovery extends ServiceSupport {
     private volatile Runnable renewal = () -> { };
     private String renewalFailure;
 
-    /**
-     * @param heartbeatRedis a client the heartbeat alone uses ({@link RedisConnection#connectForHeartbeat}); the
-     *                       caller shuts it down after this service stops
-     */
-    public Recovery(CamelContext camel, RedissonClient redis, RedissonClient heartbeatRedis, RedisScripts scripts,
-                    RedisKeys keys, Membership membership, Duration recoveryTimeout, InFlight inFlight) {
+    public Recovery(CamelContext camel, RedissonClient redis, RedisScripts scripts, RedisKeys keys, Membership membership,
+                    Duration recoveryTimeout, InFlight inFlight) {
         this.camel = camel;
         this.redis = redis;
-        this.heartbeatRedis = heartbeatRedis;
         this.scripts = scripts;
         this.keys = keys;
         this.membership = membership;
@@ -208,7 +200,7 @@ public class Recovery extends ServiceSupport {
      */
     boolean heartbeat(boolean register) {
         long sentAt = System.nanoTime();
-        RScript bounded = heartbeatRedis.getScript(OptionalOptions.defaults().codec(StringCodec.INSTANCE)
+        RScript bounded = redis.getScript(OptionalOptions.defaults().codec(StringCodec.INSTANCE)
                 .timeout(heartbeatCallTimeout()).retryAttempts(0));
         Long result = bounded.eval(RScript.Mode.READ_WRITE, Script.HEARTBEAT.source(), RScript.ReturnType.INTEGER,
                 List.of(keys.heartbeat(membership.instanceId()), keys.instances(),

@@ -86,30 +86,10 @@ public final class RedisConnection {
      *                    false for the CLI: fail at once with a clear message
      */
     public static RedissonClient connect(RedisSettings settings, int blockingUse, boolean lazy) {
-        Config config = config(settings, poolSize(blockingUse), minimumIdle(blockingUse));
+        Config config = config(settings, blockingUse);
         quietLeakDetector();
         config.setLazyInitialization(lazy);
         return Redisson.create(config);
-    }
-
-    /**
-     * A client of its own for the heartbeat ({@code queue.Recovery}): one connection and one event-loop thread that
-     * nothing else uses, so the heartbeat never waits behind the instance's own calls (a pool taken by workers, upload
-     * threads and the console, an event loop busy with their replies). Lazy, as the runtime's client.
-     */
-    public static RedissonClient connectForHeartbeat(RedisSettings settings) {
-        Config config = heartbeatConfig(settings);
-        quietLeakDetector();
-        config.setLazyInitialization(true);
-        return Redisson.create(config);
-    }
-
-    /** The heartbeat client's configuration: the runtime's, with one connection and one event-loop thread. */
-    static Config heartbeatConfig(RedisSettings settings) {
-        Config config = config(settings, 1, 1);
-        config.setNettyThreads(1);
-        config.setThreads(1);
-        return config;
     }
 
     /**
@@ -125,11 +105,6 @@ public final class RedisConnection {
 
     /** The client configuration the settings describe; a bad setting throws {@link ConfigException} naming its key. */
     static Config config(RedisSettings settings, int blockingUse) {
-        return config(settings, poolSize(blockingUse), minimumIdle(blockingUse));
-    }
-
-    /** As {@link #config(RedisSettings, int)}, with the pool's size and the connections it keeps open. */
-    static Config config(RedisSettings settings, int pool, int minimumIdle) {
         Mode mode = mode(settings);
         Config config = new Config();
         config.setCodec(StringCodec.INSTANCE);
@@ -147,15 +122,15 @@ public final class RedisConnection {
         switch (mode) {
             case SINGLE -> {
                 tune(config.useSingleServer().setAddress(settings.url())
-                        .setConnectionPoolSize(pool)
-                        .setConnectionMinimumIdleSize(minimumIdle));
+                        .setConnectionPoolSize(poolSize(blockingUse))
+                        .setConnectionMinimumIdleSize(minimumIdle(blockingUse)));
             }
             case SENTINEL -> {
                 var sentinel = config.useSentinelServers().setMasterName(settings.masterName())
                         // one sentinel is a poor setup but a working one: Redisson would refuse it at start-up
                         .setCheckSentinelsList(false);
                 addresses(settings, settings.sentinels()).forEach(sentinel::addSentinelAddress);
-                tune(masterOnly(sentinel, pool, minimumIdle));
+                tune(masterOnly(sentinel, blockingUse));
                 auth(settings, sentinel);
             }
             case CLUSTER -> {
@@ -172,7 +147,7 @@ public final class RedisConnection {
                 }
                 var cluster = config.useClusterServers();
                 addresses(settings, settings.clusterNodes()).forEach(cluster::addNodeAddress);
-                tune(masterOnly(cluster, pool, minimumIdle));
+                tune(masterOnly(cluster, blockingUse));
                 auth(settings, cluster);
             }
             default -> throw new IllegalStateException("unknown mode " + mode);
@@ -184,11 +159,11 @@ public final class RedisConnection {
      * Sentinel and Cluster: every command goes to the primary. Redisson reads from replicas by default, which would
      * show a status a moment old right after enrollflow wrote it; replicas are there to take over, not to serve reads.
      */
-    private static <T extends BaseMasterSlaveServersConfig<T>> T masterOnly(T config, int pool, int minimumIdle) {
+    private static <T extends BaseMasterSlaveServersConfig<T>> T masterOnly(T config, int blockingUse) {
         return config.setReadMode(ReadMode.MASTER)
                 .setSubscriptionMode(SubscriptionMode.MASTER)
-                .setMasterConnectionPoolSize(pool)
-                .setMasterConnectionMinimumIdleSize(minimumIdle)
+                .setMasterConnectionPoolSize(poolSize(blockingUse))
+                .setMasterConnectionMinimumIdleSize(minimumIdle(blockingUse))
                 // no reads go to replicas: keep one connection each, not Redisson's 24
                 .setSlaveConnectionMinimumIdleSize(1)
                 .setSlaveConnectionPoolSize(2);

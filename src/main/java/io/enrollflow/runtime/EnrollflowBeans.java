@@ -51,7 +51,6 @@ public class EnrollflowBeans implements CamelConfiguration {
     private final Settings settings;
     private final RuntimeSettings parsed;
     private final RedissonClient redis;
-    private final RedissonClient heartbeatRedis;
     private final String instanceId;
 
     private final TaskParser parser;
@@ -60,16 +59,13 @@ public class EnrollflowBeans implements CamelConfiguration {
     private final RedisKeys keys;
 
     /**
-     * @param settings       the raw settings: only Drive delivery reads them (its own record, {@code DriveSettings})
-     * @param parsed         every other setting, parsed once
-     * @param heartbeatRedis the heartbeat's own client (queue.Recovery)
+     * @param settings the raw settings: only Drive delivery reads them (its own record, {@code DriveSettings})
+     * @param parsed   every other setting, parsed once
      */
-    public EnrollflowBeans(Settings settings, RuntimeSettings parsed, RedissonClient redis, RedissonClient heartbeatRedis,
-                           String instanceId) {
+    public EnrollflowBeans(Settings settings, RuntimeSettings parsed, RedissonClient redis, String instanceId) {
         this.settings = settings;
         this.parsed = parsed;
         this.redis = redis;
-        this.heartbeatRedis = heartbeatRedis;
         this.instanceId = instanceId;
         this.parser = new TaskParser(parsed.task().defaultQuality(), parsed.task().allowedHosts());
         DownloadSettings download = parsed.download();
@@ -98,7 +94,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         RetrySchedule retries = new RetrySchedule(scripts, keys, status, backoff, parsed.retry().maxAttempts());
 
         InFlight inFlight = new InFlight();
-        Recovery recovery = new Recovery(camel, redis, heartbeatRedis, scripts, keys, membership,
+        Recovery recovery = new Recovery(camel, redis, scripts, keys, membership,
                 parsed.queue().recoveryTimeout(), inFlight);
         recovery.details(InstanceDetails.of(parsed.queue().concurrency(),
                 recovery.heartbeatTtl()).json());

@@ -43,8 +43,6 @@ public class EnrollflowRuntime {
 
     private final Main main = new Main();
     private final RedissonClient redis;
-    /** The heartbeat's own client (queue.Recovery says why). */
-    private final RedissonClient heartbeatRedis;
     private final String instanceId;
     private final RedisConnection.Mode redisMode;
 
@@ -65,11 +63,10 @@ public class EnrollflowRuntime {
         main.setShutdownStrategy(new SimpleMainShutdownStrategy());
         this.redisMode = RedisConnection.mode(parsed.redis());
         this.redis = RedisConnection.connect(parsed.redis(), parsed.queue().concurrency(), true);
-        this.heartbeatRedis = RedisConnection.connectForHeartbeat(parsed.redis());
         try {
-            main.configure().addConfiguration(new EnrollflowBeans(settings, parsed, redis, heartbeatRedis, instanceId));
+            main.configure().addConfiguration(new EnrollflowBeans(settings, parsed, redis, instanceId));
         } catch (RuntimeException e) {
-            close();
+            redis.shutdown();
             throw e;
         }
     }
@@ -211,10 +208,8 @@ public class EnrollflowRuntime {
     }
 
     private void close() {
-        for (RedissonClient client : List.of(heartbeatRedis, redis)) {
-            if (!client.isShutdown()) {
-                client.shutdown();
-            }
+        if (!redis.isShutdown()) {
+            redis.shutdown();
         }
     }
 

@@ -128,11 +128,35 @@ class DownloadRunnerTest {
         assertEquals(DownloadRunner.Outcome.DOWNLOADED, runner.run(task));
 
         Path log = runner.logFile(task);
-        assertTrue(Files.size(log) <= DownloadOutput.MAX_LOG_BYTES, "log size " + Files.size(log));
+        assertTrue(Files.size(log) <= BoundedLog.MAX_LOG_BYTES, "log size " + Files.size(log));
         String text = Files.readString(log);
         assertTrue(text.startsWith("--- enrollflow: ") && text.contains("earlier bytes of output were cut"), text.substring(0, 200));
         assertTrue(text.stripTrailing().endsWith("the last words"), "the tail is kept");
         assertTrue(runner.logTail(task).stripTrailing().endsWith("the last words"));
+    }
+
+    @Test
+    void theLogShowsARunningDownloadsOutputBeforeItEnds() throws Exception {
+        Path gate = dir.resolve("gate");
+        Path script = script("progress", "echo '[download] 1.0% of lecture 1'\n"
+                + "while [ ! -f '" + gate + "' ]; do sleep 0.05; done\n"
+                + "echo course > lesson.txt\n");
+        DownloadRunner runner = runner(script, Duration.ofMinutes(1));
+        Task task = task("progress");
+        var run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return runner.run(task);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(runner.logFile(task))
+                && Files.readString(runner.logFile(task)).contains("1.0% of lecture 1"));
+
+        assertFalse(run.isDone(), "still downloading");
+        Files.writeString(gate, "open");
+        assertEquals(DownloadRunner.Outcome.DOWNLOADED, run.get());
     }
 
     @Test

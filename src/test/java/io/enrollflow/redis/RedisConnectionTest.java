@@ -84,19 +84,6 @@ class RedisConnectionTest {
     }
 
     @Test
-    void theHeartbeatHasAConnectionAndAnEventLoopOfItsOwnInEveryServerMode() throws IOException {
-        Config single = RedisConnection.heartbeatConfig(settings(Map.of()));
-        Config sentinel = RedisConnection.heartbeatConfig(settings(Map.of("ENROLLFLOW_REDIS_SENTINELS", "127.0.0.1:26379",
-                "ENROLLFLOW_REDIS_MASTER_NAME", "queue")));
-
-        assertEquals(1, single.useSingleServer().getConnectionPoolSize());
-        assertEquals(1, single.useSingleServer().getConnectionMinimumIdleSize());
-        assertEquals(1, single.getNettyThreads());
-        assertEquals(1, sentinel.useSentinelServers().getMasterConnectionPoolSize());
-        assertEquals(RedisConnection.TIMEOUT.toMillis(), single.useSingleServer().getTimeout());
-    }
-
-    @Test
     void redissonReferencesAreOffForEveryServerMode() throws IOException {
         // enrollflow stores only text: no argument or reply is checked against Redisson's object types
         for (Map<String, String> env : List.of(Map.<String, String>of(),
