@@ -74,6 +74,8 @@ public class Recovery extends ServiceSupport {
     private String heartbeatFailure;
     private String roundFailure;
     private boolean registered;
+    /** System.nanoTime() at the start of the last refresh (heartbeat thread only); 0 before the first. */
+    private long lastBeat;
     /** Set by the shutdown's hand-back: the instance is forgotten, so the heartbeat must not register it again. */
     private volatile boolean handedBack;
     /** Runs every period while the lease holds: what lives as long as the heartbeat (download permit leases). */
@@ -114,7 +116,8 @@ public class Recovery extends ServiceSupport {
     protected void doStart() {
         heartbeatThread = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "enrollflow-heartbeat");
         recoveryThread = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "enrollflow-recovery");
-        heartbeatThread.scheduleWithFixedDelay(this::beat, 0, period().toMillis(), TimeUnit.MILLISECONDS);
+        // at a fixed rate, not after a fixed delay: a slow refresh does not push the next one back by its own length
+        heartbeatThread.scheduleAtFixedRate(this::beat, 0, period().toMillis(), TimeUnit.MILLISECONDS);
         recoveryThread.scheduleWithFixedDelay(this::renew, period().toMillis() / 4, period().toMillis(),
                 TimeUnit.MILLISECONDS);
         recoveryThread.scheduleWithFixedDelay(this::tick, period().toMillis() / 2, period().toMillis(), TimeUnit.MILLISECONDS);
@@ -141,13 +144,33 @@ public class Recovery extends ServiceSupport {
             // A refresh is the authority: the heartbeat still holding this epoch means it never expired (only a refresh
             // of that same epoch writes it), so no claim of this instance was taken over, however long the lease
             // looked lapsed here (a stall: stages and Drive calls waited meanwhile).
-            if (!heartbeat(!registered)) {
+            long started = System.nanoTime();
+            boolean held = heartbeat(!registered);
+            late(started);
+            if (!held) {
                 comeBack("the heartbeat was gone when refreshed");
             }
             registered = true;
             heartbeatFailure = recovered(heartbeatFailure, "heartbeat");
         } catch (RuntimeException e) {
             heartbeatFailure = failed(heartbeatFailure, "heartbeat", e);
+        }
+    }
+
+    /**
+     * Warns when a refresh began more than two periods after the last one, or took longer than a period: the heartbeat
+     * lives three, so the instance came near being presumed dead (a machine short of CPU, a slow Redis).
+     */
+    private void late(long started) {
+        long now = System.nanoTime();
+        long period = period().toNanos();
+        long since = lastBeat == 0 ? 0 : started - lastBeat;
+        lastBeat = started;
+        if (since > 2 * period || now - started > period) {
+            LOG.warn("task=- stage=recovery outcome=heartbeat-late seconds_since_last={} call_seconds={} ttl_seconds={}"
+                    + " note=\"the machine or Redis is slow; past the ttl this instance is presumed dead\"",
+                    Math.round(since / 1e7) / 100.0, Math.round((now - started) / 1e7) / 100.0,
+                    heartbeatTtl().toMillis() / 1000.0);
         }
     }
 
