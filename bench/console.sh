@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The console benchmark (issue 12): each console page and API call timed over loopback HTTP with 100,000 dead
+# The console benchmark (docs/performance.md#the-console): each console page and API call timed over loopback HTTP with 100,000 dead
 # letters and 100,000 waiting tasks (median, p95, max against the goal of 100 ms). Reported, never asserted.
 # Needs only JDK 17 and Maven (Redis is the embedded one).
 #   bench/console.sh                                  # --dead-letters 100000 --waiting 100000 --runs 30 --warmup 10

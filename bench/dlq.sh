@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The dead-letter paging benchmark (issue 10): `dlq list --limit 50` (the jar) and `GET /api/dead-letters?limit=50`
+# The dead-letter paging benchmark (docs/performance.md#dead-letter-paging): `dlq list --limit 50` (the jar) and `GET /api/dead-letters?limit=50`
 # with 100 and with 100,000 records (they must be of the same order), the one-time indexing of older records, and a
 # replay by reason of half the records (50,000) with -Xmx128m. Reported, never asserted. Needs only JDK 17 and Maven.
 #   bench/dlq.sh                                   # --sizes 100,100000 --cli-runs 5 --http-runs 20

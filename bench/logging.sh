@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The cost of a log line (issue 15): the four INFO lines of a task, logged by 10 worker threads, through
-#   slf4j-simple 2.0.17 as enrollflow logged before (synchronous, to stderr), and through Log4j 2 with the jar's
+# The cost of a log line (docs/performance.md#logging): the four INFO lines of a task, logged by 10 worker threads, through
+#   slf4j-simple 2.0.17 for comparison (synchronous, to stderr), and through Log4j 2 with the jar's
 #   log4j2.xml: text and json (asynchronous appender), then text written on the logging thread (no Async appender).
 # Prints CPU per line on the logging threads and in the whole process; the log goes to target/bench-logs/<label>.log.
 # Relative figures: run all variants in one go on the same machine. Needs only JDK 17 and Maven.
@@ -17,7 +17,7 @@ mkdir -p "$LIB/simple" target/bench-logs
 rm -f target/bench-logs/*.log
 mvn -B -q dependency:copy -Dartifact=org.slf4j:slf4j-simple:2.0.17 -DoutputDirectory="$LIB"
 SLF4J_API=$(tr ':' '\n' < target/bench-runtime.classpath | grep '/slf4j-api-')
-# the settings enrollflow shipped for slf4j-simple (before issue 15)
+# slf4j-simple set for a line like the text layout's: time, level, short logger name
 cat > "$LIB/simple/simplelogger.properties" <<'PROPS'
 org.slf4j.simpleLogger.defaultLogLevel=info
 org.slf4j.simpleLogger.showDateTime=true

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The recovery benchmark (issue 4): time from `kill -9` of the instance holding a task mid-download to the task being
+# The recovery benchmark (docs/performance.md#recovery): time from `kill -9` of the instance holding a task mid-download to the task being
 # taken by a live instance, over 10 runs each with recovery-timeout 5s and 30s (the default); median and max against
 # the goal of recovery-timeout + 2 s. Reported, never asserted. Needs only JDK 17 and Maven.
 #   bench/recovery.sh                              # --runs 10 --timeouts 5s,30s

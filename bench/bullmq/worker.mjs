@@ -1,4 +1,4 @@
-// The BullMQ peer of bench/run.sh (issue 15): per job exactly the work of enrollflow and of BaselineWorker — the
+// The BullMQ peer of bench/run.sh (docs/performance.md#against-bullmq): per job exactly the work of enrollflow and of BaselineWorker — the
 // enrollment POST over a keep-alive connection, the shared download command started without a shell, the task folder
 // renamed into the delivery folder, one status write — in a BullMQ Worker with BullMQ's own defaults otherwise.
 // A refused enrollment fails the job, as enrollflow fails the task (BullMQ's default: one attempt, no retry).

@@ -8,7 +8,8 @@
 -- processing list (LMOVE, oldest first, as the worker's BLMOVE would) in the same step, saving that round trip
 -- ARGV[1] now (ISO-8601), ARGV[2] history size, ARGV[3] raw payload to acknowledge ('' = not a decision),
 -- ARGV[4] the run's fencing token (the claim's value claim.lua gave it),
--- ARGV[5] how many earlier transitions come first (n), then n times: status, at, message;
+-- ARGV[5] seconds a completed task's status hash and history are kept (enrollflow.status.retention; 0 = for ever),
+-- ARGV[6] how many earlier transitions come first (n), then n times: status, at, message;
 -- then field, value, field, value ... ('status' and 'message' among them feed the history; fields alone, such as a
 -- Drive folder id, write no history)
 -- Returns the number of processing-list entries removed (0 or 1), or -1 when the claim holds another token: the run
@@ -40,14 +41,14 @@ end
 if (redis.call('GET', KEYS[3]) or '') ~= ARGV[4] then
   return reply(-1)
 end
-local earlier = tonumber(ARGV[5])
+local earlier = tonumber(ARGV[6])
 for j = 0, earlier - 1 do
-  local b = 6 + 3 * j
+  local b = 7 + 3 * j
   redis.call('LPUSH', KEYS[2], cjson.encode({status = ARGV[b], at = ARGV[b + 1], message = ARGV[b + 2]}))
 end
 local fields = {}
 local status, message = nil, ''
-for i = 6 + 3 * earlier, #ARGV, 2 do
+for i = 7 + 3 * earlier, #ARGV, 2 do
   fields[#fields + 1] = ARGV[i]
   fields[#fields + 1] = ARGV[i + 1]
   if ARGV[i] == 'status' then status = ARGV[i + 1] end
@@ -62,6 +63,13 @@ if status then
 end
 if status or earlier > 0 then
   redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[2]) - 1)
+end
+-- a completed task is final, so its status and history can expire on Redis's own clock: no scan ever looks for them
+-- (docs/contract.md §14). A task pushed again after that runs again.
+local keep = tonumber(ARGV[5])
+if status == 'completed' and keep > 0 then
+  redis.call('EXPIRE', KEYS[1], keep)
+  redis.call('EXPIRE', KEYS[2], keep)
 end
 -- the console's fleet-wide chart: completions per minute
 if status == 'completed' and KEYS[5] then

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enrollflow.config.CallbackSettings;
 import io.enrollflow.config.Redact;
+import io.enrollflow.logging.Event;
 import io.enrollflow.status.StatusChange;
 import io.enrollflow.status.StatusListener;
 import org.apache.camel.CamelContext;
@@ -14,8 +15,8 @@ import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
 import org.apache.camel.http.base.HttpOperationFailedException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,7 @@ public final class StatusCallbacks implements StatusListener {
     static final String TASK = "enrollflowCallbackTask";
     static final String STATUS = "enrollflowCallbackStatus";
 
-    private static final Logger LOG = LoggerFactory.getLogger(StatusCallbacks.class);
+    private static final Logger LOG = LogManager.getLogger(StatusCallbacks.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long DROP_WARNING_EVERY = TimeUnit.SECONDS.toNanos(10);
 
@@ -85,7 +86,8 @@ public final class StatusCallbacks implements StatusListener {
         context.getRegistry().bind("callbackRetried", (Processor) this::retried);
         context.getRegistry().bind("callbackDeadline", new WholeAnswerDeadline(context, timeout));
         if (enabled()) {
-            LOG.info("task=- stage=callback outcome=on url={} attempts={} timeout={}", Redact.url(urlTemplate), attempts, timeout);
+            Event.info(LOG).stage("callback").outcome("on").kv("url", Redact.url(urlTemplate)).kv("attempts", attempts)
+                    .kv("timeout", timeout).log();
         }
     }
 
@@ -121,9 +123,10 @@ public final class StatusCallbacks implements StatusListener {
         long now = System.nanoTime();
         if (now - lastDropWarning > DROP_WARNING_EVERY) {
             lastDropWarning = now;
-            LOG.warn("task={} stage=callback outcome=dropped status={} error=\"{}\" note=\"the callback queue is full or "
-                    + "stopped; the receiver is too slow or down (further drops in the next 10s are only counted)\"",
-                    change.taskId(), change.status().word(), why.getMessage());
+            Event.warn(LOG).task(change.taskId()).stage("callback").outcome("dropped")
+                    .kv("status", change.status().word())
+                    .error(why.getMessage()).note("the callback queue is full or stopped; the receiver is too slow or"
+                            + " down (further drops in the next 10s are only counted)").log();
         }
     }
 
@@ -156,18 +159,19 @@ public final class StatusCallbacks implements StatusListener {
     /** Before each redelivery (the route's {@code onRedelivery}): counted, and a DEBUG line. */
     public void retried(Exchange exchange) {
         failures.accept("retried");
-        LOG.debug("task={} stage=callback outcome=retrying status={} attempt={} error=\"{}\"",
-                exchange.getProperty(TASK), exchange.getProperty(STATUS),
-                exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER), error(exchange));
+        Event.debug(LOG).task(exchange.getProperty(TASK)).stage("callback").outcome("retrying")
+                .kv("status", exchange.getProperty(STATUS))
+                .kv("attempt", exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER))
+                .error(error(exchange)).log();
     }
 
     /** Every attempt failed: counted, one WARN. The task is not affected. */
     public void gaveUp(Exchange exchange) {
         failures.accept("gave_up");
-        LOG.warn("task={} stage=callback outcome=gave-up status={} attempts={} url={} error=\"{}\" "
-                        + "note=\"the task is not affected; its status hash has the transition\"",
-                exchange.getProperty(TASK), exchange.getProperty(STATUS), attempts,
-                Redact.url(exchange.getMessage().getHeader(Exchange.HTTP_URI, "", String.class)), error(exchange));
+        Event.warn(LOG).task(exchange.getProperty(TASK)).stage("callback").outcome("gave-up")
+                .kv("status", exchange.getProperty(STATUS)).kv("attempts", attempts)
+                .kv("url", Redact.url(exchange.getMessage().getHeader(Exchange.HTTP_URI, "", String.class)))
+                .error(error(exchange)).note("the task is not affected; its status hash has the transition").log();
     }
 
     /** What went wrong, without the URL's query or credentials: camel-http's own message holds the whole URL. */

@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "enrollflow", mixinStandardHelpOptions = true, versionProvider = EnrollflowCommand.Version.class,
         description = "Enrolls buyers, downloads their courses and delivers them, from a Redis queue.",
-        subcommands = {RunCommand.class, DemoCommand.class, StatusCommand.class, DlqCommand.class, IntakeCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, StatusCommand.class, DlqCommand.class, IntakeCommand.class,
+                DriveCommand.class})
 public class EnrollflowCommand implements Callable<Integer> {
 
     public static final int OK = 0;
@@ -32,7 +33,7 @@ public class EnrollflowCommand implements Callable<Integer> {
     public static final int USAGE = 2;
 
     /** Sub-commands that print for a person: their logs stay at WARN so the output stays readable. */
-    private static final Set<String> QUIET = Set.of("status", "dlq", "intake", "demo");
+    private static final Set<String> QUIET = Set.of("status", "dlq", "intake", "demo", "drive");
 
     @Option(names = "--config", description = "Settings file (default: ./application.properties, then the jar's copy)",
             scope = CommandLine.ScopeType.INHERIT)
@@ -127,7 +128,7 @@ public class EnrollflowCommand implements Callable<Integer> {
         CommandLine.ParseResult sub = parseResult.subcommand();
         boolean quiet = sub != null && QUIET.contains(sub.commandSpec().name());
         Settings settings = top.settings();
-        Logging.start(LogSettings.from(settings).format(), top.logConfig, quiet);
+        Logging.start(LogSettings.from(settings), top.logConfig, quiet);
     }
 
     private static boolean helpRequested(CommandLine.ParseResult parseResult) {

@@ -42,6 +42,7 @@ final class Stores implements AutoCloseable {
         this.keys = RedisKeys.from(redisSettings);
         RedisScripts scripts = new RedisScripts(redis);
         this.status = new StatusStore(redis, scripts, keys, stores.historySize(), "cli", maxDeliveries);
+        status.retainCompleted(stores.retention());
         this.deadLetters = new DeadLetterStore(redis, scripts, keys, status, stores.deadLetterWarnSize());
         // one EXISTS once done: a dlq command right after an upgrade, before any instance ran, still sees every record
         deadLetters.indexExisting();

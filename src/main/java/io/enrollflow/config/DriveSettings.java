@@ -8,15 +8,19 @@ import java.time.Duration;
 /**
  * The {@code enrollflow.drive.*} settings, each checked once at start-up so that a wrong value stops enrollflow with
  * one line naming the key (docs/contract.md §1). Defaults live in application.properties only.
+ * <p>
+ * Exactly one of {@link #serviceAccountKey()} and {@link #credentials()} is set (the other is null): how enrollflow signs
+ * in to Drive (docs/contract.md §5). The files themselves are read by {@code delivery.drive.DriveAccount}.
  */
-public record DriveSettings(Path serviceAccountKey, String delegate, String parentFolderId, String folderName,
-                            String shareRole, boolean notifyBuyer, String rootUrl, int parallelUploads,
+public record DriveSettings(Path serviceAccountKey, Path credentials, String delegate, String parentFolderId,
+                            String folderName, String shareRole, boolean notifyBuyer, String rootUrl, int parallelUploads,
                             Duration connectTimeout, Duration readTimeout, int chunkSizeBytes,
                             Duration retryInitialInterval, Duration retryMaxElapsed) {
 
     // Keys named more than once; the others are written out where they are read (once, in from()), so that a search
     // for a whole key finds where it is parsed.
     public static final String SERVICE_ACCOUNT_KEY = "enrollflow.drive.service-account-key";
+    public static final String CREDENTIALS = "enrollflow.drive.credentials";
     public static final String DELEGATE = "enrollflow.drive.delegate";
     public static final String FOLDER_NAME = "enrollflow.drive.folder-name";
     public static final String ROOT_URL = "enrollflow.drive.root-url";
@@ -42,8 +46,22 @@ public record DriveSettings(Path serviceAccountKey, String delegate, String pare
         if (!delegate.isEmpty() && !delegate.matches("[^@\\s]+@[^@\\s]+")) {
             throw new ConfigException(DELEGATE, "\"" + Masking.email(delegate) + "\" is not an email address");
         }
+        String key = settings.text(SERVICE_ACCOUNT_KEY);
+        String credentials = settings.text(CREDENTIALS);
+        if (key.isEmpty() && credentials.isEmpty()) {
+            throw new ConfigException(SERVICE_ACCOUNT_KEY, "is required but empty: set it to a service-account key file, or set "
+                    + CREDENTIALS + " to a Google account's sign-in (made by: enrollflow drive login)");
+        }
+        if (!key.isEmpty() && !credentials.isEmpty()) {
+            throw new ConfigException(CREDENTIALS, "set only one of " + CREDENTIALS + " and " + SERVICE_ACCOUNT_KEY);
+        }
+        if (!delegate.isEmpty() && key.isEmpty()) {
+            throw new ConfigException(DELEGATE, "domain-wide delegation needs " + SERVICE_ACCOUNT_KEY
+                    + "; with " + CREDENTIALS + " enrollflow acts as the account that signed in");
+        }
         return new DriveSettings(
-                Path.of(settings.required(SERVICE_ACCOUNT_KEY)),
+                key.isEmpty() ? null : Path.of(key),
+                credentials.isEmpty() ? null : Path.of(credentials),
                 delegate,
                 settings.required("enrollflow.drive.parent-folder-id"),
                 template,

@@ -61,12 +61,17 @@ public record LimitSettings(Rate enrollRate, int maxDownloads, long uploadBytesP
 
     /** {@code 700GB} (powers of 1000: B, KB, MB, GB, TB) or {@code 650GiB} (powers of 1024); a bare number is bytes. */
     static long bytes(String value) {
+        return bytes(UPLOAD_PER_DAY, value);
+    }
+
+    /** As {@link #bytes(String)}, a bad value named by {@code key}. */
+    static long bytes(String key, String value) {
         if (value.isEmpty()) {
             return 0;
         }
         Matcher m = BYTES.matcher(value);
         if (!m.matches()) {
-            throw new ConfigException(UPLOAD_PER_DAY, "\"" + value + "\" is not a size (write it like 700GB or 650GiB)");
+            throw new ConfigException(key, "\"" + value + "\" is not a size (write it like 700GB or 650GiB)");
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
@@ -82,7 +87,7 @@ public record LimitSettings(Rate enrollRate, int maxDownloads, long uploadBytesP
             default -> 1L;
         };
         if (n < 1 || n > Long.MAX_VALUE / factor / 1024) {
-            throw new ConfigException(UPLOAD_PER_DAY, "\"" + value + "\" is out of range (1B to 8000TB)");
+            throw new ConfigException(key, "\"" + value + "\" is out of range (1B to 8000TB)");
         }
         return n * factor;
     }

@@ -19,6 +19,7 @@ public record RuntimeSettings(RedisSettings redis, QueueSettings queue, TaskSett
         DownloadSettings download = DownloadSettings.from(settings);
         DownloadCommand command = DownloadCommand.parse(download.command());
         DeliverySettings delivery = DeliverySettings.from(settings);
+        DiskSettings.from(settings); // checked here, read where the work directory's housekeeping is built
         if (delivery.target() == DeliverySettings.Target.DRIVE) {
             DriveSettings.from(settings);
         }

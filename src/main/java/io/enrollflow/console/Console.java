@@ -25,8 +25,8 @@ import java.util.List;
  *       only; the session cookie is HttpOnly, SameSite=Strict, with the session's lifetime
  *       ({@code enrollflow.console.session-timeout}); without a session only the sign-in page and the two static files
  *       answer;</li>
- *   <li>pages (GET) read Redis through {@link FleetView} and render with {@link Pages}; console.js refreshes their
- *       live regions every few seconds;</li>
+ *   <li>pages (GET) read Redis through {@link FleetView} and render from the templates in {@code src/main/jte}
+ *       ({@link PageOutput}); console.js refreshes their live regions every few seconds;</li>
  *   <li>actions (POST, {@link ConsoleActions}) need a session that may act, the session's CSRF token in the form, and no cross-site Origin
  *       or {@code Sec-Fetch-Site}; then they go through the same services as the API and the CLI, and answer 303 back
  *       to the page they came from.</li>
@@ -112,14 +112,14 @@ public final class Console {
         if (!get) {
             return notAllowed();
         }
-        String notice = r.query("notice");
+        String notice = Notice.text(r.query("notice"), r.query("count"), r.query("missing"));
         if (path.startsWith("/tasks/")) {
             String taskId = path.substring("/tasks/".length());
             FleetView.TaskView task = validId(taskId) ? view.task(taskId) : null;
             if (task == null || !task.exists()) {
                 return ConsoleResponse.html(404, Pages.problem("No such task", "No task " + taskId + ".", viewer));
             }
-            return ConsoleResponse.html(200, TaskPage.task(task, viewer, "/tasks/" + Html.url(taskId), notice));
+            return ConsoleResponse.html(200, TaskPage.task(task, viewer, Links.task(taskId), notice));
         }
         return switch (path) {
             case "/" -> ConsoleResponse.html(200, OverviewPage.overview(view.overview(), viewer, notice));
@@ -166,7 +166,7 @@ public final class Console {
         }
         List<String> found = view.search(q);
         if (found.size() == 1 && found.get(0).equals(q)) {
-            return ConsoleResponse.redirect("/tasks/" + Html.url(q));
+            return ConsoleResponse.redirect(Links.task(q));
         }
         return ConsoleResponse.html(200, Pages.searchResults(q, found, viewer));
     }

@@ -3,6 +3,7 @@ package io.enrollflow.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.enrollflow.deadletter.DeadLetter;
 import io.enrollflow.deadletter.DeadLetterStore;
+import io.enrollflow.delivery.drive.FleetDriveSignIn.Refusal;
 import io.enrollflow.queue.IntakePause;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.status.StatusStore;
@@ -36,7 +37,7 @@ final class FleetView {
 
     record Overview(long queueDepth, long inFlight, long retries, long deadLetters, Map<String, Long> deadLettersByReason,
                     IntakePause.State intake, int instances, long[] completedPerMinute, long[] failedPerMinute,
-                    long lastMinute, long downloadPermits, long drivePauseMillis) {
+                    long lastMinute, long downloadPermits, long drivePauseMillis, Refusal driveRefused) {
     }
 
     /** A task in an instance's hands. */
@@ -76,6 +77,8 @@ final class FleetView {
         // what is left of a Drive pause
         RFuture<Integer> permits = batch.getScoredSortedSet(keys.downloadPermits(), StringCodec.INSTANCE).sizeAsync();
         RFuture<Long> drivePause = batch.getBucket(keys.drivePause(), StringCodec.INSTANCE).remainTimeToLiveAsync();
+        // present while Drive's token endpoint refuses the fleet's credentials (docs/contract.md §5)
+        RFuture<Object> driveRefused = batch.getBucket(keys.driveSignInRefused(), StringCodec.INSTANCE).getAsync();
         List<RFuture<Integer>> held = new ArrayList<>();
         List<RFuture<Long>> beats = new ArrayList<>();
         for (String id : instanceIds) {
@@ -107,7 +110,8 @@ final class FleetView {
         Object since = join(paused);
         return new Overview(join(queue), inFlight, join(retries), join(dead), deadLetters.countByReason(),
                 new IntakePause.State(since != null, since == null ? null : String.valueOf(since)), alive,
-                completed, failed, minute, join(permits), Math.max(0, join(drivePause)));
+                completed, failed, minute, join(permits), Math.max(0, join(drivePause)),
+                Refusal.parse(join(driveRefused)).orElse(null));
     }
 
     /** Every instance the fleet knows of, live ones with their tasks in hand (oldest claim first). */

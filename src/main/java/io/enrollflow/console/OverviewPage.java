@@ -1,53 +1,50 @@
 package io.enrollflow.console;
 
+import io.enrollflow.console.Pages.Frame;
 import io.enrollflow.console.Pages.Viewer;
 
 import java.time.Instant;
-import java.util.Map;
-
-import static io.enrollflow.console.Html.text;
-import static io.enrollflow.console.Html.url;
-import static io.enrollflow.console.Pages.csrf;
-import static io.enrollflow.console.Pages.layout;
-import static io.enrollflow.console.Pages.notice;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /**
- * The console's overview page: the fleet's numbers as cards (each a link to its page), intake with its pause or resume
- * button, the per-minute chart of completed and failed tasks (an inline SVG, no script), and dead letters by reason.
+ * The console's overview page ({@code overview.jte}): the fleet's numbers as cards (each a link to its page), intake
+ * with its pause or resume button, the per-minute chart of completed and failed tasks (an inline SVG, no script), dead
+ * letters by reason, and for an operator the form that ends every console session.
  */
 final class OverviewPage {
 
     private OverviewPage() {
     }
 
-    static String overview(FleetView.Overview o, Viewer viewer, String notice) {
-        StringBuilder b = new StringBuilder();
-        b.append(notice(notice)).append("<h1>Overview</h1><section id=\"overview-numbers\" data-live class=\"cards\">");
-        card(b, "queue-depth", "Queue", o.queueDepth(), "/queue");
-        card(b, "in-flight", "In flight", o.inFlight(), "/instances");
-        card(b, "retry-size", "Retry schedule", o.retries(), "/retries");
-        card(b, "dead-letter-count", "Dead letters", o.deadLetters(), "/dead-letters");
-        card(b, "instance-count", "Instances", o.instances(), "/instances");
-        b.append("<div class=\"card\"><span class=\"label\">Download permits in use</span><span class=\"value\" id=\"")
-                .append("download-permits\">").append(o.downloadPermits()).append("</span></div>");
-        b.append("<div class=\"card\"><span class=\"label\">Drive pause</span><span class=\"value\" id=\"drive-pause\">")
-                .append(o.drivePauseMillis() > 0 ? "paused, " + (o.drivePauseMillis() + 999) / 1000 + " s left" : "none")
-                .append("</span></div>");
-        b.append("<div class=\"card\"><span class=\"label\">Intake</span><span class=\"value\" id=\"intake-state\">")
-                .append(o.intake().word()).append("</span>");
-        if (o.intake().paused()) {
-            b.append("<span class=\"since\">since ").append(text(o.intake().since())).append("</span>");
-        }
-        if (viewer.mayAct()) {
-            String action = o.intake().paused() ? "resume" : "pause";
-            b.append("<form method=\"post\" action=\"/actions/").append(action).append("\">").append(csrf(viewer, "/"))
-                    .append("<button id=\"").append(action).append("\" type=\"submit\">")
-                    .append(o.intake().paused() ? "Resume intake" : "Pause intake").append("</button></form>");
-        }
-        b.append("</div></section>");
+    /** The page's view: the numbers as read, and the chart drawn from them. */
+    record View(Frame frame, FleetView.Overview numbers, Chart chart) {
+    }
 
-        b.append("<section id=\"throughput\" data-live><h2>Tasks per minute, last ").append(FleetView.CHART_MINUTES / 60)
-                .append(" hours (fleet)</h2>");
+    /**
+     * The chart: one minute per SVG unit across, 50 units high.
+     *
+     * @param peak the most tasks of one minute (0 when none)
+     * @param from the first minute's label (HH:mm, UTC); {@code to} the last's
+     */
+    record Chart(int minutes, long completedHour, long failedHour, long completedAll, long failedAll, long peak,
+                 List<Bar> bars, String from, String to) {
+
+        int hours() {
+            return minutes / 60;
+        }
+    }
+
+    /** One bar: {@code ok} (completed) or {@code bad} (failed), with its hover title. */
+    record Bar(String kind, int x, String y, String height, String title) {
+    }
+
+    static String overview(FleetView.Overview o, Viewer viewer, String notice) {
+        return PageOutput.render("overview.jte", new View(new Frame("Overview", viewer, "Overview", "/", notice), o, chart(o)));
+    }
+
+    static Chart chart(FleetView.Overview o) {
         long completedHour = 0;
         long failedHour = 0;
         long completedAll = 0;
@@ -65,49 +62,33 @@ final class OverviewPage {
             }
             max = Math.max(max, c + f);
         }
-        b.append("<p>Last hour: <strong id=\"completed-hour\">").append(completedHour).append("</strong> completed, <strong id=\"failed-hour\">")
-                .append(failedHour).append("</strong> failed. Last ").append(n / 60).append(" hours: ").append(completedAll)
-                .append(" completed, ").append(failedAll).append(" failed. Peak ").append(max == 1 && completedAll + failedAll == 0 ? 0 : max)
-                .append(" a minute.</p>");
-        b.append("<svg class=\"chart\" viewBox=\"0 0 ").append(n).append(" 50\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"")
-                .append("completed (green) and failed (red) tasks per minute\">");
+        List<Bar> bars = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             double c = 48.0 * o.completedPerMinute()[i] / max;
             double f = 48.0 * o.failedPerMinute()[i] / max;
+            String minute = minuteLabel(o.lastMinute() - n + 1 + i);
             if (c > 0) {
-                b.append("<rect class=\"ok\" x=\"").append(i).append("\" y=\"").append(fmt(50 - c)).append("\" width=\"0.85\" height=\"")
-                        .append(fmt(c)).append("\"><title>").append(minuteLabel(o.lastMinute() - n + 1 + i)).append(": ")
-                        .append(o.completedPerMinute()[i]).append(" completed</title></rect>");
+                bars.add(new Bar("ok", i, fmt(50 - c), fmt(c), minute + ": " + o.completedPerMinute()[i] + " completed"));
             }
             if (f > 0) {
-                b.append("<rect class=\"bad\" x=\"").append(i).append("\" y=\"").append(fmt(50 - c - f)).append("\" width=\"0.85\" height=\"")
-                        .append(fmt(f)).append("\"><title>").append(minuteLabel(o.lastMinute() - n + 1 + i)).append(": ")
-                        .append(o.failedPerMinute()[i]).append(" failed</title></rect>");
+                bars.add(new Bar("bad", i, fmt(50 - c - f), fmt(f), minute + ": " + o.failedPerMinute()[i] + " failed"));
             }
         }
-        b.append("</svg><p class=\"axis\"><span>").append(minuteLabel(o.lastMinute() - n + 1)).append("</span><span>")
-                .append(minuteLabel(o.lastMinute())).append(" UTC</span></p></section>");
-
-        b.append("<section id=\"by-reason\" data-live><h2>Dead letters by reason</h2><table><thead><tr><th>Reason</th><th class=\"num\">Records</th></tr></thead><tbody>");
-        for (Map.Entry<String, Long> entry : o.deadLettersByReason().entrySet()) {
-            b.append("<tr><td><a href=\"/dead-letters?reason=").append(url(entry.getKey())).append("\">").append(text(entry.getKey()))
-                    .append("</a></td><td class=\"num\" id=\"reason-").append(text(entry.getKey())).append("\">").append(entry.getValue()).append("</td></tr>");
-        }
-        b.append("</tbody></table></section>");
-        return layout("Overview", viewer, "Overview", "/", b.toString());
+        long peak = max == 1 && completedAll + failedAll == 0 ? 0 : max;
+        return new Chart(n, completedHour, failedHour, completedAll, failedAll, peak, bars,
+                minuteLabel(o.lastMinute() - n + 1), minuteLabel(o.lastMinute()));
     }
 
-    private static void card(StringBuilder b, String id, String label, long value, String href) {
-        b.append("<a class=\"card\" href=\"").append(href).append("\"><span class=\"label\">").append(label)
-                .append("</span><span class=\"value\" id=\"").append(id).append("\">").append(value).append("</span></a>");
+    /** The drive-pause card's text. */
+    static String drivePause(long millis) {
+        return millis > 0 ? "paused, " + (millis + 999) / 1000 + " s left" : "none";
     }
 
     private static String fmt(double value) {
-        return String.format(java.util.Locale.ROOT, "%.2f", value);
+        return String.format(Locale.ROOT, "%.2f", value);
     }
 
     private static String minuteLabel(long epochMinute) {
         return Instant.ofEpochSecond(epochMinute * 60).toString().substring(11, 16);
     }
-
 }

@@ -2,8 +2,9 @@ package io.enrollflow.console;
 
 import io.enrollflow.console.ConsoleSessions.Role;
 import io.enrollflow.console.ConsoleSessions.Session;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.enrollflow.logging.Event;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.net.URI;
 
@@ -14,7 +15,7 @@ import java.net.URI;
  */
 final class SignIn {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SignIn.class);
+    private static final Logger LOG = LogManager.getLogger(SignIn.class);
 
     private final ConsoleSessions sessions;
     private final String token;
@@ -50,13 +51,14 @@ final class SignIn {
             role = Role.VIEWER;
         }
         if (role == null) {
-            LOG.warn("task=- stage=console outcome=sign-in-refused");
+            Event.warn(LOG).stage("console").outcome("sign-in-refused").log();
             return page(401, token.isEmpty() && readToken.isEmpty()
                     ? "The console is closed: set enrollflow.management.token (or the read token) to open it."
                     : "That token is not valid.");
         }
         ConsoleSessions.Created created = sessions.create(role);
-        LOG.info("task=- stage=console outcome=signed-in role={}", role.name().toLowerCase(java.util.Locale.ROOT));
+        Event.info(LOG).stage("console").outcome("signed-in").kv("role", role.name().toLowerCase(java.util.Locale.ROOT))
+                .log();
         return ConsoleResponse.redirect("/").with("Set-Cookie", cookie(r, created.cookie(), sessions.lifetime().toSeconds()));
     }
 

@@ -1,83 +1,70 @@
 package io.enrollflow.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.enrollflow.console.Pages.Frame;
 import io.enrollflow.console.Pages.Viewer;
 import io.enrollflow.deadletter.DeadLetter;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
-import static io.enrollflow.console.Html.text;
-import static io.enrollflow.console.Pages.csrf;
-import static io.enrollflow.console.Pages.layout;
-import static io.enrollflow.console.Pages.notice;
-
 /**
- * The console's page of one task: its status hash, its history as a timeline, and its dead letter (with the log's
- * tail, the payload as received, and replay and purge) when it has one.
+ * The console's page of one task ({@code task.jte}): its status hash, its history as a timeline, and its dead letter
+ * (with the log's tail, the payload as received, and replay and purge) when it has one.
  */
 final class TaskPage {
+
+    private static final List<String> LETTER_FIELDS = List.of("stage", "reason", "message", "attempts", "replays",
+            "firstFailedAt", "lastFailedAt");
 
     private TaskPage() {
     }
 
+    record View(Frame frame, String taskId, List<Field> fields, List<Event> history, Letter letter) {
+    }
+
+    /**
+     * One field of the status hash.
+     *
+     * @param link true for a delivery URL that is http(s): only those become links (never javascript:, data:, …)
+     * @param pre  true for the payload, shown as preformatted text
+     */
+    record Field(String name, String value, boolean link, boolean pre) {
+    }
+
+    record Event(String at, String status, String message) {
+    }
+
+    /** The dead-letter record: its fields in order, the log's tail (null when none) and the payload as received. */
+    record Letter(String taskId, List<Map.Entry<String, String>> facts, String log, String payload) {
+    }
+
     static String task(FleetView.TaskView task, Viewer viewer, String back, String notice) {
-        StringBuilder b = new StringBuilder(notice(notice)).append("<h1>Task <span id=\"task-id\">").append(text(task.taskId())).append("</span></h1>");
-        b.append("<section id=\"task-status\" data-live><h2>Status</h2>");
-        if (task.status().isEmpty()) {
-            b.append("<p>No status hash (a payload without a usable taskId).</p>");
-        } else {
-            b.append("<dl class=\"facts\">");
-            for (Map.Entry<String, String> field : task.status().entrySet()) {
-                b.append("<dt>").append(text(field.getKey())).append("</dt><dd id=\"field-").append(text(field.getKey())).append("\">");
-                if (field.getKey().equals("deliveryUrl")) {
-                    b.append(link(field.getValue()));
-                } else if (field.getKey().equals("payload")) {
-                    b.append("<pre>").append(text(field.getValue())).append("</pre>");
-                } else {
-                    b.append(text(field.getValue()));
-                }
-                b.append("</dd>");
-            }
-            b.append("</dl>");
-        }
-        b.append("<h2>History</h2><ol class=\"timeline\" id=\"timeline\">");
-        for (JsonNode entry : task.history()) {
-            b.append("<li><time>").append(text(entry.path("at").asText())).append("</time> <strong class=\"status\">")
-                    .append(text(entry.path("status").asText())).append("</strong> <span>").append(text(entry.path("message").asText()))
-                    .append("</span></li>");
-        }
-        b.append("</ol></section>");
-        DeadLetter letter = task.deadLetter();
-        if (letter != null) {
-            b.append("<section id=\"dead-letter\"><h2>Dead letter</h2><dl class=\"facts\">");
-            for (String field : List.of("stage", "reason", "message", "attempts", "replays", "firstFailedAt", "lastFailedAt")) {
-                b.append("<dt>").append(field).append("</dt><dd id=\"dl-").append(field).append("\">").append(text(letter.json().path(field).asText())).append("</dd>");
-            }
-            b.append("</dl>");
-            if (letter.json().hasNonNull("log")) {
-                b.append("<h3>Download log (tail)</h3><pre id=\"dl-log\">").append(text(letter.json().path("log").asText())).append("</pre>");
-            }
-            b.append("<h3>Payload as received</h3><pre id=\"dl-payload\">")
-                    .append(text(letter.task().isTextual() ? letter.task().asText() : letter.task().toPrettyString())).append("</pre>");
-            if (viewer.mayAct()) {
-                b.append("<form method=\"post\" action=\"/actions/dead-letters\">").append(csrf(viewer, back))
-                        .append("<input type=\"hidden\" name=\"id\" value=\"").append(text(letter.taskId())).append("\">")
-                        .append("<button id=\"replay-task\" type=\"submit\" name=\"action\" value=\"replay\">Replay</button> ")
-                        .append("<button id=\"purge-task\" class=\"danger\" type=\"submit\" name=\"action\" value=\"purge\">Purge</button></form>");
-            }
-            b.append("</section>");
-        }
-        return layout("Task " + task.taskId(), viewer, "", back, b.toString());
+        List<Field> fields = task.status().entrySet().stream()
+                .map(field -> new Field(field.getKey(), field.getValue(),
+                        field.getKey().equals("deliveryUrl") && webUrl(field.getValue()), field.getKey().equals("payload")))
+                .toList();
+        List<Event> history = task.history().stream()
+                .map(entry -> new Event(entry.path("at").asText(), entry.path("status").asText(), entry.path("message").asText()))
+                .toList();
+        return PageOutput.render("task.jte", new View(new Frame("Task " + task.taskId(), viewer, "", back, notice),
+                task.taskId(), fields, history, letter(task.deadLetter())));
     }
 
-    /** A link for an http(s) URL; anything else (javascript:, data:, text) is shown as text only. */
-    private static String link(String value) {
-        String lower = value == null ? "" : value.toLowerCase(java.util.Locale.ROOT);
-        if (lower.startsWith("https://") || lower.startsWith("http://")) {
-            return "<a id=\"delivery-link\" href=\"" + text(value) + "\" rel=\"noopener noreferrer\" target=\"_blank\">" + text(value) + "</a>";
+    private static Letter letter(DeadLetter letter) {
+        if (letter == null) {
+            return null;
         }
-        return text(value);
+        List<Map.Entry<String, String>> facts = LETTER_FIELDS.stream()
+                .map(field -> Map.entry(field, letter.json().path(field).asText())).toList();
+        JsonNode payload = letter.task();
+        return new Letter(letter.taskId(), facts, letter.json().hasNonNull("log") ? letter.json().path("log").asText() : null,
+                payload.isTextual() ? payload.asText() : payload.toPrettyString());
     }
 
+    private static boolean webUrl(String value) {
+        String lower = value == null ? "" : value.toLowerCase(Locale.ROOT);
+        return lower.startsWith("https://") || lower.startsWith("http://");
+    }
 }

@@ -1,14 +1,15 @@
 package io.enrollflow.deadletter;
 
+import io.enrollflow.logging.Event;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts.Script;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.util.Outage;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisException;
 import org.redisson.client.codec.StringCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DeadLetterIndexing implements Runnable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterIndexing.class);
+    private static final Logger LOG = LogManager.getLogger(DeadLetterIndexing.class);
     /** Pause between tries while Redis is unreachable: the same order as the heartbeat, no log flood. */
     static final long RETRY_SECONDS = 5;
     /** The index layout the marker {@code deadLetterIndexesBuilt} names: all, per reason, per stage, per pair. */
@@ -54,8 +55,8 @@ public final class DeadLetterIndexing implements Runnable {
         } catch (RedisException e) {
             // no task is involved: the indexing is tried again later; listings by reason or stage wait for it
             if (unreachable.began()) {
-                LOG.warn("stage=dead-letter outcome=index-deferred error=\"{}\" note=\"older dead letters are filed under "
-                        + "their reason and stage once Redis answers\"", e.getMessage());
+                Event.warn(LOG).stage("dead-letter").outcome("index-deferred").error(e.getMessage())
+                        .note("older dead letters are filed under their reason and stage once Redis answers").log();
             }
             if (!timer.isShutdown()) {
                 timer.schedule(this, RETRY_SECONDS, TimeUnit.SECONDS);
@@ -93,8 +94,8 @@ public final class DeadLetterIndexing implements Runnable {
         }
         redis.getBucket(keys.deadLetterIndexesBuilt(), StringCodec.INSTANCE).set(INDEX_LAYOUT);
         if (filed > 0) {
-            LOG.info("stage=dead-letter outcome=indexed records={} note=\"dead letters written before this version "
-                    + "filed under their reason and stage\"", filed);
+            Event.info(LOG).stage("dead-letter").outcome("indexed").kv("records", filed)
+                    .note("dead letters written before this version filed under their reason and stage").log();
         }
         return filed;
     }

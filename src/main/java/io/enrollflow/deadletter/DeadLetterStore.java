@@ -1,5 +1,6 @@
 package io.enrollflow.deadletter;
 
+import io.enrollflow.logging.Event;
 import io.enrollflow.redis.RedisFailures;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
@@ -11,13 +12,13 @@ import io.enrollflow.status.TaskStatus;
 import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskRun;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisException;
 import org.redisson.client.codec.StringCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -37,11 +38,12 @@ import java.util.Map;
  * indexes existed are filed once by {@link #indexExisting()} at start.
  * <p>
  * Writing a record also marks the task failed and releases it from its processing list, in one Lua step
- * (dead-letter.lua). Records are never dropped: past {@code enrollflow.dead-letter.warn-size} each new one logs a WARN.
+ * (dead-letter.lua). Past {@code enrollflow.dead-letter.warn-size} records each new one logs a WARN; {@link DeadLetterTrim}
+ * bounds them by age and count.
  */
 public class DeadLetterStore {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterStore.class);
+    private static final Logger LOG = LogManager.getLogger(DeadLetterStore.class);
 
     private final RedissonClient redis;
     private final RedisScripts scripts;
@@ -107,8 +109,9 @@ public class DeadLetterStore {
         run.markDecided();
         status.announce(new StatusChange(hasHash ? key : null, TaskStatus.FAILED, reason.word(), message, null, now));
         if (size > warnSize) {
-            LOG.warn("task={} stage={} outcome=dead-lettered dead_letters={} warn_size={} "
-                    + "note=\"dead letters are piling up; replay or purge them (dlq list)\"", key, stage.word(), size, warnSize);
+            Event.warn(LOG).task(key).stage(stage.word()).outcome("dead-lettered").kv("dead_letters", size)
+                    .kv("warn_size", warnSize).note("dead letters are piling up; replay or purge them (dlq list)")
+                    .log();
         }
         return key;
     }

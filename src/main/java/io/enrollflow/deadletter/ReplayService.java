@@ -1,13 +1,14 @@
 package io.enrollflow.deadletter;
 
+import io.enrollflow.logging.Event;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
 import io.enrollflow.status.StatusChange;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.status.TaskStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,7 +35,7 @@ import java.util.function.Function;
  */
 public class ReplayService {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ReplayService.class);
+    private static final Logger LOG = LogManager.getLogger(ReplayService.class);
     /**
      * Records per batch of a replay or purge by filter: a few hundred KiB of records in memory, and a purge.lua run
      * short enough not to hold Redis up for other clients.
@@ -81,7 +82,7 @@ public class ReplayService {
 
     /**
      * Replays every record the filter matches, oldest failure first (they go back onto the queue in the order they
-     * failed), in batches of {@link #BATCH}; {@code replayed} hears of each record replayed, as it was before.
+     * failed), in batches of {@link #BATCH}; {@code replayed} hears of each record replayed, as it was before the replay.
      *
      * @return how many were replayed
      */
@@ -98,7 +99,7 @@ public class ReplayService {
     public long purgeMatching(DeadLetterFilter filter, Consumer<DeadLetter> purged) {
         return walk(filter, batch -> {
             Set<String> done = new HashSet<>(purgeRecords(batch.stream().map(DeadLetter::taskId).toList()));
-            done.forEach(id -> LOG.info("task={} stage=dead-letter outcome=purged", id));
+            done.forEach(id -> Event.info(LOG).task(id).stage("dead-letter").outcome("purged").log());
             return done;
         }, purged);
     }
@@ -134,7 +135,7 @@ public class ReplayService {
         List<String> purged = purgeRecords(taskIds);
         List<String> unknown = new ArrayList<>(new LinkedHashSet<>(taskIds));
         unknown.removeAll(purged);
-        purged.forEach(id -> LOG.info("task={} stage=dead-letter outcome=purged", id));
+        purged.forEach(id -> Event.info(LOG).task(id).stage("dead-letter").outcome("purged").log());
         return new Outcome(purged, unknown);
     }
 
@@ -165,7 +166,7 @@ public class ReplayService {
             }
             String id = ids.get(i);
             replayed.add(id);
-            LOG.info("task={} stage=dead-letter outcome=replayed note=\"back on the queue\"", id);
+            Event.info(LOG).task(id).stage("dead-letter").outcome("replayed").note("back on the queue").log();
             if (result == 2) {
                 status.announce(new StatusChange(id, TaskStatus.QUEUED, null, "replayed", null, at));
             }

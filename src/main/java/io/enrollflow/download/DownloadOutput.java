@@ -35,7 +35,7 @@ final class DownloadOutput implements Runnable {
     private final CountDownLatch ended = new CountDownLatch(1);
 
     /**
-     * The pumps' threads, kept for the next download once one ends (a thread started per task cost more than the pump's
+     * The pumps' threads, kept for the next download once one ends (a thread started per task costs more than the pump's
      * own work for a short download); daemons, idle ones end after a minute.
      */
     private static final ExecutorService PUMPS = Executors.newCachedThreadPool(pump -> {

@@ -1,9 +1,10 @@
 package io.enrollflow.download;
 
 import io.enrollflow.config.DownloadCommand;
+import io.enrollflow.logging.Event;
 import io.enrollflow.task.Task;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,7 +52,7 @@ public class DownloadRunner {
     /** After the command and what it left are gone, how long the output may take to end. */
     private static final Duration OUTPUT_GRACE = Duration.ofSeconds(5);
 
-    private static final Logger LOG = LoggerFactory.getLogger(DownloadRunner.class);
+    private static final Logger LOG = LogManager.getLogger(DownloadRunner.class);
 
     private final DownloadCommand command;
     private final Path workDir;
@@ -117,12 +118,12 @@ public class DownloadRunner {
         // whatever it started and left behind goes too, exit 0 or not: nothing outlives the task
         Leftovers.end(process, started.mark());
         if (!output.await(OUTPUT_GRACE.toMillis())) {
-            LOG.warn("task={} stage=download outcome=output-held note=\"a process outside the download's run still holds "
-                    + "its output; the log may miss its last lines\"", task.taskId());
+            Event.warn(LOG).task(task.taskId()).stage("download").outcome("output-held").note("a process outside the"
+                    + " download's run still holds its output; the log may miss its last lines").log();
         }
         if (output.failure() != null) {
-            LOG.warn("task={} stage=download outcome=log-unwritable path={} error=\"{}\"", task.taskId(), log,
-                    output.failure().getMessage());
+            Event.warn(LOG).task(task.taskId()).stage("download").outcome("log-unwritable").kv("path", log)
+                    .error(output.failure().getMessage()).log();
         }
         if (output.matched()) {
             return Outcome.NOT_ENROLLED;

@@ -1,8 +1,9 @@
 package io.enrollflow.download;
 
 import com.sun.jna.Native;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.enrollflow.logging.Event;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ final class ProcessGroups {
         }
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(ProcessGroups.class);
+    private static final Logger LOG = LogManager.getLogger(ProcessGroups.class);
     /** {@code errno} ESRCH: no process in the group. */
     private static final int ESRCH = 3;
     /** How long the {@code kill} program may take. */
@@ -72,7 +73,7 @@ final class ProcessGroups {
             return false;
         }
         // EPERM: a process in the group changed its user (setuid); the run's known ones are signalled one by one
-        LOG.warn("task=- stage=download outcome=group-kill-failed pgid={} errno={}", pgid, errno);
+        Event.warn(LOG).stage("download").outcome("group-kill-failed").kv("pgid", pgid).kv("errno", errno).log();
         return true;
     }
 
@@ -84,7 +85,7 @@ final class ProcessGroups {
             return !kill.waitFor(KILL_PROGRAM_SECONDS, TimeUnit.SECONDS) || kill.exitValue() != 1;
         } catch (IOException e) {
             // kill could not run (out of processes?): the known processes are still killed one by one after this
-            LOG.warn("task=- stage=download outcome=group-kill-failed pgid={} error=\"{}\"", pgid, e.getMessage());
+            Event.warn(LOG).stage("download").outcome("group-kill-failed").kv("pgid", pgid).error(e.getMessage()).log();
             return true;
         }
     }
@@ -94,8 +95,8 @@ final class ProcessGroups {
             Native.register(CLibrary.class, "c");
             return true;
         } catch (UnsatisfiedLinkError | NoClassDefFoundError | IllegalStateException e) {
-            LOG.info("task=- stage=download outcome=no-native-kill note=\"process groups are signalled through {}\" error=\"{}\"",
-                    KILL_PROGRAM, e.getMessage());
+            Event.info(LOG).stage("download").outcome("no-native-kill")
+                    .note("process groups are signalled through " + KILL_PROGRAM).error(e.getMessage()).log();
             return false;
         }
     }

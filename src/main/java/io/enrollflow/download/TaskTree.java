@@ -46,8 +46,8 @@ public record TaskTree(List<Path> folders, List<Entry> files, List<Entry> leftOu
         List<Path> folders = new ArrayList<>();
         List<Entry> files = new ArrayList<>();
         List<Entry> leftOut = new ArrayList<>();
-        // no look before the walk (it was a third of the walk's cost for a one-file folder): the walk says itself when
-        // the folder is missing, or is a link or a file (both an empty tree, as before)
+        // no look before the walk (for a one-file folder it would add a large share to the walk's cost): the walk says itself when
+        // the folder is missing, or is a link or a file (both an empty tree)
         Files.walkFileTree(taskDir, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {

@@ -2,11 +2,11 @@ package io.enrollflow.enroll;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enrollflow.logging.Event;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.Task;
 import io.enrollflow.task.TaskRun;
-import io.enrollflow.util.Masking;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Service;
@@ -31,8 +31,8 @@ import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,16 +53,16 @@ import java.util.regex.Pattern;
  * Why the call is made here with Apache HttpClient 5's classic API rather than by a camel-http endpoint (the same
  * library underneath): docs/contract.md §10 wants the whole answer within {@code enrollflow.enroll.timeout} however slowly its
  * bytes trickle, and at most a bounded size held. camel-http only bounds each read, so a server sending a byte a
- * second held a worker for ever, and it reads the whole body into memory. Here one deadline covers connecting, the
+ * second holds a worker for ever, and it reads the whole body into memory. Here one deadline covers connecting, the
  * status line, the headers and the body: a timer aborts the request when it passes (the connection is closed under
  * the read), and the body is read from the raw stream up to {@link #MAX_ANSWER_BYTES} (past it the connection is
  * dropped and the answer counts as unusable).
  * <p>
- * Why not the JDK's {@code java.net.http.HttpClient} (used before): for one small keep-alive POST per task it took
- * about 12 % of the process's CPU samples under bench/run.sh's load, in its selector thread and the hand-offs between
+ * Why not the JDK's {@code java.net.http.HttpClient}: for one small keep-alive POST per task it takes
+ * a sizeable share of the process's CPU samples under bench/run.sh's load, in its selector thread and the hand-offs between
  * it and the waiting worker. The classic client runs on the worker thread itself, on a pool of kept-alive connections as large as
  * the worker concurrency. Its sockets come from {@link SocketChannel}s so that an interrupt (shutdown past its grace
- * period) closes a socket a worker is blocked on, as the JDK client's cancellation did.
+ * period) closes a socket a worker is blocked on, as the JDK client's cancellation does.
  */
 public class EnrollmentClient implements Service {
 
@@ -71,7 +71,7 @@ public class EnrollmentClient implements Service {
     /** The answer's message, for the exception the router throws. */
     public static final String MESSAGE_HEADER = "enrollflowEnrollmentMessage";
 
-    private static final Logger LOG = LoggerFactory.getLogger(EnrollmentClient.class);
+    private static final Logger LOG = LogManager.getLogger(EnrollmentClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The largest enrollment answer held: far beyond any real one (a refusal with a long message is a few KiB). */
@@ -166,7 +166,7 @@ public class EnrollmentClient implements Service {
         Message message = exchange.getMessage();
         message.removeHeaders("*");
         message.setBody(body.toString());
-        LOG.debug("task={} stage=enroll outcome=calling email={}", task.taskId(), Masking.email(task.email()));
+        Event.debug(LOG).task(task.taskId()).stage("enroll").outcome("calling").email(task.email()).log();
     }
 
     /**
@@ -247,8 +247,8 @@ public class EnrollmentClient implements Service {
         message.setBody(null);
         message.setHeader(OUTCOME_HEADER, answer.outcome());
         message.setHeader(MESSAGE_HEADER, answer.message());
-        LOG.info("task={} stage=enroll outcome={} http_status={} message=\"{}\"",
-                run.taskId(), answer.outcome(), code, Masking.emailsIn(answer.message()));
+        Event.info(LOG).task(run.taskId()).stage("enroll").outcome(answer.outcome()).kv("http_status", code)
+                .kv("message", answer.message()).log();
     }
 
     /** The router's "enrolled" branch: record it. */

@@ -1,10 +1,11 @@
 package io.enrollflow.limit;
 
+import io.enrollflow.logging.Event;
 import io.enrollflow.redis.RedisScripts.Script;
 import io.enrollflow.task.TaskRun;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.client.codec.StringCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public class DownloadPermits {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DownloadPermits.class);
+    private static final Logger LOG = LogManager.getLogger(DownloadPermits.class);
 
     /** A held permit; closing it gives it back. */
     public interface Permit extends AutoCloseable {
@@ -80,8 +81,8 @@ public class DownloadPermits {
             if (e != null) {
                 // Redis unreachable: the lease lapses within the heartbeat's TTL; the task's fate is whatever its
                 // download decided
-                LOG.warn("task={} stage=download outcome=permit-release-failed note=\"the permit lapses within {}s\" error=\"{}\"",
-                        run.taskId(), lease.toSeconds(), e.getMessage());
+                Event.warn(LOG).task(run.taskId()).stage("download").outcome("permit-release-failed")
+                        .note("the permit lapses within " + lease.toSeconds() + "s").error(e.getMessage()).log();
             }
         });
     }

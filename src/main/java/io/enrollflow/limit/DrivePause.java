@@ -1,11 +1,12 @@
 package io.enrollflow.limit;
 
 import io.enrollflow.delivery.drive.DriveThrottle;
+import io.enrollflow.logging.Event;
 import io.enrollflow.redis.RedisScripts.Script;
 import io.enrollflow.task.TaskRun;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.client.codec.StringCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public class DrivePause implements DriveThrottle {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DrivePause.class);
+    private static final Logger LOG = LogManager.getLogger(DrivePause.class);
 
     /** The longest pause honoured: a Retry-After beyond it is a mistake, not a plan. */
     static final Duration MAX_PAUSE = Duration.ofMinutes(10);
@@ -69,10 +70,10 @@ public class DrivePause implements DriveThrottle {
         } catch (RuntimeException e) {
             // Redis unreachable: the pause is not shared; this request still backs off on its own, and the task's fate
             // is the Drive answer's, as classified
-            LOG.warn("task=- stage=deliver outcome=drive-pause-not-set why=\"{}\" error=\"{}\"", why, e.getMessage());
+            Event.warn(LOG).stage("deliver").outcome("drive-pause-not-set").kv("why", why).error(e.getMessage()).log();
             return;
         }
-        LOG.warn("task=- stage=deliver outcome=drive-paused why=\"{}\" pause_ms={} note=\"every instance waits before its next Drive call\"",
-                why, left);
+        Event.warn(LOG).stage("deliver").outcome("drive-paused").kv("why", why).kv("pause_ms", left)
+                .note("every instance waits before its next Drive call").log();
     }
 }

@@ -1,9 +1,10 @@
 package io.enrollflow.limit;
 
+import io.enrollflow.logging.Event;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.task.TaskRun;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,7 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public class LimitGate {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LimitGate.class);
+    private static final Logger LOG = LogManager.getLogger(LimitGate.class);
 
     /** The longest wait a worker spends in place; a longer one goes to the retry schedule. */
     public static final Duration IN_PLACE_MAX = Duration.ofSeconds(5);
@@ -74,8 +75,8 @@ public class LimitGate {
                 noted = true;
                 if (run != null) {
                     status.note(run.taskId(), message);
-                    LOG.info("task={} stage={} outcome=waiting limit={} message=\"{}\"", run.taskId(),
-                            run.stage().word(), limit.word(), message);
+                    Event.info(LOG).task(run.taskId()).stage(run.stage().word()).outcome("waiting")
+                            .kv("limit", limit.word()).kv("message", message).log();
                 }
             }
             try {

@@ -2,13 +2,14 @@ package io.enrollflow.limit;
 
 import io.enrollflow.config.LimitSettings;
 import io.enrollflow.delivery.BeforeDelivery;
+import io.enrollflow.logging.Event;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.status.StatusStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.api.RedissonClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Limits {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Limits.class);
+    private static final Logger LOG = LogManager.getLogger(Limits.class);
 
     /** How long a scrape waits for Redis before reporting the limits' gauges as unknown. */
     private static final long SCRAPE_TIMEOUT_MS = 1_000;
@@ -44,10 +45,9 @@ public final class Limits {
         this.permits = new DownloadPermits(context, limits.maxDownloads(), lease);
         this.uploadBudget = new UploadBudget(context, limits.uploadBytesPerDay(), limits.uploadPerDay());
         this.drivePause = new DrivePause(context);
-        LOG.info("task=- stage=limits enroll_rate={} download_max_concurrent={} drive_max_upload_per_day={}",
-                limits.enrollRate() == null ? "none" : limits.enrollRate(),
-                limits.maxDownloads() == 0 ? "none" : limits.maxDownloads(),
-                limits.uploadBytesPerDay() == 0 ? "none" : limits.uploadPerDay());
+        Event.info(LOG).stage("limits").kv("enroll_rate", limits.enrollRate() == null ? "none" : limits.enrollRate())
+                .kv("download_max_concurrent", limits.maxDownloads() == 0 ? "none" : limits.maxDownloads())
+                .kv("drive_max_upload_per_day", limits.uploadBytesPerDay() == 0 ? "none" : limits.uploadPerDay()).log();
     }
 
     public EnrollmentRateLimit enrollRate() {

@@ -23,6 +23,8 @@ import java.util.Locale;
  * Log4j 2 for the process {@code java -jar enrollflow.jar} starts, set up before its first line: the command line calls
  * {@link #start} once it knows the settings and before any command runs, and {@link #stop} as the process ends.
  * <ol>
+ *   <li>the secrets of the settings are handed to {@link Scrub}, which every layout of the jar applies, before any
+ *       client that could log one exists;</li>
  *   <li>{@code enrollflow.log.format} and the root level of quiet commands become the system properties the
  *       configuration reads ({@code log4j2.xml});</li>
  *   <li>the configuration is the operator's ({@code --log-config FILE}, or Log4j's own
@@ -52,14 +54,16 @@ public final class Logging {
     /**
      * Sets up Log4j for this process.
      *
-     * @param format    {@code text} or {@code json}, checked already (the setting {@value #FORMAT})
+     * @param settings  the format ({@code text} or {@code json}, checked already: the setting {@value #FORMAT}) and
+     *                  the secrets no line may show
      * @param logConfig the file named by {@code --log-config}, or null
      * @param quiet     a command that prints for a person: only warnings and errors are logged
      * @throws ConfigException naming {@code --log-config} or {@code log4j2.configurationFile} when the file cannot be
      *                         read or Log4j reports an error while setting it up
      */
-    public static void start(String format, Path logConfig, boolean quiet) {
-        System.setProperty(FORMAT, format);
+    public static void start(LogSettings settings, Path logConfig, boolean quiet) {
+        Scrub.secrets(settings.secrets());
+        System.setProperty(FORMAT, settings.format());
         if (quiet && System.getProperty(ROOT_LEVEL) == null) {
             System.setProperty(ROOT_LEVEL, "warn");
         }

@@ -2,6 +2,7 @@ package io.enrollflow.management;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.enrollflow.delivery.drive.FleetDriveSignIn;
 import io.enrollflow.queue.IntakePause;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
@@ -19,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>ready: the Camel context is started (not starting, not stopping) and Redis answers a PING within
  *       {@link #REDIS_PING_TIMEOUT_MS} — DOWN during start-up, shutdown and Redis outages.</li>
  * </ul>
- * Intake being paused is reported but is not unhealthy.
+ * Intake being paused is reported but is not unhealthy. So is Drive refusing the fleet's credentials (the check
+ * {@code drive}, present only then, DOWN with a detail that says what to do): restarting cannot mend it, and work up to
+ * delivery goes on.
  */
 public class Health {
 
@@ -39,11 +42,13 @@ public class Health {
     private final CamelContext camel;
     private final RedissonClient redis;
     private final IntakePause pause;
+    private final FleetDriveSignIn driveSignIn;
 
-    public Health(CamelContext camel, RedissonClient redis, IntakePause pause) {
+    public Health(CamelContext camel, RedissonClient redis, IntakePause pause, FleetDriveSignIn driveSignIn) {
         this.camel = camel;
         this.redis = redis;
         this.pause = pause;
+        this.driveSignIn = driveSignIn;
     }
 
     public Report live() {
@@ -100,6 +105,8 @@ public class Health {
                 if (state.since() != null) {
                     intake.put("pausedSince", state.since());
                 }
+                driveSignIn.refusal().ifPresent(refusal -> checks.putObject("drive").put("status", "DOWN")
+                        .put("detail", "drive: " + refusal.detail()).put("since", refusal.since()));
             } catch (RuntimeException e) {
                 // Redis went away between the PING and this read: the PING's answer stands
             }

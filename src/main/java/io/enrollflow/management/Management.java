@@ -6,6 +6,7 @@ import io.enrollflow.config.CallbackSettings;
 import io.enrollflow.config.ManagementSettings;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.deadletter.ReplayService;
+import io.enrollflow.delivery.drive.FleetDriveSignIn;
 import io.enrollflow.queue.InFlight;
 import io.enrollflow.queue.IntakePause;
 import io.enrollflow.redis.RedisKeys;
@@ -62,7 +63,7 @@ public final class Management {
 
         if (settings.enabled()) {
             ManagementServer server = new ManagementServer(settings.host(), settings.port(),
-                    settings.token(), new Health(camel, redis, pause), metrics,
+                    settings.token(), new Health(camel, redis, pause, new FleetDriveSignIn(redis, keys)), metrics,
                     new OperatorApi(status, deadLetters, replays, pause));
             server.readToken(settings.readToken());
             server.mountConsole(console.handler(replays, pause));

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.enrollflow.logging.Event;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,7 +25,7 @@ import java.util.Map;
  */
 final class ManagementRouter {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ManagementRouter.class);
+    private static final Logger LOG = LogManager.getLogger(ManagementRouter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BearerToken token;
@@ -98,8 +99,8 @@ final class ManagementRouter {
                 return;
             }
             case REFUSED -> {
-                LOG.warn("task=- stage=management outcome=unauthorized method={} path={} remote={}", method, path,
-                        exchange.getRemoteAddress().getAddress().getHostAddress());
+                Event.warn(LOG).stage("management").outcome("unauthorized").kv("method", method).kv("path", path)
+                        .kv("remote", exchange.getRemoteAddress().getAddress().getHostAddress()).log();
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"enrollflow\"");
                 sendJson(exchange, OperatorApi.error(401, "a valid bearer token is required"));
                 return;
@@ -116,8 +117,8 @@ final class ManagementRouter {
         }
         OperatorApi.Answer answer = api.handle(method, segments, query(exchange.getRequestURI().getRawQuery()));
         if (!method.equals("GET")) {
-            LOG.info("task={} stage=management outcome=api method={} path={} status={}", taskOf(segments, method), method,
-                    path, answer.status());
+            Event.info(LOG).task(taskOf(segments, method)).stage("management").outcome("api").kv("method", method)
+                    .kv("path", path).kv("status", answer.status()).log();
         }
         sendJson(exchange, answer);
     }

@@ -3,14 +3,15 @@ package io.enrollflow.management;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.enrollflow.logging.Event;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.client.RedisException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -85,7 +86,7 @@ public class ManagementServer extends ServiceSupport implements CamelContextAwar
         }
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
+    private static final Logger LOG = LogManager.getLogger(ManagementServer.class);
 
     private final String host;
     private final int port;
@@ -133,8 +134,9 @@ public class ManagementServer extends ServiceSupport implements CamelContextAwar
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 50);
         } catch (BindException e) {
-            LOG.warn("task=- stage=management outcome=not-listening address={}:{} error=\"{}\" note=\"health, metrics and "
-                    + "the API are off in this instance; free the port or set enrollflow.management.port\"", host, port, e.getMessage());
+            Event.warn(LOG).stage("management").outcome("not-listening").kv("address", host + ":" + port)
+                    .error(e.getMessage()).note("health, metrics and the API are off in this instance; free the port"
+                            + " or set enrollflow.management.port").log();
             return;
         }
         AtomicLong lastRefusal = new AtomicLong();
@@ -151,16 +153,16 @@ public class ManagementServer extends ServiceSupport implements CamelContextAwar
             long now = System.nanoTime();
             long last = lastRefusal.get();
             if (now - last > TimeUnit.SECONDS.toNanos(10) && lastRefusal.compareAndSet(last, now)) {
-                LOG.warn("task=- stage=management outcome=busy threads={} note=\"every serving thread is taken (slow "
-                        + "clients?); requests are dropped until some finish or time out after {}s\"", MAX_THREADS,
-                        MAX_REQUEST_SECONDS);
+                Event.warn(LOG).stage("management").outcome("busy").kv("threads", MAX_THREADS)
+                        .note("every serving thread is taken (slow clients?); requests are dropped until some finish"
+                                + " or time out after " + MAX_REQUEST_SECONDS + "s").log();
             }
         });
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
-        LOG.info("task=- stage=management outcome=listening address={}:{} api={}", host, port(),
-                router.apiOpen() ? "token" : "closed (no enrollflow.management.token)");
+        Event.info(LOG).stage("management").outcome("listening").kv("address", host + ":" + port())
+                .kv("api", router.apiOpen() ? "token" : "closed (no enrollflow.management.token)").log();
     }
 
     @Override
@@ -185,7 +187,8 @@ public class ManagementServer extends ServiceSupport implements CamelContextAwar
                 // Redis unreachable: nothing was changed that is not recorded; the caller may try again
                 ManagementRouter.sendJson(exchange, OperatorApi.error(503, "Redis is unreachable; try again"));
             } catch (RuntimeException e) {
-                LOG.error("task=- stage=management outcome=error method={} path={}", method, path, e);
+                Event.error(LOG).stage("management").outcome("error").kv("method", method).kv("path", path).thrown(e)
+                        .log();
                 ManagementRouter.sendJson(exchange, OperatorApi.error(500, "internal error; see the instance's log"));
             }
         } catch (IOException e) {

@@ -6,14 +6,14 @@ import io.enrollflow.delivery.DeliveryState;
 import io.enrollflow.delivery.folder.FolderDelivery;
 import io.enrollflow.download.DownloadRunner;
 import io.enrollflow.download.TaskTree;
+import io.enrollflow.logging.Event;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.status.TaskStatus;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskRun;
-import io.enrollflow.util.Masking;
 import org.apache.camel.Exchange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ import java.util.Optional;
  */
 public class DeliveryStep {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DeliveryStep.class);
+    private static final Logger LOG = LogManager.getLogger(DeliveryStep.class);
 
     private final DownloadRunner downloads;
     private final StatusStore status;
@@ -61,7 +61,7 @@ public class DeliveryStep {
         TaskTree tree = TaskTree.scan(taskDir);
         String leftOut = tree.leftOutNote();
         if (!leftOut.isEmpty()) {
-            LOG.warn("task={} stage=deliver outcome=left-out note=\"{}\"", run.taskId(), leftOut);
+            Event.warn(LOG).task(run.taskId()).stage("deliver").outcome("left-out").note(leftOut).log();
         }
         String message = leftOut.isEmpty() ? "delivering" : "delivering; " + leftOut;
         status.transition(run, TaskStatus.UPLOADING, Stage.DELIVER, message);
@@ -97,17 +97,18 @@ public class DeliveryStep {
         String leftOut = exchange.getProperty(LEFT_OUT, "", String.class);
         long started = exchange.getProperty(STARTED, System.nanoTime(), Long.class);
         status.complete(run, url, leftOut.isEmpty() ? "delivered" : "delivered; " + leftOut);
-        LOG.info("task={} stage=deliver outcome=completed email={} seconds={} delivery_url={}", run.taskId(),
-                Masking.email(run.task().email()), Math.round((System.nanoTime() - started) / 1e8) / 10.0, url);
+        Event.info(LOG).task(run.taskId()).stage("deliver").outcome("completed").email(run.task().email())
+                .kv("seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0).kv("delivery_url", url).log();
         Path taskDir = downloads.taskDir(run.task());
         // after a rename into the delivery folder nothing is left: java.io.File says so without the exception that
-        // Files.exists builds for a missing path (about 1% of a worker's CPU in bench/run.sh)
+        // Files.exists builds for a missing path (a measurable share of a worker's CPU in bench/run.sh)
         if (!keep && taskDir.toFile().exists()) {
             try {
                 FolderDelivery.deleteTree(taskDir);
             } catch (IOException e) {
                 // the task is delivered; a leftover folder is only disk space
-                LOG.warn("task={} stage=deliver outcome=cleanup-failed path={} error=\"{}\"", run.taskId(), taskDir, e.getMessage());
+                Event.warn(LOG).task(run.taskId()).stage("deliver").outcome("cleanup-failed").kv("path", taskDir)
+                        .error(e.getMessage()).log();
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.enrollflow.pipeline;
 
 import io.enrollflow.deadletter.DeadLetterStore;
+import io.enrollflow.logging.Event;
 import io.enrollflow.queue.InFlight;
 import io.enrollflow.queue.WorkerStoppedException;
 import io.enrollflow.redis.RedisFailures;
@@ -12,12 +13,11 @@ import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskFailedException;
 import io.enrollflow.task.TaskRun;
 import io.enrollflow.task.TransientTaskException;
-import io.enrollflow.util.Masking;
 import org.apache.camel.Exchange;
 import org.apache.camel.util.ObjectHelper;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.client.RedisException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -43,7 +43,7 @@ import java.time.Instant;
  */
 public class FailureHandler {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+    private static final Logger LOG = LogManager.getLogger(FailureHandler.class);
 
     private final RetrySchedule retries;
     private final DeadLetterStore deadLetters;
@@ -85,8 +85,9 @@ public class FailureHandler {
         leaveUndecidedWhenNotTheTasksFault(run, cause);
         Failure failure = classify(run, cause);
         if (failure.reason == FailureReason.INTERNAL_ERROR) {
-            LOG.error("task={} stage={} outcome=internal-error error=\"{}\" note=\"a fault of enrollflow or its routes, "
-                    + "not of the task; retried, then dead-lettered\"", label(run), run.stage().word(), failure.message, cause);
+            Event.error(LOG).task(label(run)).stage(run.stage().word()).outcome("internal-error").error(failure.message)
+                    .note("a fault of enrollflow or its routes, not of the task; retried, then dead-lettered")
+                    .thrown(cause).log();
         }
         try {
             write(run, failure);
@@ -95,8 +96,8 @@ public class FailureHandler {
                 throw e; // no decision could be written: the run ends undecided and recovery requeues the task
             }
             // the decision itself met a Redis fault (a key of the wrong type): that is the task's end
-            LOG.error("task={} stage={} outcome=internal-error note=\"its decision could not be written; dead-lettered\"",
-                    label(run), run.stage().word(), e);
+            Event.error(LOG).task(label(run)).stage(run.stage().word()).outcome("internal-error")
+                    .note("its decision could not be written; dead-lettered").thrown(e).log();
             write(run, new Failure(FailureReason.INTERNAL_ERROR, describe(e), false));
         }
     }
@@ -132,13 +133,13 @@ public class FailureHandler {
         status.writeHeld(run);
         if (failure.retry && run.taskId() != null && retries.hasAttemptsLeft(run)) {
             Instant due = retries.schedule(run, run.stage(), failure.reason, failure.message);
-            LOG.info("task={} stage={} outcome=retrying reason={} attempt={} next_attempt_at={} message=\"{}\"",
-                    run.taskId(), run.stage().word(), failure.reason.word(), run.attempt(), due,
-                    Masking.emailsIn(failure.message));
+            Event.info(LOG).task(run.taskId()).stage(run.stage().word()).outcome("retrying")
+                    .kv("reason", failure.reason.word()).kv("attempt", run.attempt()).kv("next_attempt_at", due)
+                    .kv("message", failure.message).log();
         } else {
             String key = deadLetters.record(run, run.stage(), failure.reason, failure.message);
-            LOG.warn("task={} stage={} outcome=failed reason={} attempts={} message=\"{}\"",
-                    key, run.stage().word(), failure.reason.word(), run.attempt(), Masking.emailsIn(failure.message));
+            Event.warn(LOG).task(key).stage(run.stage().word()).outcome("failed").kv("reason", failure.reason.word())
+                    .kv("attempts", run.attempt()).kv("message", failure.message).log();
         }
     }
 

@@ -2,6 +2,7 @@ package io.enrollflow.pipeline;
 
 import io.enrollflow.limit.LimitContext;
 import io.enrollflow.limit.LimitReachedException;
+import io.enrollflow.logging.Event;
 import io.enrollflow.queue.InFlight;
 import io.enrollflow.queue.WorkerStoppedException;
 import io.enrollflow.redis.RedisKeys;
@@ -10,8 +11,8 @@ import io.enrollflow.status.ClaimLostException;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.task.TaskRun;
 import org.apache.camel.Exchange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +31,7 @@ import java.util.List;
  */
 public class HoldBack {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HoldBack.class);
+    private static final Logger LOG = LogManager.getLogger(HoldBack.class);
 
     /** The retry mover looks every second: a shorter hold is rounded up to it. */
     static final Duration SHORTEST = Duration.ofSeconds(1);
@@ -70,7 +71,7 @@ public class HoldBack {
             throw new ClaimLostException(id, "Redis refused its hold-back");
         }
         run.markDecided();
-        LOG.info("task={} stage={} outcome=held-back limit={} attempt={} next_attempt_at={} message=\"{}\"", id,
-                run.stage().word(), limit.limit().word(), run.attempt(), due, limit.getMessage());
+        Event.info(LOG).task(id).stage(run.stage().word()).outcome("held-back").kv("limit", limit.limit().word())
+                .kv("attempt", run.attempt()).kv("next_attempt_at", due).kv("message", limit.getMessage()).log();
     }
 }

@@ -1,5 +1,6 @@
 package io.enrollflow.pipeline;
 
+import io.enrollflow.logging.Event;
 import io.enrollflow.status.StatusStore;
 import io.enrollflow.status.StatusStore.ClaimResult;
 import io.enrollflow.task.FailureReason;
@@ -7,10 +8,9 @@ import io.enrollflow.task.Task;
 import io.enrollflow.task.TaskFailedException;
 import io.enrollflow.task.TaskParser;
 import io.enrollflow.task.TaskRun;
-import io.enrollflow.util.Masking;
 import org.apache.camel.Exchange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.util.function.BiPredicate;
 
@@ -35,7 +35,7 @@ public class TaskIntake {
     /** The task's id, for log lines in the routes (a plain property: cheaper for the simple language than a method call). */
     public static final String TASK_ID_PROPERTY = "enrollflowTaskId";
 
-    private static final Logger LOG = LoggerFactory.getLogger(TaskIntake.class);
+    private static final Logger LOG = LogManager.getLogger(TaskIntake.class);
 
     private final TaskParser parser;
     private final StatusStore status;
@@ -64,15 +64,18 @@ public class TaskIntake {
         switch (claim.decision()) {
             case COMPLETED -> {
                 run.markIgnored();
-                LOG.info("task={} stage=intake outcome=ignored note=\"already completed; acknowledged\"", run.taskId());
+                Event.info(LOG).task(run.taskId()).stage("intake").outcome("ignored")
+                        .note("already completed; acknowledged").log();
             }
             case IN_FLIGHT -> {
                 run.markIgnored();
-                LOG.info("task={} stage=intake outcome=ignored note=\"already in flight; acknowledged\"", run.taskId());
+                Event.info(LOG).task(run.taskId()).stage("intake").outcome("ignored")
+                        .note("already in flight; acknowledged").log();
             }
             case WAITING -> {
                 run.markIgnored();
-                LOG.info("task={} stage=intake outcome=ignored note=\"waiting for its next attempt; acknowledged\"", run.taskId());
+                Event.info(LOG).task(run.taskId()).stage("intake").outcome("ignored")
+                        .note("waiting for its next attempt; acknowledged").log();
             }
             case POISON -> {
                 run.claimToken(claim.token());
@@ -84,11 +87,13 @@ public class TaskIntake {
             case OWN -> {
                 if (heldByAnotherRun.test(run, claim.token())) {
                     run.markIgnored();
-                    LOG.info("task={} stage=intake outcome=ignored note=\"already in flight here; acknowledged\"", run.taskId());
+                    Event.info(LOG).task(run.taskId()).stage("intake").outcome("ignored")
+                            .note("already in flight here; acknowledged").log();
                 } else {
                     // no worker here holds the claim: the client sent this claim again after losing the first reply
                     // (a failover), and the first one's writes are in Redis; the run takes its claim and goes on
-                    LOG.warn("task={} stage=intake outcome=claim-adopted note=\"the claim's first reply was lost\"", run.taskId());
+                    Event.warn(LOG).task(run.taskId()).stage("intake").outcome("claim-adopted")
+                            .note("the claim's first reply was lost").log();
                     claimed(exchange, run, peek, claim);
                 }
             }
@@ -103,7 +108,12 @@ public class TaskIntake {
         run.task(task);
         exchange.setProperty(CLAIMED_PROPERTY, true);
         exchange.setProperty(ENROLLED_EARLIER_PROPERTY, claim.enrolled());
-        LOG.info("task={} stage=intake outcome=taken attempt={} order={} email={}", task.taskId(), claim.attempt(),
-                task.orderId(), Masking.email(task.email()));
+        Event.info(LOG).task(task.taskId()).stage("intake").outcome("taken").kv("attempt", claim.attempt())
+                .kv("order", task.orderId()).email(task.email()).log();
+        if (claim.enrolled()) {
+            // pipeline.camel.yaml skips enrollment on this property
+            Event.info(LOG).task(task.taskId()).stage("enroll").outcome("skipped").note("enrolled on an earlier attempt")
+                    .log();
+        }
     }
 }

@@ -1,16 +1,17 @@
 package io.enrollflow.queue;
 
+import io.enrollflow.logging.Event;
 import io.enrollflow.status.ClaimLostException;
 import io.enrollflow.task.TaskRun;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Route;
 import org.apache.camel.spi.ExceptionHandler;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.api.RList;
 import org.redisson.client.RedisException;
 import org.redisson.client.codec.StringCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.function.Supplier;
 
@@ -21,7 +22,7 @@ import java.util.function.Supplier;
 final class Acknowledgement {
 
     /** The consumer's logger: these lines are the consumer's, and operators filter on it. */
-    private static final Logger LOG = LoggerFactory.getLogger(RedisQueueConsumer.class);
+    private static final Logger LOG = LogManager.getLogger(RedisQueueConsumer.class);
 
     private final RedisQueueEndpoint endpoint;
     /** The consumer's handler, asked each time: Camel may replace it after the consumer was built. */
@@ -44,12 +45,13 @@ final class Acknowledgement {
         Exception failure = exchange.getException();
         try {
             if (run.fenced() || causedBy(failure, ClaimLostException.class)) {
-                LOG.warn("task={} stage={} outcome=fenced note=\"its claim was taken over (this instance was presumed dead); "
-                        + "the run stopped and wrote nothing\"", id, run.stage().word());
+                Event.warn(LOG).task(id).stage(run.stage().word()).outcome("fenced")
+                        .note("its claim was taken over (this instance was presumed dead); the run stopped and wrote"
+                                + " nothing").log();
                 endpoint.getComponent().getInFlight().events().fenced();
             } else if (failure != null && endpoint.getComponent().getInFlight().interrupting()) {
                 // interrupted by shutdown: the hand-back that follows puts it back on the queue
-                LOG.info("task={} stage=shutdown outcome=interrupted note=\"handed back to the queue\"", id);
+                Event.info(LOG).task(id).stage("shutdown").outcome("interrupted").note("handed back to the queue").log();
             } else if (failure != null) {
                 // no decision recorded: the task stays in the processing list; recovery requeues it
                 exceptionHandler.get().handleException("task " + id + " ended without a recorded decision; it stays in "
@@ -60,7 +62,7 @@ final class Acknowledgement {
             }
         } catch (RedisException e) {
             // acknowledging failed: the task stays in the processing list; recovery finds it already decided
-            LOG.warn("task={} stage=intake outcome=ack-failed error=\"{}\"", id, e.getMessage());
+            Event.warn(LOG).task(id).stage("intake").outcome("ack-failed").error(e.getMessage()).log();
         }
     }
 

@@ -1,12 +1,13 @@
 package io.enrollflow.queue;
 
+import io.enrollflow.logging.Event;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.status.StatusStore;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.api.RBucket;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Pausing intake for the whole fleet ({@code intake pause|resume|status}, {@code POST /api/intake/pause|resume}): one
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 public class IntakePause {
 
-    private static final Logger LOG = LoggerFactory.getLogger(IntakePause.class);
+    private static final Logger LOG = LogManager.getLogger(IntakePause.class);
 
     /**
      * @param paused true while intake is paused
@@ -38,7 +39,8 @@ public class IntakePause {
     /** Pauses intake (again: keeps the first time); returns the state after. */
     public State pause() {
         if (flag.setIfAbsent(StatusStore.now())) {
-            LOG.info("task=- stage=intake outcome=pause-requested note=\"every instance stops taking tasks within a second\"");
+            Event.info(LOG).stage("intake").outcome("pause-requested")
+                    .note("every instance stops taking tasks within a second").log();
         }
         return state();
     }
@@ -46,7 +48,7 @@ public class IntakePause {
     /** Resumes intake; returns the state after. */
     public State resume() {
         if (flag.delete()) {
-            LOG.info("task=- stage=intake outcome=resume-requested");
+            Event.info(LOG).stage("intake").outcome("resume-requested").log();
         }
         return state();
     }

@@ -1,13 +1,14 @@
 package io.enrollflow.queue;
 
+import io.enrollflow.logging.Event;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.api.RBucket;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisException;
 import org.redisson.client.codec.StringCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class PauseWatch {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PauseWatch.class);
+    private static final Logger LOG = LogManager.getLogger(PauseWatch.class);
     /** How stale the cached flag may be when a task arrives (a paused loop looks again every fifth of it). */
     static final long PAUSE_CHECK_MS = 500;
     /**
@@ -69,8 +70,12 @@ final class PauseWatch {
                 boolean value = flag.isExists();
                 if (paused.getAndSet(value) != value) {
                     // said once per change, by the worker that saw it first
-                    LOG.info("task=- stage=intake outcome={}",
-                            value ? "paused note=\"taking no tasks; in-flight ones finish\"" : "resumed");
+                    if (value) {
+                        Event.info(LOG).stage("intake").outcome("paused").note("taking no tasks; in-flight ones finish")
+                                .log();
+                    } else {
+                        Event.info(LOG).stage("intake").outcome("resumed").log();
+                    }
                 }
             } catch (RedisException e) {
                 // unreachable: keep the last value; the fetch meets the outage and backs off
@@ -93,7 +98,7 @@ final class PauseWatch {
         try {
             new RedisScripts(redis).integer(RedisScripts.Script.REQUEUE_ORPHAN, List.of(processing, queue, none), raw,
                     instanceId);
-            LOG.debug("task=- stage=intake outcome=handed-back note=\"intake is paused\"");
+            Event.debug(LOG).stage("intake").outcome("handed-back").note("intake is paused").log();
             return true;
         } catch (RedisException e) {
             return false;

@@ -1,15 +1,16 @@
 package io.enrollflow.queue;
 
+import io.enrollflow.logging.Event;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
 import io.enrollflow.status.Membership;
 import io.enrollflow.task.TaskParser;
 import io.enrollflow.task.TaskRun;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +27,7 @@ import java.util.Set;
 final class Reaper {
 
     /** Recovery's logger: these lines are part of its rounds. */
-    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+    private static final Logger LOG = LogManager.getLogger(Recovery.class);
 
     private final RedissonClient redis;
     private final RedisScripts scripts;
@@ -55,8 +56,8 @@ final class Reaper {
             long moved = scripts.integer(Script.REAP,
                     List.of(keys.processing(id), keys.queue(), keys.instances(), keys.heartbeat(id)), id);
             if (moved > 0) {
-                LOG.warn("task=- stage=recovery outcome=reaped instance={} tasks={} note=\"its heartbeat expired; its tasks are back on the queue\"",
-                        id, moved);
+                Event.warn(LOG).stage("recovery").outcome("reaped").kv("instance", id).kv("tasks", moved)
+                        .note("its heartbeat expired; its tasks are back on the queue").log();
             }
         }
     }
@@ -89,8 +90,8 @@ final class Reaper {
             long moved = scripts.integer(Script.REQUEUE_ORPHAN, List.of(keys.processing(instanceId), keys.queue(),
                     taskId == null ? keys.none() : keys.claim(taskId)), raw, membership.owner());
             if (moved > 0) {
-                LOG.warn("task={} stage=recovery outcome=requeued note=\"its run ended without a recorded decision\"",
-                        taskId == null ? "-" : taskId);
+                Event.warn(LOG).task(taskId).stage("recovery").outcome("requeued")
+                        .note("its run ended without a recorded decision").log();
             }
             orphans.remove(raw);
         }

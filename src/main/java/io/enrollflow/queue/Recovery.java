@@ -1,5 +1,6 @@
 package io.enrollflow.queue;
 
+import io.enrollflow.logging.Event;
 import io.enrollflow.redis.RedisConnection;
 import io.enrollflow.redis.RedisFailures;
 import io.enrollflow.redis.RedisKeys;
@@ -10,12 +11,12 @@ import io.enrollflow.task.TaskParser;
 import io.enrollflow.task.TaskRun;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.options.OptionalOptions;
 import org.redisson.client.codec.StringCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ import java.util.concurrent.TimeUnit;
  */
 public class Recovery extends ServiceSupport {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+    private static final Logger LOG = LogManager.getLogger(Recovery.class);
     /** After fencing its runs, how long a heartbeat waits for them to stop before registering again. */
     private static final long FENCED_RUNS_STOP_MS = 10_000;
 
@@ -167,10 +168,11 @@ public class Recovery extends ServiceSupport {
         long since = lastBeat == 0 ? 0 : started - lastBeat;
         lastBeat = started;
         if (since > 2 * period || now - started > period) {
-            LOG.warn("task=- stage=recovery outcome=heartbeat-late seconds_since_last={} call_seconds={} ttl_seconds={}"
-                    + " note=\"the machine or Redis is slow; past the ttl this instance is presumed dead\"",
-                    Math.round(since / 1e7) / 100.0, Math.round((now - started) / 1e7) / 100.0,
-                    heartbeatTtl().toMillis() / 1000.0);
+            Event.warn(LOG).stage("recovery").outcome("heartbeat-late")
+                    .kv("seconds_since_last", Math.round(since / 1e7) / 100.0)
+                    .kv("call_seconds", Math.round((now - started) / 1e7) / 100.0)
+                    .kv("ttl_seconds", heartbeatTtl().toMillis() / 1000.0)
+                    .note("the machine or Redis is slow; past the ttl this instance is presumed dead").log();
         }
     }
 
@@ -181,8 +183,8 @@ public class Recovery extends ServiceSupport {
     private void comeBack(String why) {
         membership.renew();
         int fenced = inFlight.fenceAll();
-        LOG.warn("task=- stage=recovery outcome=presumed-dead why=\"{}\" fenced_runs={} note=\"its runs stop and write "
-                + "nothing; it registers again\"", why, fenced);
+        Event.warn(LOG).stage("recovery").outcome("presumed-dead").kv("why", why).kv("fenced_runs", fenced)
+                .note("its runs stop and write nothing; it registers again").log();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FENCED_RUNS_STOP_MS);
         while (inFlight.runs().stream().anyMatch(TaskRun::fenced) && System.nanoTime() < deadline) {
             // the lease stays lapsed meanwhile: no fenced run sends anything to Drive or starts a stage
@@ -260,12 +262,12 @@ public class Recovery extends ServiceSupport {
         if (!cause.equals(last)) {
             if (RedisFailures.isInfrastructure(e)) {
                 // Redis unreachable or slow: tried again next period
-                LOG.warn("task=- stage=recovery outcome={}-failed error=\"{}\" note=\"Redis unreachable; trying again "
-                        + "every {} ms\"", what, cause, period().toMillis());
+                Event.warn(LOG).stage("recovery").outcome(what + "-failed").error(cause)
+                        .note("Redis unreachable; trying again every " + period().toMillis() + " ms").log();
             } else {
                 // a fault of enrollflow (or a Redis error that repeats itself): tried again next period, loudly
-                LOG.error("task=- stage=recovery outcome={}-failed error=\"{}\" note=\"trying again every {} ms\"",
-                        what, cause, period().toMillis(), e);
+                Event.error(LOG).stage("recovery").outcome(what + "-failed").error(cause)
+                        .note("trying again every " + period().toMillis() + " ms").thrown(e).log();
             }
         }
         return cause;
@@ -273,7 +275,7 @@ public class Recovery extends ServiceSupport {
 
     private String recovered(String last, String what) {
         if (last != null) {
-            LOG.info("task=- stage=recovery outcome={}-back", what);
+            Event.info(LOG).stage("recovery").outcome(what + "-back").log();
         }
         return null;
     }

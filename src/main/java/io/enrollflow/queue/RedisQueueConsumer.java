@@ -1,16 +1,17 @@
 package io.enrollflow.queue;
 
+import io.enrollflow.logging.Event;
 import io.enrollflow.status.Membership;
 import io.enrollflow.task.TaskRun;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.api.RBlockingDeque;
 import org.redisson.api.queue.DequeMoveArgs;
 import org.redisson.client.RedisException;
 import org.redisson.client.codec.StringCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -42,7 +43,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public class RedisQueueConsumer extends DefaultConsumer {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RedisQueueConsumer.class);
+    private static final Logger LOG = LogManager.getLogger(RedisQueueConsumer.class);
     /** Longest wait between fetch attempts while Redis is unreachable. */
     private static final long MAX_OUTAGE_BACKOFF_MS = 5_000;
     /** After interrupting the workers at shutdown, how long they may take to stop before their runs are fenced. */
@@ -86,16 +87,16 @@ public class RedisQueueConsumer extends DefaultConsumer {
             InFlight inFlight = endpoint.getComponent().getInFlight();
             executor.shutdown();
             if (!executor.awaitTermination(endpoint.getShutdownTimeout(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("task=- stage=shutdown outcome=interrupting in_flight={} note=\"the shutdown timeout passed; "
-                        + "their tasks go back to the queue\"", inFlight.size());
+                Event.warn(LOG).stage("shutdown").outcome("interrupting").kv("in_flight", inFlight.size())
+                        .note("the shutdown timeout passed; their tasks go back to the queue").log();
                 inFlight.startInterrupting();
                 executor.shutdownNow();
                 if (!executor.awaitTermination(WORKER_STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
                     // a worker that ignores its interrupt (stuck in a call) is fenced: the hand-back below deletes the
                     // claims, so whatever it writes later is refused by Redis
                     int fenced = inFlight.fenceAll();
-                    LOG.warn("task=- stage=shutdown outcome=fenced runs={} note=\"workers did not stop; their runs are "
-                            + "fenced and their tasks handed back\"", fenced);
+                    Event.warn(LOG).stage("shutdown").outcome("fenced").kv("runs", fenced)
+                            .note("workers did not stop; their runs are fenced and their tasks handed back").log();
                 }
             }
             executor = null;
@@ -103,11 +104,11 @@ public class RedisQueueConsumer extends DefaultConsumer {
             if (recovery != null) {
                 try {
                     long handedBack = recovery.handBack();
-                    LOG.info("task=- stage=shutdown outcome=handed-back tasks={}", handedBack);
+                    Event.info(LOG).stage("shutdown").outcome("handed-back").kv("tasks", handedBack).log();
                 } catch (RedisException e) {
                     // Redis is unreachable: the tasks stay in the processing list; another instance reaps them
-                    LOG.warn("task=- stage=shutdown outcome=hand-back-failed error=\"{}\" note=\"another instance recovers them\"",
-                            e.getMessage());
+                    Event.warn(LOG).stage("shutdown").outcome("hand-back-failed").error(e.getMessage())
+                            .note("another instance recovers them").log();
                 }
             }
         }
@@ -130,14 +131,14 @@ public class RedisQueueConsumer extends DefaultConsumer {
                 } else {
                     raw = queue.move(Duration.ofMillis(endpoint.getPollTimeout()), DequeMoveArgs.pollLast().addFirstTo(processing));
                     if (outage.compareAndSet(true, false)) {
-                        LOG.info("task=- stage=intake outcome=redis-back note=\"taking tasks again\"");
+                        Event.info(LOG).stage("intake").outcome("redis-back").note("taking tasks again").log();
                     }
                     backoff = 100;
                 }
             } catch (RedisException e) {
                 if (outage.compareAndSet(false, true)) {
-                    LOG.warn("task=- stage=intake outcome=redis-unreachable error=\"{}\" note=\"retrying with backoff; nothing is lost\"",
-                            e.getMessage());
+                    Event.warn(LOG).stage("intake").outcome("redis-unreachable").error(e.getMessage())
+                            .note("retrying with backoff; nothing is lost").log();
                 }
                 wait = backoff;
                 backoff = Math.min(backoff * 2, MAX_OUTAGE_BACKOFF_MS);

@@ -11,8 +11,11 @@ import org.redisson.config.BaseMasterSlaveServersConfig;
 import org.redisson.config.Config;
 import org.redisson.config.ConstantDelay;
 import org.redisson.config.ReadMode;
+import org.redisson.config.SingleServerConfig;
 import org.redisson.config.SubscriptionMode;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -94,7 +97,7 @@ public final class RedisConnection {
 
     /**
      * Netty's leak detector off unless the operator asks for it ({@code -Dio.netty.leakDetection.level=simple} in
-     * JAVA_OPTS): at its default it records a stack trace for one buffer in 128, about 1.3% of a busy worker's CPU
+     * JAVA_OPTS): at its default it records a stack trace for one buffer in 128, a measurable share of a busy worker's CPU
      * (perf, bench/run.sh), to find buffers that Redisson, not enrollflow, allocates and releases.
      */
     static void quietLeakDetector() {
@@ -111,7 +114,7 @@ public final class RedisConnection {
         config.setUseScriptCache(true);
         // Redisson's references (an RObject stored as a value, read back as a live object): enrollflow stores only text,
         // and with references on every script argument and every reply goes through a row of interface type checks
-        // (2% of the workers' CPU in the bench's profile)
+        // (a measurable share of the workers' CPU in the bench's profile)
         config.setReferenceEnabled(false);
         // Redisson's default of 32 event-loop threads spreads a handful of round trips per task over idle threads,
         // each hand-off a context switch; one per core keeps up (bench/run.sh) with less CPU and memory
@@ -121,9 +124,11 @@ public final class RedisConnection {
         config.setThreads(2);
         switch (mode) {
             case SINGLE -> {
-                tune(config.useSingleServer().setAddress(settings.url())
+                var single = config.useSingleServer().setAddress(withoutUserInfo(settings.url()))
                         .setConnectionPoolSize(poolSize(blockingUse))
-                        .setConnectionMinimumIdleSize(minimumIdle(blockingUse)));
+                        .setConnectionMinimumIdleSize(minimumIdle(blockingUse));
+                tune(single);
+                credentials(settings.url(), single);
             }
             case SENTINEL -> {
                 var sentinel = config.useSentinelServers().setMasterName(settings.masterName())
@@ -188,7 +193,7 @@ public final class RedisConnection {
      * Connections kept open before the workers need them: a few, so the first fetches and the first task's scripts find
      * theirs ready (no connect on the pickup path). The workers' blocking fetches open theirs on demand, up to
      * {@link #poolSize}; others close after Redisson's idle timeout. Each open connection costs a ping every 30 s:
-     * Redisson's default of 24 cost more than the fetches.
+     * Redisson's default of 24 would cost more than the fetches.
      */
     static int minimumIdle(int blockingUse) {
         return Math.min(blockingUse, 2) + 2;
@@ -204,7 +209,48 @@ public final class RedisConnection {
                 .setConnectTimeout(5_000);
     }
 
-    /** The password of the Sentinel or Cluster nodes (one server takes it in its URL). Never logged. */
+    /**
+     * The one server's address without its user info: Redisson writes the address it connects to in its own lines
+     * ({@code addr=redis://...} at DEBUG), so the password it needs goes in as a setting ({@link #credentials}).
+     */
+    static String withoutUserInfo(String url) {
+        int at = userInfoEnd(url);
+        return at < 0 ? url : url.substring(0, url.indexOf("://") + 3) + url.substring(at + 1);
+    }
+
+    /** The {@code @} that ends the URL's user info (the authority's last), or -1 when it has none. */
+    private static int userInfoEnd(String url) {
+        int start = url.indexOf("://") + 3;
+        int authorityEnd = start;
+        while (authorityEnd < url.length() && "/?#".indexOf(url.charAt(authorityEnd)) < 0) {
+            authorityEnd++;
+        }
+        int at = url.lastIndexOf('@', authorityEnd - 1);
+        return at < start ? -1 : at;
+    }
+
+    /**
+     * The user and password of the one server's URL as Redisson itself reads them ({@code redis://:secret@host} or
+     * {@code redis://user:secret@host}, percent-decoded; a user info without {@code :} is a password), set on its
+     * configuration rather than left in the address. Never logged.
+     */
+    private static void credentials(String url, SingleServerConfig config) {
+        int at = userInfoEnd(url);
+        if (at < 0) {
+            return;
+        }
+        String[] parts = url.substring(url.indexOf("://") + 3, at).split(":", 2);
+        if (parts.length == 1) {
+            config.setPassword(URLDecoder.decode(parts[0], StandardCharsets.UTF_8));
+        } else {
+            if (!parts[0].isEmpty()) {
+                config.setUsername(URLDecoder.decode(parts[0], StandardCharsets.UTF_8));
+            }
+            config.setPassword(URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The password of the Sentinel or Cluster nodes (the one server's is in its URL). Never logged. */
     private static <T extends BaseConfig<T>> void auth(RedisSettings settings, T config) {
         String password = settings.password();
         if (!password.isEmpty()) {

@@ -39,8 +39,8 @@ public final class RedisKeys {
     }
 
     /**
-     * The keys the settings name (the namespace checked there). A queue named outside the namespace is accepted, as
-     * before namespaces existed (the producer's key is the backend's choice); on Redis Cluster it must carry the
+     * The keys the settings name (the namespace checked there). A queue named outside the namespace is accepted
+     * (the producer's key is the backend's choice); on Redis Cluster it must carry the
      * namespace's hash tag (checked where Cluster is set up).
      */
     public static RedisKeys from(RedisSettings settings) {
@@ -258,5 +258,10 @@ public final class RedisKeys {
     /** Present (with a TTL: the pause's length) while Drive asked the fleet to slow down. */
     public String drivePause() {
         return ns + ":limit:drive-pause";
+    }
+
+    /** Present (JSON: since, detail) while Drive's token endpoint refuses the fleet's credentials. */
+    public String driveSignInRefused() {
+        return ns + ":drive:sign-in-refused";
     }
 }

@@ -1,6 +1,9 @@
 package io.enrollflow.redis;
 
 import io.enrollflow.config.RedisSettings;
+import io.enrollflow.logging.Event;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
@@ -8,8 +11,6 @@ import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.redisson.api.RedissonClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +36,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class RedisScripts {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RedisScripts.class);
+    private static final Logger LOG = LogManager.getLogger(RedisScripts.class);
     private static final long WARN_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
 
     /**
@@ -57,6 +58,7 @@ public final class RedisScripts {
         PURGE("purge.lua", args -> false),
         DEAD_LETTER_PAGE("dead-letter-page.lua", args -> false),
         INDEX_DEAD_LETTERS("index-dead-letters.lua", args -> false),
+        TRIM_DEAD_LETTERS("trim-dead-letters.lua", args -> false),
         HEARTBEAT("heartbeat.lua", args -> false),
         // the fleet-wide limits (io.enrollflow.limit); a hold-back sends a task back to the schedule, like a retry
         RATE_LIMIT("rate-limit.lua", args -> false),
@@ -198,10 +200,11 @@ public final class RedisScripts {
             if ((last == 0 || now - last > WARN_EVERY_NANOS) && lastWarning.compareAndSet(last, now)) {
                 // the decision stands on the primary; only a failover in the next moment could still undo it (a task
                 // then runs again, which delivery is built to survive)
-                LOG.warn("task=- stage=redis outcome=unreplicated script={} replicas={} wanted={} timeout={}ms total={}"
-                        + " note=\"decisions are written on the primary but fewer replicas acknowledged them in time;"
-                        + " each waits up to {} (said once a minute)\"", which.name().toLowerCase(), done.getSyncedSlaves(),
-                        waitReplicas, waitTimeout.toMillis(), total, RedisSettings.WAIT_TIMEOUT);
+                Event.warn(LOG).stage("redis").outcome("unreplicated").kv("script", which.name().toLowerCase())
+                        .kv("replicas", done.getSyncedSlaves()).kv("wanted", waitReplicas)
+                        .kv("timeout", waitTimeout.toMillis() + "ms").kv("total", total)
+                        .note("decisions are written on the primary but fewer replicas acknowledged them in time;"
+                                + " each waits up to " + RedisSettings.WAIT_TIMEOUT + " (said once a minute)").log();
             }
         }
         return result.toCompletableFuture().getNow(null);

@@ -1,13 +1,14 @@
 package io.enrollflow.redis;
 
+import io.enrollflow.logging.Event;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.RedisNode;
 import org.redisson.api.redisnode.RedisNodes;
 import org.redisson.client.RedisConnectionException;
 import org.redisson.client.RedisException;
 import org.redisson.client.RedisTimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,7 +25,7 @@ import java.util.Map;
  */
 public final class RedisStartupChecks {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RedisStartupChecks.class);
+    private static final Logger LOG = LogManager.getLogger(RedisStartupChecks.class);
 
     private RedisStartupChecks() {
     }
@@ -44,8 +45,8 @@ public final class RedisStartupChecks {
             };
         } catch (RuntimeException e) {
             // Redis is not reachable yet: the runtime starts anyway (it connects when Redis is back)
-            LOG.info("task=- stage=startup outcome=redis-not-checked error=\"{}\" note=\"Redis settings not checked\"",
-                    e.getMessage());
+            Event.info(LOG).stage("startup").outcome("redis-not-checked").error(e.getMessage())
+                    .note("Redis settings not checked").log();
             return warnings;
         }
         for (RedisNode node : primaries) {
@@ -56,34 +57,35 @@ public final class RedisStartupChecks {
                 config.putAll(node.getConfig("appendonly"));
                 config.putAll(node.getConfig("save"));
             } catch (RedisConnectionException | RedisTimeoutException e) {
-                LOG.info("task=- stage=startup outcome=redis-not-checked node={} error=\"{}\" note=\"Redis settings not checked\"",
-                        where, e.getMessage());
+                Event.info(LOG).stage("startup").outcome("redis-not-checked").kv("node", where).error(e.getMessage())
+                        .note("Redis settings not checked").log();
                 continue;
             } catch (RedisException e) {
-                warn(warnings, "task=- stage=startup outcome=redis-config-refused node=" + where + " error=\""
-                        + e.getMessage() + "\" note=\"CONFIG GET is refused here (managed Redis?): make sure yourself"
-                        + " that maxmemory-policy is noeviction and that AOF or RDB persistence is on\"");
+                warn(warnings, Event.warn(LOG).stage("startup").outcome("redis-config-refused").kv("node", where)
+                        .error(e.getMessage()).note("CONFIG GET is refused here (managed Redis?): make sure yourself"
+                                + " that maxmemory-policy is noeviction and that AOF or RDB persistence is on"));
                 return warnings;
             }
             String policy = config.getOrDefault("maxmemory-policy", "");
             if (!policy.isEmpty() && !"noeviction".equals(policy)) {
-                warn(warnings, "task=- stage=startup outcome=redis-may-evict node=" + where + " setting=maxmemory-policy"
-                        + " value=" + policy + " note=\"Redis may evict enrollflow's keys and lose tasks; set"
-                        + " maxmemory-policy noeviction\"");
+                warn(warnings, Event.warn(LOG).stage("startup").outcome("redis-may-evict").kv("node", where)
+                        .kv("setting", "maxmemory-policy").kv("value", policy)
+                        .note("Redis may evict enrollflow's keys and lose tasks; set maxmemory-policy noeviction"));
             }
             boolean aof = "yes".equals(config.getOrDefault("appendonly", ""));
             boolean rdb = !config.getOrDefault("save", "").isBlank();
             if (!aof && !rdb) {
-                warn(warnings, "task=- stage=startup outcome=redis-not-persisted node=" + where
-                        + " setting=appendonly,save value=no,\"\" note=\"Redis persists nothing: a restart of it loses"
-                        + " every task; turn on appendonly (AOF) or a save rule (RDB)\"");
+                warn(warnings, Event.warn(LOG).stage("startup").outcome("redis-not-persisted").kv("node", where)
+                        .kv("setting", "appendonly,save").kv("value", "no,\"\"")
+                        .note("Redis persists nothing: a restart of it loses every task; turn on appendonly (AOF) or a"
+                                + " save rule (RDB)"));
             }
         }
         return warnings;
     }
 
-    private static void warn(List<String> warnings, String line) {
-        LOG.warn(line);
-        warnings.add(line);
+    private static void warn(List<String> warnings, Event line) {
+        warnings.add(line.text());
+        line.log();
     }
 }

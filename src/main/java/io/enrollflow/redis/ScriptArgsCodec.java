@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@link StringCodec} for the scripts' arguments: each one is sent as its UTF-8 bytes wrapped on the heap, where
- * StringCodec takes a pooled direct buffer per argument (about 7% of a worker's CPU for the three scripts of a task,
+ * StringCodec takes a pooled direct buffer per argument (a measurable share of a worker's CPU for the three scripts of a task,
  * measured with perf in bench/run.sh). Replies are read as StringCodec reads them.
  */
 public final class ScriptArgsCodec extends StringCodec {

@@ -1,5 +1,6 @@
 package io.enrollflow.retry;
 
+import io.enrollflow.logging.Event;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
@@ -11,9 +12,9 @@ import io.enrollflow.task.FailureReason;
 import io.enrollflow.task.Stage;
 import io.enrollflow.task.TaskRun;
 import io.enrollflow.util.Outage;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.redisson.client.RedisException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +34,7 @@ import java.util.List;
  */
 public class RetrySchedule {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RetrySchedule.class);
+    private static final Logger LOG = LogManager.getLogger(RetrySchedule.class);
 
     /** How many due tasks one mover call moves: bounds the script's run time. */
     static final int MOVE_BATCH = 500;
@@ -101,13 +102,13 @@ public class RetrySchedule {
             } while (batch == MOVE_BATCH);
         } catch (RedisException e) {
             if (redisDown.began()) {
-                LOG.warn("task=- stage=retry outcome=redis-unreachable error=\"{}\" note=\"due retries wait in Redis; moved once it is back\"",
-                        e.getMessage());
+                Event.warn(LOG).stage("retry").outcome("redis-unreachable").error(e.getMessage())
+                        .note("due retries wait in Redis; moved once it is back").log();
             }
             return moved;
         }
         if (redisDown.over()) {
-            LOG.info("task=- stage=retry outcome=redis-back");
+            Event.info(LOG).stage("retry").outcome("redis-back").log();
         }
         return moved;
     }

@@ -1,6 +1,7 @@
 package io.enrollflow.runtime;
 
 import io.enrollflow.config.DeliverySettings;
+import io.enrollflow.config.DiskSettings;
 import io.enrollflow.config.DownloadSettings;
 import io.enrollflow.config.EnrollmentSettings;
 import io.enrollflow.config.ManagementSettings;
@@ -11,13 +12,16 @@ import io.enrollflow.console.Console;
 import io.enrollflow.console.InstanceDetails;
 import io.enrollflow.console.JdkHttpConsole;
 import io.enrollflow.deadletter.DeadLetterIndexing;
+import io.enrollflow.deadletter.DeadLetterTrim;
 import io.enrollflow.deadletter.DeadLetterStore;
 import io.enrollflow.delivery.BeforeDelivery;
 import io.enrollflow.delivery.drive.DriveDelivery;
+import io.enrollflow.delivery.drive.FleetDriveSignIn;
 import io.enrollflow.delivery.drive.DriveGuard;
 import io.enrollflow.delivery.folder.FolderDelivery;
 import io.enrollflow.download.DownloadRunner;
 import io.enrollflow.enroll.EnrollmentClient;
+import io.enrollflow.limit.DiskSpace;
 import io.enrollflow.limit.Limits;
 import io.enrollflow.management.Management;
 import io.enrollflow.management.Metrics;
@@ -26,6 +30,7 @@ import io.enrollflow.pipeline.DownloadStep;
 import io.enrollflow.pipeline.FailureHandler;
 import io.enrollflow.pipeline.HoldBack;
 import io.enrollflow.pipeline.TaskIntake;
+import io.enrollflow.pipeline.WorkDirSweep;
 import io.enrollflow.queue.InFlight;
 import io.enrollflow.queue.Recovery;
 import io.enrollflow.queue.RedisQueueComponent;
@@ -87,6 +92,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         Membership membership = new Membership(instanceId);
         StatusStore status = new StatusStore(redis, scripts, keys, parsed.status().historySize(), membership,
                 parsed.queue().maxDeliveries());
+        status.retainCompleted(parsed.status().retention());
         DeadLetterStore deadLetters = new DeadLetterStore(redis, scripts, keys, status,
                 parsed.status().deadLetterWarnSize());
         DeadLetterIndexing.start(deadLetters,
@@ -122,9 +128,11 @@ public class EnrollflowBeans implements CamelConfiguration {
         // built (Drive needs its key file and folder)
         if (drive) {
             // no Drive request leaves while this instance may have been presumed dead (its lease lapsed: a stall), and
-            // no upload begun before it came back goes on; every one waits out the fleet's Drive pause (docs/contract.md §12)
+            // no upload begun before it came back goes on; every one waits out the fleet's Drive pause (docs/contract.md §12);
+            // a refused sign-in is the fleet's to see (the console, health) until a delivery goes through
             camel.getRegistry().bind("deliverToDrive", (Processor) delivery.via(DriveDelivery.create(settings, camel,
-                    new DriveGuard(membership::leaseHeld, membership::generation), fleetLimits.drivePause()))::deliver);
+                    new DriveGuard(membership::leaseHeld, membership::generation), fleetLimits.drivePause(),
+                    new FleetDriveSignIn(redis, keys)))::deliver);
         } else {
             camel.getRegistry().bind("deliverToFolder", (Processor) delivery.via(
                     new FolderDelivery(parsed.delivery().folder(), !parsed.download().keep()))::deliver);
@@ -135,10 +143,17 @@ public class EnrollflowBeans implements CamelConfiguration {
                 (replays, pause) -> new JdkHttpConsole(new Console(redis, keys, status, deadLetters, replays, pause,
                         management.token(), management.readToken(), management.sessionTimeout())));
         fleetLimits.bindMetrics(camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry());
+        // retention (docs/contract.md §14): the dead letters bounded by age and count, and the work directory's logs
+        // and failed folders, background rounds on one thread
+        var housekeeping = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "retention");
+        new DeadLetterTrim(scripts, keys, parsed.status().deadLetterMaxAge(), parsed.status().deadLetterMax(),
+                camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry()).start(housekeeping);
+        DiskSettings disk = DiskSettings.from(settings);
+        new WorkDirSweep(parsed.download().workDir(), redis, keys, disk).start(housekeeping);
 
         var registry = camel.getRegistry();
         // the pipeline's steps (pipeline, enroll, download and deliver.camel.yaml: "process: ref:") are Processors, called
-        // directly: no bean-method lookup and no reflective call per step and task (issue 15)
+        // directly: no bean-method lookup and no reflective call per step and task
         TaskIntake intake = new TaskIntake(parser, status, inFlight::heldByAnother);
         registry.bind("claimTask", (Processor) intake::claim);
         registry.bind("acquireEnrollRate", (Processor) fleetLimits.enrollRate()::acquire);
@@ -155,15 +170,17 @@ public class EnrollflowBeans implements CamelConfiguration {
         registry.bind("callEnrollment", (Processor) client::call);
         registry.bind("classifyEnrollment", (Processor) client::classify);
         registry.bind("recordEnrolled", (Processor) client::recordEnrolled);
-        DownloadStep download = new DownloadStep(downloads, status, fleetLimits.permits());
+        DiskSpace diskSpace = new DiskSpace(fleetLimits.context().gate(), parsed.download().workDir(), disk.minFree());
+        diskSpace.bindMetrics(camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry());
+        DownloadStep download = new DownloadStep(downloads, status, fleetLimits.permits(), diskSpace);
         registry.bind("runDownload", (Processor) download::download);
         registry.bind("downloadAfterReEnroll", (Processor) download::downloadAfterReEnroll);
         registry.bind("startDelivery", (Processor) delivery::start);
         registry.bind("completeDelivery", (Processor) delivery::complete);
         FailureHandler failures = new FailureHandler(retries, deadLetters, status, inFlight);
         queue.setUndecided(failures::undecided);
-        // error-handling.camel.yaml's three clauses, processors too (a refused task took a reflective bean call); the
-        // beans stay bound for route files edited before (bean: ref: failures / holdBack)
+        // error-handling.camel.yaml's three clauses, processors too (as bean calls, a refused task would take a reflective call); the
+        // beans stay bound for an operator's route files that call them (bean: ref: failures / holdBack)
         HoldBack holdBack = new HoldBack(fleetLimits.context(), status, inFlight);
         registry.bind("holdBackTask", (Processor) holdBack::holdBack);
         registry.bind("retryOrDeadLetter", (Processor) failures::retryOrDeadLetter);
@@ -172,7 +189,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         registry.bind("failures", failures);
         registry.bind("retrySchedule", retries);
         // the retry mover's step, every second on every instance: a processor, not a bean-method call (on an idle
-        // worker that reflective call was its largest cost)
+        // worker that reflective call would be its largest cost)
         registry.bind("moveDueRetries", (Processor) exchange -> exchange.getMessage().setBody(retries.moveDue()));
     }
 }

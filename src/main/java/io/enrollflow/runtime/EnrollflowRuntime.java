@@ -113,7 +113,7 @@ public class EnrollflowRuntime {
 
     /**
      * The jar's copy of the routes. Run from the jar, each file is named: Camel's wildcard would read the whole jar
-     * (every entry inflated, some 60 MB) on every start. From a classes folder (tests) the wildcard is a listing.
+     * (every entry inflated, tens of MB) on every start. From a classes folder (tests) the wildcard is a listing.
      */
     static String bundledRoutes() {
         String prefix = "enrollflow/routes/";

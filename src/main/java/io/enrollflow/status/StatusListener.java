@@ -1,7 +1,9 @@
 package io.enrollflow.status;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.enrollflow.logging.Event;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
 
 import java.util.List;
 
@@ -20,15 +22,15 @@ public interface StatusListener {
     /** Tells each of these in turn; one that throws (a bug) is logged and the others are still told. */
     static StatusListener all(List<StatusListener> listeners) {
         List<StatusListener> copy = List.copyOf(listeners);
-        Logger log = LoggerFactory.getLogger(StatusListener.class);
+        Logger log = LogManager.getLogger(StatusListener.class);
         return change -> {
             for (StatusListener listener : copy) {
                 try {
                     listener.changed(change);
                 } catch (RuntimeException e) {
                     // the transition is recorded in Redis already; a listener's bug must not fail the task
-                    log.warn("task={} stage=status outcome=listener-failed status={} error=\"{}\"",
-                            change.taskId(), change.status().word(), e.toString());
+                    Event.warn(log).task(change.taskId()).stage("status").outcome("listener-failed")
+                            .kv("status", change.status().word()).error(e.toString()).log();
                 }
             }
         };

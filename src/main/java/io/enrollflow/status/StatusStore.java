@@ -8,6 +8,7 @@ import io.enrollflow.task.TaskRun;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -50,6 +51,8 @@ public class StatusStore {
     private final int maxDeliveries;
     private final Transitions transitions;
     private volatile StatusListener listener = StatusListener.NONE;
+    /** Seconds a completed task's status and history are kept (0 = for ever: a store without retention, in tests). */
+    private volatile long retainCompletedSeconds;
 
     /**
      * @param maxDeliveries enrollflow.queue.max-deliveries: crashed instances a task may have been in flight on
@@ -79,6 +82,11 @@ public class StatusStore {
 
     public int historySize() {
         return historySize;
+    }
+
+    /** How long a completed task's status hash and history stay ({@code enrollflow.status.retention}). */
+    public void retainCompleted(Duration retention) {
+        transitions.retainCompleted(retention);
     }
 
     /** Who is told of each transition (set once while the runtime is wired). */

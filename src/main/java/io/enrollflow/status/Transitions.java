@@ -5,6 +5,7 @@ import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
 import io.enrollflow.task.TaskRun;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -24,12 +25,19 @@ final class Transitions {
     private final RedisKeys keys;
     private final int historySize;
     private final Consumer<StatusChange> announce;
+    /** Seconds a completed task's status and history are kept (0 = for ever: a store without retention, in tests). */
+    private volatile long retainCompletedSeconds;
 
     Transitions(RedisScripts scripts, RedisKeys keys, int historySize, Consumer<StatusChange> announce) {
         this.scripts = scripts;
         this.keys = keys;
         this.historySize = historySize;
         this.announce = announce;
+    }
+
+    /** How long a completed task's status hash and history stay ({@code enrollflow.status.retention}). */
+    void retainCompleted(Duration retention) {
+        this.retainCompletedSeconds = Math.max(1, retention.toSeconds());
     }
 
     /**
@@ -46,7 +54,7 @@ final class Transitions {
         }
         String heldAt = run.heldEnrolledAt();
         String heldMessage = run.heldEnrolledMessage();
-        List<Object> args = new ArrayList<>(List.of(at, historySize, ack, run.claimToken()));
+        List<Object> args = new ArrayList<>(List.of(at, historySize, ack, run.claimToken(), retainCompletedSeconds));
         args.add(heldAt == null ? 0 : 1);
         if (heldAt != null) {
             args.addAll(List.of(TaskStatus.ENROLLED.word(), heldAt, heldMessage == null ? "" : heldMessage));
@@ -83,8 +91,8 @@ final class Transitions {
 
     /**
      * The minute since the epoch of a time as {@link StatusStore#now()} writes it ({@code 2026-12-01T14:53:10.123Z}),
-     * read from its fixed positions: {@code Instant.parse} cost about 1% of a worker's CPU, for a value written a moment
-     * before.
+     * read from its fixed positions: {@code Instant.parse} costs a measurable share of a worker's CPU, for a value
+     * written a moment before.
      */
     static long epochMinute(String at) {
         if (at.length() < 17 || at.charAt(4) != '-' || at.charAt(7) != '-' || at.charAt(10) != 'T'

@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The console benchmark (issue 12), run by {@code bench/console.sh}: how long each console page and each API call takes
+ * The console benchmark, run by {@code bench/console.sh}: how long each console page and each API call takes
  * to answer (over loopback HTTP, whole body read) with 100,000 dead letters and 100,000 tasks waiting on the queue.
  * <p>
  * A real runtime (the test {@link Pipeline}, management server on, intake paused so the queue stays full) runs against

@@ -36,7 +36,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The dead-letter paging benchmark (issue 10, docs/contract.md §6 "listing costs one page"), run by {@code bench/dlq.sh}:
+ * The dead-letter paging benchmark (docs/contract.md §6 "listing costs one page"), run by {@code bench/dlq.sh}:
  * <ol>
  *   <li>a Redis (the bundled binary) and one instance of the built jar with its management API on, intake paused (it
  *       must not take the replayed tasks: the replay is what is measured);</li>

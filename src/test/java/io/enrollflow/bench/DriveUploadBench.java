@@ -60,7 +60,7 @@ public final class DriveUploadBench {
         Runtime.getRuntime().addShutdownHook(new Thread(drive::close, "stand-in-cleanup"));
         drive.pageSize(100);
         // BENCH_DISCARD_BYTES=true: the bytes are counted, not written to disk, so the disk is no part of either figure
-        // and what the client costs shows (the figure, the default, has the stand-in write them as in tests)
+        // and what the client costs shows (the default has the stand-in write them, as in tests)
         if (Boolean.parseBoolean(System.getenv("BENCH_DISCARD_BYTES"))) {
             drive.discardUploads();
         }

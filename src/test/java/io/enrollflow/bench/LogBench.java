@@ -1,5 +1,6 @@
 package io.enrollflow.bench;
 
+import io.enrollflow.logging.Event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,9 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The cost of enrollflow's log lines (bench/logging.sh): worker threads log the four INFO lines of a completed task
- * (intake, enroll, download, deliver), as the pipeline writes them, through SLF4J to whichever backend is on the
- * classpath. Prints CPU per line: on the logging threads (what a worker pays before it goes on) and in the whole
- * process (formatting and writing included, the asynchronous appender's thread too, drained before the clock stops).
+ * (intake, enroll, download, deliver). With Log4j on the classpath they are built as the pipeline builds them
+ * ({@link Event}: fields as data, scrubbed and escaped by the jar's layouts); with slf4j-simple, the baseline, as
+ * formatted SLF4J text. Prints CPU per line: on the logging threads (what a worker pays before it goes on) and in the
+ * whole process (formatting and writing included, the asynchronous appender's thread too, drained before the clock
+ * stops).
  * <p>
  * {@code LogBench <label> <tasks> <threads>}; the log itself goes to stderr, which the script sends to a file.
  */
@@ -24,6 +27,9 @@ public final class LogBench {
     private static final Logger ENROLL = LoggerFactory.getLogger("io.enrollflow.enroll.EnrollmentClient");
     private static final Logger DOWNLOAD = LoggerFactory.getLogger("io.enrollflow.pipeline.DownloadStep");
     private static final Logger DELIVER = LoggerFactory.getLogger("io.enrollflow.pipeline.DeliveryStep");
+
+    /** Log4j is the backend: the lines go through {@link Event}, as enrollflow's own do. */
+    private static final boolean LOG4J = present("org.apache.logging.log4j.core.LoggerContext");
 
     private LogBench() {
     }
@@ -57,13 +63,11 @@ public final class LogBench {
             Thread worker = new Thread(() -> {
                 long start = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                 for (int i = first; i < tasks; i += threads) {
-                    String id = "task-" + i;
-                    INTAKE.info("task={} stage=intake outcome=taken attempt={} order={} email={}", id, 1, "ord-" + i,
-                            "b***@example.com");
-                    ENROLL.info("task={} stage=enroll outcome={} http_status={} message=\"{}\"", id, "enrolled", 200, "ok");
-                    DOWNLOAD.info("task={} stage=download outcome={} seconds={}", id, "downloaded", 0.012);
-                    DELIVER.info("task={} stage=deliver outcome=completed email={} seconds={} delivery_url={}", id,
-                            "b***@example.com", 0.051, "file:///srv/delivered/" + id);
+                    if (LOG4J) {
+                        EventLines.log(i);
+                    } else {
+                        formattedLines(i);
+                    }
                 }
                 cpu.addAndGet(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - start);
                 done.countDown();
@@ -73,6 +77,49 @@ public final class LogBench {
         }
         done.await();
         return cpu.get();
+    }
+
+    /** The slf4j-simple baseline: the lines as SLF4J format strings. */
+    private static void formattedLines(int i) {
+        String id = "task-" + i;
+        INTAKE.info("task={} stage=intake outcome=taken attempt={} order={} email={}", id, 1, "ord-" + i, "b***@example.com");
+        ENROLL.info("task={} stage=enroll outcome={} http_status={} message=\"{}\"", id, "enrolled", 200, "ok");
+        DOWNLOAD.info("task={} stage=download outcome={} seconds={}", id, "downloaded", 0.012);
+        DELIVER.info("task={} stage=deliver outcome=completed email={} seconds={} delivery_url={}", id, "b***@example.com",
+                0.051, "file:///srv/delivered/" + id);
+    }
+
+    /** The same lines as the pipeline builds them; a class of its own, loaded only when Log4j is there. */
+    private static final class EventLines {
+
+        private static final org.apache.logging.log4j.Logger INTAKE =
+                org.apache.logging.log4j.LogManager.getLogger("io.enrollflow.pipeline.TaskIntake");
+        private static final org.apache.logging.log4j.Logger ENROLL =
+                org.apache.logging.log4j.LogManager.getLogger("io.enrollflow.enroll.EnrollmentClient");
+        private static final org.apache.logging.log4j.Logger DOWNLOAD =
+                org.apache.logging.log4j.LogManager.getLogger("io.enrollflow.pipeline.DownloadStep");
+        private static final org.apache.logging.log4j.Logger DELIVER =
+                org.apache.logging.log4j.LogManager.getLogger("io.enrollflow.pipeline.DeliveryStep");
+
+        static void log(int i) {
+            String id = "task-" + i;
+            Event.info(INTAKE).task(id).stage("intake").outcome("taken").kv("attempt", 1).kv("order", "ord-" + i)
+                    .email("buyer@example.com").log();
+            Event.info(ENROLL).task(id).stage("enroll").outcome("enrolled").kv("http_status", 200).kv("message", "ok")
+                    .log();
+            Event.info(DOWNLOAD).task(id).stage("download").outcome("downloaded").kv("seconds", 0.012).log();
+            Event.info(DELIVER).task(id).stage("deliver").outcome("completed").email("buyer@example.com")
+                    .kv("seconds", 0.051).kv("delivery_url", "file:///srv/delivered/" + id).log();
+        }
+    }
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, LogBench.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     /**

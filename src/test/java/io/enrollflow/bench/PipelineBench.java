@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline benchmark (issue 6), run by {@code bench/run.sh}: for each concurrency, enrollflow (the built jar, as
+ * The pipeline benchmark (docs/performance.md), run by {@code bench/run.sh}: for each concurrency, enrollflow (the built jar, as
  * its own JVM with default flags) and the plain-Java {@link BaselineWorker} each process the same N tasks (a fast
  * enrollment stub refusing every 10th, a download command writing one 1 KiB file, delivery by rename into a folder);
  * then enrollflow's idle CPU on an empty queue and its pickup latency (LPUSH → the enrollment call arriving).
@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * line says which. With {@code --peer bullmq} a BullMQ worker ({@code bench/bullmq/worker.mjs}, Node) does the same work at
  * each concurrency against the same Redis, stub and download command, measured the same way (its N jobs queued in
  * one {@code Queue.addBulk} once it is warm, as the others get theirs in one pipelined push), and a second table sets
- * enrollflow beside it (issue 15).
+ * enrollflow beside it.
  * <p>
  * Options: --tasks N (5000), --concurrency 1,10,50, --idle-seconds 60, --pickups 200, --jvm-flags "…" (for enrollflow),
  * --peer bullmq (off by default: it needs Node 20 and {@code npm ci} in bench/bullmq, which bench/run.sh does),
@@ -270,7 +270,7 @@ public final class PipelineBench {
                     (double) flow.p99() / Math.max(1, peer.p99()), peer.rssMiB(), flow.rssMiB(), peer.cpuSeconds(),
                     flow.cpuSeconds());
         }
-        System.out.println("ratio = enrollflow / BullMQ throughput (issue 15's goal: >= 1.0); p99 ratio = enrollflow / BullMQ"
+        System.out.println("ratio = enrollflow / BullMQ throughput (goal: >= 1.0); p99 ratio = enrollflow / BullMQ"
                 + " (goal: <= 1.0); RSS is each process's peak (VmHWM), CPU is user+system over the measured tasks");
     }
 

@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The recovery benchmark (issue 4), run by {@code bench/recovery.sh}: how long after {@code kill -9} of the instance
+ * The recovery benchmark, run by {@code bench/recovery.sh}: how long after {@code kill -9} of the instance
  * holding a task mid-download a live instance takes the task (the next {@code processing} transition in its history).
  * <p>
  * Two instances run (the built jar, each its own JVM, concurrency 2). Each run pushes one task whose first download

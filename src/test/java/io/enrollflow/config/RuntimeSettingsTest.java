@@ -63,6 +63,7 @@ class RuntimeSettingsTest {
         BAD.put("enrollflow.delivery.target", "ftp");
         BAD.put("enrollflow.delivery.folder", "");
         BAD.put("enrollflow.drive.service-account-key", "");
+        BAD.put("enrollflow.drive.credentials", "/keys/drive-credentials.json"); // beside the key: one of the two
         BAD.put("enrollflow.drive.delegate", "not-an-email");
         BAD.put("enrollflow.drive.parent-folder-id", "");
         BAD.put("enrollflow.drive.folder-name", "${password}");
@@ -83,6 +84,12 @@ class RuntimeSettingsTest {
         BAD.put("enrollflow.retry.mover-period", "10ms");
         BAD.put("enrollflow.status.history-size", "0");
         BAD.put("enrollflow.dead-letter.warn-size", "-1");
+        BAD.put("enrollflow.status.retention", "500ms");
+        BAD.put("enrollflow.download.log-retention", "0s");
+        BAD.put("enrollflow.download.failed-retention", "lots");
+        BAD.put("enrollflow.download.min-free", "plenty");
+        BAD.put("enrollflow.deadletter.max-age", "0s");
+        BAD.put("enrollflow.deadletter.max-records", "0");
         BAD.put("enrollflow.status.callback-url", "ftp://backend/hooks/${taskId}");
         BAD.put("enrollflow.status.callback-attempts", "0");
         BAD.put("enrollflow.status.callback-timeout", "x");
@@ -112,7 +119,7 @@ class RuntimeSettingsTest {
         assertFalse(parsed.download().keep());
         assertEquals("(?i)are you enrolled", parsed.download().notEnrolled().pattern());
         assertEquals(new RetrySettings(5, Duration.ofSeconds(10), 2, Duration.ofMinutes(10), Duration.ofSeconds(1)), parsed.retry());
-        assertEquals(new StatusSettings(50, 10_000), parsed.status());
+        assertEquals(new StatusSettings(50, 10_000, Duration.ofDays(90), Duration.ofDays(180), 10_000), parsed.status());
         assertEquals(new CallbackSettings("", 3, Duration.ofSeconds(5)), parsed.callback());
         assertEquals(new ManagementSettings(8081, "127.0.0.1", "", "", Duration.ofHours(8)), parsed.management());
         assertNull(parsed.limits().enrollRate());

@@ -74,12 +74,14 @@ class ConsoleIT {
 
     @BeforeAll
     static void start() throws Exception {
-        // a course URL with "not-enrolled" in it makes the download say so (a dead letter with a log tail); one with
-        // "held" waits until the file "gate" exists (tasks a test holds in flight)
+        // a course URL with "not-enrolled" in it makes the download say so (a dead letter with a log tail; with "bidi"
+        // too, the tail holds a right-to-left override); one with "held" waits until the file "gate" exists (tasks a
+        // test holds in flight)
         pipeline.downloadCommand(pipeline.scripts().custom("console-download", ""
                 + "case \"$2\" in *held*) while [ ! -f \"$SCRIPT_DIR/gate\" ]; do sleep 0.1; done ;; esac\n"
                 + "case \"$2\" in *not-enrolled*)\n"
                 + "  echo \"downloading $2\"\n  echo \"<b>log line with markup</b>\"\n"
+                + "  case \"$2\" in *bidi*) printf 'saved invoice\\342\\200\\256gnp.exe\\n' ;; esac\n"
                 + "  echo \"" + io.enrollflow.testing.DownloadScripts.NOT_ENROLLED_LINE + "\"\n  exit 1 ;;\nesac\n"
                 + "mkdir -p \"$1/Module 1\"\nprintf 'welcome\\n' > \"$1/Module 1/intro.txt\"\n").command());
         pipeline.start();
@@ -175,6 +177,8 @@ class ConsoleIT {
         signIn(READ_TOKEN);
         assertEquals("read only", text("role"));
         assertTrue(driver().findElements(By.id("pause")).isEmpty(), "no pause button");
+        assertTrue(driver().findElements(By.id("end-sessions")).isEmpty(), "no end-every-session button");
+        assertTrue(driver().findElements(By.cssSelector("form[action='/sessions/end']")).isEmpty(), "no end-every-session form");
         open("/dead-letters");
         assertTrue(driver().getPageSource().contains(task.taskId()), "the dead letter is listed");
         assertTrue(driver().findElements(By.cssSelector("input[name=id]")).isEmpty(), "nothing to select");
@@ -283,6 +287,32 @@ class ConsoleIT {
         driver().findElement(By.id("resume")).click();
         awaitText("intake-state", "running");
         assertEquals(0, redis.keys("enrollflow:intake:paused").size());
+    }
+
+    @Test
+    void theOverviewOffersTheOperatorAFormThatEndsEverySession() {
+        signIn(TOKEN);
+        WebElement form = driver().findElement(By.xpath("//button[@id='end-sessions']/ancestor::form"));
+        assertEquals("End every session", driver().findElement(By.id("end-sessions")).getText());
+        assertEquals("post", form.getAttribute("method"));
+        assertTrue(form.getAttribute("action").endsWith("/sessions/end"), form.getAttribute("action"));
+        String signOutCsrf = driver().findElement(By.xpath("//form[@action='/sign-out']//input[@name='csrf']")).getAttribute("value");
+        assertEquals(signOutCsrf, form.findElement(By.name("csrf")).getAttribute("value"), "the session's CSRF token, as every action form");
+    }
+
+    @Test
+    void aNoticeShowsOnlyTheFixedTextOfAKnownKey() {
+        signIn(TOKEN);
+        open("/?notice=" + java.net.URLEncoder.encode("Your account is locked: call +1 555 0100", StandardCharsets.UTF_8));
+        assertNotNull(driver().findElement(By.id("queue-depth")));
+        assertTrue(driver().findElements(By.id("notice")).isEmpty(), "an unknown key shows no banner");
+
+        open("/?notice=paused");
+        assertEquals("Intake paused", text("notice"));
+        open("/dead-letters?notice=replayed&count=2&missing=1");
+        assertEquals("Replayed 2; 1 had no record any more.", text("notice"));
+        open("/dead-letters?notice=replayed&count=" + java.net.URLEncoder.encode("2 (call us)", StandardCharsets.UTF_8));
+        assertTrue(driver().findElements(By.id("notice")).isEmpty(), "a count that is not a number shows no banner");
     }
 
     @Test
@@ -482,6 +512,41 @@ class ConsoleIT {
         assertEquals(orderId, text("field-orderId"));
         assertNull(script(driver(), "return window.__xss === undefined ? null : window.__xss;"), "nothing ran after a refresh");
         browser.screenshot("console-task-markup-as-text");
+    }
+
+    @Test
+    void bidiControlsFromATaskTheApiAndTheLogAreShownAsEscapesAlsoAfterALiveRefresh() {
+        String reversed = "invoice\u202egnp.exe";
+        String shown = "invoice\\u202egnp.exe";
+        Tasks task = aTask().with("note", reversed);
+        task.courseUrl("https://courses.example.com/course/" + task.taskId() + "/");
+        api.answer(task.courseUrl(), Answer.rejected("no seat for " + reversed));
+        pipeline.push(task);
+        pipeline.awaitFailed(task.taskId());
+        Tasks logged = aTask();
+        logged.courseUrl("https://courses.example.com/course/not-enrolled-bidi-" + logged.taskId() + "/");
+        pipeline.push(logged);
+        pipeline.awaitFailed(logged.taskId());
+        signIn(TOKEN);
+
+        open("/tasks/" + task.taskId());
+        assertTrue(text("field-message").contains("no seat for " + shown), "the API's message: " + text("field-message"));
+        assertTrue(text("dl-message").contains("no seat for " + shown), text("dl-message"));
+        assertTrue(text("timeline").contains(shown), "the history: " + text("timeline"));
+        assertTrue(text("dl-payload").contains(shown), "the task's own field: " + text("dl-payload"));
+        assertEquals(-1L, script(driver(), "return document.body.textContent.indexOf('\\u202e');"), "no raw U+202E in the page");
+        // a live refresh swaps the same escaped text in
+        await().atMost(WAIT).ignoreExceptions().until(() -> text("refreshed").startsWith("live: updated"));
+        assertTrue(text("field-message").contains("no seat for " + shown), "after a refresh: " + text("field-message"));
+        assertEquals(-1L, script(driver(), "return document.body.textContent.indexOf('\\u202e');"), "none after a refresh");
+
+        open("/dead-letters");
+        assertTrue(text("dead-letters").contains("no seat for " + shown), text("dead-letters"));
+        assertEquals(-1L, script(driver(), "return document.body.textContent.indexOf('\\u202e');"), "none in the list");
+
+        open("/tasks/" + logged.taskId());
+        assertTrue(text("dl-log").contains("saved invoice\\u202egnp.exe"), "the log tail: " + text("dl-log"));
+        assertEquals(-1L, script(driver(), "return document.body.textContent.indexOf('\\u202e');"), "none in the log tail");
     }
 
     @Test

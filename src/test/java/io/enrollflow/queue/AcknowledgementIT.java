@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The queue consumer's acknowledgement rule (docs/contract.md §7, issue 10 "explicit decisions"), with the real redis-queue
+ * The queue consumer's acknowledgement rule (docs/contract.md §7, "explicit decisions"), with the real redis-queue
  * component on a real Redis and a route standing in for the pipeline: only a run that intake ignored is acknowledged
  * without a decision; a claimed run that returns without one goes to the undecided handler (internal_error); a run
  * that fails without a recorded decision, or that was fenced, stays in the processing list.

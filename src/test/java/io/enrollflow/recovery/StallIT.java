@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The stall of issue 10, with the built jar: two instances deliver to Drive (the stand-in); one is stopped with SIGSTOP
+ * A stall, with the built jar: two instances deliver to Drive (the stand-in); one is stopped with SIGSTOP
  * in the middle of its work for longer than the recovery timeout (a long GC pause, a frozen VM, a partition look the
  * same), the other takes its tasks over and completes them, then the stopped one is resumed with SIGCONT. Its stale
  * runs are fenced: every task ends {@code completed} with exactly one {@code completed} in its history and nothing

@@ -1,2 +1,2 @@
-/** Crash recovery, proven from outside (issue 4): enrollflow killed, stopped and cut off from Redis as a second JVM. */
+/** Crash recovery, proven from outside: enrollflow killed, stopped and cut off from Redis as a second JVM. */
 package io.enrollflow.recovery;

@@ -56,6 +56,24 @@ class RedisConnectionTest {
     }
 
     @Test
+    void theOneServersPasswordIsASettingOfRedissonNeverPartOfTheAddressItLogs() throws IOException {
+        Config withUser = RedisConnection.config(settings(Map.of("ENROLLFLOW_REDIS_URL",
+                "redis://app:p%40ss:w0rd@10.0.0.7:6380/2")), 2);
+        assertEquals("redis://10.0.0.7:6380/2", withUser.useSingleServer().getAddress());
+        assertEquals("app", withUser.useSingleServer().getUsername());
+        assertEquals("p@ss:w0rd", withUser.useSingleServer().getPassword());
+
+        Config passwordOnly = RedisConnection.config(settings(Map.of("ENROLLFLOW_REDIS_URL", "rediss://:s3cret@h:6379")), 2);
+        assertEquals("rediss://h:6379", passwordOnly.useSingleServer().getAddress());
+        assertEquals(null, passwordOnly.useSingleServer().getUsername());
+        assertEquals("s3cret", passwordOnly.useSingleServer().getPassword());
+
+        Config none = RedisConnection.config(settings(Map.of("ENROLLFLOW_REDIS_URL", "redis://127.0.0.1:6379")), 2);
+        assertEquals("redis://127.0.0.1:6379", none.useSingleServer().getAddress());
+        assertEquals(null, none.useSingleServer().getPassword());
+    }
+
+    @Test
     void sentinelsChooseSentinelModeAndEveryCommandGoesToThePrimary() throws IOException {
         RedisSettings settings = settings(Map.of("ENROLLFLOW_REDIS_SENTINELS", "127.0.0.1:26379, 127.0.0.1:26380",
                 "ENROLLFLOW_REDIS_MASTER_NAME", "queue", "ENROLLFLOW_REDIS_PASSWORD", "s3cret"));

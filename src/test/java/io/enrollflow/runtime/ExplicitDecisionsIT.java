@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Explicit decisions (issue 10, docs/contract.md §6 {@code internal_error}), with the built jar: a pipeline an operator edited
+ * Explicit decisions (docs/contract.md §6 {@code internal_error}), with the built jar: a pipeline an operator edited
  * so that it skips delivery ends its task failed with {@code internal_error} and a dead letter (it is never left
  * hanging, acknowledged with nothing decided); a routes folder without the pipeline stops start-up; and a task whose
  * status key holds the wrong type ends failed with {@code internal_error} while the others complete.
@@ -113,7 +113,7 @@ class ExplicitDecisionsIT {
 
     @Test
     void errorHandlingEditedBeforeItsClausesBecameProcessorsStillDecides() throws Exception {
-        // the failure clauses as route files written before issue 15 name them: bean calls on "failures" and "holdBack"
+        // the failure clauses as an operator's own route files may name them: bean calls on "failures" and "holdBack"
         Path routes = routesWith("error-handling.camel.yaml", yaml -> {
             assertTrue(yaml.contains("ref: deadLetterTask") && yaml.contains("ref: retryOrDeadLetter"), yaml);
             return yaml.replace("- process:\n                ref: holdBackTask",

@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Issue 11 through the built jar ({@code java -jar enrollflow.jar run}, folder delivery, settings from the environment):
+ * Hostile input through the built jar ({@code java -jar enrollflow.jar run}, folder delivery, settings from the environment):
  * links in a download never deliver what they point at, a 300 KB refusal fails its task at once, slow clients leave
  * liveness answering, ids cannot collide, and nothing the download started outlives it.
  */

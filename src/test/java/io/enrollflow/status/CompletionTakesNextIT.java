@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * A completion takes the worker's next task in its own Redis step (issue 15: one round trip fewer per task than the
+ * A completion takes the worker's next task in its own Redis step (one round trip fewer per task than the
  * completion and a BLMOVE): the oldest queued payload moves into the worker's processing list, exactly as the BLMOVE
  * would have moved it, and only when the consumer asks and the completion was written.
  */

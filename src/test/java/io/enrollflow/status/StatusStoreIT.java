@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
- * The enrollment is held on the run and written with the downloading that follows it (issue 6: one Redis step where
+ * The enrollment is held on the run and written with the downloading that follows it (one Redis step where
  * two writes belong together), against a real Redis: the history and the hash are what docs/contract.md §3 says, the
  * listeners hear both transitions in order, and a run that fails in between still gets its enrollment written.
  */

@@ -39,6 +39,7 @@ public final class EnrollflowJar {
     private Path jar;
     private Path stdout;
     private Path stderr;
+    private boolean stdinPiped;
 
     private EnrollflowJar(Path workingDir) {
         this.workingDir = workingDir;
@@ -106,6 +107,12 @@ public final class EnrollflowJar {
         return this;
     }
 
+    /** Standard input is a pipe the test writes to ({@link Running#stdin()}) instead of empty. */
+    public EnrollflowJar stdinPiped() {
+        this.stdinPiped = true;
+        return this;
+    }
+
     /** Runs a sub-command to its end. */
     public Result run(String... args) {
         try (Running running = start(args)) {
@@ -126,7 +133,8 @@ public final class EnrollflowJar {
             Path out = temporary ? Files.createTempFile("enrollflow-jar", ".out") : stdout;
             Path err = temporary ? Files.createTempFile("enrollflow-jar", ".err") : stderr;
             ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                    .redirectInput(stdinPiped ? ProcessBuilder.Redirect.PIPE
+                            : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             if (out.equals(err)) {
                 builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
             } else {
@@ -202,6 +210,11 @@ public final class EnrollflowJar {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
+        }
+
+        /** The process's standard input, when started with {@link EnrollflowJar#stdinPiped()}. */
+        public java.io.OutputStream stdin() {
+            return process.getOutputStream();
         }
 
         /** SIGTERM: asks for a graceful stop and returns at once. */

@@ -137,6 +137,9 @@ public final class RedisProcess implements AutoCloseable {
     private boolean answers() {
         try {
             return "PONG".equals(command("PING"));
+        } catch (IllegalStateException e) {
+            // a server started with requirepass answers, asking for the password first
+            return e.getMessage() != null && e.getMessage().startsWith("NOAUTH");
         } catch (RuntimeException e) {
             return false;
         }

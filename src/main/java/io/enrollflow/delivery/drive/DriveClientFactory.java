@@ -21,7 +21,8 @@ import java.util.Collection;
  * What it adds over the component's default factory:
  * <ul>
  *   <li>the root URL from {@code enrollflow.drive.root-url} (the default factory cannot change it);</li>
- *   <li>credentials from the service-account key parsed at start-up, so its {@code token_uri} is honoured;</li>
+ *   <li>credentials from the file parsed at start-up ({@link DriveAccount}: a service-account key or a Google
+ *       account's consent), so its {@code token_uri} is honoured;</li>
  *   <li>{@link RetryingRequestInitializer}: timeouts and the Google client's back-off handlers, so a failed upload
  *       chunk is resumed in place instead of restarting the file from byte 0;</li>
  *   <li>a {@link GoogleClientRequestInitializer} that sets the upload chunk size (and the {@code fields} of an upload's
@@ -35,18 +36,25 @@ record DriveClientFactory(DriveSettings settings, GoogleCredentials credentials,
 
     static final String APPLICATION_NAME = "enrollflow";
 
-    /** OAuth client id/secret login is not how enrollflow authenticates: the key file is (docs/contract.md §5). */
+    /** The component's OAuth options are not how enrollflow signs in: the credentials file is (docs/contract.md §5). */
     @Override
     public Drive makeClient(String clientId, String clientSecret, Collection<String> scopes, String applicationName,
                             String refreshToken, String accessToken) {
-        throw new UnsupportedOperationException("enrollflow authenticates with a service-account key, not an OAuth client");
+        throw new UnsupportedOperationException("enrollflow signs in with the file enrollflow.drive.credentials or "
+                + "enrollflow.drive.service-account-key names, not the component's OAuth options");
     }
 
-    /** The key path the component passes is the one already parsed into {@link #credentials} at start-up. */
+    /** The path the component passes is that of the file already parsed into {@link #credentials} at start-up. */
     @Override
     public Drive makeClient(CamelContext camelContext, String serviceAccountKey, Collection<String> scopes,
                             String applicationName, String delegate) {
         return build();
+    }
+
+    /** Without the credentials: a {@code UserCredentials}' own text holds its refresh and access tokens. */
+    @Override
+    public String toString() {
+        return "DriveClientFactory[root=" + settings.rootUrl() + "]";
     }
 
     Drive build() {

@@ -5,26 +5,22 @@ import com.google.api.client.util.Sleeper;
 import com.google.api.services.drive.DriveScopes;
 import com.google.api.services.drive.model.File;
 import com.google.api.services.drive.model.Permission;
-import com.google.auth.oauth2.GoogleCredentials;
-import com.google.auth.oauth2.ServiceAccountCredentials;
 import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.DriveSettings;
 import io.enrollflow.config.Placeholders;
 import io.enrollflow.config.Settings;
 import io.enrollflow.delivery.Delivery;
 import io.enrollflow.delivery.DeliveryState;
+import io.enrollflow.logging.Event;
 import io.enrollflow.task.Task;
 import io.enrollflow.util.Masking;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.google.drive.GoogleDriveComponent;
 import org.apache.camel.component.google.drive.GoogleDriveConfiguration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -54,53 +50,54 @@ public final class DriveDelivery implements Delivery {
     /** The task-state field holding the task's Drive folder id. */
     public static final String FOLDER_ID_FIELD = "driveFolderId";
 
-    private static final Logger LOG = LoggerFactory.getLogger(DriveDelivery.class);
+    private static final Logger LOG = LogManager.getLogger(DriveDelivery.class);
 
     private final DriveSettings settings;
     private final DriveCalls drive;
     private final DriveFailures failures;
+    private final DriveSignIn signIn;
     private final DriveTreeUploader uploader;
 
-    private DriveDelivery(DriveSettings settings, DriveCalls drive, DriveFailures failures, CamelContext camel) {
+    private DriveDelivery(DriveSettings settings, DriveCalls drive, DriveFailures failures, DriveSignIn signIn,
+                          CamelContext camel) {
         this.settings = settings;
         this.drive = drive;
         this.failures = failures;
+        this.signIn = signIn;
         this.uploader = new DriveTreeUploader(settings.parallelUploads(), camel.getExecutorServiceManager(), drive, failures);
     }
 
     /**
-     * Checks every {@code enrollflow.drive.*} setting, reads the service-account key, sets enrollflow's client factory
-     * on the {@code google-drive} component and returns the delivery. Called once at start-up, after the CamelContext
-     * exists and before routes start. Once per CamelContext: the component caches the client built here, so a second
-     * call on the same context would keep the first call's settings.
+     * Checks every {@code enrollflow.drive.*} setting, reads the credentials file ({@link DriveAccount}), sets
+     * enrollflow's client factory on the {@code google-drive} component and returns the delivery. Called once at
+     * start-up, after the CamelContext exists and before routes start. Once per CamelContext: the component caches the
+     * client built here, so a second call on the same context would keep the first call's settings.
      *
-     * @throws ConfigException naming the key of the first wrong setting (a missing or unreadable key file included)
+     * @throws ConfigException naming the key of the first wrong setting (a missing or unreadable file included)
      */
     public static DriveDelivery create(Settings settings, CamelContext camel) {
-        return create(settings, camel, DriveGuard.NONE, DriveThrottle.NONE);
+        return create(settings, camel, DriveGuard.NONE, DriveThrottle.NONE, DriveSignIn.NONE);
     }
 
     /**
      * As {@link #create(Settings, CamelContext)}, with a guard asked before every Drive request (each upload chunk
-     * included, and as each upload reads its file), so that a fenced run sends nothing more (docs/contract.md §7), and every
-     * request waiting out the fleet's Drive pause.
+     * included, and as each upload reads its file), so that a fenced run sends nothing more (docs/contract.md §7), every
+     * request waiting out the fleet's Drive pause, and the fleet told when the credentials are refused or work again.
      */
-    public static DriveDelivery create(Settings settings, CamelContext camel, DriveGuard guard, DriveThrottle throttle) {
+    public static DriveDelivery create(Settings settings, CamelContext camel, DriveGuard guard, DriveThrottle throttle,
+                                       DriveSignIn signIn) {
         DriveSettings drive = DriveSettings.from(settings);
         NetHttpTransport transport = new NetHttpTransport();
-        ServiceAccountCredentials key = readKey(drive.serviceAccountKey(), transport);
-        GoogleCredentials credentials = key.createScoped(List.of(DriveScopes.DRIVE));
-        if (!drive.delegate().isEmpty()) {
-            credentials = credentials.createDelegated(drive.delegate());
-        }
+        DriveAccount account = DriveAccount.read(drive, transport);
 
         GoogleDriveComponent component = camel.getComponent("google-drive", GoogleDriveComponent.class);
-        component.setClientFactory(new DriveClientFactory(drive, credentials, transport, Sleeper.DEFAULT, guard, throttle));
-        // The component builds its client only when a service-account key is configured; ours is already parsed, the
-        // path is what the component hands back to the factory.
+        component.setClientFactory(new DriveClientFactory(drive, account.credentials(), transport, Sleeper.DEFAULT,
+                guard, throttle));
+        // The component builds its client only when a service-account key is configured; ours is already parsed (of
+        // either kind), and the path is what the component hands back to the factory.
         // (A configuration of our own: in 4.17.0 a fresh component's getConfiguration() answers null.)
         GoogleDriveConfiguration configuration = new GoogleDriveConfiguration();
-        configuration.setServiceAccountKey(drive.serviceAccountKey().toAbsolutePath().toString());
+        configuration.setServiceAccountKey(account.file().toAbsolutePath().toString());
         configuration.setDelegate(drive.delegate().isEmpty() ? null : drive.delegate());
         configuration.setScopes(DriveScopes.DRIVE);
         configuration.setApplicationName(DriveClientFactory.APPLICATION_NAME);
@@ -110,29 +107,14 @@ public final class DriveDelivery implements Delivery {
         component.getClient(configuration);
 
         ProducerTemplate template = camel.createProducerTemplate();
-        String tokenUri = key.getTokenServerUri() == null ? "" : key.getTokenServerUri().toString();
-        DriveFailures failures = new DriveFailures(drive, key.getClientEmail(), tokenUri, throttle);
-        LOG.info("stage=deliver target=drive parent={} account={} delegate={} root={}", drive.parentFolderId(),
-                key.getClientEmail(), Masking.email(drive.delegate()),
-                drive.rootUrl().isEmpty() ? "https://www.googleapis.com/" : drive.rootUrl());
-        return new DriveDelivery(drive, new DriveCalls(template, guard), failures, camel);
-    }
-
-    private static ServiceAccountCredentials readKey(Path file, NetHttpTransport transport) {
-        String key = DriveSettings.SERVICE_ACCOUNT_KEY;
-        if (!Files.isRegularFile(file)) {
-            throw new ConfigException(key, "no file at " + file.toAbsolutePath());
-        }
-        if (!Files.isReadable(file)) {
-            throw new ConfigException(key, "cannot read " + file.toAbsolutePath());
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            return ServiceAccountCredentials.fromStream(in, () -> transport);
-        } catch (IOException | RuntimeException e) {
-            // The parser's messages name missing fields, never the key's content.
-            throw new ConfigException(key, file.toAbsolutePath() + " is not a service-account key file ("
-                    + e.getMessage() + ")");
-        }
+        DriveFailures failures = new DriveFailures(drive, account, throttle, signIn);
+        // who: the service account's email, or the OAuth client's id (neither is a secret nor a buyer's)
+        Event.info(LOG).stage("deliver").kv("target", "drive").kv("parent", drive.parentFolderId())
+                .kv("account", account.who())
+                .kv("kind", account.user() ? DriveAccount.AUTHORIZED_USER : "service_account")
+                .kv("delegate", Masking.email(drive.delegate()))
+                .kv("root", drive.rootUrl().isEmpty() ? "https://www.googleapis.com/" : drive.rootUrl()).log();
+        return new DriveDelivery(drive, new DriveCalls(template, guard), failures, signIn, camel);
     }
 
     @Override
@@ -142,9 +124,10 @@ public final class DriveDelivery implements Delivery {
         DriveTreeUploader.Plan plan = uploader.plan(folder.getId(), taskDir);
         long bytes = uploader.upload(task, plan);
         share(task, folder.getId());
-        LOG.info("task={} stage=deliver outcome=delivered folder={} uploaded={} skipped={} trashed={} bytes={} ms={}",
-                task.taskId(), folder.getId(), plan.uploads.size(), plan.skipped, plan.stale.size(), bytes,
-                (System.nanoTime() - started) / 1_000_000);
+        signIn.accepted();
+        Event.info(LOG).task(task.taskId()).stage("deliver").outcome("delivered").kv("folder", folder.getId())
+                .kv("uploaded", plan.uploads.size()).kv("skipped", plan.skipped).kv("trashed", plan.stale.size())
+                .kv("bytes", bytes).kv("ms", (System.nanoTime() - started) / 1_000_000).log();
         return folder.getWebViewLink();
     }
 
@@ -165,13 +148,15 @@ public final class DriveDelivery implements Delivery {
                 if (!Boolean.TRUE.equals(folder.getTrashed())) {
                     return folder;
                 }
-                LOG.warn("task={} stage=deliver folder={} outcome=trashed action=\"look up by name\"", task.taskId(), known);
+                Event.warn(LOG).task(task.taskId()).stage("deliver").kv("folder", known).outcome("trashed")
+                        .kv("action", "look up by name").log();
             } catch (RuntimeException e) {
                 RuntimeException failure = failures.classify(e, "read folder " + known, false);
                 if (!DriveFailures.isNotFound(e)) {
                     throw failure; // transient or final, as classified; the task's state keeps the id for next time
                 }
-                LOG.warn("task={} stage=deliver folder={} outcome=gone action=\"look up by name\"", task.taskId(), known);
+                Event.warn(LOG).task(task.taskId()).stage("deliver").kv("folder", known).outcome("gone")
+                        .kv("action", "look up by name").log();
             }
         }
         String name = folderName(task, taskDir);
@@ -187,8 +172,8 @@ public final class DriveDelivery implements Delivery {
                         "create folder \"" + name + "\"", true)
                 : exact;
         state.put(FOLDER_ID_FIELD, folder.getId());
-        LOG.info("task={} stage=deliver folder={} outcome={}", task.taskId(), folder.getId(),
-                exact == null ? "created" : "found");
+        Event.info(LOG).task(task.taskId()).stage("deliver").kv("folder", folder.getId())
+                .outcome(exact == null ? "created" : "found").log();
         return folder;
     }
 
@@ -206,13 +191,14 @@ public final class DriveDelivery implements Delivery {
                 .stream().anyMatch(p -> "user".equals(p.getType()) && email.equalsIgnoreCase(p.getEmailAddress())
                         && settings.shareRole().equals(p.getRole()));
         if (shared) {
-            LOG.debug("task={} stage=deliver folder={} email={} outcome=already-shared", task.taskId(), folderId, Masking.email(email));
+            Event.debug(LOG).task(task.taskId()).stage("deliver").kv("folder", folderId).email(email)
+                    .outcome("already-shared").log();
             return;
         }
         Permission permission = new Permission().setType("user").setRole(settings.shareRole()).setEmailAddress(email);
         failures.guarded(() -> drive.share(folderId, permission, settings.notifyBuyer()),
                 "share folder " + folderId + " with " + Masking.email(email), false);
-        LOG.info("task={} stage=deliver folder={} email={} role={} notify={} outcome=shared", task.taskId(), folderId,
-                Masking.email(email), settings.shareRole(), settings.notifyBuyer());
+        Event.info(LOG).task(task.taskId()).stage("deliver").kv("folder", folderId).email(email)
+                .kv("role", settings.shareRole()).kv("notify", settings.notifyBuyer()).outcome("shared").log();
     }
 }

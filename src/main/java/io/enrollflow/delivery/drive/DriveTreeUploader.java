@@ -2,11 +2,12 @@ package io.enrollflow.delivery.drive;
 
 import com.google.api.services.drive.model.File;
 import io.enrollflow.download.TaskTree;
+import io.enrollflow.logging.Event;
 import io.enrollflow.task.Task;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.ExecutorServiceManager;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
 import java.net.URLConnection;
@@ -37,7 +38,7 @@ record DriveTreeUploader(int parallelUploads, ExecutorServiceManager threads, Dr
     static final String DEFAULT_MIME_TYPE = "application/octet-stream";
 
     /** The delivery's own category: these lines are steps of one delivery. */
-    private static final Logger LOG = LoggerFactory.getLogger(DriveDelivery.class);
+    private static final Logger LOG = LogManager.getLogger(DriveDelivery.class);
 
     /** One file to upload into a Drive folder. */
     record Upload(String folderId, Path file, String name, long size) {
@@ -139,8 +140,8 @@ record DriveTreeUploader(int parallelUploads, ExecutorServiceManager threads, Dr
         }
         for (File stale : plan.stale) {
             failures.guarded(() -> drive.trash(stale.getId()), "trash stale copy of \"" + stale.getName() + "\"", false);
-            LOG.info("task={} stage=deliver file=\"{}\" id={} outcome=trashed why=\"replaced by a copy of another size\"",
-                    task.taskId(), stale.getName(), stale.getId());
+            Event.info(LOG).task(task.taskId()).stage("deliver").kv("file", stale.getName()).kv("id", stale.getId())
+                    .outcome("trashed").kv("why", "replaced by a copy of another size").log();
         }
         return bytes.get();
     }
@@ -149,8 +150,8 @@ record DriveTreeUploader(int parallelUploads, ExecutorServiceManager threads, Dr
         long started = System.nanoTime();
         File uploaded = failures.guarded(() -> drive.upload(upload.folderId, upload.name, upload.file, mimeType(upload.file)),
                 "upload \"" + upload.name + "\"", false);
-        LOG.debug("task={} stage=deliver file=\"{}\" id={} bytes={} ms={} outcome=uploaded", task.taskId(), upload.name,
-                uploaded.getId(), upload.size, (System.nanoTime() - started) / 1_000_000);
+        Event.debug(LOG).task(task.taskId()).stage("deliver").kv("file", upload.name).kv("id", uploaded.getId())
+                .kv("bytes", upload.size).kv("ms", (System.nanoTime() - started) / 1_000_000).outcome("uploaded").log();
     }
 
     /** MIME type by file name; Drive stores what we say, and the fallback is plain bytes. */

@@ -22,7 +22,7 @@ import java.util.Objects;
  * <p>
  * Its stream supports {@code mark}/{@code reset} by moving the file's position ({@link SeekableStream}). That matters
  * for memory and speed: {@code MediaHttpUploader} wraps a stream without mark support in a {@code BufferedInputStream}
- * and marks each chunk, which copies every chunk into a heap buffer of the chunk's size (8 MiB per upload at the old
+ * and marks each chunk, which copies every chunk into a heap buffer of the chunk's size (256 MiB per upload at the
  * default). With this stream a chunk costs no heap whatever its size, so the chunk size only decides how many
  * requests a file takes.
  * <p>

@@ -172,18 +172,25 @@ final class RetryingRequestInitializer implements HttpRequestInitializer {
         @Override
         public boolean handleResponse(HttpRequest request, HttpResponse response, boolean supportsRetry) throws IOException {
             if (response.getStatusCode() == 401) {
-                // One token refresh per request: an expired token mends, a revoked key does not (then the 401 surfaces).
+                // One token refresh per request: an expired token mends; when the new one is refused too, the 401 surfaces.
                 if (refreshedToken) {
                     return false;
                 }
                 refreshedToken = true;
-                boolean retry = credentials.handleResponse(request, response, supportsRetry);
+                // A new token, as the adapter's own handler would fetch; but a refused refresh is thrown here, where
+                // the adapter logs it and lets the 401 stand: the task's failure then says what the token endpoint
+                // said (a revoked refresh token needs a new sign-in, not a new key: docs/contract.md §5).
+                try {
+                    credentials.getCredentials().refresh();
+                } catch (IOException refused) {
+                    response.ignore();
+                    throw refused;
+                }
+                credentials.initialize(request);
                 request.setUnsuccessfulResponseHandler(this); // the adapter re-initialised the request and put itself there
                 throttled(request); // ... as its interceptor too
-                if (retry) {
-                    resendChunkAsStatusQuery(request);
-                }
-                return retry;
+                resendChunkAsStatusQuery(request);
+                return true;
             }
             if (response.getStatusCode() == 429) {
                 // Drive asks the whole fleet to slow down, not just this request (docs/contract.md §12)

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Issue 4's "done when", black-box: 60 tasks delivered to Drive (the stand-in, failing every 7th upload request with a
+ * Crash recovery with Drive, black-box: 60 tasks delivered to Drive (the stand-in, failing every 7th upload request with a
  * 503) by the built jar, which is {@code kill -9}ed three times in the middle; then two instances at once finish the
  * rest. Every task ends completed with one Drive folder, each file uploaded once, the folder shared with its buyer once.
  */

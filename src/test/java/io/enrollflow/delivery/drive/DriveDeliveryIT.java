@@ -242,7 +242,8 @@ class DriveDeliveryIT {
         write(dir.resolve("big.mp4"), size);
         // the lease lapses once Drive holds 4 MiB of the file, in the middle of its one request (default chunk size)
         DriveGuard guard = new DriveGuard(() -> drive.bytesReceived() < 4L * MIB, () -> 0);
-        DriveDelivery delivery = DriveDelivery.create(settings(Map.of()), camel, guard, DriveThrottle.NONE);
+        DriveDelivery delivery = DriveDelivery.create(settings(Map.of()), camel, guard, DriveThrottle.NONE,
+                DriveSignIn.NONE);
 
         RuntimeException e = assertThrows(RuntimeException.class,
                 () -> delivery.deliver(task("39", "1007"), dir, new MemoryState()));

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The built jar ({@code java -jar enrollflow.jar run}) in a second JVM, configured by environment variables only
- * (docs/contract.md §1), delivering to {@link DriveStandIn} (docs/contract.md §5): the "done when" of issue 3.
+ * (docs/contract.md §1), delivering to {@link DriveStandIn} (docs/contract.md §5): exactly-once delivery, a large file in a small heap, a start-up error.
  */
 class DriveJarIT {
 
@@ -88,7 +88,7 @@ class DriveJarIT {
         }
     }
 
-    // ---- the issue's "done when"
+    // ---- delivery
 
     @Test
     void deliversEveryTasksTreeExactlyOnceSharedWithTheBuyerEvenWhenEveryFifthUploadRequestFails() throws Exception {

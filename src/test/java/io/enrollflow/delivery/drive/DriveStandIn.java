@@ -29,7 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the real client (through camel-google-drive) end to end:
  * <ul>
  *   <li>OAuth: the JWT bearer grant at {@link #tokenUri()}, the JWT's RS256 signature checked against the key pair
- *       written by {@link #writeKeyFile(Path)}; every API request must carry an issued bearer token;</li>
+ *       written by {@link #writeKeyFile(Path)}; a Google account's consent for an installed app (the authorization
+ *       endpoint {@link #authUri()} with PKCE, the {@code authorization_code} and {@code refresh_token} grants, for the
+ *       OAuth client of {@link #writeClientSecret(Path)}); every API request must carry an issued bearer token that has
+ *       not expired;</li>
  *   <li>{@code files.get / list / create / update / delete} under {@code /drive/v3/} ({@code q} as in
  *       {@link DriveQuery}, paging with small pages, {@code fields} honoured for top-level keys), gzip request bodies;</li>
  *   <li>uploads under {@code /upload/drive/v3/files}: resumable ({@code POST} → {@code Location}, {@code PUT} chunks with
@@ -43,7 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stop with {@link #close()}.
  * <p>
  * This class is what tests use; the work is split by concern: {@link StandInProtocol} (the HTTP requests and answers),
- * {@link StandInOAuth} (the token endpoint and bearer tokens), {@link StandInStore} (files, folders, permissions, upload
+ * {@link StandInOAuth} (the token endpoint and bearer tokens), {@link StandInConsent} (a Google account's consent),
+ * {@link StandInStore} (files, folders, permissions, upload
  * sessions) and {@link StandInFaults} (injected faults, a slow link).
  */
 public final class DriveStandIn implements AutoCloseable {
@@ -57,7 +61,9 @@ public final class DriveStandIn implements AutoCloseable {
     /** The kinds of request the stand-in tells apart, for counters and faults. */
     public enum Call {
         TOKEN, FILES_GET, FILES_LIST, FILES_CREATE, FILES_UPDATE, FILES_DELETE,
-        UPLOAD_START, UPLOAD_CHUNK, UPLOAD_STATUS, UPLOAD_MULTIPART, PERMISSIONS_CREATE, PERMISSIONS_LIST
+        UPLOAD_START, UPLOAD_CHUNK, UPLOAD_STATUS, UPLOAD_MULTIPART, PERMISSIONS_CREATE, PERMISSIONS_LIST,
+        /** The authorization endpoint: the consent page of a Google account. */
+        AUTHORIZE
     }
 
     /** A file or folder as the stand-in holds it. {@code size} is -1 for folders. */
@@ -217,6 +223,53 @@ public final class DriveStandIn implements AutoCloseable {
     /** Writes a service-account key file whose {@code token_uri} is this stand-in's and whose key it trusts. */
     public Path writeKeyFile(Path file) throws IOException {
         return oauth.writeKeyFile(file, rootUrl(), tokenUri());
+    }
+
+    // ---- a Google account's consent (an installed app: drive login)
+
+    /** The authorization endpoint: answers as the consent page does once the account allows, by a redirect. */
+    public String authUri() {
+        return rootUrl() + "auth";
+    }
+
+    /** Writes the client-secret file ({@code {"installed": …}}) of an OAuth client whose endpoints are this stand-in's. */
+    public Path writeClientSecret(Path file) throws IOException {
+        return oauth.consent.writeClientSecret(file, rootUrl());
+    }
+
+    /** Writes an {@code authorized_user} credentials file with a refresh token of its own, as if signed in already. */
+    public Path writeUserCredentials(Path file) throws IOException {
+        return oauth.consent.writeUserCredentials(file, tokenUri());
+    }
+
+    /** The account refuses consent: the authorization endpoint redirects with {@code error=access_denied}. */
+    public void refuseConsent(boolean refuse) {
+        oauth.consent.refuseConsent(refuse);
+    }
+
+    /** How long access tokens issued to the account live ({@code expires_in}; the API refuses them after). */
+    public void userAccessTokenLifetime(Duration lifetime) {
+        oauth.consent.accessTokenLifetime(lifetime);
+    }
+
+    /** The account removes the app's access: refresh tokens answer {@code invalid_grant}, access tokens 401. */
+    public void revokeUserTokens() {
+        oauth.consent.revoke();
+    }
+
+    /** Token requests of the {@code refresh_token} grant, refused ones included. */
+    public int refreshGrants() {
+        return oauth.consent.refreshes();
+    }
+
+    /** Codes exchanged for tokens ({@code authorization_code} grant, accepted). */
+    public int codeExchanges() {
+        return oauth.consent.exchanges();
+    }
+
+    /** Every refresh and access token issued to the account: secrets that no log or message may show. */
+    public Set<String> userSecrets() {
+        return oauth.consent.secrets();
     }
 
     /**

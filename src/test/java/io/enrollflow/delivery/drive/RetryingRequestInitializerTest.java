@@ -64,7 +64,7 @@ class RetryingRequestInitializerTest {
     }
 
     private static DriveSettings settings() {
-        return new DriveSettings(null, "", "parent", "${taskId}", "reader", false, null, 1, Duration.ofSeconds(5),
+        return new DriveSettings(null, null, "", "parent", "${taskId}", "reader", false, null, 1, Duration.ofSeconds(5),
                 Duration.ofSeconds(5), 8 * 1024 * 1024, Duration.ofMillis(1), Duration.ofSeconds(1));
     }
 }

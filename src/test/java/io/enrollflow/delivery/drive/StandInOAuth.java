@@ -12,6 +12,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.Signature;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -30,7 +31,8 @@ import static io.enrollflow.delivery.drive.StandInStore.JSON;
 
 /**
  * The stand-in's OAuth side: the key pair of the key file it writes, the token endpoint (the JWT bearer grant, its RS256
- * signature checked against that key), and the bearer tokens it issued, which every API request must carry.
+ * signature checked against that key; a Google account's grants are {@link StandInConsent}'s), and the bearer tokens it
+ * issued, each until it expires, which every API request must carry.
  */
 final class StandInOAuth {
 
@@ -39,7 +41,9 @@ final class StandInOAuth {
             "https://accounts.google.com/o/oauth2/token");
 
     private final KeyPair keyPair;
-    private final Set<String> tokens = ConcurrentHashMap.newKeySet();
+    /** Issued bearer tokens and when each expires ({@link System#nanoTime()}). */
+    private final Map<String, Long> tokens = new ConcurrentHashMap<>();
+    final StandInConsent consent = new StandInConsent(this);
     private final List<String> tokenSubjects = new CopyOnWriteArrayList<>();
     private final AtomicInteger issued = new AtomicInteger();
     private volatile String refuseTokens;
@@ -87,8 +91,22 @@ final class StandInOAuth {
         return List.copyOf(tokenSubjects);
     }
 
+    /** A new bearer token, valid for {@code lifetime}. */
+    String issue(Duration lifetime) {
+        String token = "ya29.stand-in-" + issued.incrementAndGet();
+        tokens.put(token, System.nanoTime() + lifetime.toNanos());
+        return token;
+    }
+
+    void forget(String token) {
+        tokens.remove(token);
+    }
+
     void token(Request r, String tokenUri) throws IOException {
         Map<String, String> form = query(new String(r.body().readAllBytes(), StandardCharsets.UTF_8));
+        if (consent.token(r, form)) {
+            return;
+        }
         if (!"urn:ietf:params:oauth:grant-type:jwt-bearer".equals(form.get("grant_type"))) {
             oauthError(r.exchange(), "unsupported_grant_type", "expected the JWT bearer grant");
             return;
@@ -126,14 +144,14 @@ final class StandInOAuth {
             oauthError(r.exchange(), refuseTokens, "Client is unauthorized to retrieve access tokens using this method.");
             return;
         }
-        String token = "ya29.stand-in-" + issued.incrementAndGet();
-        tokens.add(token);
+        String token = issue(Duration.ofSeconds(3599));
         send(r.exchange(), 200, JSON.createObjectNode().put("access_token", token).put("expires_in", 3599)
                 .put("token_type", "Bearer"));
     }
 
     boolean authorized(Request r) {
         String auth = r.header("Authorization");
-        return auth != null && auth.startsWith("Bearer ") && tokens.contains(auth.substring("Bearer ".length()));
+        Long expires = auth != null && auth.startsWith("Bearer ") ? tokens.get(auth.substring("Bearer ".length())) : null;
+        return expires != null && expires - System.nanoTime() > 0;
     }
 }

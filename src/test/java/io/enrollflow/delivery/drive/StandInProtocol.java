@@ -142,10 +142,11 @@ final class StandInProtocol implements HttpHandler {
                 return;
             }
             requests.get(call).incrementAndGet();
-            if (call != Call.TOKEN) {
+            boolean api = call != Call.TOKEN && call != Call.AUTHORIZE;
+            if (api) {
                 apiArrivals.add(System.nanoTime());
             }
-            if (call != Call.TOKEN && !"true".equals(request.query.get("supportsAllDrives"))) {
+            if (api && !"true".equals(request.query.get("supportsAllDrives"))) {
                 withoutSupportsAllDrives.add(method + " " + uri);
             }
             Fault fault = faults.firing(call, store.uploadsCompleted());
@@ -161,7 +162,7 @@ final class StandInProtocol implements HttpHandler {
                 error(exchange, fault.status, fault.reason, "injected " + fault.status + " " + fault.reason);
                 return;
             }
-            if (call != Call.TOKEN && !oauth.authorized(request)) {
+            if (api && !oauth.authorized(request)) {
                 drain(exchange);
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"stand-in\", error=\"invalid_token\"");
                 error(exchange, 401, "authError", "Request had invalid authentication credentials.");
@@ -181,6 +182,9 @@ final class StandInProtocol implements HttpHandler {
         String p = r.path;
         if (p.equals("/token")) {
             return Call.TOKEN;
+        }
+        if (p.equals("/auth") && r.method.equals("GET")) {
+            return Call.AUTHORIZE;
         }
         if (p.equals(UPLOAD)) {
             if (r.method.equals("POST") && "resumable".equals(r.query.get("uploadType")) && !r.query.containsKey("upload_id")) {
@@ -226,6 +230,7 @@ final class StandInProtocol implements HttpHandler {
     private void dispatch(Call call, Request r) throws IOException {
         switch (call) {
             case TOKEN -> oauth.token(r, rootUrl.get() + "token");
+            case AUTHORIZE -> oauth.consent.authorize(r);
             case FILES_GET -> send(r.exchange, 200, store.render(store.existing(pathId(r)), r.query.get("fields")));
             case FILES_LIST -> list(r);
             case FILES_CREATE -> createMetadata(r);

@@ -239,13 +239,19 @@ final class StandInStore {
         }
     }
 
-    /** The single parent named in metadata; 404 as Drive answers when it does not exist. */
+    /**
+     * The single parent named in metadata; 404 as Drive answers when it does not exist. {@code root}, Drive's alias for
+     * the account's My Drive, is the top level (null).
+     */
     String parentOf(JsonNode meta) {
         JsonNode parents = meta.path("parents");
         if (!parents.isArray() || parents.size() != 1) {
             throw new Answer(400, "invalid", "exactly one parent expected");
         }
         String parent = parents.get(0).asText();
+        if ("root".equals(parent)) {
+            return null;
+        }
         synchronized (lock) {
             Node node = nodes.get(parent);
             if (node == null || !node.isFolder()) {
