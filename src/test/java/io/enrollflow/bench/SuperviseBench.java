@@ -88,8 +88,9 @@ public final class SuperviseBench {
                     bench.interval * 1000, bench.window, bench.settle, Runtime.getRuntime().availableProcessors(),
                     loadAverage());
             for (int round = 1; round <= rounds; round++) {
-                double plain = bench.plain();
-                double flow = bench.enrollflow();
+                double[] cpu = bench.round();
+                double plain = cpu[0];
+                double flow = cpu[1];
                 System.out.printf("round %d: plain supervisor %.2f%% of a core, enrollflow %.2f%% (%.2f× the plain one,"
                                 + " %+.2f points); bound (≤1.5× or ≤ plain + 1 point): %s%n", round, plain, flow,
                         flow / plain, flow - plain, flow <= 1.5 * plain || flow <= plain + 1 ? "within" : "OUTSIDE");
@@ -104,41 +105,47 @@ public final class SuperviseBench {
         System.exit(0);
     }
 
-    /** The plain supervisor's CPU (% of one core) over the window. */
-    double plain() throws Exception {
-        Path work = Files.createDirectories(scratch.resolve("run" + ++runNumber));
+    /**
+     * One round: enrollflow (warmed up by a first batch of short downloads, so the window sees supervision, not its
+     * compiler working through the download path) and the plain supervisor start their downloads at the same moment,
+     * and each one's CPU (% of one core) is read over the same window: whatever else the machine does meanwhile
+     * weighs on both alike. Returns {plain, enrollflow}.
+     */
+    double[] round() throws Exception {
+        Process flow = start(Map.of(), "quiet");
+        Process plain = null;
+        try {
+            if (warmUp > 0) {
+                awaitAll(push("w" + runNumber + "-", warmUp), "completed", warmUp * 4L + 30);
+            }
+            plain = startPlain();
+            List<String> ids = push("s" + runNumber + "-", seconds);
+            long allRunning = awaitAll(ids, "downloading", seconds);
+            double[] cpu = cpuOverWindow(allRunning, plain.pid(), measuredPid(flow));
+            plain.waitFor();
+            awaitAll(ids, "completed", seconds * 3L);
+            return cpu;
+        } finally {
+            if (plain != null) {
+                plain.destroy();
+            }
+            stop(flow);
+        }
+    }
+
+    /** Starts the plain supervisor and returns once its downloads run. */
+    private Process startPlain() throws IOException {
+        Path work = Files.createDirectories(scratch.resolve("plain" + runNumber));
         List<String> cmd = new ArrayList<>(List.of(javaCommand(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Xss512k", "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"),
                 PlainSupervisor.class.getName(), Integer.toString(downloads), work.toString()));
-        cmd.addAll(toolWords("{dir}", "quiet"));
+        cmd.addAll(List.of(tool.toString(), "{dir}", Integer.toString(seconds), Double.toString(interval), "quiet"));
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         if (!"started".equals(out.readLine())) {
             throw new IllegalStateException("the plain supervisor did not start its downloads");
         }
-        double cpu = cpuOverWindow(process.pid(), System.nanoTime());
-        process.waitFor();
-        return cpu;
-    }
-
-    /**
-     * enrollflow's CPU (% of one core) over the window, once all its downloads run. A first batch of short downloads
-     * warms the JVM up (its compiler works through the download path), so the window sees supervision, not start-up.
-     */
-    double enrollflow() throws Exception {
-        Process process = start(Map.of(), "quiet");
-        try {
-            if (warmUp > 0) {
-                awaitAll(push("w" + runNumber + "-", warmUp), "completed", warmUp * 4L + 30);
-            }
-            List<String> ids = push("s" + runNumber + "-", seconds);
-            long allRunning = awaitAll(ids, "downloading", seconds);
-            double cpu = cpuOverWindow(measuredPid(process), allRunning);
-            awaitAll(ids, "completed", seconds * 3L);
-            return cpu;
-        } finally {
-            stop(process);
-        }
+        return process;
     }
 
     /** The same downloads with a tool that starts processes, at recovery-timeout=5s: what its log says of fencing. */
@@ -160,9 +167,11 @@ public final class SuperviseBench {
         int fenced = lines.stream().map(FENCED::matcher).filter(Matcher::find).mapToInt(m -> Integer.parseInt(m.group(1)))
                 .sum();
         long heartbeatFailures = lines.stream().filter(line -> line.contains("outcome=heartbeat-failed")).count();
+        long late = lines.stream().filter(line -> line.contains("outcome=heartbeat-late")).count();
         System.out.printf("heartbeat run (recovery-timeout=5s, a tool starting 2 processes per line): %d of %d completed"
-                        + " in %.1f min; presumed-dead %d, fenced runs %d, failed heartbeats %d; load average %s; log %s%n",
-                count(ids, "completed"), downloads, minutes, presumedDead, fenced, heartbeatFailures, load, log);
+                        + " in %.1f min; presumed-dead %d, fenced runs %d, failed heartbeats %d, late heartbeats %d;"
+                        + " load average %s; log %s%n",
+                count(ids, "completed"), downloads, minutes, presumedDead, fenced, heartbeatFailures, late, load, log);
     }
 
     private Process start(Map<String, String> extra, String mode) throws IOException, InterruptedException {
@@ -191,10 +200,6 @@ public final class SuperviseBench {
             TimeUnit.MILLISECONDS.sleep(100);
         }
         return process;
-    }
-
-    private List<String> toolWords(String dir, String mode) {
-        return List.of(tool.toString(), dir, Integer.toString(seconds), Double.toString(interval), mode);
     }
 
     /** Pushes one task per download; each download runs {@code downloadSeconds} (the task's quality carries it). */
@@ -242,19 +247,29 @@ public final class SuperviseBench {
         return batch.execute().getResponses().stream().map(String::valueOf).toList();
     }
 
-    /** CPU (% of one core) of the process over {@link #window} seconds starting {@link #settle} s after {@code from}. */
-    private double cpuOverWindow(long pid, long from) throws IOException, InterruptedException {
+    /**
+     * CPU (% of one core) of each process over {@link #window} seconds starting {@link #settle} s after {@code from};
+     * with --threads, also per thread group of the last one.
+     */
+    private double[] cpuOverWindow(long from, long... pids) throws IOException, InterruptedException {
         long start = from + TimeUnit.SECONDS.toNanos(settle);
         TimeUnit.NANOSECONDS.sleep(Math.max(0, start - System.nanoTime()));
-        Map<String, Long> threadsBefore = showThreads ? threadTicks(pid) : Map.of();
-        long before = cpuTicks(pid);
+        long last = pids[pids.length - 1];
+        Map<String, Long> threadsBefore = showThreads ? threadTicks(last) : Map.of();
+        long[] before = new long[pids.length];
+        for (int i = 0; i < pids.length; i++) {
+            before[i] = cpuTicks(pids[i]);
+        }
         long t0 = System.nanoTime();
         TimeUnit.SECONDS.sleep(window);
-        long after = cpuTicks(pid);
+        double[] percent = new double[pids.length];
         double elapsed = (System.nanoTime() - t0) / 1e9;
+        for (int i = 0; i < pids.length; i++) {
+            percent[i] = (cpuTicks(pids[i]) - before[i]) / TICKS_PER_SECOND / elapsed * 100;
+        }
         if (showThreads) {
             // per thread group (the kernel's thread name, digits dropped), % of a core over the window
-            Map<String, Long> threadsAfter = threadTicks(pid);
+            Map<String, Long> threadsAfter = threadTicks(last);
             threadsAfter.entrySet().stream()
                     .map(e -> Map.entry(e.getKey(), e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)))
                     .filter(e -> e.getValue() > 0)
@@ -262,7 +277,7 @@ public final class SuperviseBench {
                     .forEach(e -> System.out.printf("    %-20s %6.2f%%%n", e.getKey(),
                             e.getValue() / TICKS_PER_SECOND / elapsed * 100));
         }
-        return (after - before) / TICKS_PER_SECOND / elapsed * 100;
+        return percent;
     }
 
     private static Map<String, Long> threadTicks(long pid) throws IOException {
