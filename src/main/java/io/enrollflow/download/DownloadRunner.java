@@ -107,16 +107,16 @@ public class DownloadRunner {
         try {
             // the JDK's wait: woken by the exit, or at the timeout; nothing runs for the download meanwhile
             if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                Leftovers.end(process, started.mark());
+                Leftovers.end(started);
                 throw new DownloadTimeoutException("the download ran past " + timeout + " and was killed");
             }
         } catch (InterruptedException e) {
-            Leftovers.end(process, started.mark());
+            Leftovers.end(started);
             throw e;
         }
         int exit = process.exitValue();
         // whatever it started and left behind goes too, exit 0 or not: nothing outlives the task
-        Leftovers.end(process, started.mark());
+        Leftovers.end(started);
         if (!output.await(OUTPUT_GRACE.toMillis())) {
             Event.warn(LOG).task(task.taskId()).stage("download").outcome("output-held").note("a process outside the"
                     + " download's run still holds its output; the log may miss its last lines").log();

@@ -45,8 +45,14 @@ final class Launcher {
     private Launcher() {
     }
 
-    /** A started command: its process (the group's leader) and the mark its processes carry. */
-    record Started(Process process, String mark) {
+    /**
+     * A started command.
+     *
+     * @param process the group's leader
+     * @param mark    the value of {@value #MARK} its processes carry
+     * @param forks   {@link Leftovers#forks()} just before it started: how far the pid counter had come
+     */
+    record Started(Process process, String mark, long forks) {
     }
 
     /**
@@ -90,7 +96,8 @@ final class Launcher {
         env.clear();
         env.putAll(ENVIRONMENT);
         env.put(MARK, mark);
-        return new Started(builder.start(), mark);
+        long forks = Leftovers.forks();
+        return new Started(builder.start(), mark, forks);
     }
 
     static Map<String, String> commandEnvironment(Map<String, String> jvm) {

@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * in it), every descendant of those still linked by parent (a child that called {@code setsid} while its parent
  * lives), and every process that carries the run's mark ({@link Launcher#MARK}) in its environment (one that called
  * {@code setsid} and lost its parent, as a daemon's double fork does: re-parented to init, nothing else links it to
- * the run). Only processes created after the leader can be the run's; pids are handed out in increasing order, so the
- * look reads the status of those alone (of all, once the pid counter has wrapped since).
+ * the run). Only processes created after the leader can be the run's, and pids are handed out in increasing order up
+ * to {@code pid_max}, so the look reads the status of the pids above the leader's alone, unless the machine has
+ * started enough processes since ({@link #forks()}) for the counter to have wrapped: then of all.
  * <p>
  * The end: SIGTERM to the group and to each of the run's processes outside it (a tool may clean up), up to
  * {@link #GRACE} for them to go, then SIGKILL to the group and to whatever of them is left. The usual end of a
@@ -38,6 +39,8 @@ final class Leftovers {
     private static final long POLL_MILLIS = 50;
     private static final Path PROC = Path.of("/proc");
     private static final Object OWN_UID = uid(PROC.resolve("self"));
+    /** The largest pid; past it the kernel hands out pids from the bottom again. */
+    private static final long PID_MAX = pidMax();
 
     private Leftovers() {
     }
@@ -58,9 +61,10 @@ final class Leftovers {
      * Ends the leader's group and every process of the run outside it (see the class comment); returns once they are
      * gone, or were sent SIGKILL.
      */
-    static void end(Process leader, String mark) throws InterruptedException {
+    static void end(Launcher.Started run) throws InterruptedException {
+        Process leader = run.process();
         long group = leader.pid();
-        List<Proc> found = find(group, mark);
+        List<Proc> found = find(group, run.mark(), run.forks());
         // with neither JNA nor the kill program (never seen on Linux) each process is signalled on its own
         boolean grouped = ProcessGroups.available();
         boolean groupHadProcesses = grouped ? ProcessGroups.signal(group, ProcessGroups.Signal.TERM) : leader.isAlive();
@@ -99,10 +103,13 @@ final class Leftovers {
     /**
      * The run's living processes other than the leader: in its group or session, descended from one of those (or from
      * the leader), or carrying {@code mark}. Empty where {@code /proc} cannot be read.
+     *
+     * @param forksAtStart {@link #forks()} before the leader started
      */
-    static List<Proc> find(long leader, String mark) {
+    static List<Proc> find(long leader, String mark, long forksAtStart) {
         Map<Long, Proc> candidates = new HashMap<>();
-        boolean wrapped = lastPid().map(last -> last < leader).orElse(true);
+        // to wrap, the counter must have handed out every pid above the leader's: at least that many processes started
+        boolean wrapped = forksAtStart < 0 || forks() - forksAtStart >= PID_MAX - leader;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
             for (Path entry : entries) {
                 long pid = pid(entry.getFileName().toString());
@@ -191,13 +198,28 @@ final class Leftovers {
         }
     }
 
-    /** The pid handed out last in this pid namespace ({@code /proc/loadavg}'s last field); empty when unreadable. */
-    private static Optional<Long> lastPid() {
+    /**
+     * Processes the machine has started since it booted ({@code processes} in {@code /proc/stat}); -1 when unreadable.
+     * It counts every pid namespace's, so it never understates the pids handed out in this one.
+     */
+    static long forks() {
         try {
-            String text = Files.readString(PROC.resolve("loadavg")).trim();
-            return Optional.of(Long.parseLong(text.substring(text.lastIndexOf(' ') + 1)));
+            for (String line : Files.readAllLines(PROC.resolve("stat"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("processes ")) {
+                    return Long.parseLong(line.substring("processes ".length()).trim());
+                }
+            }
         } catch (IOException | RuntimeException unreadable) {
-            return Optional.empty();
+            // no /proc: every look reads all there is (none)
+        }
+        return -1;
+    }
+
+    private static long pidMax() {
+        try {
+            return Long.parseLong(Files.readString(PROC.resolve("sys/kernel/pid_max")).trim());
+        } catch (IOException | RuntimeException unreadable) {
+            return 0; // unknown: every look reads all pids
         }
     }
 

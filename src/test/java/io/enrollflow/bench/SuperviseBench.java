@@ -249,13 +249,15 @@ public final class SuperviseBench {
 
     /**
      * CPU (% of one core) of each process over {@link #window} seconds starting {@link #settle} s after {@code from};
-     * with --threads, also per thread group of the last one.
+     * with --threads, also per thread group.
      */
     private double[] cpuOverWindow(long from, long... pids) throws IOException, InterruptedException {
         long start = from + TimeUnit.SECONDS.toNanos(settle);
         TimeUnit.NANOSECONDS.sleep(Math.max(0, start - System.nanoTime()));
-        long last = pids[pids.length - 1];
-        Map<String, Long> threadsBefore = showThreads ? threadTicks(last) : Map.of();
+        List<Map<String, Long>> threadsBefore = new ArrayList<>();
+        for (long pid : pids) {
+            threadsBefore.add(showThreads ? threadTicks(pid) : Map.of());
+        }
         long[] before = new long[pids.length];
         for (int i = 0; i < pids.length; i++) {
             before[i] = cpuTicks(pids[i]);
@@ -267,11 +269,12 @@ public final class SuperviseBench {
         for (int i = 0; i < pids.length; i++) {
             percent[i] = (cpuTicks(pids[i]) - before[i]) / TICKS_PER_SECOND / elapsed * 100;
         }
-        if (showThreads) {
+        for (int i = 0; showThreads && i < pids.length; i++) {
             // per thread group (the kernel's thread name, digits dropped), % of a core over the window
-            Map<String, Long> threadsAfter = threadTicks(last);
-            threadsAfter.entrySet().stream()
-                    .map(e -> Map.entry(e.getKey(), e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)))
+            Map<String, Long> before0 = threadsBefore.get(i);
+            System.out.printf("  process %d:%n", pids[i]);
+            threadTicks(pids[i]).entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - before0.getOrDefault(e.getKey(), 0L)))
                     .filter(e -> e.getValue() > 0)
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                     .forEach(e -> System.out.printf("    %-20s %6.2f%%%n", e.getKey(),

@@ -108,13 +108,19 @@ class DownloadRunnerTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pids) && Files.readAllLines(pids).size() == 2);
             List<Long> started = Files.readAllLines(pids).stream().map(String::trim).map(Long::parseLong).toList();
 
-            List<Long> found = Leftovers.find(run.process().pid(), run.mark()).stream().map(Leftovers.Proc::pid).toList();
+            List<Long> found = Leftovers.find(run.process().pid(), run.mark(), run.forks()).stream()
+                    .map(Leftovers.Proc::pid).toList();
 
             assertTrue(found.containsAll(started), found + " holds " + started);
             assertFalse(found.contains(other.process().pid()), "another run's process is not this run's");
+            // as found once the pid counter may have wrapped since the start: every pid is looked at, to the same end
+            List<Long> afterAWrap = Leftovers.find(run.process().pid(), run.mark(), -1).stream()
+                    .map(Leftovers.Proc::pid).toList();
+            assertTrue(afterAWrap.containsAll(started), afterAWrap + " holds " + started);
+            assertFalse(afterAWrap.contains(other.process().pid()), "another run's process is not this run's");
         } finally {
-            Leftovers.end(run.process(), run.mark());
-            Leftovers.end(other.process(), other.mark());
+            Leftovers.end(run);
+            Leftovers.end(other);
         }
     }
 
