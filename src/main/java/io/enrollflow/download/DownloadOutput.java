@@ -2,39 +2,32 @@ package io.enrollflow.download;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Pumps one run's output (stdout and stderr merged, read from a pipe) into the task's log file, within bounds
- * (docs/contract.md §10): the file never grows past {@link #MAX_LOG_BYTES} — past it, the oldest part goes and the last
- * {@link #KEPT_BYTES} stay, since the end of a log is what explains a failure — and each line is matched against the
- * not-enrolled pattern on its first {@link #MAX_LINE_BYTES} only, so a tool printing without newlines cannot make
- * enrollflow hold an endless line. Lifecycle: {@link #start()} before the process may write, {@link #await} after it
- * ended; the pipe's end (every writer gone) ends the pump.
+ * Pumps one run's output (stdout and stderr merged, read from a pipe) into the task's log ({@link BoundedLog}, within
+ * its bounds), and matches each line against the not-enrolled pattern on its first {@link #MAX_LINE_BYTES} only, so a
+ * tool printing without newlines cannot make enrollflow hold an endless line. Per line that is a read, a copy and one
+ * match; the log is written about once a second. Lifecycle: {@link #start()} before the process may write,
+ * {@link #await} after it ended; the pipe's end (every writer gone) ends the pump, and the log is whole once it has.
  */
 final class DownloadOutput implements Runnable {
 
-    /** The largest a task's log gets: enough for the output of many attempts of any reasonable tool. */
-    static final long MAX_LOG_BYTES = 1024 * 1024;
-    /** What is kept when the log is cut: the most recent half. */
-    static final int KEPT_BYTES = 512 * 1024;
     /** How much of one line is matched against the not-enrolled pattern. */
     static final int MAX_LINE_BYTES = 16 * 1024;
 
     private final InputStream in;
     private final Path log;
-    private final Pattern notEnrolled;
+    /** One matcher for the run's lines, reset for each (no allocation per line). */
+    private final Matcher notEnrolled;
     private final byte[] line = new byte[MAX_LINE_BYTES];
     private int lineLength;
     private volatile boolean matched;
@@ -54,7 +47,7 @@ final class DownloadOutput implements Runnable {
     DownloadOutput(InputStream in, Path log, Pattern notEnrolled) {
         this.in = in;
         this.log = log;
-        this.notEnrolled = notEnrolled;
+        this.notEnrolled = notEnrolled.matcher("");
     }
 
     void start() {
@@ -71,7 +64,7 @@ final class DownloadOutput implements Runnable {
         return matched;
     }
 
-    /** Why the log could not be written (the output was still read to its end), or null. */
+    /** Why the log could not be written (the output was still read to its end and matched), or null. */
     IOException failure() {
         return failure;
     }
@@ -87,52 +80,39 @@ final class DownloadOutput implements Runnable {
 
     private void pump() {
         byte[] buffer = new byte[8192];
-        try (FileChannel file = FileChannel.open(log, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS), PrivateFiles.fileAttributes(log))) {
-            file.position(file.size());
-            write(file, ("--- enrollflow: download started " + Instant.now() + System.lineSeparator())
-                    .getBytes(StandardCharsets.UTF_8), -1);
+        BoundedLog file = null;
+        try {
+            file = BoundedLog.open(log);
+            byte[] header = ("--- enrollflow: download started " + Instant.now() + System.lineSeparator())
+                    .getBytes(StandardCharsets.UTF_8);
+            file.append(header, header.length);
+        } catch (IOException e) {
+            failure = e;
+        }
+        try {
             int n;
             while ((n = in.read(buffer)) > 0) {
-                write(file, buffer, n);
                 scan(buffer, n);
+                if (failure == null) {
+                    try {
+                        file.append(buffer, n);
+                    } catch (IOException e) {
+                        // the log cannot be written (disk full, permissions): the output is still read to its end, so
+                        // the tool is never blocked on a full pipe, and matched; the outcome is its exit code's as usual
+                        failure = e;
+                    }
+                }
             }
-            matchLine();
-        } catch (IOException e) {
-            // the log cannot be written (disk full, permissions): keep draining, so the tool is never blocked on a full
-            // pipe; the run's outcome is decided by its exit code as usual
-            failure = e;
-            drain(buffer);
+        } catch (IOException gone) {
+            // the pipe went away: nothing more to read
         }
-    }
-
-    private void write(FileChannel file, byte[] bytes, int length) throws IOException {
-        int n = length < 0 ? bytes.length : length;
-        if (file.position() + n > MAX_LOG_BYTES) {
-            keepTail(file);
-        }
-        ByteBuffer chunk = ByteBuffer.wrap(bytes, 0, n);
-        while (chunk.hasRemaining()) {
-            file.write(chunk);
-        }
-    }
-
-    /** Moves the last {@link #KEPT_BYTES} to the start, behind a line that says the rest was cut. */
-    private static void keepTail(FileChannel file) throws IOException {
-        long size = file.size();
-        long from = Math.max(0, size - KEPT_BYTES);
-        ByteBuffer tail = ByteBuffer.allocate((int) (size - from));
-        while (tail.hasRemaining() && file.read(tail, from + tail.position()) > 0) {
-            // read the whole tail
-        }
-        tail.flip();
-        byte[] note = ("--- enrollflow: " + from + " earlier bytes of output were cut (the log keeps its last "
-                + KEPT_BYTES / 1024 + " KiB)" + System.lineSeparator()).getBytes(StandardCharsets.UTF_8);
-        file.truncate(0);
-        file.position(0);
-        file.write(ByteBuffer.wrap(note));
-        while (tail.hasRemaining()) {
-            file.write(tail);
+        matchLine();
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                failure = failure == null ? e : failure;
+            }
         }
     }
 
@@ -150,21 +130,10 @@ final class DownloadOutput implements Runnable {
     private void matchLine() {
         if (lineLength > 0 && !matched) {
             // (malformed UTF-8 becomes U+FFFD: a tool's output need not be text)
-            String text = new String(line, 0, lineLength, StandardCharsets.UTF_8);
-            if (notEnrolled.matcher(text).find()) {
+            if (notEnrolled.reset(new String(line, 0, lineLength, StandardCharsets.UTF_8)).find()) {
                 matched = true;
             }
         }
         lineLength = 0;
-    }
-
-    private void drain(byte[] buffer) {
-        try {
-            while (in.read(buffer) > 0) {
-                // discarded: the log is not writable
-            }
-        } catch (IOException ended) {
-            // the pipe is gone: nothing more to read
-        }
     }
 }

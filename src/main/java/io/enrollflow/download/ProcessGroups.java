@@ -6,14 +6,16 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * Signals a whole process group (a download leads one of its own; see {@link DownloadRunner}).
- * Java 17 can signal only single processes, so this is the C library's {@code kill(-pgid, sig)} through JNA: one system
- * call. Where JNA cannot load (no native library for the platform, a temp folder it may not unpack into), the
- * {@code kill} program does it, one process per signal: slower, the same effect.
+ * Signals a whole process group (a download leads one of its own; see {@link Launcher}). Java 17 can signal only single
+ * processes, so this is the C library's {@code kill(-pgid, sig)} through JNA: one system call. Where JNA cannot load
+ * (no native library for the platform, a temp folder it may not unpack into), the {@code kill} program does it, one
+ * process per signal: slower, the same effect.
  */
 final class ProcessGroups {
 
@@ -34,7 +36,8 @@ final class ProcessGroups {
     /** How long the {@code kill} program may take. */
     private static final long KILL_PROGRAM_SECONDS = 3;
     /** {@code kill}, the fallback when JNA is not there. */
-    private static final Path KILL_PROGRAM = DownloadRunner.firstExisting("/usr/bin/kill", "/bin/kill");
+    private static final Path KILL_PROGRAM = Stream.of("/usr/bin/kill", "/bin/kill").map(Path::of)
+            .filter(Files::isExecutable).findFirst().orElse(null);
     /** True when the C library's kill is bound. */
     private static final boolean NATIVE = bind();
 
@@ -56,24 +59,26 @@ final class ProcessGroups {
      * true when a process was signalled or it could not be told.
      */
     static boolean signal(long pgid, Signal signal) throws InterruptedException {
-        if (NATIVE) {
-            if (CLibrary.kill(-Math.toIntExact(pgid), signal.number) == 0) {
-                return true;
-            }
-            // errno as JNA kept it for this thread (no exception: ESRCH, an empty group, is the usual answer)
-            int errno = Native.getLastError();
-            if (errno == ESRCH) {
-                return false;
-            }
-            // EPERM: a process in the group changed its user (setuid); the known ones are killed one by one after this
-            Event.warn(LOG).stage("download").outcome("group-kill-failed").kv("pgid", pgid).kv("errno", errno).log();
+        return NATIVE ? signalNatively(pgid, signal) : signalByProgram(pgid, signal);
+    }
+
+    /** {@link #signal} through the C library's kill (only where {@link #nativeKill()}). */
+    static boolean signalNatively(long pgid, Signal signal) {
+        if (CLibrary.kill(-Math.toIntExact(pgid), signal.number) == 0) {
             return true;
         }
-        return signalByProgram(pgid, signal);
+        // errno as JNA kept it for this thread (no exception: ESRCH, an empty group, is the usual answer)
+        int errno = Native.getLastError();
+        if (errno == ESRCH) {
+            return false;
+        }
+        // EPERM: a process in the group changed its user (setuid); the run's known ones are signalled one by one
+        Event.warn(LOG).stage("download").outcome("group-kill-failed").kv("pgid", pgid).kv("errno", errno).log();
+        return true;
     }
 
     /** {@code kill -SIG -- -<pgid>}: argv, no shell; exit 1 means no process in the group. */
-    private static boolean signalByProgram(long pgid, Signal signal) throws InterruptedException {
+    static boolean signalByProgram(long pgid, Signal signal) throws InterruptedException {
         try {
             Process kill = new ProcessBuilder(KILL_PROGRAM.toString(), "-" + signal.name(), "--", "-" + pgid)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -25,11 +25,10 @@ import java.util.Optional;
  * The Java half of routes/deliver.camel.yaml: status uploading ({@link #start}), the target's {@link Delivery} (Drive
  * or folder, chosen in the YAML on {@code enrollflow.delivery.target}; {@link #via}), then the task's end: completed
  * with its deliveryUrl and released from the queue in one step, and its work folder removed unless
- * {@code enrollflow.download.keep}. For Drive the uploading transition is fenced in Redis (refused when the task was
- * taken over), so a run that lost its claim uploads nothing; the folder id is written through the same fence. For a
- * folder, a rename on this machine, uploading is held and written with the completion, and the stage's check is the
- * instance's lease ({@link StatusStore#holdUploading}). A fenced run leaves the work folder alone: it is the current
- * claim holder's.
+ * {@code enrollflow.download.keep}. Status uploading is written before the delivery starts, so the backend sees it while
+ * the delivery runs; it is fenced in Redis (refused when the task was taken over), so a run that lost its claim
+ * delivers nothing. The Drive folder id is written through the same fence. A fenced run leaves the work folder alone:
+ * it is the current claim holder's.
  */
 public class DeliveryStep {
 
@@ -39,16 +38,9 @@ public class DeliveryStep {
     private final StatusStore status;
     private final boolean keep;
     private final BeforeDelivery before;
-    private final boolean oneLocalStep;
 
-    /**
-     * @param oneLocalStep the target delivers in one local step (folder: a rename): status uploading is then written
-     *                     with the completion ({@link StatusStore#holdUploading}), one Redis round trip per task fewer
-     */
-    public DeliveryStep(DownloadRunner downloads, StatusStore status, boolean keep, BeforeDelivery before,
-                        boolean oneLocalStep) {
+    public DeliveryStep(DownloadRunner downloads, StatusStore status, boolean keep, BeforeDelivery before) {
         this.before = before;
-        this.oneLocalStep = oneLocalStep;
         this.downloads = downloads;
         this.status = status;
         this.keep = keep;
@@ -114,11 +106,7 @@ public class DeliveryStep {
             Event.warn(LOG).task(run.taskId()).stage("deliver").outcome("left-out").note(leftOut).log();
         }
         String message = leftOut.isEmpty() ? "delivering" : "delivering; " + leftOut;
-        if (oneLocalStep) {
-            status.holdUploading(run, message);
-        } else {
-            status.transition(run, TaskStatus.UPLOADING, Stage.DELIVER, message);
-        }
+        status.transition(run, TaskStatus.UPLOADING, Stage.DELIVER, message);
         exchange.setProperty(LEFT_OUT, leftOut);
         exchange.setProperty(TREE, tree);
         exchange.setProperty(STARTED, System.nanoTime());

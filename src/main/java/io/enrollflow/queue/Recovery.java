@@ -1,21 +1,17 @@
 package io.enrollflow.queue;
 
 import io.enrollflow.logging.Event;
-import io.enrollflow.redis.RedisConnection;
 import io.enrollflow.redis.RedisFailures;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.redis.RedisScripts.Script;
 import io.enrollflow.status.Membership;
 import io.enrollflow.task.TaskParser;
-import io.enrollflow.task.TaskRun;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
-import org.redisson.api.options.OptionalOptions;
 import org.redisson.client.codec.StringCodec;
 
 import java.time.Duration;
@@ -28,17 +24,14 @@ import java.util.concurrent.TimeUnit;
  * Crash recovery (docs/contract.md §7), on two threads of its own from Camel's ExecutorServiceManager, every
  * {@code recovery-timeout / 5} (the period):
  * <ol>
- *   <li>heartbeat (thread {@code enrollflow-heartbeat}, nothing else runs there): {@code <ns>:instance:<id>} holds
- *       this instance's epoch for {@link #heartbeatTtl()} (three periods), and the id is in {@code <ns>:instances}
- *       (heartbeat.lua). Each refresh is one Redis call bounded to two periods ({@link #heartbeatCallTimeout()}, no
- *       client retries), so even the slowest refresh ends before the heartbeat it renews expires — which the client's
- *       own slowest call ({@link RedisConnection#slowestCall()}, 23 s) would not. A refresh that finds the heartbeat
- *       gone (this instance stalled or was cut off long enough to be presumed dead, and may have been reaped) fences
- *       every run in hand and registers again under a new epoch ({@link Membership});</li>
- *   <li>reap (thread {@code enrollflow-recovery}): every other instance in that set whose heartbeat expired has its
- *       processing list handed back to the queue (reap.lua); claim.lua then sees its claims' owner dead, counts the
- *       crash, and lets the tasks run again — so a {@code kill -9}ed instance's tasks run again within the recovery
- *       timeout, and a task that keeps ending without a decision ends as {@code poison};</li>
+ *   <li>heartbeat (thread {@code enrollflow-heartbeat}, nothing else runs there, at a fixed rate so a slow refresh
+ *       does not push the next one back): {@link Heartbeat};</li>
+ *   <li>renewals (thread {@code enrollflow-recovery}): what lives as long as the heartbeat (download permit leases) is
+ *       renewed while the lease is held, off the heartbeat's thread, so a slow renewal never delays a heartbeat;</li>
+ *   <li>reap (thread {@code enrollflow-recovery}): every other instance in {@code <ns>:instances} whose heartbeat
+ *       expired has its processing list handed back to the queue (reap.lua); claim.lua then sees its claims' owner
+ *       dead, counts the crash, and lets the tasks run again — so a {@code kill -9}ed instance's tasks run again within
+ *       the recovery timeout, and a task that keeps ending without a decision ends as {@code poison};</li>
  *   <li>orphans: an entry of this instance's own processing list that no worker holds (its decision could not be
  *       written, e.g. Redis dropped the connection) on two checks in a row is put back on the queue; the run that
  *       takes it counts toward max-deliveries.</li>
@@ -53,8 +46,6 @@ import java.util.concurrent.TimeUnit;
 public class Recovery extends ServiceSupport {
 
     private static final Logger LOG = LogManager.getLogger(Recovery.class);
-    /** After fencing its runs, how long a heartbeat waits for them to stop before registering again. */
-    private static final long FENCED_RUNS_STOP_MS = 10_000;
 
     private final RedissonClient redis;
     private final RedisScripts scripts;
@@ -66,15 +57,14 @@ public class Recovery extends ServiceSupport {
     private ScheduledExecutorService heartbeatThread;
     private ScheduledExecutorService recoveryThread;
     private final Reaper reaper;
-    /** This instance's details (JSON) for the console, written with each heartbeat; null = none. */
-    private volatile String details;
+    private final Heartbeat heartbeat;
     private String heartbeatFailure;
     private String roundFailure;
-    private boolean registered;
     /** Set by the shutdown's hand-back: the instance is forgotten, so the heartbeat must not register it again. */
     private volatile boolean handedBack;
-    /** Runs with every heartbeat: what lives as long as the heartbeat (download permit leases) is renewed with it. */
-    private volatile Runnable onHeartbeat = () -> { };
+    /** Runs every period while the lease holds: what lives as long as the heartbeat (download permit leases). */
+    private volatile Runnable renewal = () -> { };
+    private String renewalFailure;
 
     public Recovery(CamelContext camel, RedissonClient redis, RedisScripts scripts, RedisKeys keys, Membership membership,
                     Duration recoveryTimeout, InFlight inFlight) {
@@ -86,6 +76,7 @@ public class Recovery extends ServiceSupport {
         this.recoveryTimeout = recoveryTimeout;
         this.inFlight = inFlight;
         this.reaper = new Reaper(redis, scripts, keys, membership, inFlight);
+        this.heartbeat = new Heartbeat(redis, keys, membership, inFlight, period());
     }
 
     /** How often the heartbeat is refreshed and dead instances are looked for. */
@@ -93,24 +84,19 @@ public class Recovery extends ServiceSupport {
         return Duration.ofMillis(Math.max(200, recoveryTimeout.toMillis() / 5));
     }
 
-    /** How long a heartbeat lives without refresh: three periods, so a refresh that times out is survived. */
+    /** How long a heartbeat lives without refresh ({@link Heartbeat#ttl()}). */
     public Duration heartbeatTtl() {
-        return period().multipliedBy(3);
-    }
-
-    /**
-     * The bound of one heartbeat call (no retries): two periods, less than {@link #heartbeatTtl()}, so a heartbeat
-     * sent while the last one still lives lands before it expires or fails in time for the next try.
-     */
-    public Duration heartbeatCallTimeout() {
-        return period().multipliedBy(2);
+        return heartbeat.ttl();
     }
 
     @Override
     protected void doStart() {
         heartbeatThread = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "enrollflow-heartbeat");
         recoveryThread = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "enrollflow-recovery");
-        heartbeatThread.scheduleWithFixedDelay(this::beat, 0, period().toMillis(), TimeUnit.MILLISECONDS);
+        // at a fixed rate, not after a fixed delay: a slow refresh does not push the next one back by its own length
+        heartbeatThread.scheduleAtFixedRate(this::beat, 0, period().toMillis(), TimeUnit.MILLISECONDS);
+        recoveryThread.scheduleWithFixedDelay(this::renew, period().toMillis() / 4, period().toMillis(),
+                TimeUnit.MILLISECONDS);
         recoveryThread.scheduleWithFixedDelay(this::tick, period().toMillis() / 2, period().toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -132,65 +118,32 @@ public class Recovery extends ServiceSupport {
             return;
         }
         try {
-            // A refresh is the authority: the heartbeat still holding this epoch means it never expired (only a refresh
-            // of that same epoch writes it), so no claim of this instance was taken over, however long the lease
-            // looked lapsed here (a stall: stages and Drive calls waited meanwhile).
-            if (!heartbeat(!registered)) {
-                comeBack("the heartbeat was gone when refreshed");
-            }
-            registered = true;
+            heartbeat.beat();
             heartbeatFailure = recovered(heartbeatFailure, "heartbeat");
-            onHeartbeat.run();
         } catch (RuntimeException e) {
             heartbeatFailure = failed(heartbeatFailure, "heartbeat", e);
         }
     }
 
     /**
-     * This instance was (or may have been) presumed dead and its tasks taken over: its runs are fenced (they stop and
-     * write nothing), and it registers again under a new epoch, so the old runs' claims stay dead.
+     * Sets what is renewed every period while the lease holds (it may throw when Redis is down); a presumed-dead
+     * instance renews nothing, so its leases lapse with its heartbeat.
      */
-    private void comeBack(String why) {
-        membership.renew();
-        int fenced = inFlight.fenceAll();
-        Event.warn(LOG).stage("recovery").outcome("presumed-dead").kv("why", why).kv("fenced_runs", fenced)
-                .note("its runs stop and write nothing; it registers again").log();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FENCED_RUNS_STOP_MS);
-        while (inFlight.runs().stream().anyMatch(TaskRun::fenced) && System.nanoTime() < deadline) {
-            // the lease stays lapsed meanwhile: no fenced run sends anything to Drive or starts a stage
-            try {
-                TimeUnit.MILLISECONDS.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        heartbeat(true);
-    }
-
-    /** Sets what is renewed with each heartbeat (it may throw when Redis is down, as the heartbeat does). */
     public void onHeartbeat(Runnable renewal) {
-        this.onHeartbeat = renewal;
+        this.renewal = renewal;
     }
 
-    /**
-     * heartbeat.lua, bounded to {@link #heartbeatCallTimeout()} without client retries. Returns false when a refresh
-     * found the heartbeat gone (nothing was written).
-     */
-    boolean heartbeat(boolean register) {
-        long sentAt = System.nanoTime();
-        RScript bounded = redis.getScript(OptionalOptions.defaults().codec(StringCodec.INSTANCE)
-                .timeout(heartbeatCallTimeout()).retryAttempts(0));
-        Long result = bounded.eval(RScript.Mode.READ_WRITE, Script.HEARTBEAT.source(), RScript.ReturnType.INTEGER,
-                List.of(keys.heartbeat(membership.instanceId()), keys.instances(),
-                        keys.instanceDetails(membership.instanceId())),
-                membership.epoch(), heartbeatTtl().toMillis(), membership.instanceId(), register ? "1" : "0",
-                details == null ? "" : details);
-        boolean written = result != null && result == 1;
-        if (written) {
-            membership.beat(sentAt, heartbeatTtl());
+    /** One renewal. Never throws: it runs on a timer. */
+    void renew() {
+        if (handedBack || !membership.leaseHeld()) {
+            return;
         }
-        return written;
+        try {
+            renewal.run();
+            renewalFailure = recovered(renewalFailure, "renewal");
+        } catch (RuntimeException e) {
+            renewalFailure = failed(renewalFailure, "renewal", e);
+        }
     }
 
     /** One round: reap the dead, requeue own orphans. Never throws: it runs on a timer. */
@@ -206,7 +159,7 @@ public class Recovery extends ServiceSupport {
 
     /** Sets the details (JSON: host, startedAt, concurrency) each heartbeat writes for the console. */
     public void details(String json) {
-        this.details = json;
+        heartbeat.details(json);
     }
 
     /** Counts a failure; logs it when its cause differs from the last one's. Returns the cause. */

@@ -1,8 +1,6 @@
 package io.enrollflow.queue;
 
 import io.enrollflow.logging.Event;
-import io.enrollflow.redis.RedisKeys;
-import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.status.Membership;
 import io.enrollflow.task.TaskRun;
 import org.apache.camel.Exchange;
@@ -16,9 +14,7 @@ import org.redisson.client.RedisException;
 import org.redisson.client.codec.StringCodec;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -28,9 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ol>
  *   <li>fetch: {@code BLMOVE <queue> <processing list> RIGHT LEFT} (oldest first), blocking at most pollTimeout —
  *       unless the last task's completion already took the next one the same way, in its own script
- *       ({@link #nextQueue()}: one round trip per task fewer while the queue has a backlog). One idle worker at a time
- *       blocks on the queue; the others wait for that turn in the JVM, and it passes on the moment a fetch returns (an
- *       empty queue costs one BLMOVE per poll timeout, not one per worker);</li>
+ *       ({@link #nextQueue()}: one round trip per task fewer while the queue has a backlog);</li>
  *   <li>process: the route runs synchronously on this thread;</li>
  *   <li>acknowledge ({@link Acknowledgement}): a run that reached a decision (completed, retry scheduled,
  *       dead-lettered) was already removed from the processing list in that decision's Redis step; a run that intake
@@ -41,12 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </ol>
  * While Redis is unreachable the loop waits with backoff and logs once per outage, not once per attempt.
  * <p>
- * Paused intake ({@code intake pause}: the key {@link RedisKeys#intakePaused()} exists): the loop takes nothing and
- * tasks in hand finish. When a fetch returns a task, the flag is read from a cache at most {@link #PAUSE_CHECK_MS} old;
- * a task received after a pause is put straight back at the consuming end of the queue (requeue-orphan.lua), so every
- * instance honours a pause within that time. Before a fetch a copy up to {@link #IDLE_PAUSE_CHECK_MS} old will do
- * ({@link #PAUSE_CHECK_MS} while paused, to see the resume): idle workers, whose BLMOVEs return empty every poll
- * timeout, then read the flag once in that time between them, not at each empty fetch.
+ * Paused intake ({@code intake pause}): the loop takes nothing and tasks in hand finish ({@link PauseWatch}).
  * <p>
  * Stopping (SIGTERM): no new task is taken; the tasks in hand may finish for {@code shutdownTimeout}; those still
  * running then are interrupted (a download's process tree is killed), those that still do not stop are fenced, and
@@ -57,13 +46,6 @@ public class RedisQueueConsumer extends DefaultConsumer {
     private static final Logger LOG = LogManager.getLogger(RedisQueueConsumer.class);
     /** Longest wait between fetch attempts while Redis is unreachable. */
     private static final long MAX_OUTAGE_BACKOFF_MS = 5_000;
-    /** How stale the cached pause flag may be (a paused loop looks again every fifth of it). */
-    static final long PAUSE_CHECK_MS = 500;
-    /**
-     * How stale the copy may be before an empty queue is asked again: an idle instance reads the flag about this often
-     * (so its log says "paused" within about this time), not at each worker's every empty fetch.
-     */
-    static final long IDLE_PAUSE_CHECK_MS = 5_000;
     /** After interrupting the workers at shutdown, how long they may take to stop before their runs are fenced. */
     private static final long WORKER_STOP_GRACE_SECONDS = 10;
 
@@ -72,10 +54,7 @@ public class RedisQueueConsumer extends DefaultConsumer {
     private final Acknowledgement acknowledgement;
     private ExecutorService executor;
     private volatile boolean running;
-    private final AtomicBoolean pausedFlag = new AtomicBoolean();
-    private volatile long pauseCheckedAt;
-    /** The one turn to block on the queue among the idle workers (new at each start; opened for all at a stop). */
-    private volatile Semaphore fetchTurn = new Semaphore(1);
+    private PauseWatch pause;
 
     public RedisQueueConsumer(RedisQueueEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -92,8 +71,8 @@ public class RedisQueueConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         running = true;
-        fetchTurn = new Semaphore(1);
-        pauseCheckedAt = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(PAUSE_CHECK_MS);
+        RedisQueueComponent component = endpoint.getComponent();
+        pause = new PauseWatch(component.getRedisson(), component.getKeys(), component.getInstanceId());
         executor = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "redis-queue-worker", endpoint.getConcurrency());
         for (int i = 0; i < endpoint.getConcurrency(); i++) {
@@ -104,8 +83,6 @@ public class RedisQueueConsumer extends DefaultConsumer {
     @Override
     protected void doStop() throws Exception {
         running = false;
-        // the workers waiting for their turn to fetch see the stop at once
-        fetchTurn.release(endpoint.getConcurrency());
         if (executor != null) {
             InFlight inFlight = endpoint.getComponent().getInFlight();
             executor.shutdown();
@@ -143,32 +120,14 @@ public class RedisQueueConsumer extends DefaultConsumer {
         String processing = processingList();
         long backoff = 100;
         while (running && isRunAllowed()) {
-            // one idle worker at a time blocks on the queue, the others wait for their turn here, in the JVM: an empty
-            // queue costs one BLMOVE per poll timeout, not one per worker; the turn passes on as soon as a fetch
-            // returns, so a burst is taken one round trip after another
-            Semaphore turn = fetchTurn;
-            try {
-                if (!turn.tryAcquire(endpoint.getPollTimeout(), TimeUnit.MILLISECONDS)) {
-                    continue;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            if (!running) {
-                turn.release(); // stopping (the stop opened the turn for all): no fetch, no wait
-                return;
-            }
             String raw = null;
-            long pause = 0;
+            long wait = 0;
             try {
-                // before a fetch a copy up to IDLE_PAUSE_CHECK_MS old will do (PAUSE_CHECK_MS while paused, to see the
-                // resume): an idle worker's every empty fetch would otherwise cost a read; a task that arrives is
-                // checked against a fresh copy anyway (below)
-                if (paused(pausedFlag.get() ? PAUSE_CHECK_MS : IDLE_PAUSE_CHECK_MS) || !leaseHeld()) {
+                // a task that arrives is checked against a fresher copy of the pause flag anyway (below)
+                if (pause.pausedBeforeFetch() || !leaseHeld()) {
                     // paused, or this instance may have been presumed dead (a stall): take nothing until the heartbeat
                     // says
-                    pause = PAUSE_CHECK_MS / 5;
+                    wait = PauseWatch.PAUSE_CHECK_MS / 5;
                 } else {
                     raw = queue.move(Duration.ofMillis(endpoint.getPollTimeout()), DequeMoveArgs.pollLast().addFirstTo(processing));
                     if (outage.compareAndSet(true, false)) {
@@ -181,18 +140,16 @@ public class RedisQueueConsumer extends DefaultConsumer {
                     Event.warn(LOG).stage("intake").outcome("redis-unreachable").error(e.getMessage())
                             .note("retrying with backoff; nothing is lost").log();
                 }
-                pause = backoff;
+                wait = backoff;
                 backoff = Math.min(backoff * 2, MAX_OUTAGE_BACKOFF_MS);
-            } finally {
-                turn.release();
             }
-            if (pause > 0) {
-                if (!sleep(pause)) {
+            if (wait > 0) {
+                if (!sleep(wait)) {
                     return;
                 }
                 continue;
             }
-            if (raw != null && !handedBackWhilePaused(raw, processing)) {
+            if (raw != null && !pause.handedBack(raw, processing, endpoint.getKey())) {
                 String next = process(raw, processing);
                 // the completion took this worker's next task (already in the processing list); stopping, it stays
                 // there for the hand-back
@@ -246,60 +203,7 @@ public class RedisQueueConsumer extends DefaultConsumer {
      * without the lease (the checks the loop makes before a fetch).
      */
     private String nextQueue() {
-        return running && isRunAllowed() && !paused() && leaseHeld() ? endpoint.getKey() : null;
-    }
-
-    /**
-     * A task a blocking fetch received after intake was paused goes back to the head of the queue, untouched (no claim
-     * was made yet). Returns true when it was handed back; false to process it (not paused, or Redis failed: then it
-     * is processed as if the pause came a moment later).
-     */
-    private boolean handedBackWhilePaused(String raw, String processing) {
-        // the cached flag: a fresh read here would cost a Redis round trip per task
-        if (!paused()) {
-            return false;
-        }
-        try {
-            new RedisScripts(endpoint.getComponent().getRedisson()).integer(RedisScripts.Script.REQUEUE_ORPHAN,
-                    List.of(processing, endpoint.getKey(), endpoint.getComponent().getKeys().none()), raw, endpoint.getComponent().getInstanceId());
-            Event.debug(LOG).stage("intake").outcome("handed-back").note("intake is paused").log();
-            return true;
-        } catch (RedisException e) {
-            return false;
-        }
-    }
-
-    /**
-     * The pause flag, read from Redis when the cached value is older than {@link #PAUSE_CHECK_MS}; while Redis is
-     * unreachable the last value. The time of the read is set after its value: a worker that finds the cache fresh
-     * finds its value too (two tasks arriving at once on two workers must both see a pause).
-     */
-    private boolean paused() {
-        return paused(PAUSE_CHECK_MS);
-    }
-
-    /** The pause flag, read from Redis when the cached value is older than {@code staleMillis}. */
-    private boolean paused(long staleMillis) {
-        long now = System.nanoTime();
-        if (now - pauseCheckedAt >= TimeUnit.MILLISECONDS.toNanos(staleMillis)) {
-            try {
-                boolean flag = endpoint.getComponent().getRedisson().getBucket(
-                        endpoint.getComponent().getKeys().intakePaused(), StringCodec.INSTANCE).isExists();
-                if (pausedFlag.getAndSet(flag) != flag) {
-                    // said once per change, by the worker that saw it first
-                    if (flag) {
-                        Event.info(LOG).stage("intake").outcome("paused").note("taking no tasks; in-flight ones finish")
-                                .log();
-                    } else {
-                        Event.info(LOG).stage("intake").outcome("resumed").log();
-                    }
-                }
-            } catch (RedisException e) {
-                // unreachable: keep the last value; the fetch below meets the outage and backs off
-            }
-            pauseCheckedAt = now;
-        }
-        return pausedFlag.get();
+        return running && isRunAllowed() && !pause.paused() && leaseHeld() ? endpoint.getKey() : null;
     }
 
     private boolean leaseHeld() {

@@ -190,10 +190,10 @@ public final class RedisConnection {
     }
 
     /**
-     * Connections kept open while idle: one idle worker at a time blocks on the queue (RedisQueueConsumer), so the
-     * fetching worker's BLMOVE, the next one's and the first task's scripts find theirs ready (no connect on the pickup
-     * path), plus a spare. Under load more open on demand, up to {@link #poolSize}, and close after Redisson's idle
-     * timeout. Each open connection costs a ping every 30 s: Redisson's default of 24 would cost more than the fetches.
+     * Connections kept open before the workers need them: a few, so the first fetches and the first task's scripts find
+     * theirs ready (no connect on the pickup path). The workers' blocking fetches open theirs on demand, up to
+     * {@link #poolSize}; others close after Redisson's idle timeout. Each open connection costs a ping every 30 s:
+     * Redisson's default of 24 would cost more than the fetches.
      */
     static int minimumIdle(int blockingUse) {
         return Math.min(blockingUse, 2) + 2;

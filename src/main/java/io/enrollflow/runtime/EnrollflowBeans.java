@@ -138,7 +138,7 @@ public class EnrollflowBeans implements CamelConfiguration {
 
         boolean drive = parsed.delivery().target() == DeliverySettings.Target.DRIVE;
         DeliveryStep delivery = new DeliveryStep(downloads, status, parsed.download().keep(),
-                drive ? fleetLimits.beforeDriveDelivery() : BeforeDelivery.NONE, !drive);
+                drive ? fleetLimits.beforeDriveDelivery() : BeforeDelivery.NONE);
         // deliver.camel.yaml chooses between the two on enrollflow.delivery.target at start-up; only the chosen one is
         // built (Drive needs its key file and folder)
         if (drive) {

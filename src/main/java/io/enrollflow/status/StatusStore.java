@@ -10,10 +10,8 @@ import org.redisson.client.codec.StringCodec;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +49,7 @@ public class StatusStore {
     private final int historySize;
     private final Membership membership;
     private final int maxDeliveries;
+    private final Transitions transitions;
     private volatile StatusListener listener = StatusListener.NONE;
     /** Seconds a completed task's status and history are kept (0 = for ever: a store without retention, in tests). */
     private volatile long retainCompletedSeconds;
@@ -73,28 +72,12 @@ public class StatusStore {
         this.historySize = historySize;
         this.membership = membership;
         this.maxDeliveries = maxDeliveries;
+        this.transitions = new Transitions(scripts, keys, historySize, this::announce);
     }
 
     /** ISO-8601 UTC, milliseconds: the shape of every timestamp enrollflow writes. */
     public static String now() {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
-    }
-
-    /**
-     * The minute since the epoch of a time as {@link #now()} writes it ({@code 2026-12-01T14:53:10.123Z}), read from its
-     * fixed positions: {@code Instant.parse} costs a measurable share of a worker's CPU, for a value written a moment before.
-     */
-    static long epochMinute(String at) {
-        if (at.length() < 17 || at.charAt(4) != '-' || at.charAt(7) != '-' || at.charAt(10) != 'T'
-                || at.charAt(13) != ':' || at.charAt(16) != ':') {
-            return Instant.parse(at).getEpochSecond() / 60; // a year past 9999, or another writer's format
-        }
-        long day = LocalDate.of(number(at, 0, 4), number(at, 5, 7), number(at, 8, 10)).toEpochDay();
-        return day * 24 * 60 + number(at, 11, 13) * 60L + number(at, 14, 16);
-    }
-
-    private static int number(String text, int from, int to) {
-        return Integer.parseInt(text, from, to, 10);
     }
 
     public int historySize() {
@@ -103,7 +86,7 @@ public class StatusStore {
 
     /** How long a completed task's status hash and history stay ({@code enrollflow.status.retention}). */
     public void retainCompleted(Duration retention) {
-        this.retainCompletedSeconds = Math.max(1, retention.toSeconds());
+        transitions.retainCompleted(retention);
     }
 
     /** Who is told of each transition (set once while the runtime is wired). */
@@ -178,7 +161,8 @@ public class StatusStore {
      */
     public void transition(TaskRun run, TaskStatus status, Stage stage, String message) {
         ensureLeaseHeld(run);
-        write(run, "", now(), status, message, null, "status", status.word(), "stage", stage.word(), "message", message);
+        transitions.write(run, "", now(), status, message, null, "status", status.word(), "stage", stage.word(),
+                "message", message);
     }
 
     /**
@@ -191,26 +175,13 @@ public class StatusStore {
         run.holdEnrolled(now(), message);
     }
 
-    /**
-     * Status uploading for a delivery that is one local step (folder delivery: a rename): held on the run and written
-     * with the completion, in its history before completed, one Redis step instead of two. The stage's claim check is
-     * the local one ({@link #ensureLeaseHeld}, as straight after the claim): the download just before it wrote through
-     * the fence, and while the lease holds no other instance can have taken the task since; the completion is fenced in
-     * Redis as always. Should the delivery fail, the failure's own record says stage deliver and the held status goes
-     * unwritten.
-     */
-    public void holdUploading(TaskRun run, String message) {
-        ensureLeaseHeld(run);
-        run.holdUploading(now(), message);
-    }
-
     /** Writes a held enrollment on its own: the run failed before a transition could carry it. */
     public void writeHeld(TaskRun run) {
         String at = run.heldEnrolledAt();
         if (at != null) {
             String message = run.heldEnrolledMessage();
             run.releaseHeldEnrolled();
-            write(run, "", at, TaskStatus.ENROLLED, message, null, "status", TaskStatus.ENROLLED.word(),
+            transitions.write(run, "", at, TaskStatus.ENROLLED, message, null, "status", TaskStatus.ENROLLED.word(),
                     "stage", Stage.ENROLL.word(), "message", message, "enrolledAt", at);
         }
     }
@@ -222,66 +193,9 @@ public class StatusStore {
 
     /** As {@link #complete(TaskRun, String)}, with the message of the transition (what delivery left out, say). */
     public void complete(TaskRun run, String deliveryUrl, String message) {
-        write(run, run.raw(), now(), TaskStatus.COMPLETED, message, deliveryUrl, "status", TaskStatus.COMPLETED.word(),
-                "stage", Stage.DELIVER.word(), "reason", "", "message", message, "deliveryUrl", deliveryUrl);
+        transitions.write(run, run.raw(), now(), TaskStatus.COMPLETED, message, deliveryUrl,
+                "status", TaskStatus.COMPLETED.word(), "stage", Stage.DELIVER.word(), "reason", "", "message", message, "deliveryUrl", deliveryUrl);
         run.markCompleted();
-    }
-
-    /**
-     * transition.lua with this change, preceded by the run's held enrollment and held uploading if any; then tells the
-     * listener, in the order the history has them.
-     */
-    private void write(TaskRun run, String ack, String at, TaskStatus status, String message, String deliveryUrl,
-                       String... fields) {
-        String id = run.taskId();
-        if (run.fenced()) {
-            throw new ClaimLostException(id, "fenced in this instance");
-        }
-        String heldAt = run.heldEnrolledAt();
-        String heldMessage = run.heldEnrolledMessage();
-        String uploadingAt = status == TaskStatus.COMPLETED ? run.heldUploadingAt() : null;
-        String uploadingMessage = run.heldUploadingMessage();
-        List<Object> args = new ArrayList<>(List.of(at, historySize, ack, run.claimToken(), retainCompletedSeconds));
-        args.add((heldAt == null ? 0 : 1) + (uploadingAt == null ? 0 : 1));
-        if (heldAt != null) {
-            args.addAll(List.of(TaskStatus.ENROLLED.word(), heldAt, heldMessage == null ? "" : heldMessage));
-        }
-        if (uploadingAt != null) {
-            args.addAll(List.of(TaskStatus.UPLOADING.word(), uploadingAt, uploadingMessage == null ? "" : uploadingMessage));
-        }
-        Collections.addAll(args, fields);
-        if (heldAt != null) {
-            args.addAll(List.of("enrolledAt", heldAt));
-        }
-        List<Object> scriptKeys = new ArrayList<>(List.of(keys.task(id), keys.history(id), keys.claim(id),
-                run.processingList(), keys.completedInMinute(epochMinute(at))));
-        // an acknowledgement may take the worker's next task in the same step (the consumer says whether it wants one)
-        String nextFrom = ack.isEmpty() ? null : run.nextQueue();
-        long removed;
-        if (nextFrom == null) {
-            removed = scripts.integer(Script.TRANSITION, scriptKeys, args.toArray());
-        } else {
-            scriptKeys.add(nextFrom);
-            List<Object> reply = scripts.list(Script.TRANSITION, scriptKeys, args.toArray());
-            removed = ((Number) reply.get(0)).longValue();
-            run.next(reply.size() > 1 && reply.get(1) != null ? String.valueOf(reply.get(1)) : null);
-        }
-        if (removed < 0) {
-            run.fence();
-            throw new ClaimLostException(id, "Redis refused its " + (status == null ? "write" : status.word()));
-        }
-        if (heldAt != null) {
-            run.releaseHeldEnrolled();
-            announce(new StatusChange(id, TaskStatus.ENROLLED, null, heldMessage, null, heldAt));
-        }
-        if (uploadingAt != null) {
-            run.releaseHeldUploading();
-            announce(new StatusChange(id, TaskStatus.UPLOADING, null, uploadingMessage, null, uploadingAt));
-        }
-        if (status == null) {
-            return; // fields only (a delivery note): no transition to tell
-        }
-        announce(new StatusChange(id, status, null, message, deliveryUrl, at));
     }
 
     /**
@@ -302,7 +216,7 @@ public class StatusStore {
      * write of a run: refused ({@link ClaimLostException}) when the task was taken over.
      */
     public void putField(TaskRun run, String field, String value) {
-        write(run, "", now(), null, null, null, field, value);
+        transitions.write(run, "", now(), null, null, null, field, value);
     }
 
     /** The task's hash, or an empty map when there is none. */

@@ -31,8 +31,6 @@ public final class TaskRun {
     private boolean decided;
     private String heldEnrolledAt;
     private String heldEnrolledMessage;
-    private String heldUploadingAt;
-    private String heldUploadingMessage;
     private String downloadLogTail;
     private long waitingSince;
     private long completedAt;
@@ -171,29 +169,6 @@ public final class TaskRun {
     public void releaseHeldEnrolled() {
         this.heldEnrolledAt = null;
         this.heldEnrolledMessage = null;
-    }
-
-    /**
-     * This run's status uploading, known but not yet written: a delivery that is one local step (a rename into the
-     * delivery folder) writes it together with the completion. Null when nothing is held.
-     */
-    public String heldUploadingAt() {
-        return heldUploadingAt;
-    }
-
-    public String heldUploadingMessage() {
-        return heldUploadingMessage;
-    }
-
-    public void holdUploading(String at, String message) {
-        this.heldUploadingAt = at;
-        this.heldUploadingMessage = message;
-    }
-
-    /** The held uploading was written (with the completion), or the delivery failed and it goes unwritten. */
-    public void releaseHeldUploading() {
-        this.heldUploadingAt = null;
-        this.heldUploadingMessage = null;
     }
 
     /**

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The benchmark's enrollment API: answers at once, refuses every 10th request (success=false), and notes when each
- * request arrived (for the pickup measurement).
+ * The benchmark's enrollment API: answers at once, refuses every 10th request (success=false) unless told to accept
+ * all, and notes when each request arrived (for the pickup measurement).
  */
 final class BenchEnrollmentStub implements AutoCloseable {
 
@@ -26,6 +26,11 @@ final class BenchEnrollmentStub implements AutoCloseable {
     private final LinkedBlockingQueue<Long> arrivals = new LinkedBlockingQueue<>();
 
     BenchEnrollmentStub() throws IOException {
+        this(10);
+    }
+
+    /** @param refuseEvery every this many requests one is refused; 0: none is */
+    BenchEnrollmentStub(int refuseEvery) throws IOException {
         // The JDK server writes the headers and the body of an answer separately; with Nagle's algorithm on, the body
         // waits for the client's delayed ACK (~40 ms) and every call would measure that instead of the pipeline.
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -36,7 +41,7 @@ final class BenchEnrollmentStub implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 in.readAllBytes();
             }
-            byte[] body = requests.incrementAndGet() % 10 == 0 ? REFUSED : OK;
+            byte[] body = refuseEvery > 0 && requests.incrementAndGet() % refuseEvery == 0 ? REFUSED : OK;
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {

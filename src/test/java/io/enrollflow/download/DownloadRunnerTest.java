@@ -20,6 +20,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -82,6 +83,48 @@ class DownloadRunnerTest {
     }
 
     @Test
+    void aDownloadKilledAtItsTimeoutTakesWithItAChildThatLeftItsSessionAndClearedItsEnvironment() throws Exception {
+        Path pids = dir.resolve("pids");
+        // no group, no session, no mark: only its parent, alive until the end, links it to the run
+        Path script = script("escapes", "env -i " + Launcher.setsid() + " sleep 303 >/dev/null 2>&1 &\n"
+                + "echo $! >> '" + pids + "'\n"
+                + "echo course > lesson.txt\n"
+                + "sleep 300\n");
+        DownloadRunner runner = runner(script, Duration.ofSeconds(2));
+
+        assertThrows(DownloadTimeoutException.class, () -> runner.run(task("escapes")));
+
+        long escaped = Long.parseLong(Files.readString(pids).trim());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Processes.isRunning(escaped));
+    }
+
+    @Test
+    void theRunsProcessesAreFoundByGroupByParentAndByMarkButNotAnotherRunsProcess() throws Exception {
+        Path pids = dir.resolve("pids");
+        Launcher.Started run = Launcher.start(List.of("sh", "-c", "sleep 300 & echo $! >> '" + pids + "'; "
+                + Launcher.setsid() + " sleep 301 & echo $! >> '" + pids + "'; wait"), dir);
+        Launcher.Started other = Launcher.start(List.of("sleep", "302"), dir);
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pids) && Files.readAllLines(pids).size() == 2);
+            List<Long> started = Files.readAllLines(pids).stream().map(String::trim).map(Long::parseLong).toList();
+
+            List<Long> found = Leftovers.find(run.process().pid(), run.mark(), run.forks()).stream()
+                    .map(Leftovers.Proc::pid).toList();
+
+            assertTrue(found.containsAll(started), found + " holds " + started);
+            assertFalse(found.contains(other.process().pid()), "another run's process is not this run's");
+            // as found once the pid counter may have wrapped since the start: every pid is looked at, to the same end
+            List<Long> afterAWrap = Leftovers.find(run.process().pid(), run.mark(), -1).stream()
+                    .map(Leftovers.Proc::pid).toList();
+            assertTrue(afterAWrap.containsAll(started), afterAWrap + " holds " + started);
+            assertFalse(afterAWrap.contains(other.process().pid()), "another run's process is not this run's");
+        } finally {
+            Leftovers.end(run);
+            Leftovers.end(other);
+        }
+    }
+
+    @Test
     void theLogKeepsItsTailWithinItsCapAndAnEndlessLineIsNotHeld() throws Exception {
         Path script = script("floods", "head -c 3000000 /dev/zero | tr '\\0' 'x'\n"
                 + "echo\necho 'the last words'\necho course > lesson.txt\n");
@@ -91,11 +134,35 @@ class DownloadRunnerTest {
         assertEquals(DownloadRunner.Outcome.DOWNLOADED, runner.run(task));
 
         Path log = runner.logFile(task);
-        assertTrue(Files.size(log) <= DownloadOutput.MAX_LOG_BYTES, "log size " + Files.size(log));
+        assertTrue(Files.size(log) <= BoundedLog.MAX_LOG_BYTES, "log size " + Files.size(log));
         String text = Files.readString(log);
         assertTrue(text.startsWith("--- enrollflow: ") && text.contains("earlier bytes of output were cut"), text.substring(0, 200));
         assertTrue(text.stripTrailing().endsWith("the last words"), "the tail is kept");
         assertTrue(runner.logTail(task).stripTrailing().endsWith("the last words"));
+    }
+
+    @Test
+    void theLogShowsARunningDownloadsOutputBeforeItEnds() throws Exception {
+        Path gate = dir.resolve("gate");
+        Path script = script("progress", "echo '[download] 1.0% of lecture 1'\n"
+                + "while [ ! -f '" + gate + "' ]; do sleep 0.05; done\n"
+                + "echo course > lesson.txt\n");
+        DownloadRunner runner = runner(script, Duration.ofMinutes(1));
+        Task task = task("progress");
+        var run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return runner.run(task);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(runner.logFile(task))
+                && Files.readString(runner.logFile(task)).contains("1.0% of lecture 1"));
+
+        assertFalse(run.isDone(), "still downloading");
+        Files.writeString(gate, "open");
+        assertEquals(DownloadRunner.Outcome.DOWNLOADED, run.get());
     }
 
     @Test

@@ -95,7 +95,7 @@ class RedisConnectionTest {
 
         assertEquals(50 + 8, config.useSingleServer().getConnectionPoolSize(), "a connection per worker, 8 for the rest");
         assertEquals(4, config.useSingleServer().getConnectionMinimumIdleSize(),
-                "one idle worker blocks at a time: its BLMOVE, the next one's, the first task's scripts and a spare");
+                "a few open before the workers need them: the first fetches and the first task's scripts");
         assertEquals(3, RedisConnection.config(settings(Map.of()), 1).useSingleServer().getConnectionMinimumIdleSize());
         assertEquals(Math.max(2, Runtime.getRuntime().availableProcessors()), config.getNettyThreads());
         assertEquals(2, config.getThreads());

@@ -162,31 +162,4 @@ class FencingIT {
         assertEquals(1, redis.list(KEYS.history(task.taskId())).stream().filter(e -> e.contains("\"completed\"")).count());
         assertEquals(List.of(), redis.list(PROCESSING_B), "acknowledged by its decision");
     }
-
-    @Test
-    void aHeldUploadingIsWrittenWithTheCompletionBeforeCompletedInTheHistory() {
-        asBeta.ensureClaimed(current);
-        asBeta.holdUploading(current, "delivering");
-        assertFalse(statusesOf(redis.list(KEYS.history(task.taskId()))).contains("uploading"), "held, not written yet");
-
-        asBeta.complete(current, "file:///delivered/b");
-
-        List<String> newestFirst = statusesOf(redis.list(KEYS.history(task.taskId())));
-        assertEquals(List.of("completed", "uploading"), newestFirst.subList(0, 2));
-        assertEquals(null, current.heldUploadingAt(), "released once written");
-    }
-
-    @Test
-    void aHeldUploadingOfAFencedRunIsNeverWritten() {
-        stale.holdUploading("2026-12-01T00:00:00Z", "delivering");
-        Map<String, Object> before = everything();
-
-        assertThrows(ClaimLostException.class, () -> asAlpha.complete(stale, "file:///delivered/stale"));
-
-        assertEquals(before, everything());
-    }
-
-    private static List<String> statusesOf(List<String> history) {
-        return history.stream().map(entry -> entry.replaceAll(".*\"status\":\"([a-z_]+)\".*", "$1")).toList();
-    }
 }

@@ -1,0 +1,156 @@
+package io.enrollflow.download;
+
+import io.enrollflow.config.ConfigException;
+import io.enrollflow.config.DownloadCommand;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a download command gets (docs/contract.md §5): a session and process group of its own, the task folder, stdin
+ * empty, one stream for stdout and stderr, no descriptor of the JVM, and an environment without enrollflow's own
+ * variables but with its run's mark.
+ */
+@EnabledOnOs(OS.LINUX)
+class LauncherTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theCommandLeadsASessionAndAProcessGroupOfItsOwn() throws Exception {
+        Process process = Launcher.start(List.of("sleep", "300"), dir).process();
+        try {
+            // setsid makes it a leader a moment after the start (once the JDK's launch helper has exec'd it)
+            await().atMost(Duration.ofSeconds(30)).until(() -> Leftovers.stat(process.pid()).orElseThrow().sid()
+                    == process.pid());
+            Leftovers.Proc stat = Leftovers.stat(process.pid()).orElseThrow();
+            assertEquals(ProcessHandle.current().pid(), stat.ppid(), "a child of the JVM");
+            assertEquals(process.pid(), stat.pgid(), "process group leader");
+            assertEquals(process.pid(), stat.sid(), "session leader");
+        } finally {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    @Test
+    void itRunsInTheTaskFolderWithStdinEmptyAndBothOutputsInOneStreamInOrder() throws Exception {
+        String output = run("sh", "-c", "pwd; wc -c; echo to-stderr >&2; echo to-stdout");
+
+        assertEquals(dir.toRealPath() + "\n0\nto-stderr\nto-stdout\n", output);
+    }
+
+    @Test
+    void noDescriptorOfTheJvmReachesTheCommand() throws Exception {
+        // a file and a listening socket held open by the JVM meanwhile
+        Path secret = Files.writeString(dir.resolve("secret"), "token");
+        try (RandomAccessFile file = new RandomAccessFile(secret.toFile(), "r");
+             ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertTrue(file.getFD().valid() && socket.isBound());
+            Process process = Launcher.start(List.of("sleep", "300"), dir).process();
+            try {
+                Path fds = Path.of("/proc", Long.toString(process.pid()), "fd");
+                Set<String> open;
+                try (Stream<Path> list = Files.list(fds)) {
+                    open = list.map(fd -> fd.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+                }
+                assertEquals(Set.of("0", "1", "2"), open, "the command's descriptors");
+                Map<String, String> target = new TreeMap<>();
+                for (String fd : open) {
+                    target.put(fd, Files.readSymbolicLink(fds.resolve(fd)).toString());
+                }
+                assertEquals("/dev/null", target.get("0"));
+                assertTrue(target.get("1").startsWith("pipe:"), target.toString());
+                assertEquals(target.get("1"), target.get("2"), "stdout and stderr are one pipe");
+            } finally {
+                process.destroyForcibly();
+                process.waitFor();
+            }
+        }
+    }
+
+    @Test
+    void enrollflowsOwnVariablesStayOutOfTheCommandsEnvironment() {
+        Map<String, String> env = Launcher.commandEnvironment(Map.of("PATH", "/usr/bin:/bin", "HOME", "/home/w",
+                "ENROLLFLOW_ENROLL_TOKEN", "secret-token", "ENROLLFLOW_DRIVE_DELEGATE", "a@b.example"));
+
+        assertEquals(Map.of("PATH", "/usr/bin:/bin", "HOME", "/home/w"), env);
+    }
+
+    @Test
+    void eachRunCarriesAMarkOfItsOwnAndNoOtherEnrollflowVariable() throws Exception {
+        Launcher.Started first = Launcher.start(List.of("env"), dir);
+        Launcher.Started second = Launcher.start(List.of("env"), dir);
+
+        List<String> printed = output(first.process()).lines().filter(line -> line.startsWith("ENROLLFLOW_")).toList();
+
+        assertEquals(List.of(Launcher.MARK + "=" + first.mark()), printed);
+        output(second.process());
+        assertNotEquals(first.mark(), second.mark());
+    }
+
+    @Test
+    void aCommandThatIsNotThereRunsAndFailsAsTheCommandsOwnExit() throws Exception {
+        // setsid itself starts; it is setsid that cannot find the command, and says so in the log
+        Process process = Launcher.start(List.of("no-such-download-tool-" + System.nanoTime()), dir).process();
+
+        String output = output(process);
+
+        assertNotEquals(0, process.exitValue());
+        assertTrue(output.contains("no-such-download-tool"), output);
+    }
+
+    @Test
+    void setsidIsFoundWhereUtilLinuxPutsItOrOnPath(@TempDir Path bin) throws Exception {
+        Path own = Files.writeString(bin.resolve("setsid"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwx------"));
+
+        assertEquals(own, Launcher.find(List.of(dir.resolve("setsid")), "relative:" + bin).orElseThrow());
+        assertFalse(Launcher.find(List.of(dir.resolve("setsid")), "relative:" + dir).isPresent());
+    }
+
+    @Test
+    void withoutSetsidStartUpStopsWithOneLineNamingTheSetting() {
+        ConfigException missing = Launcher.noSetsid();
+
+        assertEquals(DownloadCommand.KEY, missing.key());
+        assertTrue(missing.getMessage().startsWith(DownloadCommand.KEY + ": ") && missing.getMessage().contains("setsid")
+                && !missing.getMessage().contains("\n"), missing.getMessage());
+    }
+
+    private String run(String... argv) throws Exception {
+        return output(Launcher.start(List.of(argv), dir).process());
+    }
+
+    private static String output(Process process) throws IOException, InterruptedException {
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        return output;
+    }
+}
