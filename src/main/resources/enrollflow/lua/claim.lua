@@ -14,7 +14,7 @@
 -- ARGV[8] heartbeat key prefix ('enrollflow:instance:'), ARGV[9] max deliveries (runs that may end without a decision),
 -- ARGV[10..12] the per-reason, per-stage and per-stage-and-reason dead-letter index prefixes (RedisKeys): a fresh
 -- start removes the task's old record, which names the stage and reason whose indexes list it; with a hash-tag
--- namespace they share KEYS[4]'s slot
+-- namespace they share KEYS[4]'s slot, ARGV[13] seconds the orderId index is kept after this claim (absent or 0: for ever)
 -- Returns {decision, attempts, enrolled, token}, and for 'claimed' a fifth: the task's firstSeenAt when an earlier claim
 -- wrote it, '' when this one did (the time to completion counts from it, docs/contract.md §8). Decision is
 --   'claimed'   run it (attempts = this attempt's number; enrolled = 1 when enrollment is already recorded;
@@ -107,6 +107,11 @@ redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
 -- the console's search by orderId
 if ARGV[6] and ARGV[6] ~= '' then
   redis.call('SADD', KEYS[8], ARGV[5])
+  -- bounded like the records it points to (docs/contract.md §14): each claim of one of its tasks starts the time again
+  local keepOrder = tonumber(ARGV[13] or '0') or 0
+  if keepOrder > 0 then
+    redis.call('EXPIRE', KEYS[8], keepOrder)
+  end
 end
 local enrolled = 0
 if redis.call('HEXISTS', KEYS[1], 'enrolledAt') == 1 then enrolled = 1 end

@@ -37,7 +37,15 @@ final class FleetView {
 
     record Overview(long queueDepth, long inFlight, long retries, long deadLetters, Map<String, Long> deadLettersByReason,
                     IntakePause.State intake, int instances, long[] completedPerMinute, long[] failedPerMinute,
-                    long lastMinute, long downloadPermits, long drivePauseMillis, Refusal driveRefused) {
+                    long lastMinute, long downloadPermits, long drivePauseMillis, Refusal driveRefused,
+                    WorkDisk lowestDisk) {
+    }
+
+    /** A live instance's work disk as its last heartbeat told it (the overview shows the fleet's fullest). */
+    record WorkDisk(String instanceId, String host, long free, long minFree) {
+        boolean low() {
+            return free < minFree;
+        }
     }
 
     /** A task in an instance's hands. */
@@ -81,9 +89,11 @@ final class FleetView {
         RFuture<Object> driveRefused = batch.getBucket(keys.driveSignInRefused(), StringCodec.INSTANCE).getAsync();
         List<RFuture<Integer>> held = new ArrayList<>();
         List<RFuture<Long>> beats = new ArrayList<>();
+        List<RFuture<Object>> details = new ArrayList<>();
         for (String id : instanceIds) {
             held.add(batch.getList(keys.processing(id), StringCodec.INSTANCE).sizeAsync());
             beats.add(batch.getBucket(keys.heartbeat(id), StringCodec.INSTANCE).remainTimeToLiveAsync());
+            details.add(batch.getBucket(keys.instanceDetails(id), StringCodec.INSTANCE).getAsync());
         }
         String[] chartKeys = new String[CHART_MINUTES * 2];
         for (int i = 0; i < CHART_MINUTES; i++) {
@@ -95,10 +105,16 @@ final class FleetView {
         Map<String, Object> counts = redis.getBuckets(StringCodec.INSTANCE).get(chartKeys);
         long inFlight = 0;
         int alive = 0;
+        WorkDisk lowest = null;
         for (int i = 0; i < instanceIds.size(); i++) {
             if (join(beats.get(i)) > 0) {
                 alive++;
                 inFlight += join(held.get(i));
+                InstanceDetails d = InstanceDetails.parse((String) join(details.get(i)));
+                if (d != null && d.diskFree() >= 0 && (lowest == null || d.diskFree() - d.diskMinFree()
+                        < lowest.free() - lowest.minFree())) {
+                    lowest = new WorkDisk(instanceIds.get(i), d.host(), d.diskFree(), d.diskMinFree());
+                }
             }
         }
         long[] completed = new long[CHART_MINUTES];
@@ -111,7 +127,7 @@ final class FleetView {
         return new Overview(join(queue), inFlight, join(retries), join(dead), deadLetters.countByReason(),
                 new IntakePause.State(since != null, since == null ? null : String.valueOf(since)), alive,
                 completed, failed, minute, join(permits), Math.max(0, join(drivePause)),
-                Refusal.parse(join(driveRefused)).orElse(null));
+                Refusal.parse(join(driveRefused)).orElse(null), lowest);
     }
 
     /** Every instance the fleet knows of, live ones with their tasks in hand (oldest claim first). */

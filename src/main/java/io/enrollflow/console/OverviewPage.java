@@ -84,6 +84,25 @@ final class OverviewPage {
         return millis > 0 ? "paused, " + (millis + 999) / 1000 + " s left" : "none";
     }
 
+    /** Bytes as an operator reads them: {@code 4.7 GiB}, {@code 812 MiB}. */
+    static String bytes(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return (unit == 0 || value >= 100 ? String.valueOf(Math.round(value))
+                : String.format(Locale.ROOT, "%.1f", value)) + " " + units[unit];
+    }
+
+    /** The work-disk card's line under its figure: whose disk, and what downloads need. */
+    static String diskDetail(FleetView.WorkDisk disk) {
+        return (disk.low() ? "downloads wait on " : "on ") + disk.host() + "; a download needs "
+                + bytes(disk.minFree()) + " free to start";
+    }
+
     private static String fmt(double value) {
         return String.format(Locale.ROOT, "%.2f", value);
     }

@@ -56,7 +56,7 @@ final class Pages {
     }
 
     record InstanceView(String id, boolean alive, String host, String started, String heartbeatAge, String concurrency,
-                        List<RunView> runs) {
+                        String disk, boolean diskLow, List<RunView> runs) {
     }
 
     record RunView(String taskId, String status, String stage, String elapsed) {
@@ -92,7 +92,10 @@ final class Pages {
             return new InstanceView(instance.id(), instance.alive(), d == null ? "unknown" : d.host(),
                     d == null ? "unknown" : d.startedAt(),
                     instance.heartbeatAgeMs() < 0 ? "unknown" : duration(instance.heartbeatAgeMs()),
-                    d == null ? "unknown" : String.valueOf(d.concurrency()), runs);
+                    d == null ? "unknown" : String.valueOf(d.concurrency()),
+                    d == null || d.diskFree() < 0 ? "unknown" : OverviewPage.bytes(d.diskFree()) + " free, "
+                            + OverviewPage.bytes(d.diskMinFree()) + " needed to start a download",
+                    d != null && d.diskLow(), runs);
         }).toList();
         return PageOutput.render("instances.jte", new InstancesView(new Frame("Instances", viewer, "Instances", "/instances", null), views));
     }

@@ -11,7 +11,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -19,6 +23,10 @@ import java.util.stream.Stream;
  * system has that much usable space. Until then the task waits as it waits at a fleet limit ({@link LimitGate}): its
  * message says how much is free and needed, no attempt is used, and a long wait goes to the retry schedule so it holds
  * no worker. A full disk is thus a wait, not a run of failures into the same full disk.
+ * <p>
+ * The free space last read is kept for those who must not touch the file system themselves (the health check, the
+ * heartbeat's details for the console): a hung mount must not stall a probe or a heartbeat. {@link #watch} reads it
+ * in the background.
  */
 public class DiskSpace {
 
@@ -36,6 +44,8 @@ public class DiskSpace {
     private final Path workDir;
     private final long minFree;
     private final FreeSpace free;
+    /** Usable bytes as last read; -1 before the first read, or when the last one failed. */
+    private volatile long lastUsable = -1;
 
     public DiskSpace(LimitGate gate, Path workDir, long minFree) {
         this(gate, workDir, minFree, FILE_STORE);
@@ -92,10 +102,48 @@ public class DiskSpace {
     public long usable() {
         try {
             Files.createDirectories(workDir);
-            return free.usableBytes(workDir);
+            long usable = free.usableBytes(workDir);
+            lastUsable = usable;
+            return usable;
         } catch (IOException e) {
+            lastUsable = -1;
             throw new UncheckedIOException("cannot read the free space of " + workDir, e);
         }
+    }
+
+    /** Usable bytes as last read (by a download's start, a wait, or {@link #watch}); -1 when unknown. */
+    public long lastUsable() {
+        return lastUsable;
+    }
+
+    public long minFree() {
+        return minFree;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    /**
+     * Reads the free space every {@code period} on {@code executor}, from now on, and hands each reading to
+     * {@code reading} (-1 when it failed).
+     */
+    public void watch(ScheduledExecutorService executor, Duration period, LongConsumer reading) {
+        boolean[] readable = {true};
+        executor.scheduleWithFixedDelay(() -> {
+            long now;
+            try {
+                now = usable();
+                readable[0] = true;
+            } catch (RuntimeException e) {
+                if (readable[0]) { // once per spell, not every period
+                    Event.warn(LOG).stage("download").outcome("disk-unreadable").note(e.getMessage()).log();
+                }
+                readable[0] = false;
+                now = -1;
+            }
+            reading.accept(now);
+        }, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** {@code enrollflow_work_disk_min_free_bytes}: the setting, beside the free space a dashboard compares it with. */

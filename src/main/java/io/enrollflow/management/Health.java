@@ -3,6 +3,7 @@ package io.enrollflow.management;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.enrollflow.delivery.drive.FleetDriveSignIn;
+import io.enrollflow.limit.DiskSpace;
 import io.enrollflow.queue.IntakePause;
 import io.enrollflow.util.Json;
 import org.apache.camel.CamelContext;
@@ -23,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Intake being paused is reported but is not unhealthy. So is Drive refusing the fleet's credentials (the check
  * {@code drive}, present only then, DOWN with a detail that says what to do): restarting cannot mend it, and work up to
- * delivery goes on.
+ * delivery goes on. The same holds for the work disk (the check {@code disk}, DOWN with a detail while it has less than
+ * {@code enrollflow.download.min-free}): downloads wait for space, and a restart frees none. It reports the reading
+ * {@link DiskSpace} last made, so a hung mount cannot stall a probe.
  */
 public class Health {
 
@@ -44,12 +47,15 @@ public class Health {
     private final RedissonClient redis;
     private final IntakePause pause;
     private final FleetDriveSignIn driveSignIn;
+    private final DiskSpace disk;
 
-    public Health(CamelContext camel, RedissonClient redis, IntakePause pause, FleetDriveSignIn driveSignIn) {
+    public Health(CamelContext camel, RedissonClient redis, IntakePause pause, FleetDriveSignIn driveSignIn,
+                  DiskSpace disk) {
         this.camel = camel;
         this.redis = redis;
         this.pause = pause;
         this.driveSignIn = driveSignIn;
+        this.disk = disk;
     }
 
     public Report live() {
@@ -62,6 +68,7 @@ public class Health {
         ObjectNode checks = JSON.createObjectNode();
         boolean camelUp = camelCheck(checks, true);
         boolean redisUp = redisCheck(checks);
+        diskCheck(checks);
         return report(camelUp && redisUp, checks);
     }
 
@@ -113,6 +120,23 @@ public class Health {
             }
         }
         return up;
+    }
+
+    private void diskCheck(ObjectNode checks) {
+        long free = disk.lastUsable();
+        ObjectNode check = checks.putObject("disk");
+        boolean up = free >= disk.minFree();
+        check.put("status", up ? "UP" : "DOWN");
+        if (free >= 0) {
+            check.put("freeBytes", free);
+        }
+        check.put("minFreeBytes", disk.minFree());
+        if (free < 0) {
+            check.put("detail", "work disk: its free space could not be read; downloads cannot start");
+        } else if (!up) {
+            check.put("detail", "work disk: " + free + " bytes free, " + disk.minFree()
+                    + " needed (enrollflow.download.min-free); downloads wait until space is freed");
+        }
     }
 
     private static Report report(boolean up, ObjectNode checks) {

@@ -9,6 +9,7 @@ import io.enrollflow.deadletter.ReplayService;
 import io.enrollflow.delivery.drive.FleetDriveSignIn;
 import io.enrollflow.queue.InFlight;
 import io.enrollflow.queue.IntakePause;
+import io.enrollflow.limit.DiskSpace;
 import io.enrollflow.redis.RedisKeys;
 import io.enrollflow.redis.RedisScripts;
 import io.enrollflow.status.StatusListener;
@@ -42,7 +43,7 @@ public final class Management {
     /** Installs everything into the Camel context being configured. */
     public static void install(CamelContext camel, ManagementSettings settings, CallbackSettings callbacks,
                                RedissonClient redis, RedisKeys keys, RedisScripts scripts, StatusStore status,
-                               DeadLetterStore deadLetters, InFlight inFlight, ConsoleMount console) {
+                               DeadLetterStore deadLetters, InFlight inFlight, DiskSpace disk, ConsoleMount console) {
         Metrics metrics = new Metrics(redis, keys, inFlight);
         inFlight.events(metrics);
         List<StatusListener> listeners = new ArrayList<>(List.of(metrics));
@@ -65,7 +66,7 @@ public final class Management {
         if (settings.enabled()) {
             WrongTokens wrongTokens = new WrongTokens(settings.wrongTokensPerMinute());
             ManagementServer server = new ManagementServer(settings.host(), settings.port(),
-                    settings.token(), new Health(camel, redis, pause, new FleetDriveSignIn(redis, keys)), metrics,
+                    settings.token(), new Health(camel, redis, pause, new FleetDriveSignIn(redis, keys), disk), metrics,
                     new OperatorApi(status, deadLetters, replays, pause), wrongTokens);
             server.readToken(settings.readToken());
             server.mountConsole(console.handler(replays, pause, wrongTokens));

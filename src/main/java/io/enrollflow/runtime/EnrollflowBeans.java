@@ -52,6 +52,8 @@ import org.redisson.api.RedissonClient;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
+import java.time.Duration;
+
 /**
  * Every bean the routes use, made in one place from the settings, which {@link RuntimeSettings} parsed and checked
  * before anything started.
@@ -59,6 +61,8 @@ import org.apache.logging.log4j.Logger;
 public class EnrollflowBeans implements CamelConfiguration {
 
     private static final Logger LOG = LogManager.getLogger(EnrollflowBeans.class);
+    /** How often the work disk's free space is read for the health check and the console. */
+    private static final Duration DISK_READING_PERIOD = Duration.ofSeconds(5);
 
     private final Settings settings;
     private final RuntimeSettings parsed;
@@ -108,6 +112,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         StatusStore status = new StatusStore(redis, scripts, keys, parsed.status().historySize(), membership,
                 parsed.queue().maxDeliveries());
         status.retainCompleted(parsed.status().retention());
+        status.retainOrderIndex(parsed.status().retention(), parsed.status().deadLetterMaxAge());
         DeadLetterStore deadLetters = new DeadLetterStore(redis, scripts, keys, status,
                 parsed.status().deadLetterWarnSize());
         DeadLetterIndexing.start(deadLetters,
@@ -117,8 +122,8 @@ public class EnrollflowBeans implements CamelConfiguration {
         InFlight inFlight = new InFlight();
         Recovery recovery = new Recovery(camel, redis, scripts, keys, membership,
                 parsed.queue().recoveryTimeout(), inFlight);
-        recovery.details(InstanceDetails.of(parsed.queue().concurrency(),
-                recovery.heartbeatTtl()).json());
+        InstanceDetails details = InstanceDetails.of(parsed.queue().concurrency(), recovery.heartbeatTtl());
+        recovery.details(details.json());
         RedisQueueComponent queue = camel.getComponent("redis-queue", RedisQueueComponent.class);
         queue.setRedisson(redis);
         queue.setKeys(keys);
@@ -159,8 +164,11 @@ public class EnrollflowBeans implements CamelConfiguration {
                     new FolderDelivery(parsed.delivery().folder(), !parsed.download().keep()))::deliver);
         }
 
+        DiskSettings disk = DiskSettings.from(settings);
+        DiskSpace diskSpace = new DiskSpace(fleetLimits.context().gate(), parsed.download().workDir(), disk.minFree());
         ManagementSettings management = parsed.management();
         Management.install(camel, management, parsed.callback(), redis, keys, scripts, status, deadLetters, inFlight,
+                diskSpace,
                 (replays, pause, wrongTokens) -> new JdkHttpConsole(new Console(redis, keys, status, deadLetters, replays,
                         pause, management.token(), management.readToken(), management.sessionTimeout(), wrongTokens)));
         Metrics metrics = camel.getRegistry().lookupByNameAndType("metrics", Metrics.class);
@@ -171,8 +179,10 @@ public class EnrollflowBeans implements CamelConfiguration {
         var housekeeping = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "retention");
         new DeadLetterTrim(scripts, keys, parsed.status().deadLetterMaxAge(), parsed.status().deadLetterMax(),
                 metrics.registry()).start(housekeeping);
-        DiskSettings disk = DiskSettings.from(settings);
         new WorkDirSweep(parsed.download().workDir(), redis, keys, disk).start(housekeeping);
+        // the work disk as the health check, and with each heartbeat the console, see it (docs/contract.md §5, §8)
+        diskSpace.watch(housekeeping, DISK_READING_PERIOD,
+                free -> recovery.details(details.withDisk(free, disk.minFree()).json()));
 
         var registry = camel.getRegistry();
         // the pipeline's steps (pipeline, enroll, download and deliver.camel.yaml: "process: ref:") are Processors, called
@@ -195,7 +205,6 @@ public class EnrollflowBeans implements CamelConfiguration {
         registry.bind("callEnrollment", (Processor) client::call);
         registry.bind("classifyEnrollment", (Processor) client::classify);
         registry.bind("recordEnrolled", (Processor) client::recordEnrolled);
-        DiskSpace diskSpace = new DiskSpace(fleetLimits.context().gate(), parsed.download().workDir(), disk.minFree());
         diskSpace.bindMetrics(camel.getRegistry().lookupByNameAndType("metrics", Metrics.class).registry());
         DownloadStep download = new DownloadStep(downloads, status, fleetLimits.permits(), diskSpace, delivery::overlap);
         registry.bind("runDownload", (Processor) download::download);

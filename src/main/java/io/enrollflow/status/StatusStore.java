@@ -43,6 +43,12 @@ public class StatusStore {
     public record ClaimResult(Claim decision, int attempt, boolean enrolled, String token, String firstSeenAt) {
     }
 
+    /**
+     * How much longer than its tasks' records the orderId index lives: a task's record is kept from its decision, the
+     * index from its last claim, and retries and holds between the two take hours, rarely days.
+     */
+    static final Duration ORDER_INDEX_MARGIN = Duration.ofDays(7);
+
     private final RedissonClient redis;
     private final RedisScripts scripts;
     private final RedisKeys keys;
@@ -51,8 +57,8 @@ public class StatusStore {
     private final int maxDeliveries;
     private final Transitions transitions;
     private volatile StatusListener listener = StatusListener.NONE;
-    /** Seconds a completed task's status and history are kept (0 = for ever: a store without retention, in tests). */
-    private volatile long retainCompletedSeconds;
+    /** Seconds an orderId's task index is kept after its last claim (0 = for ever: a store without retention, in tests). */
+    private volatile long orderIndexSeconds;
 
     /**
      * @param maxDeliveries enrollflow.queue.max-deliveries: crashed instances a task may have been in flight on
@@ -89,6 +95,15 @@ public class StatusStore {
         transitions.retainCompleted(retention);
     }
 
+    /**
+     * Bounds the orderId index (docs/contract.md §14): it expires {@link #ORDER_INDEX_MARGIN} after the longest its
+     * tasks' records are kept (a completed one's status, a failed one's dead letter), counted from its last claim.
+     */
+    public void retainOrderIndex(Duration completedRetention, Duration deadLetterMaxAge) {
+        Duration longest = completedRetention.compareTo(deadLetterMaxAge) >= 0 ? completedRetention : deadLetterMaxAge;
+        this.orderIndexSeconds = longest.plus(ORDER_INDEX_MARGIN).toSeconds();
+    }
+
     /** Who is told of each transition (set once while the runtime is wired). */
     public void listener(StatusListener listener) {
         this.listener = listener == null ? StatusListener.NONE : listener;
@@ -109,7 +124,7 @@ public class StatusStore {
                         orderId == null || orderId.isEmpty() ? keys.none() : keys.orderTasks(orderId)),
                 membership.owner(), at, historySize, run.raw(), id, orderId, courseUrl, keys.heartbeatPrefix(),
                 maxDeliveries, keys.deadLetterReasonPrefix(), keys.deadLetterStagePrefix(),
-                keys.deadLetterStageReasonPrefix());
+                keys.deadLetterStageReasonPrefix(), orderIndexSeconds);
         Claim decision = Claim.valueOf(String.valueOf(result.get(0)).toUpperCase(java.util.Locale.ROOT));
         int attempt = ((Number) result.get(1)).intValue();
         boolean enrolled = ((Number) result.get(2)).intValue() == 1;

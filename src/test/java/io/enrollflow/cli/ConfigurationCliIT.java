@@ -192,7 +192,10 @@ class ConfigurationCliIT {
         assertFalse(log.contains("buyer@example.com"), "an email was logged in full:\n" + log);
         String environment = download.file("env");
         assertTrue(environment.contains("PATH="), environment);
-        assertFalse(environment.contains("ENROLLFLOW_"), "the download inherited enrollflow's variables:\n" + environment);
+        // of enrollflow's names only the run's mark (docs/contract.md §5), never a setting
+        assertTrue(environment.lines().anyMatch(line -> line.startsWith("ENROLLFLOW_DOWNLOAD_RUN=")), environment);
+        assertFalse(environment.lines().anyMatch(line -> line.contains("ENROLLFLOW_")
+                && !line.startsWith("ENROLLFLOW_DOWNLOAD_RUN=")), "the download inherited enrollflow's variables:\n" + environment);
         assertFalse(environment.contains(token));
     }
 

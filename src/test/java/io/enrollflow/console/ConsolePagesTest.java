@@ -64,7 +64,7 @@ class ConsolePagesTest {
     void pagesLoadNoInlineScriptAndCarryTheCsrfTokenInEveryForm() {
         String page = OverviewPage.overview(new FleetView.Overview(1, 2, 3, 4, Map.of("poison", 4L),
                 new io.enrollflow.queue.IntakePause.State(false, null), 1, new long[180], new long[180], 29_000_000L, 0, 0,
-                null),
+                null, null),
                 OPERATOR, null);
         assertFalse(page.contains("<script>"), "only <script src>");
         assertTrue(page.contains("<script src=\"/static/console.js\" defer></script>"));
@@ -78,7 +78,7 @@ class ConsolePagesTest {
     void theOverviewShowsTheFleetWideLimits() {
         String page = OverviewPage.overview(new FleetView.Overview(1, 2, 3, 4, Map.of(),
                 new io.enrollflow.queue.IntakePause.State(false, null), 1, new long[180], new long[180], 29_000_000L, 2, 2_500,
-                null), OPERATOR, null);
+                null, null), OPERATOR, null);
 
         assertTrue(page.contains("id=\"download-permits\">2<"), page);
         assertTrue(page.contains("id=\"drive-pause\">paused, 3 s left<"), page);
@@ -89,11 +89,30 @@ class ConsolePagesTest {
     void theOverviewSaysWhenDriveRefusesTheFleetsSignInAndWhatToDo() {
         String page = OverviewPage.overview(new FleetView.Overview(1, 2, 3, 4, Map.of(),
                 new io.enrollflow.queue.IntakePause.State(false, null), 1, new long[180], new long[180], 29_000_000L, 0, 0,
-                new FleetDriveSignIn.Refusal("2026-12-06T05:00:00Z", "credentials revoked or expired — run enrollflow drive login")),
+                new FleetDriveSignIn.Refusal("2026-12-06T05:00:00Z", "credentials revoked or expired — run enrollflow drive login"), null),
                 OPERATOR, null);
 
         assertTrue(page.contains("id=\"drive-sign-in-detail\">credentials revoked or expired — run enrollflow drive login"
                 + " (since 2026-12-06T05:00:00Z)<"), page);
+    }
+
+    @Test
+    void theOverviewShowsTheFullestWorkDiskAndSaysWhenDownloadsWait() {
+        FleetView.WorkDisk low = new FleetView.WorkDisk("i-1", "worker-3", 3L << 30, 5L << 30);
+        String waiting = OverviewPage.overview(new FleetView.Overview(1, 2, 3, 4, Map.of(),
+                new IntakePause.State(false, null), 2, new long[180], new long[180], 29_000_000L, 0, 0, null, low),
+                OPERATOR, null);
+        String fine = OverviewPage.overview(new FleetView.Overview(1, 2, 3, 4, Map.of(),
+                new IntakePause.State(false, null), 1, new long[180], new long[180], 29_000_000L, 0, 0, null,
+                new FleetView.WorkDisk("i-1", "worker-3", 812L << 20, 100L << 20)), OPERATOR, null);
+
+        assertTrue(waiting.contains("<span class=\"value bad\" id=\"work-disk-free\">3.0 GiB free<"), waiting);
+        assertTrue(waiting.contains("id=\"work-disk-detail\">downloads wait on worker-3; a download needs 5.0 GiB free"
+                + " to start<"), waiting);
+        assertTrue(waiting.contains("Work disk (fullest)"), "two instances: the fullest disk is shown");
+        assertTrue(fine.contains("<span class=\"value\" id=\"work-disk-free\">812 MiB free<"), fine);
+        assertTrue(fine.contains(">on worker-3; a download needs 100 MiB free to start<"), fine);
+        assertFalse(OverviewPage.overview(overview(), OPERATOR, null).contains("work-disk"), "no reading, no card");
     }
 
     @Test
@@ -198,7 +217,7 @@ class ConsolePagesTest {
 
     private static FleetView.Overview overview() {
         return new FleetView.Overview(1, 2, 3, 4, Map.of(), new IntakePause.State(false, null), 1, new long[180], new long[180],
-                29_000_000L, 0, 0, null);
+                29_000_000L, 0, 0, null, null);
     }
 
     /** A dead letter as the store keeps it: the record, and the payload as received holding a {@code note}. */

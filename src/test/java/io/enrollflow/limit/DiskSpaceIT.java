@@ -1,5 +1,9 @@
 package io.enrollflow.limit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.enrollflow.demo.BundledRedis;
+import io.enrollflow.ops.Http;
+import io.enrollflow.testing.ConsoleClient;
 import io.enrollflow.testing.EnrollmentApiStub;
 import io.enrollflow.testing.Pipeline;
 import io.enrollflow.testing.RedisExtension;
@@ -24,11 +28,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The disk guard (docs/contract.md §5) on a real small file system: the work directory on a 20 MiB tmpfs mounted for
  * each test (the tests run as root in CI). A task waits at {@code enrollflow.download.min-free} without using an
- * attempt and starts once space is freed; a download that meets "No space left on device" is retried, not failed.
+ * attempt and starts once space is freed, while the health check and the console say so; a download that meets "No
+ * space left on device" is retried, not failed.
  */
 class DiskSpaceIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String TOKEN = "disk-test-token-51c0e7a94b2d";
 
     @RegisterExtension
     static final RedisExtension redis = new RedisExtension();
@@ -72,7 +78,12 @@ class DiskSpaceIT {
     void aTaskWaitsAtMinFreeWithoutUsingAnAttemptAndStartsOnceSpaceIsFreed() throws Exception {
         Path filler = disk.resolve("filler");
         fill(filler, 15L << 20);
-        pipeline.set("enrollflow.download.min-free", "10MiB").start();
+        int port = BundledRedis.freePort();
+        pipeline.set("enrollflow.download.min-free", "10MiB").set("enrollflow.management.port", Integer.toString(port))
+                .set("enrollflow.management.token", TOKEN).start();
+        Http http = new Http(port);
+        ConsoleClient console = new ConsoleClient(port);
+        String session = console.session(TOKEN);
         Tasks task = aTask();
 
         pipeline.push(task);
@@ -81,12 +92,28 @@ class DiskSpaceIT {
         String message = pipeline.status(task.taskId()).get("message");
         assertTrue(message.endsWith(" bytes free, " + (10L << 20) + " needed"), message);
         assertEquals(0, pipeline.download().calls(), "no download started");
+        // the operator sees why: the health check's detail (not unhealthy: a restart frees no space), the console's card
+        Pipeline.await(WAIT).until(() -> "DOWN".equals(diskCheck(http).path("status").asText()));
+        Http.Answer health = http.get("/observe/health");
+        assertEquals(200, health.status(), "a full disk is reported, not unready");
+        assertTrue(diskCheck(http).path("detail").asText().endsWith(" bytes free, " + (10L << 20)
+                + " needed (enrollflow.download.min-free); downloads wait until space is freed"), health.body());
+        Pipeline.await(WAIT).until(() -> console.get("/", session).body().contains("class=\"value bad\" id=\"work-disk-free\""));
+        assertTrue(console.get("/", session).body().contains("downloads wait on "));
 
         Files.delete(filler);
         Map<String, String> done = pipeline.awaitStatus(task.taskId(), "completed", WAIT);
 
         assertEquals("1", done.get("attempts"), "the wait used no attempt");
         assertEquals(1, pipeline.download().calls());
+        Pipeline.await(WAIT).until(() -> "UP".equals(diskCheck(http).path("status").asText()));
+        assertEquals(10L << 20, diskCheck(http).path("minFreeBytes").asLong());
+        assertTrue(diskCheck(http).path("freeBytes").asLong() >= 10L << 20);
+        Pipeline.await(WAIT).until(() -> console.get("/", session).body().contains("class=\"value\" id=\"work-disk-free\""));
+    }
+
+    private static JsonNode diskCheck(Http http) {
+        return http.get("/observe/health").json().path("checks").path("disk");
     }
 
     @Test

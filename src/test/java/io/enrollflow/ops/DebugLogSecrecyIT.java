@@ -41,7 +41,7 @@ class DebugLogSecrecyIT {
 
     private static final String REDIS_PASSWORD = "redis-pw-4c1d9e7b";
     private static final String ENROLL_TOKEN = "enroll-tok-5b1e9c";
-    private static final String MANAGEMENT_TOKEN = "mgmt-tok-8d02aa-91c4";
+    private static final String MANAGEMENT_TOKEN = "mgmt-tok-8d02aa-91c4-e5f7";
     private static final String QUEUE = "debug:queue";
 
     @RegisterExtension
