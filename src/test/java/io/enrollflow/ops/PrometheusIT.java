@@ -11,6 +11,7 @@ import io.enrollflow.testing.EnrollmentApiStub;
 import io.enrollflow.testing.Pipeline;
 import io.enrollflow.testing.RedisExtension;
 import io.enrollflow.testing.Tasks;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -79,7 +80,14 @@ class PrometheusIT {
 
         redis.lpush(Pipeline.QUEUE, task.json());
 
-        Pipeline.await(WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> "firing".equals(alertState(prometheus)));
+        try {
+            Pipeline.await(WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> "firing".equals(alertState(prometheus)));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(ALERT + " did not fire; Prometheus saw the queue's latency as "
+                    + get(prometheus, "/api/v1/query?query=enrollflow_queue_latency_seconds").body() + ", its target as "
+                    + get(prometheus, "/api/v1/targets").body() + ", its alerts as "
+                    + get(prometheus, "/api/v1/alerts").body(), e);
+        }
         assertEquals(1, redis.llen(Pipeline.QUEUE), "the task still waits");
 
         assertEquals(200, instance.call("POST", "/api/intake/resume", TOKEN).status());
