@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -31,7 +32,8 @@ import java.util.regex.Pattern;
  * Each round removes at most {@link #ROUND_LIMIT} of each, so a first round on a years-old directory stays short; the
  * dead-letter index is walked from where the last round stopped, so a round reads only records that came of age since.
  * A replayed task leaves the index, so its folder is never removed under it; a replay that comes after the removal
- * downloads again.
+ * downloads again. The log of a task in this instance's hands is kept, however long ago it was last written: a
+ * download that prints nothing for longer than a short log-retention is still running.
  */
 public final class WorkDirSweep implements Runnable {
 
@@ -46,12 +48,15 @@ public final class WorkDirSweep implements Runnable {
     private final RedisKeys keys;
     private final Duration logRetention;
     private final Duration failedRetention;
+    private final Predicate<String> inHand;
     private final Outage unreachable = new Outage();
     /** The failure time (epoch ms) up to which dead-lettered folders have been swept. */
     private double sweptUpTo = Double.NEGATIVE_INFINITY;
 
-    public WorkDirSweep(Path workDir, RedissonClient redis, RedisKeys keys, DiskSettings disk) {
+    /** @param inHand whether this instance has the task with this id in hand (its download may be running) */
+    public WorkDirSweep(Path workDir, RedissonClient redis, RedisKeys keys, DiskSettings disk, Predicate<String> inHand) {
         this.workDir = workDir.toAbsolutePath().normalize();
+        this.inHand = inHand;
         this.redis = redis;
         this.keys = keys;
         this.logRetention = disk.logRetention();
@@ -99,7 +104,9 @@ public final class WorkDirSweep implements Runnable {
                     break;
                 }
                 try {
-                    if (Files.getLastModifiedTime(log, LinkOption.NOFOLLOW_LINKS).toMillis() < cutoff) {
+                    String name = log.getFileName().toString();
+                    if (Files.getLastModifiedTime(log, LinkOption.NOFOLLOW_LINKS).toMillis() < cutoff
+                            && !inHand.test(name.substring(0, name.length() - ".log".length()))) {
                         Files.deleteIfExists(log);
                         removed++;
                     }

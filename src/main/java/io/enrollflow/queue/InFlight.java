@@ -49,6 +49,16 @@ public class InFlight {
         return runs.size();
     }
 
+    /** True when a run of this task is in hand here. */
+    public boolean holds(String taskId) {
+        for (TaskRun run : runs) {
+            if (taskId.equals(run.taskId())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * True when a run in hand other than {@code run}, of the same task, holds the claim {@code token} or is still
      * claiming (its token not yet known: its claim's reply may be a moment behind): claim.lua's 'own' then means "in

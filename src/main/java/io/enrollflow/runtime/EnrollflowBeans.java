@@ -179,7 +179,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         var housekeeping = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "retention");
         new DeadLetterTrim(scripts, keys, parsed.status().deadLetterMaxAge(), parsed.status().deadLetterMax(),
                 metrics.registry()).start(housekeeping);
-        new WorkDirSweep(parsed.download().workDir(), redis, keys, disk).start(housekeeping);
+        new WorkDirSweep(parsed.download().workDir(), redis, keys, disk, inFlight::holds).start(housekeeping);
         // the work disk as the health check, and with each heartbeat the console, see it (docs/contract.md §5, §8)
         diskSpace.watch(housekeeping, DISK_READING_PERIOD,
                 free -> recovery.details(details.withDisk(free, disk.minFree()).json()));

@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The work directory's retention (docs/contract.md §14) through the real routes: a dead-lettered task's folder and the
- * download logs go after their one-second retention, and a replay that finds the folder gone downloads again.
+ * download logs go after their one-second retention, and a replay that finds the folder gone downloads again; the log
+ * of a download still running is kept, however long it has been silent.
  */
 class WorkDirSweepIT {
 
@@ -64,5 +65,24 @@ class WorkDirSweepIT {
 
         assertEquals(2, download.calls(), "the replay downloaded again");
         assertTrue(Files.exists(pipeline.delivered(task.taskId()).resolve("lesson.txt")));
+    }
+
+    @Test
+    void theLogOfADownloadThatRunsSilentlyPastTheRetentionIsKeptUntilItEnds() throws Exception {
+        pipeline.set("enrollflow.download.log-retention", "1s")
+                .downloadCommand(pipeline.scripts().custom("quiet", "echo 'connecting'\nsleep 5\n"
+                        + "printf 'the course\\n' > \"$1/lesson.txt\"\n").command())
+                .start();
+        Tasks task = aTask();
+        Path log = pipeline.logFile(task.taskId());
+
+        pipeline.push(task);
+        Pipeline.await(WAIT).until(() -> Files.exists(log));
+        // rounds every second, each finding the log's last write over a second old while the download is silent
+        Pipeline.await(WAIT).during(Duration.ofSeconds(3)).until(() -> Files.exists(log));
+        assertEquals("downloading", pipeline.status(task.taskId()).get("status"));
+
+        pipeline.awaitCompleted(task.taskId());
+        Pipeline.await(WAIT).until(() -> !Files.exists(log));
     }
 }
