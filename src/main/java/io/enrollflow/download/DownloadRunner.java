@@ -58,14 +58,23 @@ public class DownloadRunner {
     private final Path workDir;
     private final Duration timeout;
     private final Pattern notEnrolled;
+    private final int nice;
 
-    /** @throws io.enrollflow.config.ConfigException when the setsid program is missing (start-up stops) */
-    public DownloadRunner(DownloadCommand command, Path workDir, Duration timeout, Pattern notEnrolled) {
+    /**
+     * @param nice the command's niceness ({@code enrollflow.download.nice}; 0: enrollflow's own)
+     * @throws io.enrollflow.config.ConfigException when the setsid program, or with a niceness the nice program, is
+     *                                              missing (start-up stops)
+     */
+    public DownloadRunner(DownloadCommand command, Path workDir, Duration timeout, Pattern notEnrolled, int nice) {
         Launcher.setsid();
+        if (nice > 0) {
+            Launcher.nice();
+        }
         this.command = command;
         this.workDir = workDir.toAbsolutePath().normalize();
         this.timeout = timeout;
         this.notEnrolled = notEnrolled;
+        this.nice = nice;
     }
 
     /** {@code <work-dir>/<taskId>}; the task id's rule keeps it inside work-dir. */
@@ -97,7 +106,7 @@ public class DownloadRunner {
         Launcher.Started started;
         try {
             started = Launcher.start(command.render(task.courseUrl(), task.taskId(), task.orderId(), task.quality(),
-                    taskDir), taskDir);
+                    taskDir), taskDir, nice);
         } catch (IOException e) {
             throw new DownloadFailedException("the download command could not start: " + e.getMessage());
         }

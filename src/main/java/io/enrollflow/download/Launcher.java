@@ -2,6 +2,7 @@ package io.enrollflow.download;
 
 import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.DownloadCommand;
+import io.enrollflow.config.DownloadSettings;
 
 import java.io.File;
 import java.io.IOException;
@@ -25,6 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * it started that stayed in it ({@link ProcessGroups}). The mark is how the end of the run finds what left the group
  * and lost its parent on the way ({@link Leftovers}): every process the command starts inherits it unless it clears
  * its environment.
+ * <p>
+ * With a niceness ({@code enrollflow.download.nice}) coreutils' {@code nice} comes between the two, so the command and
+ * everything it starts run at that niceness from their first instruction. The downloads are the machine's bulk work;
+ * enrollflow's own threads (the heartbeat above all, which must keep its period for the instance not to be presumed
+ * dead) then get the processor first when the downloads ask for more than there is.
  */
 final class Launcher {
 
@@ -35,7 +41,10 @@ final class Launcher {
 
     private static final File DEV_NULL = new File("/dev/null");
     /** The setsid program, looked up once per JVM; empty where it is missing (then no runner can be built). */
-    private static final Optional<Path> SETSID = find(SETSID_PLACES, System.getenv("PATH"));
+    private static final Optional<Path> SETSID = find(SETSID_PLACES, "setsid", System.getenv("PATH"));
+    /** Where the nice program is looked for before PATH: coreutils installs it there. */
+    static final List<Path> NICE_PLACES = List.of(Path.of("/usr/bin/nice"), Path.of("/bin/nice"));
+    private static final Optional<Path> NICE = find(NICE_PLACES, "nice", System.getenv("PATH"));
     /** The JVM's environment, which cannot change while it runs, without ENROLLFLOW_* variables; built once. */
     private static final Map<String, String> ENVIRONMENT = commandEnvironment(System.getenv());
     /** Marks are {@code <this JVM's tag>-<run number>}: unique among the instances sharing a machine. */
@@ -64,28 +73,41 @@ final class Launcher {
         return SETSID.orElseThrow(Launcher::noSetsid);
     }
 
+    /**
+     * The nice program, for start-up to check when a niceness is set.
+     *
+     * @throws ConfigException when it is missing: start-up stops with one line
+     */
+    static Path nice() {
+        return NICE.orElseThrow(() -> new ConfigException(DownloadSettings.NICE, "a niceness needs the nice program "
+                + "(coreutils), which is neither at /usr/bin/nice or /bin/nice nor on PATH; install coreutils or set 0"));
+    }
+
     static ConfigException noSetsid() {
         return new ConfigException(DownloadCommand.KEY, "downloads run behind the setsid program "
                 + "(util-linux), which is neither at /usr/bin/setsid or /bin/setsid nor on PATH; install util-linux");
     }
 
-    /** The first executable setsid among {@code places}, then in the entries of {@code path}; empty when none is. */
-    static Optional<Path> find(List<Path> places, String path) {
+    /** The first executable among {@code places}, then {@code program} in the entries of {@code path}; empty when none is. */
+    static Optional<Path> find(List<Path> places, String program, String path) {
         List<Path> candidates = new ArrayList<>(places);
         if (path != null) {
             for (String entry : path.split(":")) {
                 if (!entry.isEmpty() && entry.startsWith("/")) {
-                    candidates.add(Path.of(entry, "setsid"));
+                    candidates.add(Path.of(entry, program));
                 }
             }
         }
         return candidates.stream().filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst();
     }
 
-    /** Starts {@code argv} in {@code dir}; an {@link IOException} says why it could not start. */
-    static Started start(List<String> argv, Path dir) throws IOException {
-        List<String> words = new ArrayList<>(argv.size() + 1);
+    /** Starts {@code argv} in {@code dir} at niceness {@code nice} (0: as enrollflow); an {@link IOException} says why it could not start. */
+    static Started start(List<String> argv, Path dir, int nice) throws IOException {
+        List<String> words = new ArrayList<>(argv.size() + 4);
         words.add(setsid().toString());
+        if (nice > 0) {
+            words.addAll(List.of(nice().toString(), "-n", Integer.toString(nice)));
+        }
         words.addAll(argv);
         String mark = JVM_TAG + "-" + RUNS.incrementAndGet();
         ProcessBuilder builder = new ProcessBuilder(words)

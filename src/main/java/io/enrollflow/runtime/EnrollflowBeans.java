@@ -92,7 +92,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         }
         DownloadSettings download = parsed.download();
         this.downloads = new DownloadRunner(parsed.downloadCommand(), download.workDir(), download.timeout(),
-                download.notEnrolled());
+                download.notEnrolled(), download.nice());
         RetrySettings retry = parsed.retry();
         this.backoff = new Backoff(retry.initialDelay(), retry.multiplier(), retry.maxDelay());
         this.keys = RedisKeys.from(parsed.redis());

@@ -60,6 +60,7 @@ class RuntimeSettingsTest {
         BAD.put("enrollflow.download.timeout", "-1s");
         BAD.put("enrollflow.download.keep", "maybe");
         BAD.put("enrollflow.download.not-enrolled-pattern", "[");
+        BAD.put("enrollflow.download.nice", "20");
         BAD.put("enrollflow.download.max-concurrent", "-1");
         BAD.put("enrollflow.delivery.target", "ftp");
         BAD.put("enrollflow.delivery.folder", "");

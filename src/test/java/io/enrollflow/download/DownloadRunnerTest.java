@@ -102,8 +102,8 @@ class DownloadRunnerTest {
     void theRunsProcessesAreFoundByGroupByParentAndByMarkButNotAnotherRunsProcess() throws Exception {
         Path pids = dir.resolve("pids");
         Launcher.Started run = Launcher.start(List.of("sh", "-c", "sleep 300 & echo $! >> '" + pids + "'; "
-                + Launcher.setsid() + " sleep 301 & echo $! >> '" + pids + "'; wait"), dir);
-        Launcher.Started other = Launcher.start(List.of("sleep", "302"), dir);
+                + Launcher.setsid() + " sleep 301 & echo $! >> '" + pids + "'; wait"), dir, 0);
+        Launcher.Started other = Launcher.start(List.of("sleep", "302"), dir, 0);
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pids) && Files.readAllLines(pids).size() == 2);
             List<Long> started = Files.readAllLines(pids).stream().map(String::trim).map(Long::parseLong).toList();
@@ -179,8 +179,12 @@ class DownloadRunnerTest {
     }
 
     private DownloadRunner runner(Path script, Duration timeout) {
+        return runner(script, timeout, 0);
+    }
+
+    private DownloadRunner runner(Path script, Duration timeout, int nice) {
         return new DownloadRunner(DownloadCommand.parse("'" + script + "' ${taskDir}"), dir.resolve("work"), timeout,
-                Pattern.compile("(?i)are you enrolled"));
+                Pattern.compile("(?i)are you enrolled"), nice);
     }
 
     private static Task task(String id) {

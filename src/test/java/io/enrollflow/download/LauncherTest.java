@@ -44,7 +44,7 @@ class LauncherTest {
 
     @Test
     void theCommandLeadsASessionAndAProcessGroupOfItsOwn() throws Exception {
-        Process process = Launcher.start(List.of("sleep", "300"), dir).process();
+        Process process = Launcher.start(List.of("sleep", "300"), dir, 0).process();
         try {
             // setsid makes it a leader a moment after the start (once the JDK's launch helper has exec'd it)
             await().atMost(Duration.ofSeconds(30)).until(() -> Leftovers.stat(process.pid()).orElseThrow().sid()
@@ -73,7 +73,7 @@ class LauncherTest {
         try (RandomAccessFile file = new RandomAccessFile(secret.toFile(), "r");
              ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertTrue(file.getFD().valid() && socket.isBound());
-            Process process = Launcher.start(List.of("sleep", "300"), dir).process();
+            Process process = Launcher.start(List.of("sleep", "300"), dir, 0).process();
             try {
                 Path fds = Path.of("/proc", Long.toString(process.pid()), "fd");
                 Set<String> open;
@@ -105,8 +105,8 @@ class LauncherTest {
 
     @Test
     void eachRunCarriesAMarkOfItsOwnAndNoOtherEnrollflowVariable() throws Exception {
-        Launcher.Started first = Launcher.start(List.of("env"), dir);
-        Launcher.Started second = Launcher.start(List.of("env"), dir);
+        Launcher.Started first = Launcher.start(List.of("env"), dir, 0);
+        Launcher.Started second = Launcher.start(List.of("env"), dir, 0);
 
         List<String> printed = output(first.process()).lines().filter(line -> line.startsWith("ENROLLFLOW_")).toList();
 
@@ -118,7 +118,7 @@ class LauncherTest {
     @Test
     void aCommandThatIsNotThereRunsAndFailsAsTheCommandsOwnExit() throws Exception {
         // setsid itself starts; it is setsid that cannot find the command, and says so in the log
-        Process process = Launcher.start(List.of("no-such-download-tool-" + System.nanoTime()), dir).process();
+        Process process = Launcher.start(List.of("no-such-download-tool-" + System.nanoTime()), dir, 0).process();
 
         String output = output(process);
 
@@ -131,8 +131,8 @@ class LauncherTest {
         Path own = Files.writeString(bin.resolve("setsid"), "#!/bin/sh\n");
         Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwx------"));
 
-        assertEquals(own, Launcher.find(List.of(dir.resolve("setsid")), "relative:" + bin).orElseThrow());
-        assertFalse(Launcher.find(List.of(dir.resolve("setsid")), "relative:" + dir).isPresent());
+        assertEquals(own, Launcher.find(List.of(dir.resolve("setsid")), "setsid", "relative:" + bin).orElseThrow());
+        assertFalse(Launcher.find(List.of(dir.resolve("setsid")), "setsid", "relative:" + dir).isPresent());
     }
 
     @Test
@@ -144,8 +144,20 @@ class LauncherTest {
                 && !missing.getMessage().contains("\n"), missing.getMessage());
     }
 
+    @Test
+    void aNicenessRunsTheCommandAndWhatItStartsAtItAndNoneLeavesItAsEnrollflows() throws Exception {
+        String own = run("nice").trim();
+
+        // the command itself, and a process it starts (sh's child), each report their niceness
+        String niced = output(Launcher.start(List.of("sh", "-c", "nice; sh -c nice"), dir, 10).process());
+
+        assertEquals(List.of(String.valueOf(Integer.parseInt(own) + 10), String.valueOf(Integer.parseInt(own) + 10)),
+                niced.lines().toList());
+        assertEquals(own, output(Launcher.start(List.of("nice"), dir, 0).process()).trim());
+    }
+
     private String run(String... argv) throws Exception {
-        return output(Launcher.start(List.of(argv), dir).process());
+        return output(Launcher.start(List.of(argv), dir, 0).process());
     }
 
     private static String output(Process process) throws IOException, InterruptedException {
