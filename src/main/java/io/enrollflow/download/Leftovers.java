@@ -1,6 +1,7 @@
 package io.enrollflow.download;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ final class Leftovers {
     private static final Path PROC = Path.of("/proc");
     private static final Object OWN_UID = uid(PROC.resolve("self"));
     /** The largest pid; past it the kernel hands out pids from the bottom again. */
-    private static final long PID_MAX = pidMax();
+    static final long PID_MAX = pidMax();
 
     private Leftovers() {
     }
@@ -216,8 +217,10 @@ final class Leftovers {
     }
 
     private static long pidMax() {
-        try {
-            return Long.parseLong(Files.readString(PROC.resolve("sys/kernel/pid_max")).trim());
+        // read to its end as a stream: a sysctl file reports size 0, and Files.readAllBytes then returns its first
+        // byte only ("3" of 32768), which made every look read all pids
+        try (InputStream in = Files.newInputStream(PROC.resolve("sys/kernel/pid_max"))) {
+            return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
         } catch (IOException | RuntimeException unreadable) {
             return 0; // unknown: every look reads all pids
         }

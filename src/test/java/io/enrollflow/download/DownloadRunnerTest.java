@@ -99,6 +99,17 @@ class DownloadRunnerTest {
     }
 
     @Test
+    void theLargestPidIsReadWhole() throws Exception {
+        // the kernel's own bounds for pid_max (301 to 4194304): a value read in part ("3" of "32768") is below them
+        String text;
+        try (var in = Files.newInputStream(Path.of("/proc/sys/kernel/pid_max"))) {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+        }
+        assertEquals(Long.parseLong(text), Leftovers.PID_MAX);
+        assertTrue(Leftovers.PID_MAX >= 301, "pid_max " + Leftovers.PID_MAX);
+    }
+
+    @Test
     void theRunsProcessesAreFoundByGroupByParentAndByMarkButNotAnotherRunsProcess() throws Exception {
         Path pids = dir.resolve("pids");
         Launcher.Started run = Launcher.start(List.of("sh", "-c", "sleep 300 & echo $! >> '" + pids + "'; "
