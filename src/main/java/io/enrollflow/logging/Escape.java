@@ -55,20 +55,10 @@ public final class Escape {
     public static void value(CharSequence value, StringBuilder out) {
         if (bare(value)) {
             out.append(value);
-            return;
+        } else {
+            // quoted, the text format's escapes are JSON's: one reader takes both
+            json(value, out);
         }
-        out.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (mustEscape(value, i)) {
-                escape(c, out);
-            } else {
-                out.append(c);
-            }
-        }
-        out.append('"');
     }
 
     /** A value that can be written without quotes: not empty, no space, {@code =}, quote, backslash or escaped char. */
