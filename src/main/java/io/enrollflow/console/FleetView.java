@@ -42,7 +42,7 @@ final class FleetView {
     }
 
     /** A live instance's work disk as its last heartbeat told it (the overview shows the fleet's fullest). */
-    record WorkDisk(String instanceId, String host, long free, long minFree) {
+    record WorkDisk(String host, long free, long minFree) {
         boolean low() {
             return free < minFree;
         }
@@ -113,7 +113,7 @@ final class FleetView {
                 InstanceDetails d = InstanceDetails.parse((String) join(details.get(i)));
                 if (d != null && d.diskFree() >= 0 && (lowest == null || d.diskFree() - d.diskMinFree()
                         < lowest.free() - lowest.minFree())) {
-                    lowest = new WorkDisk(instanceIds.get(i), d.host(), d.diskFree(), d.diskMinFree());
+                    lowest = new WorkDisk(d.host(), d.diskFree(), d.diskMinFree());
                 }
             }
         }

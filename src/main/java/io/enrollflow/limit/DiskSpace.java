@@ -38,7 +38,7 @@ public class DiskSpace {
         long usableBytes(Path path) throws IOException;
     }
 
-    private static final FreeSpace FILE_STORE = path -> Files.getFileStore(path).getUsableSpace();
+    static final FreeSpace FILE_STORE = path -> Files.getFileStore(path).getUsableSpace();
 
     private final LimitGate gate;
     private final Path workDir;
@@ -120,10 +120,6 @@ public class DiskSpace {
         return minFree;
     }
 
-    public Path workDir() {
-        return workDir;
-    }
-
     /**
      * Reads the free space every {@code period} on {@code executor}, from now on, and hands each reading to
      * {@code reading} (-1 when it failed).
@@ -146,8 +142,14 @@ public class DiskSpace {
         }, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** {@code enrollflow_work_disk_min_free_bytes}: the setting, beside the free space a dashboard compares it with. */
+    /**
+     * {@code enrollflow_work_disk_free_bytes}, the free space as last read (unknown, NaN, until the first reading), and
+     * {@code enrollflow_work_disk_min_free_bytes}, the setting a dashboard compares it with. A scrape reads no file
+     * system: a hung mount must not stall it either.
+     */
     public void bindMetrics(MeterRegistry registry) {
+        Gauge.builder("enrollflow.work.disk.free", () -> lastUsable < 0 ? Double.NaN : lastUsable).baseUnit("bytes")
+                .description("Free space on the work folder's file system").register(registry);
         Gauge.builder("enrollflow.work.disk.min.free.bytes", () -> minFree)
                 .description("enrollflow.download.min-free: the free space a download needs to start").register(registry);
     }

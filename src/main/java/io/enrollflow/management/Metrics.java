@@ -22,8 +22,6 @@ import org.redisson.api.RFuture;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
-import java.io.File;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -149,26 +147,6 @@ public class Metrics implements StatusListener, QueueEvents {
         if (run.waitingSince() > 0) {
             timeToComplete.record(Math.max(0, run.completedAt() - run.waitingSince()), TimeUnit.MILLISECONDS);
         }
-    }
-
-    /**
-     * {@code enrollflow_work_disk_free_bytes}: the space left for this JVM on the file system of the work folder
-     * (read at each scrape; until the folder exists, its nearest existing parent's).
-     */
-    public void workDisk(Path workDir) {
-        Path dir = workDir.toAbsolutePath().normalize();
-        Gauge.builder("enrollflow.work.disk.free", () -> usableSpace(dir)).baseUnit("bytes")
-                .description("Free space on the work folder's file system").register(registry);
-    }
-
-    private static double usableSpace(Path dir) {
-        for (Path at = dir; at != null; at = at.getParent()) {
-            File file = at.toFile();
-            if (file.exists()) {
-                return file.getUsableSpace();
-            }
-        }
-        return Double.NaN;
     }
 
     /** One pass through a stage (enroll, download, deliver) and whether it ended in an exception. */

@@ -173,7 +173,6 @@ public class EnrollflowBeans implements CamelConfiguration {
                         pause, management.token(), management.readToken(), management.sessionTimeout(), wrongTokens)));
         Metrics metrics = camel.getRegistry().lookupByNameAndType("metrics", Metrics.class);
         fleetLimits.bindMetrics(metrics.registry());
-        metrics.workDisk(parsed.download().workDir());
         // retention (docs/contract.md §14): the dead letters bounded by age and count, and the work directory's logs
         // and failed folders, background rounds on one thread
         var housekeeping = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "retention");

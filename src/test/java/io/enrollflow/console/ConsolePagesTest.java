@@ -98,13 +98,13 @@ class ConsolePagesTest {
 
     @Test
     void theOverviewShowsTheFullestWorkDiskAndSaysWhenDownloadsWait() {
-        FleetView.WorkDisk low = new FleetView.WorkDisk("i-1", "worker-3", 3L << 30, 5L << 30);
+        FleetView.WorkDisk low = new FleetView.WorkDisk("worker-3", 3L << 30, 5L << 30);
         String waiting = OverviewPage.overview(new FleetView.Overview(1, 2, 3, 4, Map.of(),
                 new IntakePause.State(false, null), 2, new long[180], new long[180], 29_000_000L, 0, 0, null, low),
                 OPERATOR, null);
         String fine = OverviewPage.overview(new FleetView.Overview(1, 2, 3, 4, Map.of(),
                 new IntakePause.State(false, null), 1, new long[180], new long[180], 29_000_000L, 0, 0, null,
-                new FleetView.WorkDisk("i-1", "worker-3", 812L << 20, 100L << 20)), OPERATOR, null);
+                new FleetView.WorkDisk("worker-3", 812L << 20, 100L << 20)), OPERATOR, null);
 
         assertTrue(waiting.contains("<span class=\"value bad\" id=\"work-disk-free\">3.0 GiB free<"), waiting);
         assertTrue(waiting.contains("id=\"work-disk-detail\">downloads wait on worker-3; a download needs 5.0 GiB free"

@@ -6,10 +6,8 @@ import io.enrollflow.testing.RedisExtension;
 import io.enrollflow.testing.Tasks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.redisson.client.codec.StringCodec;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
@@ -20,15 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The gauges operators page on (docs/contract.md §8), scraped from the metrics of a real Redis holding the fleet's
- * state: the queue's latency, the oldest due retry's age, the instances' heartbeat ages and the work disk's free space.
+ * state: the queue's latency, the oldest due retry's age and the instances' heartbeat ages (the work disk's free space:
+ * {@code limit.DiskSpaceTest}).
  */
 class PagingMetricsTest {
 
     @RegisterExtension
     static final RedisExtension redis = new RedisExtension();
-    @TempDir
-    Path work;
-
     private final RedisKeys keys = RedisKeys.defaults();
 
     private Scrape scrape(Metrics metrics) {
@@ -151,17 +147,6 @@ class PagingMetricsTest {
         redis.client().getBucket(keys.heartbeat("worker-b"), StringCodec.INSTANCE).delete();
         assertTrue(Double.isNaN(scrape(metrics).value("enrollflow_instance_heartbeat_age_seconds", "instance=\"worker-b\"")),
                 "its series goes when its heartbeat does");
-    }
-
-    @Test
-    void theWorkDisksFreeSpaceIsTheWorkFoldersFileSystemsEvenBeforeTheFolderExists() {
-        Metrics metrics = metrics();
-        metrics.workDisk(work.resolve("not-yet"));
-
-        double free = scrape(metrics).value("enrollflow_work_disk_free_bytes");
-
-        long expected = work.toFile().getUsableSpace();
-        assertTrue(free > 0 && Math.abs(free - expected) < 64L * 1024 * 1024, free + " vs " + expected);
     }
 
     @Test
