@@ -66,8 +66,12 @@ public class Recovery extends ServiceSupport {
     private volatile Runnable renewal = () -> { };
     private String renewalFailure;
 
-    public Recovery(CamelContext camel, RedissonClient redis, RedisScripts scripts, RedisKeys keys, Membership membership,
-                    Duration recoveryTimeout, InFlight inFlight) {
+    /**
+     * @param heartbeatRedis a client only the heartbeat uses ({@code RedisConnection.connectForHeartbeat}); whoever
+     *                       made it shuts it down after this service stops
+     */
+    public Recovery(CamelContext camel, RedissonClient redis, RedissonClient heartbeatRedis, RedisScripts scripts,
+                    RedisKeys keys, Membership membership, Duration recoveryTimeout, InFlight inFlight) {
         this.camel = camel;
         this.redis = redis;
         this.scripts = scripts;
@@ -76,7 +80,7 @@ public class Recovery extends ServiceSupport {
         this.recoveryTimeout = recoveryTimeout;
         this.inFlight = inFlight;
         this.reaper = new Reaper(redis, scripts, keys, membership, inFlight);
-        this.heartbeat = new Heartbeat(redis, keys, membership, inFlight, period());
+        this.heartbeat = new Heartbeat(heartbeatRedis, keys, membership, inFlight, period());
     }
 
     /** How often the heartbeat is refreshed and dead instances are looked for. */

@@ -20,7 +20,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Builds the one Redisson client enrollflow uses, in one of three modes (docs/contract.md §1, §13): one server
+ * Builds enrollflow's Redisson clients, in one of three modes (docs/contract.md §1, §13): one server
  * ({@code enrollflow.redis.url}), Sentinel ({@code enrollflow.redis.sentinels} with {@code enrollflow.redis.master-name})
  * or Redis Cluster ({@code enrollflow.redis.cluster-nodes}). Every mode gets the same tuning (threads, pool, timeouts,
  * retries). {@link StringCodec} keeps values plain text, so what producers LPUSH and what the backend reads stay
@@ -54,7 +54,10 @@ public final class RedisConnection {
     public static final int RETRY_ATTEMPTS = 3;
     /** The wait between two tries. */
     public static final Duration RETRY_DELAY = Duration.ofSeconds(1);
-    /** Connections beyond one per worker: the heartbeat, recovery, the retry mover, the console and the metrics. */
+    /**
+     * Connections beyond one per worker: recovery, the retry mover, the console and the metrics (the heartbeat has a
+     * client of its own, {@link #connectForHeartbeat}).
+     */
     static final int BACKGROUND_CONNECTIONS = 8;
     /** The system property that sets Netty's leak detection level (see {@link #quietLeakDetector}). */
     static final String LEAK_DETECTION = "io.netty.leakDetection.level";
@@ -96,6 +99,27 @@ public final class RedisConnection {
     }
 
     /**
+     * A client of its own for the heartbeat ({@code queue.Heartbeat}): one connection and one event-loop thread that
+     * nothing else uses, so a refresh never waits behind the instance's own traffic (replies queued on busy event loops,
+     * a pool taken by workers and upload threads). Same mode, addresses and credentials as the runtime's, so it follows
+     * a Sentinel or Cluster failover the same way. Lazy, as the runtime's client.
+     */
+    public static RedissonClient connectForHeartbeat(RedisSettings settings) {
+        Config config = heartbeatConfig(settings);
+        quietLeakDetector();
+        config.setLazyInitialization(true);
+        return Redisson.create(config);
+    }
+
+    /** The heartbeat client's configuration: the runtime's, with one connection and one event-loop thread. */
+    static Config heartbeatConfig(RedisSettings settings) {
+        Config config = config(settings, 1, 1);
+        config.setNettyThreads(1);
+        config.setThreads(1);
+        return config;
+    }
+
+    /**
      * Netty's leak detector off unless the operator asks for it ({@code -Dio.netty.leakDetection.level=simple} in
      * JAVA_OPTS): at its default it records a stack trace for one buffer in 128, a measurable share of a busy worker's CPU
      * (perf, bench/run.sh), to find buffers that Redisson, not enrollflow, allocates and releases.
@@ -108,6 +132,11 @@ public final class RedisConnection {
 
     /** The client configuration the settings describe; a bad setting throws {@link ConfigException} naming its key. */
     static Config config(RedisSettings settings, int blockingUse) {
+        return config(settings, poolSize(blockingUse), minimumIdle(blockingUse));
+    }
+
+    /** As {@link #config(RedisSettings, int)}, with the pool's size and how many of its connections stay open. */
+    private static Config config(RedisSettings settings, int pool, int minimumIdle) {
         Mode mode = mode(settings);
         Config config = new Config();
         config.setCodec(StringCodec.INSTANCE);
@@ -125,8 +154,8 @@ public final class RedisConnection {
         switch (mode) {
             case SINGLE -> {
                 var single = config.useSingleServer().setAddress(withoutUserInfo(settings.url()))
-                        .setConnectionPoolSize(poolSize(blockingUse))
-                        .setConnectionMinimumIdleSize(minimumIdle(blockingUse));
+                        .setConnectionPoolSize(pool)
+                        .setConnectionMinimumIdleSize(minimumIdle);
                 tune(single);
                 credentials(settings.url(), single);
             }
@@ -135,7 +164,7 @@ public final class RedisConnection {
                         // one sentinel is a poor setup but a working one: Redisson would refuse it at start-up
                         .setCheckSentinelsList(false);
                 addresses(settings, settings.sentinels()).forEach(sentinel::addSentinelAddress);
-                tune(masterOnly(sentinel, blockingUse));
+                tune(masterOnly(sentinel, pool, minimumIdle));
                 auth(settings, sentinel);
             }
             case CLUSTER -> {
@@ -152,7 +181,7 @@ public final class RedisConnection {
                 }
                 var cluster = config.useClusterServers();
                 addresses(settings, settings.clusterNodes()).forEach(cluster::addNodeAddress);
-                tune(masterOnly(cluster, blockingUse));
+                tune(masterOnly(cluster, pool, minimumIdle));
                 auth(settings, cluster);
             }
             default -> throw new IllegalStateException("unknown mode " + mode);
@@ -164,11 +193,11 @@ public final class RedisConnection {
      * Sentinel and Cluster: every command goes to the primary. Redisson reads from replicas by default, which would
      * show a status a moment old right after enrollflow wrote it; replicas are there to take over, not to serve reads.
      */
-    private static <T extends BaseMasterSlaveServersConfig<T>> T masterOnly(T config, int blockingUse) {
+    private static <T extends BaseMasterSlaveServersConfig<T>> T masterOnly(T config, int pool, int minimumIdle) {
         return config.setReadMode(ReadMode.MASTER)
                 .setSubscriptionMode(SubscriptionMode.MASTER)
-                .setMasterConnectionPoolSize(poolSize(blockingUse))
-                .setMasterConnectionMinimumIdleSize(minimumIdle(blockingUse))
+                .setMasterConnectionPoolSize(pool)
+                .setMasterConnectionMinimumIdleSize(minimumIdle)
                 // no reads go to replicas: keep one connection each, not Redisson's 24
                 .setSlaveConnectionMinimumIdleSize(1)
                 .setSlaveConnectionPoolSize(2);
@@ -182,8 +211,8 @@ public final class RedisConnection {
     /**
      * The connection pool, sized to the concurrency instead of Redisson's 64: each worker holds one connection while
      * it blocks in BLMOVE and at most one more for its own call (never both at once: its calls are synchronous);
-     * the other commands share connections (Redisson pipelines them), and {@link #BACKGROUND_CONNECTIONS} serve the
-     * heartbeat, recovery, the retry mover, the console and the metrics.
+     * the other commands share connections (Redisson pipelines them), and {@link #BACKGROUND_CONNECTIONS} serve
+     * recovery, the retry mover, the console and the metrics.
      */
     static int poolSize(int blockingUse) {
         return blockingUse + BACKGROUND_CONNECTIONS;

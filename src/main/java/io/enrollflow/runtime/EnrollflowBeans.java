@@ -67,6 +67,8 @@ public class EnrollflowBeans implements CamelConfiguration {
     private final Settings settings;
     private final RuntimeSettings parsed;
     private final RedissonClient redis;
+    /** The heartbeat's own client (queue.Heartbeat says why). */
+    private final RedissonClient heartbeatRedis;
     private final String instanceId;
 
     private final TaskParser parser;
@@ -75,13 +77,16 @@ public class EnrollflowBeans implements CamelConfiguration {
     private final RedisKeys keys;
 
     /**
-     * @param settings the raw settings: only Drive delivery reads them (its own record, {@code DriveSettings})
-     * @param parsed   every other setting, parsed once
+     * @param settings       the raw settings: only Drive delivery reads them (its own record, {@code DriveSettings})
+     * @param parsed         every other setting, parsed once
+     * @param heartbeatRedis the heartbeat's own client ({@code RedisConnection.connectForHeartbeat})
      */
-    public EnrollflowBeans(Settings settings, RuntimeSettings parsed, RedissonClient redis, String instanceId) {
+    public EnrollflowBeans(Settings settings, RuntimeSettings parsed, RedissonClient redis, RedissonClient heartbeatRedis,
+                           String instanceId) {
         this.settings = settings;
         this.parsed = parsed;
         this.redis = redis;
+        this.heartbeatRedis = heartbeatRedis;
         this.instanceId = instanceId;
         this.parser = new TaskParser(parsed.task().defaultQuality(), parsed.task().allowedHosts());
         if (parsed.task().allowedHosts().isEmpty()) {
@@ -120,7 +125,7 @@ public class EnrollflowBeans implements CamelConfiguration {
         RetrySchedule retries = new RetrySchedule(scripts, keys, status, backoff, parsed.retry().maxAttempts());
 
         InFlight inFlight = new InFlight();
-        Recovery recovery = new Recovery(camel, redis, scripts, keys, membership,
+        Recovery recovery = new Recovery(camel, redis, heartbeatRedis, scripts, keys, membership,
                 parsed.queue().recoveryTimeout(), inFlight);
         InstanceDetails details = InstanceDetails.of(parsed.queue().concurrency(), recovery.heartbeatTtl());
         recovery.details(details.json());

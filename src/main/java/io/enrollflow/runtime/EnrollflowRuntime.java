@@ -43,6 +43,8 @@ public class EnrollflowRuntime {
 
     private final Main main = new Main();
     private final RedissonClient redis;
+    /** The heartbeat's own client (queue.Heartbeat says why). */
+    private final RedissonClient heartbeatRedis;
     private final String instanceId;
     private final RedisConnection.Mode redisMode;
 
@@ -63,10 +65,11 @@ public class EnrollflowRuntime {
         main.setShutdownStrategy(new SimpleMainShutdownStrategy());
         this.redisMode = RedisConnection.mode(parsed.redis());
         this.redis = RedisConnection.connect(parsed.redis(), parsed.queue().concurrency(), true);
+        this.heartbeatRedis = RedisConnection.connectForHeartbeat(parsed.redis());
         try {
-            main.configure().addConfiguration(new EnrollflowBeans(settings, parsed, redis, instanceId));
+            main.configure().addConfiguration(new EnrollflowBeans(settings, parsed, redis, heartbeatRedis, instanceId));
         } catch (RuntimeException e) {
-            redis.shutdown();
+            close();
             throw e;
         }
     }
@@ -208,8 +211,10 @@ public class EnrollflowRuntime {
     }
 
     private void close() {
-        if (!redis.isShutdown()) {
-            redis.shutdown();
+        for (RedissonClient client : List.of(heartbeatRedis, redis)) {
+            if (!client.isShutdown()) {
+                client.shutdown();
+            }
         }
     }
 

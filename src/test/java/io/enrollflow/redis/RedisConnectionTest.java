@@ -102,6 +102,34 @@ class RedisConnectionTest {
     }
 
     @Test
+    void theHeartbeatsClientHasOneConnectionAndOneEventLoopToTheSameServersInEveryMode() throws IOException {
+        RedisSettings single = settings(Map.of("ENROLLFLOW_REDIS_URL", "redis://:s3cret@10.0.0.7:6380/2"));
+        Config config = RedisConnection.heartbeatConfig(single);
+        assertEquals(1, config.getNettyThreads());
+        assertEquals(1, config.getThreads());
+        assertEquals(1, config.useSingleServer().getConnectionPoolSize());
+        assertEquals(1, config.useSingleServer().getConnectionMinimumIdleSize());
+        assertEquals("redis://10.0.0.7:6380/2", config.useSingleServer().getAddress());
+        assertEquals("s3cret", config.useSingleServer().getPassword());
+
+        RedisSettings sentinels = settings(Map.of("ENROLLFLOW_REDIS_SENTINELS", "127.0.0.1:26379,127.0.0.1:26380",
+                "ENROLLFLOW_REDIS_MASTER_NAME", "queue"));
+        Config sentinel = RedisConnection.heartbeatConfig(sentinels);
+        assertEquals(RedisConnection.config(sentinels, 5).useSentinelServers().getSentinelAddresses(),
+                sentinel.useSentinelServers().getSentinelAddresses(), "it follows a failover as the shared client does");
+        assertEquals("queue", sentinel.useSentinelServers().getMasterName());
+        assertEquals(ReadMode.MASTER, sentinel.useSentinelServers().getReadMode());
+        assertEquals(1, sentinel.useSentinelServers().getMasterConnectionPoolSize());
+
+        Config cluster = RedisConnection.heartbeatConfig(settings(Map.of("ENROLLFLOW_REDIS_CLUSTER_NODES",
+                "10.0.0.1:7000,10.0.0.2:7000", "ENROLLFLOW_REDIS_NAMESPACE", "{enrollflow}")));
+        assertEquals(List.of("redis://10.0.0.1:7000", "redis://10.0.0.2:7000"),
+                cluster.useClusterServers().getNodeAddresses());
+        assertEquals(1, cluster.useClusterServers().getMasterConnectionPoolSize());
+        assertEquals(1, cluster.getNettyThreads());
+    }
+
+    @Test
     void redissonReferencesAreOffForEveryServerMode() throws IOException {
         // enrollflow stores only text: no argument or reply is checked against Redisson's object types
         for (Map<String, String> env : List.of(Map.<String, String>of(),
