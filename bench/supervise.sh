@@ -5,7 +5,7 @@
 # with a tool that starts two processes per line at recovery-timeout=5s, and the presumed-dead verdicts and fenced runs
 # enrollflow's log shows. Reported, never asserted. Needs only JDK 17 and Maven (and bash).
 #   bench/supervise.sh                                        # --downloads 50 --seconds 60 --interval 0.25
-#   bench/supervise.sh --heartbeat true                       # + the heartbeat run
+#   bench/supervise.sh --heartbeat true                       # + the heartbeat run (--nice 10: its download.nice)
 #   bench/supervise.sh --downloads 10 --seconds 20 --window 5 # does it run at all
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -28,9 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * its environment.
  * <p>
  * With a niceness ({@code enrollflow.download.nice}) coreutils' {@code nice} comes between the two, so the command and
- * everything it starts run at that niceness from their first instruction. The downloads are the machine's bulk work;
- * enrollflow's own threads (the heartbeat above all, which must keep its period for the instance not to be presumed
- * dead) then get the processor first when the downloads ask for more than there is.
+ * everything it starts run at that niceness from their first instruction, and its session gets that niceness too
+ * ({@link SessionNice}: under autogroup scheduling a process's niceness counts only within its session). The downloads
+ * are the machine's bulk work; enrollflow's own threads (the heartbeat above all, which must keep its period for the
+ * instance not to be presumed dead) then get the processor first when the downloads ask for more than there is.
  */
 final class Launcher {
 
@@ -119,7 +120,9 @@ final class Launcher {
         env.putAll(ENVIRONMENT);
         env.put(MARK, mark);
         long forks = Leftovers.forks();
-        return new Started(builder.start(), mark, forks);
+        Process process = builder.start();
+        SessionNice.apply(process, nice);
+        return new Started(process, mark, forks);
     }
 
     static Map<String, String> commandEnvironment(Map<String, String> jvm) {

@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * ratio, and whether enrollflow is within 1.5× the plain one or 1% of a core above it.
  * <p>
  * With {@code --heartbeat true} it then runs the same downloads with a tool that starts two short processes per line,
- * at {@code recovery-timeout=5s}, and counts the instance's own presumed-dead verdicts and fenced runs in its log:
+ * at {@code recovery-timeout=5s} and the niceness such a tool calls for ({@code --nice}, default 10, into
+ * {@code enrollflow.download.nice}), and counts the instance's own presumed-dead verdicts and fenced runs in its log:
  * enrollflow's load must not cost it its heartbeat. Everything is printed; nothing is asserted.
  */
 public final class SuperviseBench {
@@ -54,6 +55,8 @@ public final class SuperviseBench {
     private final boolean showThreads;
     /** Seconds of the warm-up batch's downloads (0: none). */
     private final int warmUp;
+    /** The heartbeat run's enrollflow.download.nice. */
+    private final int nice;
     private int runNumber;
 
     SuperviseBench(Map<String, String> options) throws IOException {
@@ -73,6 +76,7 @@ public final class SuperviseBench {
         stub = new BenchEnrollmentStub(0);
         showThreads = Boolean.parseBoolean(options.getOrDefault("threads", "false"));
         warmUp = Integer.parseInt(options.getOrDefault("warm-up", "10"));
+        nice = Integer.parseInt(options.getOrDefault("nice", "10"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -150,7 +154,8 @@ public final class SuperviseBench {
 
     /** The same downloads with a tool that starts processes, at recovery-timeout=5s: what its log says of fencing. */
     void heartbeat() throws Exception {
-        Process process = start(Map.of("ENROLLFLOW_QUEUE_RECOVERY_TIMEOUT", "5s"), "forking");
+        Process process = start(Map.of("ENROLLFLOW_QUEUE_RECOVERY_TIMEOUT", "5s",
+                "ENROLLFLOW_DOWNLOAD_NICE", Integer.toString(nice)), "forking");
         Path log = scratch.resolve("run" + runNumber + ".log");
         List<String> ids = push("h" + runNumber + "-", seconds);
         long started = System.nanoTime();
@@ -168,10 +173,10 @@ public final class SuperviseBench {
                 .sum();
         long heartbeatFailures = lines.stream().filter(line -> line.contains("outcome=heartbeat-failed")).count();
         long late = lines.stream().filter(line -> line.contains("outcome=heartbeat-late")).count();
-        System.out.printf("heartbeat run (recovery-timeout=5s, a tool starting 2 processes per line): %d of %d completed"
-                        + " in %.1f min; presumed-dead %d, fenced runs %d, failed heartbeats %d, late heartbeats %d;"
-                        + " load average %s; log %s%n",
-                count(ids, "completed"), downloads, minutes, presumedDead, fenced, heartbeatFailures, late, load, log);
+        System.out.printf("heartbeat run (recovery-timeout=5s, download.nice=%d, a tool starting 2 processes per line):"
+                        + " %d of %d completed in %.1f min; presumed-dead %d, fenced runs %d, failed heartbeats %d,"
+                        + " late heartbeats %d; load average %s; log %s%n",
+                nice, count(ids, "completed"), downloads, minutes, presumedDead, fenced, heartbeatFailures, late, load, log);
     }
 
     private Process start(Map<String, String> extra, String mode) throws IOException, InterruptedException {

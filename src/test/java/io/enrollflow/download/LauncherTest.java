@@ -2,6 +2,7 @@ package io.enrollflow.download;
 
 import io.enrollflow.config.ConfigException;
 import io.enrollflow.config.DownloadCommand;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -154,6 +155,34 @@ class LauncherTest {
         assertEquals(List.of(String.valueOf(Integer.parseInt(own) + 10), String.valueOf(Integer.parseInt(own) + 10)),
                 niced.lines().toList());
         assertEquals(own, output(Launcher.start(List.of("nice"), dir, 0).process()).trim());
+    }
+
+    @Test
+    void underAutogroupSchedulingTheDownloadsSessionGetsTheNicenessAndEnrollflowsOwnKeepsItsOwn() throws Exception {
+        Assumptions.assumeTrue(SessionNice.autogroupOn(Path.of("/proc/sys/kernel/sched_autogroup_enabled")),
+                "the kernel schedules by autogroup");
+        String ownGroup = Files.readString(Path.of("/proc/self/autogroup")).trim();
+        // the session's niceness is written from enrollflow's side once setsid has made it: the command waits for it
+        String wait = "for i in $(seq 100); do grep -q ' nice 10$' /proc/self/autogroup && break; sleep 0.05; done; "
+                + "cat /proc/self/autogroup";
+
+        String niced = output(Launcher.start(List.of("sh", "-c", wait), dir, 10).process()).trim();
+        String plain = output(Launcher.start(List.of("cat", "/proc/self/autogroup"), dir, 0).process()).trim();
+
+        assertTrue(niced.endsWith(" nice 10"), niced);
+        assertTrue(plain.endsWith(" nice 0"), plain);
+        assertNotEquals(ownGroup.split(" ")[0], niced.split(" ")[0], "the download's session is a group of its own");
+        assertEquals(ownGroup, Files.readString(Path.of("/proc/self/autogroup")).trim(), "enrollflow's group is as it was");
+    }
+
+    @Test
+    void aSessionsLeaderIsReadFromTheStatFieldsAfterTheCommandsName() throws IOException {
+        Path stat = dir.resolve("stat");
+        Files.writeString(stat, "4242 (a ) 1 2 3 odd name) S 1 4242 4242 0 -1 4194560\n");
+        assertTrue(SessionNice.leadsItsSession(stat, 4242));
+        Files.writeString(stat, "4243 (setsid) S 1 4200 4200 0 -1 4194560\n");
+        assertFalse(SessionNice.leadsItsSession(stat, 4243), "not yet: still in its parent's session");
+        assertFalse(SessionNice.leadsItsSession(dir.resolve("gone"), 1), "a process that is gone");
     }
 
     private String run(String... argv) throws Exception {
