@@ -181,7 +181,9 @@ public final class SuperviseBench {
 
     private Process start(Map<String, String> extra, String mode) throws IOException, InterruptedException {
         Path run = Files.createDirectories(scratch.resolve("run" + ++runNumber));
-        ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "run").directory(run.toFile())
+        // a session of its own, as a service manager starts it: under autogroup scheduling the session is what shares
+        // the processor, and this one's must not be the bench's and its Redis's
+        ProcessBuilder builder = new ProcessBuilder("setsid", launcher.toString(), "run").directory(run.toFile())
                 .redirectErrorStream(true).redirectOutput(scratch.resolve("run" + runNumber + ".log").toFile());
         Map<String, String> env = builder.environment();
         env.put("ENROLLFLOW_REDIS_URL", redisServer.url());
