@@ -37,9 +37,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>
  * Paused intake ({@code intake pause}): the loop takes nothing and tasks in hand finish ({@link PauseWatch}).
  * <p>
- * Stopping (SIGTERM): no new task is taken; the tasks in hand may finish for {@code shutdownTimeout}; those still
- * running then are interrupted (a download's process tree is killed), those that still do not stop are fenced, and
- * only then is everything this instance holds handed back to the queue at once.
+ * Stopping (SIGTERM): no new task is taken, and the idle workers' fetches end at once ({@link Fetches}); the tasks in
+ * hand may finish for {@code shutdownTimeout}; those still running then are interrupted (a download's process tree is
+ * killed), those that still do not stop are fenced, and only then is everything this instance holds handed back to the
+ * queue at once.
  */
 public class RedisQueueConsumer extends DefaultConsumer {
 
@@ -55,6 +56,7 @@ public class RedisQueueConsumer extends DefaultConsumer {
     private ExecutorService executor;
     private volatile boolean running;
     private PauseWatch pause;
+    private Fetches fetches;
 
     public RedisQueueConsumer(RedisQueueEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -71,6 +73,7 @@ public class RedisQueueConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         running = true;
+        fetches = new Fetches();
         RedisQueueComponent component = endpoint.getComponent();
         pause = new PauseWatch(component.getRedisson(), component.getKeys(), component.getInstanceId());
         executor = getEndpoint().getCamelContext().getExecutorServiceManager()
@@ -84,6 +87,8 @@ public class RedisQueueConsumer extends DefaultConsumer {
     protected void doStop() throws Exception {
         running = false;
         if (executor != null) {
+            // idle workers stop now, not when their BLMOVE would have timed out
+            fetches.close();
             InFlight inFlight = endpoint.getComponent().getInFlight();
             executor.shutdown();
             if (!executor.awaitTermination(endpoint.getShutdownTimeout(), TimeUnit.MILLISECONDS)) {
@@ -129,7 +134,8 @@ public class RedisQueueConsumer extends DefaultConsumer {
                     // says
                     wait = PauseWatch.PAUSE_CHECK_MS / 5;
                 } else {
-                    raw = queue.move(Duration.ofMillis(endpoint.getPollTimeout()), DequeMoveArgs.pollLast().addFirstTo(processing));
+                    raw = fetches.move(queue, Duration.ofMillis(endpoint.getPollTimeout()),
+                            DequeMoveArgs.pollLast().addFirstTo(processing));
                     if (outage.compareAndSet(true, false)) {
                         Event.info(LOG).stage("intake").outcome("redis-back").note("taking tasks again").log();
                     }
