@@ -124,6 +124,10 @@ public final class EnrollflowJar {
     public Running start(String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (jar == null) {
+            // the built jar's classes ready-made; a copy elsewhere would not match the archive
+            ClassArchive.of(jar(), QUICK_START).ifPresent(archive -> command.add("-XX:SharedArchiveFile=" + archive));
+        }
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add((jar != null ? jar : jar()).toAbsolutePath().toString());
