@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * with no client retries, so even the slowest refresh ends before the heartbeat it renews expires — which the client's
  * own slowest call ({@link RedisConnection#slowestCall()}, 23 s) would not. The instance's own load cannot hold it back:
  * the refresh goes through a Redis client nothing else uses ({@link RedisConnection#connectForHeartbeat}: one
- * connection, one event-loop thread). On the shared client it waited behind the workers' replies on busy event loops:
- * 1–3 s a call, against a 3 s lifetime, in bench/supervise.sh's process storm.
+ * connection, one event-loop thread). On the shared client it waited behind the workers' replies on busy event loops,
+ * long enough to lose the lease while the instance was only busy.
  * <p>
  * A refresh is the authority: the heartbeat still holding this epoch means it never expired (only a refresh of that
  * same epoch writes it), so no claim of this instance was taken over, however long the lease looked lapsed here. One

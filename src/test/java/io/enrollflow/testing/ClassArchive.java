@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A class-data archive of the built jar (the JDK's application class-data sharing) for the JVMs tests start on it.
- * Most of a test jar's start is its JVM reading, parsing and verifying some 9,000 classes from the 38 MB jar; with the
+ * Most of a test jar's start is its JVM reading, parsing and verifying thousands of classes from the jar; with the
  * archive it maps them ready-made. The archive is made once per build, in the background, by whichever test JVM first
  * asks for it: a {@code demo} run (the whole pipeline, then exit) with {@code -XX:ArchiveClassesAtExit}, under a file
  * lock, since several test JVMs run at once. Until it is there, jars start without it: no test waits for it. A JVM
