@@ -65,7 +65,8 @@ final class ClassArchive {
             if (lock == null || ready(archive, jar)) {
                 return;
             }
-            Path scratch = Files.createTempDirectory("enrollflow-class-archive");
+            // in target/, which the next clean empties: its log stays for a look, nothing is left in /tmp
+            Path scratch = Files.createTempDirectory(jar.getParent(), "class-archive-training");
             // beside the archive, so that the move below stays on one file system and is atomic
             Path training = archive.resolveSibling(archive.getFileName() + ".training");
             List<String> command = new ArrayList<>();
