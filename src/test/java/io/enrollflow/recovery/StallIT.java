@@ -110,23 +110,26 @@ class StallIT {
     }
 
     /**
-     * Starts instance A, pushes the tasks, starts B, stops A with SIGSTOP once A holds a task whose status is
-     * {@code status} (for uploading: once Drive received bytes), keeps it stopped for {@link #STALL}, then resumes it.
+     * Starts instance A, pushes the tasks, stops A with SIGSTOP once A holds a task whose status is {@code status} (for
+     * uploading: once Drive received bytes), starts B meanwhile, keeps A stopped for {@link #STALL} after B took its
+     * tasks over, then resumes it. B starts during the stall, not before it: on a loaded machine B's start took as long
+     * as A's whole upload, and A was then stopped after its work instead of in it.
      */
     private void stallMidWork(List<Tasks> tasks, String status) throws Exception {
         fleet.set("enrollflow.download.work-dir", fleet.root().resolve("work-a").toString());
         Worker a = fleet.start();
         String idA = a.awaitReady(redis.client(), WAIT);
         tasks.forEach(task -> redis.lpush(Fleet.QUEUE, task.json()));
-        fleet.set("enrollflow.download.work-dir", fleet.root().resolve("work-b").toString());
-        Worker b = fleet.start();
-        b.awaitReady(redis.client(), WAIT);
 
         await("A mid-work").atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> tasks.stream().anyMatch(task ->
                 status.equals(redis.hash(task.taskId()).get("status")) && heldBy(task, idA))
                 && (!status.equals("uploading") || drive.bytesReceived() > 0));
         signal("STOP", a);
+        Worker b;
         try {
+            fleet.set("enrollflow.download.work-dir", fleet.root().resolve("work-b").toString());
+            b = fleet.start();
+            b.awaitReady(redis.client(), WAIT);
             // B takes A's tasks over meanwhile (A's heartbeat expires after the recovery timeout)
             await("A's tasks taken over").atMost(WAIT).until(() -> !redis.client()
                     .getSet("enrollflow:instances", StringCodec.INSTANCE).contains(idA));
