@@ -49,10 +49,6 @@ class AcknowledgementIT {
     /** The consumer with one worker, running {@code step} for each task. */
     private void consume(Processor step) throws Exception {
         camel = new DefaultCamelContext();
-        RedisQueueComponent component = new RedisQueueComponent();
-        component.setRedisson(redis.client());
-        component.setKeys(KEYS);
-        component.setInstanceId(INSTANCE);
         InFlight inFlight = new InFlight();
         inFlight.events(new QueueEvents() {
             @Override
@@ -64,7 +60,7 @@ class AcknowledgementIT {
             public void recoveryFailed() {
             }
         });
-        component.setInFlight(inFlight);
+        RedisQueueComponent component = QueueComponents.on(redis.client(), KEYS, INSTANCE, inFlight);
         component.setUndecided((run, where) -> undecided.add(run.raw() + " after " + where));
         camel.addComponent("redis-queue", component);
         camel.addRoutes(new RouteBuilder() {

@@ -42,12 +42,7 @@ class IdleFetchIT {
     @BeforeEach
     void start() throws Exception {
         camel = new DefaultCamelContext();
-        RedisQueueComponent component = new RedisQueueComponent();
-        component.setRedisson(redis.client());
-        component.setKeys(KEYS);
-        component.setInstanceId("idle-fetch");
-        component.setInFlight(new InFlight());
-        camel.addComponent("redis-queue", component);
+        camel.addComponent("redis-queue", QueueComponents.on(redis.client(), KEYS, "idle-fetch", new InFlight()));
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {

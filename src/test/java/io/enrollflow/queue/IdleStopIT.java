@@ -36,12 +36,7 @@ class IdleStopIT {
     void idleWorkersStopWithoutWaitingForTheirFetchesAndLeaveNoWaitInRedis() throws Exception {
         AtomicInteger ran = new AtomicInteger();
         CamelContext camel = new DefaultCamelContext();
-        RedisQueueComponent component = new RedisQueueComponent();
-        component.setRedisson(redis.client());
-        component.setKeys(KEYS);
-        component.setInstanceId("idle-stop");
-        component.setInFlight(new InFlight());
-        camel.addComponent("redis-queue", component);
+        camel.addComponent("redis-queue", QueueComponents.on(redis.client(), KEYS, "idle-stop", new InFlight()));
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
